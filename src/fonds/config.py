@@ -1,0 +1,85 @@
+"""Settings: read once at startup, checked once.
+
+Each layer overrides the one before: defaults, a settings file (`fonds.toml`
+in the working folder, or FONDS_CONFIG), `FONDS_*` environment variables, and
+CLI flags.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from fonds.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = field(default="fonds.db", metadata={"help": "database: a file, sqlite:///PATH or postgresql://..."})
+    index: str = field(default="", metadata={"help": "folder of the Tantivy index (default: beside the database)"})
+    page_size: int = field(default=20, metadata={"help": "search hits per page"})
+    base_url: str = field(default="", metadata={"help": "public address of the archive, for citations and OAI-PMH"})
+    repository_name: str = field(default="fonds archive", metadata={"help": "the archive's name, shown on pages and in OAI-PMH"})
+    admin_email: str = field(default="archivist@example.org", metadata={"help": "contact address given in OAI-PMH Identify"})
+    sync_seconds: float = field(default=2.0, metadata={"help": "how often a server follows the change log into its index"})
+
+    @property
+    def index_path(self) -> Path:
+        if self.index:
+            return Path(self.index)
+        if self.db.startswith(("postgresql://", "postgres://")):
+            safe = re.sub(r"[^A-Za-z0-9]+", "_", mask_password(self.db).split("@")[-1])
+            return Path(f"fonds-index-{safe}")
+        path = self.db[len("sqlite:///"):] if self.db.startswith("sqlite:///") else self.db
+        return Path(path + ".index")
+
+    def __repr__(self) -> str:
+        return f"Settings(db={mask_password(self.db)!r}, index={self.index!r}, page_size={self.page_size})"
+
+
+def mask_password(url: str) -> str:
+    """postgresql://user:secret@host/db -> postgresql://user:***@host/db"""
+    return re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", url)
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Defaults, then the settings file, then FONDS_* variables, then `overrides` (CLI flags)."""
+    env = os.environ if environ is None else environ
+    settings = Settings()
+    config_file = Path(env.get("FONDS_CONFIG", "fonds.toml"))
+    if config_file.is_file():
+        try:
+            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{config_file}: not a valid TOML settings file ({error})") from error
+        settings = _apply(settings, data, str(config_file))
+    from_env = {f.name: env[f"FONDS_{f.name.upper()}"] for f in fields(Settings) if f"FONDS_{f.name.upper()}" in env}
+    settings = _apply(settings, from_env, "environment")
+    return _apply(settings, {k: v for k, v in (overrides or {}).items() if v is not None}, "command line")
+
+
+def _apply(settings: Settings, values: Mapping[str, Any], where: str) -> Settings:
+    known = {f.name: f for f in fields(Settings)}
+    changes: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in known:
+            raise ConfigError(f"{where}: unknown setting {name!r}; known: {', '.join(known)}")
+        kind = type(getattr(Settings(), name))
+        label = f"FONDS_{name.upper()}" if where == "environment" else name
+        try:
+            changes[name] = kind(value)
+        except (TypeError, ValueError):
+            noun = {int: "a whole number", float: "a number"}.get(kind, "text")
+            raise ConfigError(f"{label}={value!r} is not {noun}") from None
+        if kind in (int, float) and changes[name] <= 0:
+            raise ConfigError(f"{label}={value!r} must be above zero")
+    return replace(settings, **changes)
+
+
+def describe_settings() -> list[tuple[str, str, str]]:
+    """(name, default, help) for every setting: the generated settings reference."""
+    return [(f.name, repr(f.default), f.metadata["help"]) for f in fields(Settings)]

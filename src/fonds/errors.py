@@ -1,0 +1,50 @@
+"""One family of exceptions. Errors seen on the web carry their HTTP status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class FondsError(Exception):
+    """Any error fonds reports to a user: the message says what, where and what to do."""
+
+    status = 500
+
+
+class ConfigError(FondsError):
+    status = 500
+
+
+class RecordError(FondsError):
+    """A record (or a whole input file) that cannot be read."""
+
+    status = 400
+
+
+class QueryError(FondsError):
+    """A search the user typed that cannot be parsed."""
+
+    status = 400
+
+
+class NotFound(FondsError):
+    status = 404
+
+
+class StoreError(FondsError):
+    status = 500
+
+
+class ExportError(FondsError):
+    status = 400
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input: where, and what."""
+
+    origin: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"

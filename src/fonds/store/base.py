@@ -1,0 +1,167 @@
+"""The store contract. The store is the truth; the index only follows its change log.
+
+Every `add` is one transaction: all of its records, collections and authority
+entries are written, or none. Every change to a record appends one row to the
+change log with a sequence number that only grows. Writing a record whose
+content is unchanged writes nothing and logs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Sequence
+
+from fonds.authority import Entity
+from fonds.record import Collection, Record
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of the change log."""
+
+    seq: int
+    record_id: str
+    op: str  # "upsert" or "delete"
+    at: str  # ISO 8601 UTC timestamp, second precision, ending in Z
+
+
+@dataclass
+class AddResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: AddResult) -> AddResult:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A record with what the store knows about it: its last change and whether it is deleted."""
+
+    id: str
+    seq: int
+    at: str
+    is_deleted: bool
+    record: Record | None
+
+
+@dataclass(frozen=True)
+class Stats:
+    records: int
+    persons: int
+    collections: int
+    changes: int
+
+
+def content_hash(data: Any) -> str:
+    """A stable hash of JSON-able data: same content, same hash."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Store(ABC):
+    """What every backend (SQLite, PostgreSQL) provides. One shared test module checks both."""
+
+    url: str
+
+    @abstractmethod
+    def add(
+        self,
+        records: Sequence[Record],
+        *,
+        collections: Sequence[Collection] = (),
+        entities: Sequence[Entity] = (),
+    ) -> AddResult:
+        """Write records, collections and authority entries in one transaction."""
+
+    @abstractmethod
+    def get(self, record_id: str) -> Record:
+        """The record with this id. Raises NotFound (also for a deleted record)."""
+
+    @abstractmethod
+    def get_stored(self, record_id: str) -> StoredRecord:
+        """The record with its change-log position, deleted ones included. Raises NotFound."""
+
+    @abstractmethod
+    def delete(self, record_id: str) -> bool:
+        """Mark a record deleted (logged as a change). False if there was nothing to delete."""
+
+    @abstractmethod
+    def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:
+        """Change-log rows with a sequence number above `seq`, oldest first."""
+
+    @abstractmethod
+    def last_seq(self) -> int:
+        """The highest sequence number in the change log (0 when empty)."""
+
+    @abstractmethod
+    def list_stored(
+        self,
+        *,
+        after_seq: int = 0,
+        since: str | None = None,
+        until: str | None = None,
+        collection: str | None = None,
+        limit: int = 100,
+        include_deleted: bool = True,
+    ) -> list[StoredRecord]:
+        """Records (latest state) ordered by their last change, for OAI-PMH and dumps."""
+
+    @abstractmethod
+    def count_stored(
+        self, *, since: str | None = None, until: str | None = None, collection: str | None = None
+    ) -> int:
+        """How many records `list_stored` would give in all."""
+
+    @abstractmethod
+    def iter_records(self, batch: int = 500) -> Iterator[Record]:
+        """Every live record, ordered by id, read in batches: memory stays flat."""
+
+    @abstractmethod
+    def collections(self) -> list[Collection]:
+        """Every collection, ordered by id."""
+
+    @abstractmethod
+    def collection_counts(self) -> dict[str, int]:
+        """How many live records each collection holds."""
+
+    @abstractmethod
+    def get_entity(self, entity_id: str) -> Entity:
+        """An authority entry. Raises NotFound."""
+
+    @abstractmethod
+    def iter_entities(self, kind: str | None = None) -> Iterator[Entity]:
+        """Every authority entry, optionally of one kind, ordered by id."""
+
+    @abstractmethod
+    def put_entities(self, entities: Iterable[Entity]) -> int:
+        """Add or replace authority entries in one transaction; returns how many changed."""
+
+    @abstractmethod
+    def records_of_entity(self, entity_id: str, limit: int = 1000) -> list[Record]:
+        """Records that link to an authority entry, oldest first."""
+
+    @abstractmethod
+    def stats(self) -> Stats:
+        """Counts of records, persons, collections and changes."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

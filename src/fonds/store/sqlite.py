@@ -1,0 +1,335 @@
+"""The embedded store: one SQLite file in WAL mode.
+
+Records are kept as their Record JSON beside a content hash; the change log is
+a table whose integer primary key is the sequence number. A crash at any point
+leaves the file with every committed transaction and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from fonds.authority import Entity
+from fonds.errors import NotFound, StoreError
+from fonds.record import Collection, Record
+from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_hash
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    id TEXT PRIMARY KEY,
+    data TEXT,
+    hash TEXT,
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    is_deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS records_seq ON records (seq);
+CREATE INDEX IF NOT EXISTS records_at ON records (at);
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    record_id TEXT NOT NULL,
+    op TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS record_collections (
+    record_id TEXT NOT NULL,
+    collection_id TEXT NOT NULL,
+    PRIMARY KEY (collection_id, record_id)
+);
+CREATE INDEX IF NOT EXISTS record_collections_record ON record_collections (record_id);
+CREATE TABLE IF NOT EXISTS collections (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, parent TEXT, kind TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, preferred TEXT NOT NULL, data TEXT NOT NULL, hash TEXT
+);
+CREATE TABLE IF NOT EXISTS record_entities (
+    entity_id TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    PRIMARY KEY (entity_id, record_id)
+);
+CREATE INDEX IF NOT EXISTS record_entities_record ON record_entities (record_id);
+"""
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.url = f"sqlite:///{self.path}"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(SCHEMA)
+            self._check_version()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(
+                f"{self.path}: cannot open as a fonds database ({error}); "
+                "give --db a new file or an existing fonds database"
+            ) from error
+
+    def _check_version(self) -> None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self.db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: database schema version {row[0]} is newer than this fonds "
+                f"understands ({SCHEMA_VERSION}); upgrade fonds"
+            )
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add(
+        self,
+        records: Sequence[Record],
+        *,
+        collections: Sequence[Collection] = (),
+        entities: Sequence[Entity] = (),
+    ) -> AddResult:
+        result = AddResult()
+        at = utc_now()
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            for collection in collections:
+                cur.execute(
+                    "INSERT INTO collections VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                    "title = excluded.title, parent = excluded.parent, kind = excluded.kind",
+                    (collection.id, collection.title, collection.parent, collection.kind),
+                )
+            self._put_entities(cur, entities)
+            for record in records:
+                self._add_one(cur, record, at, result)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return result
+
+    def _add_one(self, cur: sqlite3.Cursor, record: Record, at: str, result: AddResult) -> None:
+        data = record.to_dict()
+        digest = content_hash(data)
+        row = cur.execute("SELECT hash, is_deleted FROM records WHERE id = ?", (record.id,)).fetchone()
+        if row is not None and row[0] == digest and not row[1]:
+            result.unchanged += 1
+            return
+        cur.execute("INSERT INTO changes (record_id, op, at) VALUES (?, 'upsert', ?)", (record.id, at))
+        seq = cur.lastrowid
+        cur.execute(
+            "INSERT INTO records (id, data, hash, seq, at, is_deleted) VALUES (?, ?, ?, ?, ?, 0) "
+            "ON CONFLICT (id) DO UPDATE SET data = excluded.data, hash = excluded.hash, "
+            "seq = excluded.seq, at = excluded.at, is_deleted = 0",
+            (record.id, json.dumps(data, ensure_ascii=False), digest, seq, at),
+        )
+        cur.execute("DELETE FROM record_collections WHERE record_id = ?", (record.id,))
+        cur.executemany(
+            "INSERT OR IGNORE INTO record_collections VALUES (?, ?)",
+            [(record.id, c) for c in record.collections],
+        )
+        cur.execute("DELETE FROM record_entities WHERE record_id = ?", (record.id,))
+        cur.executemany(
+            "INSERT OR IGNORE INTO record_entities VALUES (?, ?)",
+            [(p.id, record.id) for p in record.persons],
+        )
+        if row is None:
+            result.added += 1
+        else:
+            result.updated += 1
+
+    def delete(self, record_id: str) -> bool:
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            row = cur.execute("SELECT is_deleted FROM records WHERE id = ?", (record_id,)).fetchone()
+            if row is None or row[0]:
+                cur.execute("ROLLBACK")
+                return False
+            at = utc_now()
+            cur.execute("INSERT INTO changes (record_id, op, at) VALUES (?, 'delete', ?)", (record_id, at))
+            cur.execute(
+                "UPDATE records SET is_deleted = 1, data = NULL, hash = NULL, seq = ?, at = ? WHERE id = ?",
+                (cur.lastrowid, at, record_id),
+            )
+            cur.execute("DELETE FROM record_collections WHERE record_id = ?", (record_id,))
+            cur.execute("DELETE FROM record_entities WHERE record_id = ?", (record_id,))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return True
+
+    def put_entities(self, entities: Iterable[Entity]) -> int:
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            changed = self._put_entities(cur, entities)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return changed
+
+    def _put_entities(self, cur: sqlite3.Cursor, entities: Iterable[Entity]) -> int:
+        changed = 0
+        for entity in entities:
+            data = entity.to_dict()
+            digest = content_hash(data)
+            row = cur.execute("SELECT hash FROM entities WHERE id = ?", (entity.id,)).fetchone()
+            if row is not None and row[0] == digest:
+                continue
+            cur.execute(
+                "INSERT INTO entities VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "kind = excluded.kind, preferred = excluded.preferred, data = excluded.data, "
+                "hash = excluded.hash",
+                (entity.id, entity.kind, entity.preferred, json.dumps(data, ensure_ascii=False), digest),
+            )
+            changed += 1
+        return changed
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, record_id: str) -> Record:
+        stored = self.get_stored(record_id)
+        if stored.record is None:
+            raise NotFound(f"record {record_id!r} was deleted")
+        return stored.record
+
+    def get_stored(self, record_id: str) -> StoredRecord:
+        row = self.db.execute(
+            "SELECT id, seq, at, is_deleted, data FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no record with id {record_id!r}")
+        return _stored(row)
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:
+        rows = self.db.execute(
+            "SELECT seq, record_id, op, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+        ).fetchall()
+        return [Change(*row) for row in rows]
+
+    def last_seq(self) -> int:
+        row = self.db.execute("SELECT MAX(seq) FROM changes").fetchone()
+        return int(row[0] or 0)
+
+    def _where(
+        self, since: str | None, until: str | None, collection: str | None
+    ) -> tuple[str, list[Any]]:
+        clauses, args = [], []
+        if since:
+            clauses.append("r.at >= ?")
+            args.append(since)
+        if until:
+            clauses.append("r.at <= ?")
+            args.append(until)
+        if collection:
+            clauses.append(
+                "r.id IN (SELECT record_id FROM record_collections WHERE collection_id = ? "
+                "OR collection_id IN (SELECT id FROM collections WHERE parent = ?))"
+            )
+            args.extend([collection, collection])
+        return (" AND ".join(clauses) or "1 = 1"), args
+
+    def list_stored(
+        self,
+        *,
+        after_seq: int = 0,
+        since: str | None = None,
+        until: str | None = None,
+        collection: str | None = None,
+        limit: int = 100,
+        include_deleted: bool = True,
+    ) -> list[StoredRecord]:
+        where, args = self._where(since, until, collection)
+        if not include_deleted:
+            where += " AND r.is_deleted = 0"
+        rows = self.db.execute(
+            f"SELECT r.id, r.seq, r.at, r.is_deleted, r.data FROM records r "
+            f"WHERE r.seq > ? AND {where} ORDER BY r.seq LIMIT ?",
+            [after_seq, *args, limit],
+        ).fetchall()
+        return [_stored(row) for row in rows]
+
+    def count_stored(
+        self, *, since: str | None = None, until: str | None = None, collection: str | None = None
+    ) -> int:
+        where, args = self._where(since, until, collection)
+        row = self.db.execute(f"SELECT COUNT(*) FROM records r WHERE {where}", args).fetchone()
+        return int(row[0])
+
+    def iter_records(self, batch: int = 500) -> Iterator[Record]:
+        last = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT id, data FROM records WHERE id > ? AND is_deleted = 0 ORDER BY id LIMIT ?",
+                (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for record_id, data in rows:
+                yield Record.from_dict(json.loads(data))
+            last = rows[-1][0]
+
+    def collections(self) -> list[Collection]:
+        rows = self.db.execute("SELECT id, title, parent, kind FROM collections ORDER BY id").fetchall()
+        return [Collection(*row) for row in rows]
+
+    def collection_counts(self) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT collection_id, COUNT(*) FROM record_collections GROUP BY collection_id"
+        ).fetchall()
+        return {row[0]: int(row[1]) for row in rows}
+
+    def get_entity(self, entity_id: str) -> Entity:
+        row = self.db.execute("SELECT data FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no authority entry with id {entity_id!r}")
+        return Entity.from_dict(json.loads(row[0]))
+
+    def iter_entities(self, kind: str | None = None) -> Iterator[Entity]:
+        query = "SELECT data FROM entities" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
+        for (data,) in self.db.execute(query, (kind,) if kind else ()).fetchall():
+            yield Entity.from_dict(json.loads(data))
+
+    def records_of_entity(self, entity_id: str, limit: int = 1000) -> list[Record]:
+        rows = self.db.execute(
+            "SELECT r.data FROM record_entities e JOIN records r ON r.id = e.record_id "
+            "WHERE e.entity_id = ? AND r.is_deleted = 0 LIMIT ?",
+            (entity_id, limit),
+        ).fetchall()
+        records = [Record.from_dict(json.loads(row[0])) for row in rows]
+        return sorted(records, key=lambda r: (r.date.earliest or "9999", r.id))
+
+    def stats(self) -> Stats:
+        one = lambda sql: int(self.db.execute(sql).fetchone()[0])  # noqa: E731
+        return Stats(
+            records=one("SELECT COUNT(*) FROM records WHERE is_deleted = 0"),
+            persons=one("SELECT COUNT(*) FROM entities WHERE kind = 'person'"),
+            collections=one("SELECT COUNT(*) FROM collections"),
+            changes=one("SELECT COUNT(*) FROM changes"),
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _stored(row: tuple[Any, ...]) -> StoredRecord:
+    record_id, seq, at, is_deleted, data = row
+    record = None if is_deleted or data is None else Record.from_dict(json.loads(data))
+    return StoredRecord(id=record_id, seq=int(seq), at=at, is_deleted=bool(is_deleted), record=record)
