@@ -70,6 +70,12 @@ def content_hash(data: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def record_hash(data: dict[str, Any]) -> str:
+    """The content hash of Record JSON. `origin` (where it was read from) is not content:
+    the same file ingested from another path changes nothing."""
+    return content_hash({k: v for k, v in data.items() if k != "origin"})
+
+
 class Store(ABC):
     """What every backend (SQLite, PostgreSQL) provides. One shared test module checks both."""
 

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from fonds.authority import Entity
 from fonds.errors import NotFound, StoreError
 from fonds.record import Collection, Record
-from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_hash
+from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_hash, record_hash
 
 SCHEMA_VERSION = 1
 
@@ -124,7 +124,7 @@ class SQLiteStore(Store):
 
     def _add_one(self, cur: sqlite3.Cursor, record: Record, at: str, result: AddResult) -> None:
         data = record.to_dict()
-        digest = content_hash(data)
+        digest = record_hash(data)
         row = cur.execute("SELECT hash, is_deleted FROM records WHERE id = ?", (record.id,)).fetchone()
         if row is not None and row[0] == digest and not row[1]:
             result.unchanged += 1

@@ -1,0 +1,255 @@
+"""The `fonds` command. Each command parses its arguments, calls the library, prints the result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar
+
+import click
+
+from fonds.config import Settings, load_settings
+from fonds.errors import FondsError
+from fonds.index import Index, SearchResult
+from fonds.ingest import all_files, ingest
+from fonds.query import parse
+from fonds.record import Record, format_reference
+from fonds.store import open_store
+from fonds.store.base import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Context:
+    settings: Settings
+    _store: Store | None = None
+    _index: Index | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.settings.db)
+        return self._store
+
+    def index(self, *, catch_up: bool = True) -> Index:
+        """The search index, brought up to date with the store's change log."""
+        if self._index is None:
+            self._index = Index(self.settings.index_path)
+            if catch_up:
+                self._index.update(self.store)
+        return self._index
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _fail(error: FondsError) -> None:
+    click.echo(f"fonds: {error}", err=True)
+    sys.exit(1)
+
+
+class FondsGroup(click.Group):
+    """Shows a FondsError as one line and exit code 1: no traceback for the user's own mistakes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FondsError as error:
+            _fail(error)
+
+
+@click.group(cls=FondsGroup)
+@click.option("--db", envvar="FONDS_DB", help="Database: a file (default ./fonds.db), sqlite:///PATH or postgresql://...")
+@click.option("--index", "index_path", envvar="FONDS_INDEX", help="Folder of the search index (default: beside the database).")
+@click.version_option(package_name="fonds")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, index_path: str | None) -> None:
+    """fonds: a digital archive for translated historical documents.
+
+    Example: fonds ingest records/ && fonds search 'Kim Il Sung date:1962'
+    """
+    try:
+        settings = load_settings({"db": db, "index": index_path})
+    except FondsError as error:
+        _fail(error)
+    context = Context(settings)
+    ctx.obj = context
+    ctx.call_on_close(context.close)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--strict", is_flag=True, help="Stop at the first rejected file.")
+@pass_context
+def ingest_command(context: Context, paths: tuple[str, ...], strict: bool) -> None:
+    """Ingest record files and folders; the format is detected from each file's content.
+
+    Example: fonds ingest ../shared/corpus/wilson-center ../shared/corpus/frus/*.xml
+    """
+    files = all_files(paths)
+    store = context.store
+    index = context.index(catch_up=False)
+    show_progress = sys.stderr.isatty() and len(files) > 1
+    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr, show_pos=True) if show_progress else _no_bar() as bar:
+        report = ingest(store, paths, on_file=lambda _path: bar.update(1), strict=strict)
+    for problem in report.rejected:
+        click.echo(f"rejected: {problem}", err=True)
+    applied = index.update(store)
+    click.echo(report.summary())
+    if applied:
+        click.echo(f"index: {applied} changes applied, {index.count()} records searchable")
+    if not report.ok:
+        sys.exit(1)
+
+
+class _NoBar:
+    def update(self, _n: int) -> None:
+        pass
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _no_bar() -> Any:
+    return _NoBar()
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print the search JSON of DESIGN.md.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0, 100_000))
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@pass_context
+def search_command(context: Context, query: str, as_json: bool, limit: int, offset: int, sort: str) -> None:
+    """Search the archive with the query language (see docs/search.md).
+
+    Example: fonds search 'person:"Kim Il Sung" date:1962-08..1962-12 lang:ru'
+    """
+    node = parse(query)
+    result = context.index().search(
+        node, limit=limit, offset=offset, sort=sort, resolve_names=_name_resolver(context.store)
+    )
+    if as_json:
+        click.echo(json.dumps(search_json(result), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} records match {query!r}")
+    for number, hit in enumerate(result.hits, offset + 1):
+        click.echo(f"\n{number}. {hit.title}  [{hit.id}]")
+        if hit.date:
+            click.echo(f"   {hit.date}")
+        snippet = hit.snippet.replace("<b>", click.style("", bold=True, reset=False)).replace("</b>", click.style("", reset=True))
+        click.echo(f"   {_unescape(snippet)}")
+        for why in hit.matched:
+            click.echo(f"   matched: {why}")
+
+
+def search_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "total": result.total,
+        "hits": [
+            {"id": h.id, "title": h.title, "date": h.date, "snippet": h.snippet, "matched": list(h.matched)}
+            for h in result.hits
+        ],
+        "facets": {name: [{"value": v, "count": c} for v, c in values] for name, values in result.facets.items()},
+    }
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#x27;", "'").replace("&amp;", "&")
+
+
+def _name_resolver(store: Store) -> Any:
+    try:
+        from fonds.variants import resolver
+    except ImportError:
+        return None
+    return resolver(store)
+
+
+@main.command("show")
+@click.argument("record_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the Record JSON of DESIGN.md.")
+@pass_context
+def show_command(context: Context, record_id: str, as_json: bool) -> None:
+    """Show one record.
+
+    Example: fonds show wcda-110485 --json
+    """
+    record = context.store.get(record_id)
+    if as_json:
+        click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for line in describe(record):
+        click.echo(line)
+
+
+def describe(record: Record) -> Iterator[str]:
+    yield record.title
+    yield "=" * min(len(record.title), 78)
+    rows = [
+        ("id", record.id),
+        ("date", record.date.text or "undated"),
+        ("type", record.type),
+        ("repository", " ".join(filter(None, [record.source.repository, f"({record.source.repository_code})" if record.source.repository_code else None]))),
+        ("reference", format_reference(record.source.reference)),
+        ("languages", ", ".join(record.original_languages)),
+        ("credits", "; ".join(f"{c.name} ({c.role})" for c in record.credits)),
+        ("collections", ", ".join(record.collections)),
+        ("persons", ", ".join(f"{p.name} ({p.role})" for p in record.persons[:20])),
+        ("url", record.url),
+    ]
+    for label, value in rows:
+        if value:
+            yield f"{label:>12}: {value}"
+    if record.summary:
+        yield ""
+        yield record.summary
+    for rendition in record.renditions:
+        yield ""
+        yield f"--- {rendition.label or rendition.kind} ---"
+        if rendition.text:
+            yield rendition.text
+
+
+@main.command("reindex")
+@pass_context
+def reindex_command(context: Context) -> None:
+    """Delete the search index and build it again from the store.
+
+    Example: fonds reindex
+    """
+    index = context.index(catch_up=False)
+    count = index.rebuild(context.store)
+    click.echo(f"index rebuilt: {count} records searchable")
+
+
+@main.command("stats")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def stats_command(context: Context, as_json: bool) -> None:
+    """Counts of records, persons and collections.
+
+    Example: fonds stats --json
+    """
+    stats = context.store.stats()
+    data = {"records": stats.records, "persons": stats.persons, "collections": stats.collections, "changes": stats.changes}
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    for key, value in data.items():
+        click.echo(f"{key:>12}: {value}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,405 @@
+"""TEI P5: one <TEI> document per record, valid against tei_all.
+
+The header carries what the archive knows about the document (title, date,
+translators, repository and reference, languages, summary, persons); the body
+carries each rendition's text with its editorial marks, person mentions,
+footnotes and page breaks. Marks are spans over the unchanged text; a span
+that crosses another span's boundary cannot be nested in XML and is dropped,
+so the output is always well-formed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from lxml import etree
+
+from fonds.exports import citation
+from fonds.record import Mark, Note, PageBreak, PersonLink, Record, Rendition
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_LANG = f"{{{XML_NS}}}lang"
+XML_ID = f"{{{XML_NS}}}id"
+
+# Characters XML 1.0 does not allow, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)", re.S)
+_NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9._-]+")
+
+# When two spans cover the same text, the lower rank goes outside.
+_RANKS = {"p": 0, "persName": 1, "alternate": 2, "supplied": 3, "gap": 4}
+
+
+def write(record: Record) -> str:
+    """Return the record as a TEI P5 document (no XML declaration; UTF-8)."""
+    return etree.tostring(element(record), encoding="unicode")
+
+
+def element(record: Record) -> etree._Element:
+    """The record as a <TEI> element, for embedding (OAI-PMH, teiCorpus dumps)."""
+    people = _person_ids(record.persons)
+    root = _el(None, "TEI")
+    root.append(_header(record, people))
+    text = _el(root, "text")
+    language = next((r.language for r in _text_renditions(record) if r.language), None)
+    if language and citation.is_language_tag(language):
+        text.set(XML_LANG, language)
+    body = _el(text, "body")
+    for index, rendition in enumerate(record.renditions):
+        if rendition.text.strip():
+            mentions = [p for p in record.persons if (p.rendition or 0) == index]
+            body.append(_division(rendition, mentions, people))
+    if not len(body):
+        _el(body, "p")
+    return root
+
+
+def _text_renditions(record: Record) -> list[Rendition]:
+    return [r for r in record.renditions if r.text.strip()]
+
+
+# --- the header ------------------------------------------------------------
+
+
+def _header(record: Record, people: dict[str, str]) -> etree._Element:
+    header = _el(None, "teiHeader")
+    file_desc = _el(header, "fileDesc")
+    title_stmt = _el(file_desc, "titleStmt")
+    _el(title_stmt, "title", record.title)
+    for credit in record.credits:
+        resp_stmt = _el(title_stmt, "respStmt")
+        _el(resp_stmt, "resp", credit.role)
+        _el(resp_stmt, "name", credit.name)
+    publication = _el(file_desc, "publicationStmt")
+    _el(publication, "distributor", "fonds")
+    _el(publication, "idno", record.id, type="fonds")
+    if record.url:
+        _el(publication, "idno", record.url, type="URI")
+    for collection in record.collections:
+        series = _el(file_desc, "seriesStmt")
+        _el(series, "title", collection)
+        _el(series, "idno", collection, type="collection")
+    if record.source.citation:
+        notes = _el(file_desc, "notesStmt")
+        _el(notes, "note", record.source.citation, type="citation")
+    source_desc = _el(file_desc, "sourceDesc")
+    source_desc.append(_manuscript(record))
+    header.append(_profile(record, people))
+    return header
+
+
+def _manuscript(record: Record) -> etree._Element:
+    source = record.source
+    ms_desc = _el(None, "msDesc")
+    identifier = _el(ms_desc, "msIdentifier")
+    place = citation.archive_place(source)
+    if place:
+        _el(identifier, "settlement", place)
+    if source.repository or source.repository_code:
+        repository = _el(identifier, "repository", source.repository or source.repository_code)
+        if source.repository and source.repository_code:
+            repository.set("key", source.repository_code)
+    reference = {k: v for k, v in source.reference.items() if v}
+    if reference:
+        _reference_idno(identifier, reference)
+    if not len(identifier):
+        _el(identifier, "msName", record.title)
+    contents = _el(ms_desc, "msContents")
+    if record.summary:
+        _el(contents, "summary", record.summary)
+    originals = [c for c in record.original_languages if citation.is_language_tag(c)]
+    if originals:
+        names = ", ".join(citation.language_name(c) or c for c in originals)
+        text_lang = _el(contents, "textLang", names, mainLang=originals[0])
+        if len(originals) > 1:
+            text_lang.set("otherLangs", " ".join(originals[1:]))
+    if record.date.text or record.date.is_dated or record.place:
+        origin = _el(_el(ms_desc, "history"), "origin")
+        if record.date.text or record.date.is_dated:
+            _date(origin, record, "origDate")
+        if record.place:
+            _el(origin, "origPlace", record.place)
+    if not len(contents):
+        ms_desc.remove(contents)
+    return ms_desc
+
+
+def _reference_idno(parent: etree._Element, reference: dict[str, str]) -> None:
+    """`<idno type="reference">fond <idno type="fond">0102</idno>, opis ...</idno>`."""
+    outer = _el(parent, "idno", type="reference")
+    if set(reference) == {"text"}:
+        outer.text = _clean(reference["text"])
+        return
+    for number, (key, value) in enumerate(reference.items()):
+        if key == "text":
+            continue
+        _append_text(outer, (", " if number else "") + f"{key} ")
+        _el(outer, "idno", value, type=_name_token(key))
+
+
+def _profile(record: Record, people: dict[str, str]) -> etree._Element:
+    profile = _el(None, "profileDesc")
+    if record.date.text or record.date.is_dated:
+        _date(_el(profile, "creation"), record, "date")
+    languages = [c for c in record.languages if citation.is_language_tag(c)]
+    if languages:
+        usage = _el(profile, "langUsage")
+        for code in languages:
+            _el(usage, "language", citation.language_name(code) or code, ident=code)
+    if record.type or record.subjects:
+        keywords = _el(_el(profile, "textClass"), "keywords")
+        if record.type:
+            _el(keywords, "term", record.type, type="genre")
+        for subject in record.subjects:
+            _el(keywords, "term", subject, type="subject")
+    if record.persons:
+        people_list = _el(_el(profile, "particDesc"), "listPerson")
+        seen: set[str] = set()
+        for person in record.persons:
+            if person.id in seen:
+                continue
+            seen.add(person.id)
+            entry = _el(people_list, "person", role=_name_token(person.role))
+            entry.set(XML_ID, people[person.id])
+            _el(entry, "persName", person.name)
+    return profile
+
+
+def _date(parent: etree._Element, record: Record, tag: str) -> None:
+    """`<date when="1962-08-14">August 14, 1962</date>`, or notBefore/notAfter for a range."""
+    date = record.date
+    node = _el(parent, tag, date.text or citation.iso_date(date) or "")
+    if not date.is_dated or not date.earliest or not date.latest:
+        return
+    single = citation.iso_date(date)
+    if single and "/" not in single and not date.is_approximate:
+        node.set("when", single)
+    else:
+        node.set("notBefore", date.earliest)
+        node.set("notAfter", date.latest)
+        if date.is_approximate:
+            node.set("cert", "medium")
+
+
+def _person_ids(persons: tuple[PersonLink, ...]) -> dict[str, str]:
+    """An xml:id for every linked person, unique within the document."""
+    ids: dict[str, str] = {}
+    for person in persons:
+        if person.id not in ids:
+            base = "person-" + (_NOT_NAME_CHAR.sub("-", person.id).strip("-") or "x")
+            candidate, n = base, 1
+            while candidate in ids.values():
+                n += 1
+                candidate = f"{base}-{n}"
+            ids[person.id] = candidate
+    return ids
+
+
+# --- the text --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    kind: str
+    mark: Mark | None = None
+    person: str | None = None
+
+
+@dataclass
+class _Node:
+    span: _Span
+    children: list[_Node] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Milestone:
+    offset: int
+    page: PageBreak | None = None
+    note: Note | None = None
+
+
+def _division(rendition: Rendition, mentions: list[PersonLink], people: dict[str, str]) -> etree._Element:
+    div = _el(None, "div", type=_name_token(rendition.kind))
+    if rendition.language and citation.is_language_tag(rendition.language):
+        div.set(XML_LANG, rendition.language)
+    text = rendition.text
+    paragraphs = _nest(text, _spans(text, rendition, mentions, people))
+    stones = _milestones(rendition, len(text))
+    for node in paragraphs:
+        while stones and stones[0].offset < node.span.start:
+            div.append(_milestone(stones.pop(0)))
+        paragraph = _el(div, "p")
+        _fill(paragraph, text, node.span.start, node.span.end, node.children, stones, closing=True)
+    for stone in stones:
+        div.append(_milestone(stone))
+    return div
+
+
+def _spans(
+    text: str, rendition: Rendition, mentions: list[PersonLink], people: dict[str, str]
+) -> list[_Span]:
+    spans = [_Span(m.start(), m.end(), "p") for m in _PARAGRAPH.finditer(text)]
+    for mark in rendition.marks:
+        if mark.kind in _RANKS:
+            spans.append(_Span(mark.start, mark.end, mark.kind, mark=mark))
+    for person in mentions:
+        if person.start is not None and person.end is not None:
+            spans.append(_Span(person.start, person.end, "persName", person=people[person.id]))
+    length = len(text)
+    return [s for s in spans if 0 <= s.start <= s.end <= length and (s.start < s.end or s.kind == "gap")]
+
+
+def _nest(text: str, spans: list[_Span]) -> list[_Node]:
+    """Spans as a tree; a span that crosses an open one, or lies outside every paragraph, is dropped."""
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end, _RANKS[s.kind])):
+        while stack and stack[-1].span.end <= span.start:
+            stack.pop()
+        if stack and span.end > stack[-1].span.end:
+            continue  # crosses the open span's end
+        if not stack and span.kind != "p":
+            continue  # between paragraphs
+        if stack and span.kind == "p":
+            continue
+        node = _Node(span)
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return roots
+
+
+def _milestones(rendition: Rendition, length: int) -> list[_Milestone]:
+    stones = [_Milestone(min(max(p.offset, 0), length), page=p) for p in rendition.pages]
+    stones += [
+        _Milestone(length if n.offset is None else min(max(n.offset, 0), length), note=n)
+        for n in rendition.notes
+    ]
+    return sorted(stones, key=lambda s: (s.offset, s.note is not None))
+
+
+def _milestone(stone: _Milestone) -> etree._Element:
+    if stone.page is not None:
+        return _el(None, "pb", n=stone.page.n)
+    assert stone.note is not None
+    note = _el(None, "note", stone.note.text, place="foot")
+    if stone.note.n:
+        note.set("n", stone.note.n)
+    return note
+
+
+def _fill(
+    parent: etree._Element,
+    text: str,
+    start: int,
+    end: int,
+    children: list[_Node],
+    stones: list[_Milestone],
+    *,
+    closing: bool = False,
+) -> None:
+    """Write text[start:end] into parent, with child spans as elements and milestones in place."""
+    position = start
+    for child in children:
+        _text_until(parent, text, position, child.span.start, stones)
+        _render(parent, text, child, stones)
+        position = child.span.end
+    _text_until(parent, text, position, end, stones)
+    if closing:  # a note standing right after the paragraph's last character belongs to it
+        while stones and stones[0].offset == end and stones[0].note is not None:
+            parent.append(_milestone(stones.pop(0)))
+
+
+def _text_until(parent: etree._Element, text: str, start: int, end: int, stones: list[_Milestone]) -> None:
+    position = start
+    while stones and stones[0].offset < end:
+        stone = stones.pop(0)
+        cut = max(stone.offset, position)
+        _append_text(parent, text[position:cut])
+        parent.append(_milestone(stone))
+        position = cut
+    _append_text(parent, text[position:end])
+
+
+def _render(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    span = node.span
+    if span.kind == "gap":
+        _el(parent, "gap", reason="omitted")
+    elif span.kind == "persName":
+        element = _el(parent, "persName", ref=f"#{span.person}")
+        _fill(element, text, span.start, span.end, node.children, stones)
+    elif span.kind == "supplied":
+        element = _el(parent, "supplied")
+        inner_start, inner_end = span.start, span.end
+        if text[span.start] == "[" and text[span.end - 1] == "]" and span.end - span.start >= 2:
+            inner_start, inner_end = span.start + 1, span.end - 1
+        _fill(element, text, inner_start, inner_end, _inside(node.children, inner_start, inner_end), stones)
+    elif span.kind == "alternate":
+        _alternate(parent, text, node, stones)
+    while stones and stones[0].offset < span.end:  # milestones inside what was replaced
+        parent.append(_milestone(stones.pop(0)))
+
+
+def _alternate(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    """`Pak Seong-cheol [Pak Song Chol]` as <choice><orig>..</orig><reg>..</reg></choice>."""
+    span, mark = node.span, node.span.mark
+    assert mark is not None
+    covered = text[span.start:span.end]
+    bracket = covered.rfind("[")
+    if mark.text and covered.startswith(mark.text):
+        orig_end = span.start + len(mark.text)
+    elif bracket > 0:
+        orig_end = span.start + len(covered[:bracket].rstrip())
+    else:
+        orig_end = span.end
+    regular = mark.alternate
+    if regular is None and bracket >= 0:
+        regular = covered[bracket + 1:].rstrip("]").strip()
+    choice = _el(parent, "choice")
+    orig = _el(choice, "orig")
+    _fill(orig, text, span.start, orig_end, _inside(node.children, span.start, orig_end), stones)
+    _el(choice, "reg", regular or "")
+
+
+def _inside(children: list[_Node], start: int, end: int) -> list[_Node]:
+    return [c for c in children if start <= c.span.start and c.span.end <= end]
+
+
+# --- small XML helpers -----------------------------------------------------
+
+
+def _el(parent: etree._Element | None, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    name = f"{{{TEI_NS}}}{tag}"
+    if parent is None:
+        node = etree.Element(name, nsmap={None: TEI_NS})
+    else:
+        node = etree.SubElement(parent, name)
+    for key, value in attributes.items():
+        node.set(key, _clean(value))
+    if text:
+        node.text = _clean(text)
+    return node
+
+
+def _append_text(parent: etree._Element, text: str) -> None:
+    if not text:
+        return
+    text = _clean(text)
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _name_token(value: str) -> str:
+    """A value for a `data.enumerated` attribute (an XML Name)."""
+    token = _NOT_NAME_CHAR.sub("-", value).strip("-.") or "unknown"
+    return token if re.match(r"[A-Za-z_]", token) else f"x-{token}"
+

@@ -1,0 +1,55 @@
+"""Record JSON, as `fonds show --json` and `fonds dump --format jsonl` write it.
+
+A file holds one record object, a list of them, or one object per line (JSON Lines).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, BinaryIO, Iterator
+
+from fonds.errors import RecordError
+from fonds.importers.text import decode
+from fonds.record import Record
+
+
+def sniff(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+
+
+def read(source: BinaryIO, *, origin: str) -> Iterator[Record]:
+    """Read Record JSON. Every record is checked before any is given out."""
+    text = decode(source.read(), origin)
+    records = [_record(item, f"{origin}:{line}") for line, item in _items(text, origin)]
+    yield from records
+
+
+def _items(text: str, origin: str) -> list[tuple[int, Any]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as whole_error:
+        items = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                items.append((number, json.loads(line)))
+            except json.JSONDecodeError:
+                raise RecordError(
+                    f"{origin}:{whole_error.lineno}:{whole_error.colno}: not valid JSON "
+                    f"({whole_error.msg}); give one Record object, a list, or one object per line"
+                ) from None
+        return items
+    return [(1, item) for item in data] if isinstance(data, list) else [(1, data)]
+
+
+def _record(item: Any, origin: str) -> Record:
+    if not isinstance(item, dict):
+        raise RecordError(f"{origin}: expected a Record object, found {type(item).__name__}")
+    for key in ("id", "title"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            raise RecordError(f"{origin}: a record needs a non-empty {key!r}")
+    try:
+        return Record.from_dict(item)
+    except (TypeError, KeyError, ValueError, AttributeError) as error:
+        raise RecordError(f"{origin}: record {item['id']!r} does not fit the Record shape ({error})") from None

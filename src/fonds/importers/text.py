@@ -1,0 +1,223 @@
+"""The Wilson Center Digital Archive's plain-text record export.
+
+A record is a date line, a title, then blocks headed `Citation:`, `Summary:`,
+`Original Language:` and `Contents:`, then the text of the renditions. See
+docs/record-format.md. Every problem is reported as `origin:line: what, and
+what to do`; a file with a problem yields nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator
+
+from fonds.dates import parse_date
+from fonds.errors import RecordError
+from fonds.importers.citation import parse_citation
+from fonds.importers.marks import find_marks
+from fonds.record import Collection, Record, Rendition
+from fonds.vocabulary import document_type, language_code, projects
+
+MAX_BYTES = 20 * 1024 * 1024
+HEADINGS = ("Citation:", "Summary:", "Original Language:", "Contents:")
+RENDITION_KINDS = {
+    "translation": "translation",
+    "transcript": "transcript",
+    "original scan": "scan",
+    "scan": "scan",
+    "original": "transcript",
+}
+
+
+@dataclass
+class _Block:
+    heading: str
+    line: int
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines).strip()
+
+
+def sniff(head: bytes) -> bool:
+    """Whether a file's first bytes look like a text record (a date line, then `Citation:`)."""
+    return b"Citation:" in head or b"Original Language:" in head
+
+
+def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection]:
+    """Read one text record. Raises RecordError naming the file and line of the problem."""
+    text = decode(source.read(MAX_BYTES + 1), origin)
+    lines = text.splitlines()
+    record = _parse(lines, origin)
+    for code in record.collections:
+        yield Collection(id=code, title=projects().get(code, code), kind="project")
+    yield record
+
+
+def decode(raw: bytes, origin: str) -> str:
+    """The file's text, or a RecordError saying why it is not a UTF-8 text file."""
+    if not raw.strip():
+        raise RecordError(f"{origin}:1: the file is empty; a text record starts with a date line")
+    if len(raw) > MAX_BYTES:
+        raise RecordError(
+            f"{origin}:1: the file is larger than {MAX_BYTES // (1024 * 1024)} MB; "
+            "a text record is one document: split the file"
+        )
+    if b"\x00" in raw[:8192]:
+        raise RecordError(f"{origin}:1: this is a binary file, not a text record")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise RecordError(
+            f"{origin}:{line}: the file is not UTF-8 (byte 0x{raw[error.start]:02x} at offset "
+            f"{error.start}); save it as UTF-8 and ingest it again"
+        ) from None
+
+
+def _nonblank(lines: list[str], start: int) -> int:
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    return start
+
+
+def _parse(lines: list[str], origin: str) -> Record:
+    at = _nonblank(lines, 0)
+    date_line = lines[at].strip()
+    if date_line in HEADINGS:
+        raise RecordError(f"{origin}:{at + 1}: the record has no date line before {date_line!r}")
+    try:
+        date = parse_date(date_line)
+    except RecordError as error:
+        raise RecordError(f"{origin}:{at + 1}: {_short(str(error), 200)}") from None
+    at = _nonblank(lines, at + 1)
+    if at >= len(lines) or lines[at].strip() in HEADINGS:
+        raise RecordError(f"{origin}:{at + 1}: the record has no title line after its date")
+    title = lines[at].strip()
+    title_line = at + 1
+    blocks, body_line, body = _blocks(lines, at + 1, origin)
+    if "Citation:" not in blocks:
+        raise RecordError(
+            f"{origin}:{len(lines)}: the record ends before its 'Citation:' block; "
+            "the file may be cut off: export it again"
+        )
+    citation_block = blocks["Citation:"]
+    if not citation_block.text:
+        raise RecordError(f"{origin}:{citation_block.line}: the 'Citation:' block is empty")
+    citation = parse_citation(citation_block.text, origin=f"{origin}:{citation_block.line + 1}")
+    record_id = _record_id(citation.url, citation.number, origin)
+    languages = _languages(blocks.get("Original Language:"), origin)
+    renditions = _renditions(blocks.get("Contents:"), body, origin)
+    summary_block = blocks.get("Summary:")
+    return Record(
+        id=record_id,
+        title=title,
+        type=document_type(title),
+        date=date,
+        summary=(summary_block.text or None) if summary_block else None,
+        original_languages=languages,
+        source=citation.source,
+        credits=citation.credits,
+        collections=citation.projects,
+        url=citation.url,
+        number=citation.number,
+        renditions=renditions,
+        origin=f"{origin}:{title_line}" if body_line is None else f"{origin}:{title_line}-{body_line}",
+    )
+
+
+def _blocks(lines: list[str], start: int, origin: str) -> tuple[dict[str, _Block], int | None, str]:
+    """The headed blocks, and the body text after `Contents:` with the line it starts on."""
+    blocks: dict[str, _Block] = {}
+    current: _Block | None = None
+    index = start
+    while index < len(lines):
+        stripped = lines[index].strip()
+        if stripped in HEADINGS:
+            current = _Block(stripped, index + 1, [])
+            blocks[stripped] = current
+            if stripped == "Contents:":
+                return blocks, *_contents(lines, index + 1, current)
+        elif current is not None:
+            current.lines.append(lines[index])
+        elif stripped:
+            raise RecordError(
+                f"{origin}:{index + 1}: unexpected text {_short(stripped, 60)!r} between the title "
+                f"and the first block; expected one of {', '.join(HEADINGS)}"
+            )
+        index += 1
+    return blocks, None, ""
+
+
+def _contents(lines: list[str], start: int, block: _Block) -> tuple[int | None, str]:
+    """Rendition lines up to the first blank line after them; then the body."""
+    index = _nonblank(lines, start)
+    while index < len(lines) and lines[index].strip():
+        block.lines.append(lines[index])
+        index += 1
+    first = _nonblank(lines, index)
+    if first >= len(lines):
+        return None, ""
+    return first + 1, "\n".join(lines[first:]).rstrip()
+
+
+def _record_id(url: str | None, number: str | None, origin: str) -> str:
+    if number:
+        return f"wcda-{number}"
+    raise RecordError(
+        f"{origin}: the citation has no document URL (…/document/NUMBER), so the record has no "
+        "stable id; add the archive's URL to the citation"
+    )
+
+
+def _languages(block: _Block | None, origin: str) -> tuple[str, ...]:
+    if block is None or not block.text:
+        return ()
+    codes: list[str] = []
+    for name in re.split(r"\s*(?:,|;|/|\band\b)\s*", block.text):
+        if not name:
+            continue
+        code = language_code(name)
+        if code is None:
+            raise RecordError(
+                f"{origin}:{block.line + 1}: original language {name!r} is not one we know; "
+                "write its English name (Russian, Chinese, Korean...)"
+            )
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes)
+
+
+def _renditions(block: _Block | None, body: str, origin: str) -> tuple[Rendition, ...]:
+    renditions: list[Rendition] = []
+    for offset, line in enumerate(block.lines if block else []):
+        label = line.strip()
+        if not label:
+            continue
+        kind_text, _, language_text = label.partition(" - ")
+        kind = RENDITION_KINDS.get(kind_text.strip().lower())
+        if kind is None:
+            raise RecordError(
+                f"{origin}:{block.line + 1 + offset}: contents line {label!r} names no rendition we "
+                "know; use 'Translation - English', 'Transcript - Russian' or 'Original Scan'"
+            )
+        language = language_code(language_text) if language_text else None
+        renditions.append(Rendition(kind=kind, language=language, label=label))
+    if body:
+        target = next((i for i, r in enumerate(renditions) if r.kind == "translation"), None)
+        if target is None:
+            target = next((i for i, r in enumerate(renditions) if r.kind != "scan"), None)
+        if target is None:
+            renditions.append(Rendition(kind="translation", language="en", label="Text"))
+            target = len(renditions) - 1
+        chosen = renditions[target]
+        renditions[target] = Rendition(
+            kind=chosen.kind, language=chosen.language, label=chosen.label, text=body, marks=find_marks(body)
+        )
+    return tuple(renditions)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,143 @@
+"""Ingest: files in, records stored. One file is one transaction.
+
+A file with any problem stores nothing; the rest of the batch goes on. The
+report lists every rejected file as `file:line: what is wrong`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from fonds.authority import Entity
+from fonds.errors import FondsError, Problem, RecordError
+from fonds.importers import IMPORTERS, detect
+from fonds.record import Collection, Record
+from fonds.store.base import AddResult, Store
+
+HEAD_BYTES = 64 * 1024
+Enricher = Callable[[Sequence[Record]], Sequence[Record]]
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    result: AddResult = field(default_factory=AddResult)
+    rejected: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def summary(self) -> str:
+        text = (
+            f"{self.result.added} added, {self.result.updated} updated, {self.result.unchanged} unchanged, "
+            f"{len(self.rejected)} rejected"
+        )
+        if self.skipped:
+            text += f", {len(self.skipped)} skipped (not a record format)"
+        if self.files and not self.result.changed and not self.rejected:
+            text += "; nothing changed"
+        return text
+
+
+def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[Problem]]:
+    """Files named directly, and files found in folders (which may be skipped if not records)."""
+    named: list[Path] = []
+    found: list[Path] = []
+    missing: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(folder) / f for f in sorted(files) if not f.startswith("."))
+        elif path.is_file():
+            named.append(path)
+        else:
+            missing.append(Problem(str(path), "no such file or folder"))
+    return named, found, missing
+
+
+def read_file(path: Path) -> tuple[list[Record], list[Collection], list[Entity]]:
+    """Everything one file holds, checked. Raises RecordError naming the file and line."""
+    origin = str(path)
+    try:
+        with path.open("rb") as source:
+            head = source.read(HEAD_BYTES)
+            fmt = detect(head)
+            if fmt is None:
+                raise RecordError(
+                    f"{origin}:1: not a format fonds reads (a Wilson Center text record, "
+                    "a FRUS TEI volume or Record JSON)"
+                )
+            source.seek(0)
+            items = list(IMPORTERS[fmt](source, origin=origin))
+    except OSError as error:
+        raise RecordError(f"{origin}: cannot read the file ({error.strerror})") from None
+    records = [item for item in items if isinstance(item, Record)]
+    collections = [item for item in items if isinstance(item, Collection)]
+    entities = [item for item in items if isinstance(item, Entity)]
+    seen: set[str] = set()
+    for record in records:
+        if record.id in seen:
+            raise RecordError(f"{record.origin or origin}: record id {record.id!r} appears twice in the file")
+        seen.add(record.id)
+    if not records and not entities:
+        raise RecordError(f"{origin}:1: the file holds no records")
+    return records, collections, entities
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    enrich: Enricher | None = None,
+    on_file: Callable[[Path], None] | None = None,
+    strict: bool = False,
+) -> IngestReport:
+    """Ingest files and folders. `enrich` (e.g. the name linker) sees each file's records first."""
+    named, found, missing = collect_files(paths)
+    report = IngestReport(rejected=list(missing))
+    for path in named + found:
+        if on_file:
+            on_file(path)
+        try:
+            records, collections, entities = read_file(path)
+        except RecordError as error:
+            if path in found and str(error).endswith("or Record JSON)"):
+                report.skipped.append(str(path))
+                continue
+            report.rejected.append(_problem(path, error))
+            if strict:
+                break
+            continue
+        report.files += 1
+        if enrich is not None:
+            records = list(enrich(records))
+        try:
+            report.result += store.add(records, collections=collections, entities=entities)
+        except FondsError as error:
+            report.rejected.append(_problem(path, error))
+            if strict:
+                break
+    return report
+
+
+def all_files(paths: Iterable[str | Path]) -> list[Path]:
+    named, found, _ = collect_files(paths)
+    return named + found
+
+
+def _problem(path: Path, error: FondsError) -> Problem:
+    message = str(error)
+    prefix = f"{path}:"
+    if message.startswith(prefix):
+        origin, _, rest = message[len(prefix):].partition(": ")
+        return Problem(f"{path}:{origin}", rest)
+    if message.startswith(str(path)):
+        return Problem(str(path), message[len(str(path)):].lstrip(": "))
+    return Problem(str(path), message)

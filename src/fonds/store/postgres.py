@@ -1,0 +1,473 @@
+"""The institution's store: PostgreSQL through psycopg 3.
+
+Tables mirror the SQLite store (records kept as their Record JSON text beside a
+content hash, a change log whose BIGSERIAL is the sequence number), so both
+backends behave the same and pass one test module. The schema comes from
+`migrations.py`; opening a store creates or migrates it.
+
+Every write (`add`, `delete`, `put_entities`) is one transaction that first
+takes a transaction-level advisory lock, so writers from every node take turns.
+That makes sequence order commit order: a node following the change log never
+skips a change that commits after it has read past its number. Timestamps come
+from the server's clock, taken after the lock, so they grow with the sequence.
+
+Connections are in autocommit mode and kept in a small pool: a thread reading
+never shares a transaction with a thread writing.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator, Sequence
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.pq import TransactionStatus
+
+from fonds.authority import Entity
+from fonds.config import mask_password
+from fonds.errors import NotFound, StoreError
+from fonds.record import Collection, Record
+from fonds.store import migrations
+from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_hash
+
+# Held by every writing transaction; the key spells "fonds".
+WRITE_LOCK = 0x666F6E6473
+POOL_SIZE = 10
+POOL_WAIT_SECONDS = 30.0
+CONNECT_TIMEOUT_SECONDS = 10
+
+Connection = psycopg.Connection[tuple[Any, ...]]
+Cursor = psycopg.Cursor[tuple[Any, ...]]
+
+NOW = """to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+
+UPSERT_RECORD = """
+WITH change AS (
+    INSERT INTO changes (record_id, op, at) VALUES (%(id)s, 'upsert', %(at)s) RETURNING seq
+)
+INSERT INTO records (id, data, hash, seq, at, is_deleted)
+SELECT %(id)s, %(data)s, %(hash)s, change.seq, %(at)s, FALSE FROM change
+ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, hash = EXCLUDED.hash,
+    seq = EXCLUDED.seq, at = EXCLUDED.at, is_deleted = FALSE
+"""
+
+MARK_DELETED = """
+WITH change AS (
+    INSERT INTO changes (record_id, op, at) VALUES (%(id)s, 'delete', %(at)s) RETURNING seq
+)
+UPDATE records SET is_deleted = TRUE, data = NULL, hash = NULL, seq = change.seq, at = %(at)s
+FROM change WHERE records.id = %(id)s
+"""
+
+
+def describe(url: str) -> str:
+    """`PostgreSQL at db.example.org:5432/fonds`: the server a URL names, without secrets."""
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return f"PostgreSQL at {mask_password(url)}"
+    host = params.get("host") or "the local socket"
+    port = params.get("port") or "5432"
+    return f"PostgreSQL at {host}:{port}/{params.get('dbname') or params.get('user') or ''}"
+
+
+def connect(url: str) -> Connection:
+    """One autocommit connection, or a one-line StoreError that says what to do."""
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.ProgrammingError as error:
+        raise StoreError(
+            f"{mask_password(url)} is not a PostgreSQL URL we can read ({_first_line(error)}); "
+            "write it as postgresql://user@host:port/database"
+        ) from None
+    extra: dict[str, Any] = {"autocommit": True, "client_encoding": "UTF8"}
+    if "connect_timeout" not in params:
+        extra["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+    if "application_name" not in params:
+        extra["application_name"] = "fonds"
+    try:
+        return psycopg.connect(url, **extra)
+    except psycopg.OperationalError as error:
+        raise StoreError(_connect_message(url, params, error)) from None
+
+
+def _connect_message(url: str, params: dict[str, Any], error: Exception) -> str:
+    reason = _first_line(error).rsplit("failed: ", 1)[-1].strip()
+    where = describe(url)
+    if "does not exist" in reason and "database" in reason:
+        todo = f"create it (createdb -h {params.get('host', 'HOST')} {params.get('dbname', 'DB')}) or fix --db"
+    elif "password" in reason or "authentication" in reason:
+        todo = "check the user and password in the database URL"
+    else:
+        todo = "check that the server is running and that the host and port in --db are right"
+    return mask_password(f"cannot connect to {where}: {reason}; {todo}")
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+class _Pool:
+    """Up to `size` autocommit connections, lent to one thread at a time."""
+
+    def __init__(self, url: str, size: int) -> None:
+        self.url = url
+        self.size = size
+        self._idle: list[Connection] = []
+        self._open = 0
+        self._closed = False
+        self._cond = threading.Condition()
+
+    def add(self, conn: Connection) -> None:
+        with self._cond:
+            self._open += 1
+        self._give(conn)
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        conn = self._take()
+        try:
+            yield conn
+        finally:
+            self._give(conn)
+
+    def _take(self) -> Connection:
+        deadline = time.monotonic() + POOL_WAIT_SECONDS
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise StoreError(f"{describe(self.url)}: the store was closed; open it again")
+                if self._idle:
+                    return self._idle.pop()
+                if self._open < self.size:
+                    self._open += 1
+                    break
+                if not self._cond.wait(deadline - time.monotonic()):
+                    raise StoreError(
+                        f"{describe(self.url)}: all {self.size} connections stayed busy for "
+                        f"{POOL_WAIT_SECONDS:.0f} seconds; the server or a long write is stuck"
+                    )
+        try:
+            return connect(self.url)
+        except BaseException:
+            with self._cond:
+                self._open -= 1
+                self._cond.notify()
+            raise
+
+    def _give(self, conn: Connection) -> None:
+        reusable = (
+            not conn.closed
+            and not conn.broken
+            and conn.info.transaction_status == TransactionStatus.IDLE
+        )
+        with self._cond:
+            kept = reusable and not self._closed
+            if kept:
+                self._idle.append(conn)
+            else:
+                self._open -= 1
+            self._cond.notify()
+        if not kept:
+            conn.close()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._open -= len(idle)
+            self._cond.notify_all()
+        for conn in idle:
+            conn.close()
+
+
+class PostgresStore(Store):
+    """A store in a PostgreSQL database. `url` is the masked URL: it never shows a password."""
+
+    def __init__(self, url: str, *, pool_size: int = POOL_SIZE) -> None:
+        self.url = mask_password(url)
+        self.where = describe(url)
+        conn = connect(url)
+        try:
+            migrations.upgrade(conn, where=self.where)
+        except BaseException:
+            conn.close()
+            raise
+        self._pool = _Pool(url, pool_size)
+        self._pool.add(conn)
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self.url!r})"
+
+    # -- connections -------------------------------------------------------------------------
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except psycopg.OperationalError as error:
+            raise StoreError(
+                mask_password(f"{self.where}: {_first_line(error)}; check that the server is running")
+            ) from error
+
+    def _read(self, query: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one query. A connection the server dropped while idle is replaced once."""
+        for attempt in (1, 2):
+            with self._translated(), self._pool.connection() as conn:
+                try:
+                    return conn.execute(query, args).fetchall()
+                except psycopg.OperationalError:
+                    if attempt == 2 or not conn.broken:
+                        raise
+        raise AssertionError("unreachable")
+
+    def _one(self, query: str, args: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        rows = self._read(query, args)
+        return rows[0] if rows else None
+
+    @contextmanager
+    def _writing(self) -> Iterator[tuple[Cursor, str]]:
+        """One transaction holding the write lock; yields a cursor and the server's UTC time."""
+        with self._translated(), self._pool.connection() as conn, conn.transaction():
+            cur = conn.cursor()
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            row = cur.execute(f"SELECT {NOW}").fetchone()
+            assert row is not None
+            yield cur, str(row[0])
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add(
+        self,
+        records: Sequence[Record],
+        *,
+        collections: Sequence[Collection] = (),
+        entities: Sequence[Entity] = (),
+    ) -> AddResult:
+        result = AddResult()
+        with self._writing() as (cur, at):
+            for collection in collections:
+                cur.execute(
+                    "INSERT INTO collections (id, title, parent, kind) VALUES (%s, %s, %s, %s) "
+                    "ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, "
+                    "parent = EXCLUDED.parent, kind = EXCLUDED.kind",
+                    (collection.id, collection.title, collection.parent, collection.kind),
+                )
+            self._put_entities(cur, entities)
+            known: dict[str, tuple[str | None, bool]] = {
+                row[0]: (row[1], row[2])
+                for row in cur.execute(
+                    "SELECT id, hash, is_deleted FROM records WHERE id = ANY(%s)",
+                    ([record.id for record in records],),
+                )
+            }
+            for record in records:
+                self._add_one(cur, record, at, known, result)
+        return result
+
+    def _add_one(
+        self,
+        cur: Cursor,
+        record: Record,
+        at: str,
+        known: dict[str, tuple[str | None, bool]],
+        result: AddResult,
+    ) -> None:
+        data = record.to_dict()
+        digest = content_hash(data)
+        before = known.get(record.id)
+        if before is not None and before[0] == digest and not before[1]:
+            result.unchanged += 1
+            return
+        cur.execute(
+            UPSERT_RECORD,
+            {"id": record.id, "data": json.dumps(data, ensure_ascii=False), "hash": digest, "at": at},
+        )
+        self._unlink(cur, record.id)
+        if record.collections:
+            cur.execute(
+                "INSERT INTO record_collections (record_id, collection_id) "
+                "SELECT %s, unnest(%s::text[]) ON CONFLICT DO NOTHING",
+                (record.id, list(record.collections)),
+            )
+        if record.persons:
+            cur.execute(
+                "INSERT INTO record_entities (entity_id, record_id) "
+                "SELECT unnest(%s::text[]), %s ON CONFLICT DO NOTHING",
+                ([person.id for person in record.persons], record.id),
+            )
+        known[record.id] = (digest, False)
+        if before is None:
+            result.added += 1
+        else:
+            result.updated += 1
+
+    @staticmethod
+    def _unlink(cur: Cursor, record_id: str) -> None:
+        cur.execute("DELETE FROM record_collections WHERE record_id = %s", (record_id,))
+        cur.execute("DELETE FROM record_entities WHERE record_id = %s", (record_id,))
+
+    def delete(self, record_id: str) -> bool:
+        with self._writing() as (cur, at):
+            row = cur.execute("SELECT is_deleted FROM records WHERE id = %s", (record_id,)).fetchone()
+            if row is None or row[0]:
+                return False
+            cur.execute(MARK_DELETED, {"id": record_id, "at": at})
+            self._unlink(cur, record_id)
+        return True
+
+    def put_entities(self, entities: Iterable[Entity]) -> int:
+        with self._writing() as (cur, _):
+            return self._put_entities(cur, entities)
+
+    def _put_entities(self, cur: Cursor, entities: Iterable[Entity]) -> int:
+        changed = 0
+        for entity in entities:
+            data = entity.to_dict()
+            digest = content_hash(data)
+            row = cur.execute("SELECT hash FROM entities WHERE id = %s", (entity.id,)).fetchone()
+            if row is not None and row[0] == digest:
+                continue
+            cur.execute(
+                "INSERT INTO entities (id, kind, preferred, data, hash) VALUES (%s, %s, %s, %s, %s) "
+                "ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, "
+                "preferred = EXCLUDED.preferred, data = EXCLUDED.data, hash = EXCLUDED.hash",
+                (entity.id, entity.kind, entity.preferred, json.dumps(data, ensure_ascii=False), digest),
+            )
+            changed += 1
+        return changed
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, record_id: str) -> Record:
+        stored = self.get_stored(record_id)
+        if stored.record is None:
+            raise NotFound(f"record {record_id!r} was deleted")
+        return stored.record
+
+    def get_stored(self, record_id: str) -> StoredRecord:
+        row = self._one("SELECT id, seq, at, is_deleted, data FROM records WHERE id = %s", (record_id,))
+        if row is None:
+            raise NotFound(f"no record with id {record_id!r}")
+        return _stored(row)
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:
+        rows = self._read(
+            "SELECT seq, record_id, op, at FROM changes WHERE seq > %s ORDER BY seq LIMIT %s", (seq, limit)
+        )
+        return [Change(int(row[0]), row[1], row[2], row[3]) for row in rows]
+
+    def last_seq(self) -> int:
+        row = self._one("SELECT MAX(seq) FROM changes")
+        return int(row[0] or 0) if row else 0
+
+    @staticmethod
+    def _where(since: str | None, until: str | None, collection: str | None) -> tuple[str, list[Any]]:
+        clauses, args = [], []
+        if since:
+            clauses.append("r.at >= %s")
+            args.append(since)
+        if until:
+            clauses.append("r.at <= %s")
+            args.append(until)
+        if collection:
+            clauses.append(
+                "r.id IN (SELECT record_id FROM record_collections WHERE collection_id = %s "
+                "OR collection_id IN (SELECT id FROM collections WHERE parent = %s))"
+            )
+            args.extend([collection, collection])
+        return (" AND ".join(clauses) or "TRUE"), args
+
+    def list_stored(
+        self,
+        *,
+        after_seq: int = 0,
+        since: str | None = None,
+        until: str | None = None,
+        collection: str | None = None,
+        limit: int = 100,
+        include_deleted: bool = True,
+    ) -> list[StoredRecord]:
+        where, args = self._where(since, until, collection)
+        if not include_deleted:
+            where += " AND NOT r.is_deleted"
+        rows = self._read(
+            f"SELECT r.id, r.seq, r.at, r.is_deleted, r.data FROM records r "
+            f"WHERE r.seq > %s AND {where} ORDER BY r.seq LIMIT %s",
+            [after_seq, *args, limit],
+        )
+        return [_stored(row) for row in rows]
+
+    def count_stored(
+        self, *, since: str | None = None, until: str | None = None, collection: str | None = None
+    ) -> int:
+        where, args = self._where(since, until, collection)
+        row = self._one(f"SELECT COUNT(*) FROM records r WHERE {where}", args)
+        return int(row[0]) if row else 0
+
+    def iter_records(self, batch: int = 500) -> Iterator[Record]:
+        last = ""
+        while True:
+            rows = self._read(
+                "SELECT id, data FROM records WHERE id > %s AND NOT is_deleted ORDER BY id LIMIT %s",
+                (last, batch),
+            )
+            if not rows:
+                return
+            for _, data in rows:
+                yield Record.from_dict(json.loads(data))
+            last = rows[-1][0]
+
+    def collections(self) -> list[Collection]:
+        rows = self._read("SELECT id, title, parent, kind FROM collections ORDER BY id")
+        return [Collection(*row) for row in rows]
+
+    def collection_counts(self) -> dict[str, int]:
+        rows = self._read("SELECT collection_id, COUNT(*) FROM record_collections GROUP BY collection_id")
+        return {row[0]: int(row[1]) for row in rows}
+
+    def get_entity(self, entity_id: str) -> Entity:
+        row = self._one("SELECT data FROM entities WHERE id = %s", (entity_id,))
+        if row is None:
+            raise NotFound(f"no authority entry with id {entity_id!r}")
+        return Entity.from_dict(json.loads(row[0]))
+
+    def iter_entities(self, kind: str | None = None) -> Iterator[Entity]:
+        if kind:
+            rows = self._read("SELECT data FROM entities WHERE kind = %s ORDER BY id", (kind,))
+        else:
+            rows = self._read("SELECT data FROM entities ORDER BY id")
+        for (data,) in rows:
+            yield Entity.from_dict(json.loads(data))
+
+    def records_of_entity(self, entity_id: str, limit: int = 1000) -> list[Record]:
+        rows = self._read(
+            "SELECT r.data FROM record_entities e JOIN records r ON r.id = e.record_id "
+            "WHERE e.entity_id = %s AND NOT r.is_deleted ORDER BY e.record_id LIMIT %s",
+            (entity_id, limit),
+        )
+        records = [Record.from_dict(json.loads(row[0])) for row in rows]
+        return sorted(records, key=lambda r: (r.date.earliest or "9999", r.id))
+
+    def stats(self) -> Stats:
+        row = self._one(
+            "SELECT (SELECT COUNT(*) FROM records WHERE NOT is_deleted), "
+            "(SELECT COUNT(*) FROM entities WHERE kind = 'person'), "
+            "(SELECT COUNT(*) FROM collections), (SELECT COUNT(*) FROM changes)"
+        )
+        assert row is not None
+        return Stats(records=int(row[0]), persons=int(row[1]), collections=int(row[2]), changes=int(row[3]))
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _stored(row: tuple[Any, ...]) -> StoredRecord:
+    record_id, seq, at, is_deleted, data = row
+    record = None if is_deleted or data is None else Record.from_dict(json.loads(data))
+    return StoredRecord(id=record_id, seq=int(seq), at=at, is_deleted=bool(is_deleted), record=record)
