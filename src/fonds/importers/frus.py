@@ -19,8 +19,7 @@ from fonds import safexml
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_bound, parse_date
 from fonds.errors import RecordError
-from fonds.importers.frus_source import SourceNote, read_source_note
-from fonds.record import Collection, Note, PageBreak, PersonLink, Record, Rendition
+from fonds.record import Collection, Note, PageBreak, PersonLink, Record, Rendition, Source
 
 TEI = "http://www.tei-c.org/ns/1.0"
 NS = {"tei": TEI}
@@ -48,7 +47,7 @@ _TYPE_END = re.compile(
 )
 _BLOCKS = {
     "p", "dateline", "list", "item", "closer", "signed", "opener", "salute", "table", "row",
-    "head", "quote", "lg", "l", "postscript", "ab", "figure", "div", "frus:attachment",
+    "head", "quote", "lg", "l", "postscript", "ab", "figure", "div", "attachment",
 }
 
 
@@ -178,7 +177,7 @@ def _persons(root: etree._Element, volume_id: str) -> list[Entity]:
         if div.get(XML_ID) != "persons":
             continue
         for item in div.iterfind(".//tei:item", NS):
-            name = item.find(".//tei:persName[@xml:id]", NS)
+            name = item.find(".//tei:persName[@{http://www.w3.org/XML/1998/namespace}id]", NS)
             if name is None:
                 continue
             xml_id = name.get(XML_ID, "")
@@ -396,6 +395,96 @@ def _attribute(element: etree._Element, localname: str) -> str | None:
     return None
 
 
+# -- the source note ------------------------------------------------------------------------
+
+_CLASSIFICATION = re.compile(
+    r"(?:Top Secret|Secret|Confidential|Unclassified|Limited Official Use|Official Use Only|"
+    r"For Official Use Only|No classification marking|Personal and Confidential|Eyes Only|"
+    r"Priority|Niact|Nodis|Limdis|Exdis|Immediate|Flash|Routine)\b"
+)
+_REPOSITORY = re.compile(
+    r"Department of|Library|Archives|Agency|Records Center|University|Ministry|Council|"
+    r"Institute|Center|Foundation|Historical Office|Papers\b"
+)
+_DRAFTED = re.compile(
+    r"\bDrafted by (.+?)(?:,? (?:and )?(?:was )?(?:cleared|approved|concurred|revised|initialed)\b.*"
+    r"| on [A-Z][a-z]+ \d.*)?$"
+)
+_TRANSLATION = re.compile(r"\btranslat(?:ion|ed from)\b", re.I)
+_ABBREVIATIONS = {
+    "p", "pp", "no", "nos", "vol", "vols", "mr", "mrs", "dr", "st", "jr", "sr", "gen", "lt",
+    "col", "adm", "amb", "op", "cit", "e.g", "i.e", "u.s", "u.n", "ca", "cf", "sec", "dept",
+}
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    source: Source
+    is_translation: bool = False
+
+
+def read_source_note(text: str | None) -> SourceNote:
+    """The source note kept whole, and read into repository, reference, classification, drafter.
+
+    "Source: Department of State, Central Files, 611.61/2-361. Confidential. Drafted by
+    McSweeney." gives repository "Department of State", reference {"file": "Central Files,
+    611.61/2-361"}, classification "Confidential", drafter "McSweeney".
+    """
+    if not text:
+        return SourceNote(Source())
+    body = re.sub(r"^\[?\s*Source\s*:?\s*", "", text, flags=re.I)
+    sentences = _sentences(body) or [body]
+    location, classification = sentences[0], None
+    inline = re.search(rf",\s*({_CLASSIFICATION.pattern}.*)$", location)
+    if inline:
+        location, classification = location[: inline.start()], inline.group(1)
+    for sentence in sentences[1:]:
+        if classification is None and _CLASSIFICATION.match(sentence):
+            classification = sentence
+    drafter = None
+    for sentence in sentences:
+        drafted = _DRAFTED.search(sentence)
+        if drafted:
+            drafter = drafted.group(1).strip(" ,;")
+            break
+    repository, reference = _location(location.strip())
+    source = Source(
+        citation=text,
+        repository=repository,
+        reference=reference,
+        classification=classification,
+        drafter=drafter,
+    )
+    return SourceNote(source, bool(_TRANSLATION.search(text)))
+
+
+def _location(location: str) -> tuple[str | None, dict[str, str]]:
+    head = re.split(r"[,:]", location, maxsplit=1)[0].strip()
+    if not _REPOSITORY.search(head):
+        return None, {"text": location} if location else {}
+    rest = location[len(head):].strip(" ,:")
+    return head, {"file": rest} if rest else {}
+
+
+def _sentences(text: str) -> list[str]:
+    """Split a note into sentences, not at "p. 476", "No. 3" or initials."""
+    found: list[str] = []
+    start = 0
+    for end in re.finditer(r"\.[”\"’]?(?=\s+[A-Z\[(“\"‘]|\s*$)", text):
+        token = re.search(r"([\w.]+)$", text[start : end.start()])
+        word = token.group(1).lower() if token else ""
+        if word in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", word):
+            continue
+        sentence = text[start : end.start()].strip()
+        if sentence:
+            found.append(sentence)
+        start = end.end()
+    rest = text[start:].strip(" .")
+    if rest:
+        found.append(rest)
+    return found
+
+
 # -- languages -------------------------------------------------------------------------------
 
 _LANGUAGES = {
@@ -472,6 +561,7 @@ class _Text:
         self.length += len(text)
 
     def walk(self, element: etree._Element, skip: set[etree._Element | None]) -> None:
+        self.add(element.text)
         for child in element:
             if child in skip or not isinstance(child.tag, str):
                 self.add(child.tail)
@@ -490,7 +580,6 @@ class _Text:
                 block = name in _BLOCKS
                 if block:
                     self.block = True
-                self.add(child.text)
                 self.walk(child, skip)
                 if block:
                     self.block = True

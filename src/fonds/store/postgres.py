@@ -32,7 +32,7 @@ from fonds.config import mask_password
 from fonds.errors import NotFound, StoreError
 from fonds.record import Collection, Record
 from fonds.store import migrations
-from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_hash
+from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_hash, record_hash
 
 # Held by every writing transaction; the key spells "fonds".
 WRITE_LOCK = 0x666F6E6473
@@ -279,7 +279,7 @@ class PostgresStore(Store):
         result: AddResult,
     ) -> None:
         data = record.to_dict()
-        digest = content_hash(data)
+        digest = record_hash(data)
         before = known.get(record.id)
         if before is not None and before[0] == digest and not before[1]:
             result.unchanged += 1

@@ -1,0 +1,146 @@
+"""The Wilson Center text-record importer, on the shared record and on trouble we wrote ourselves."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from fonds.errors import RecordError
+from fonds.importers import text
+from fonds.record import Collection, Record
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def read_record(path: Path) -> Record:
+    with path.open("rb") as source:
+        items = list(text.read(source, origin=str(path)))
+    return next(item for item in items if isinstance(item, Record))
+
+
+def read_bytes(raw: bytes, origin: str = "test.txt") -> list[object]:
+    return list(text.read(io.BytesIO(raw), origin=origin))
+
+
+@pytest.fixture(scope="module")
+def shared_record(corpus: Path) -> Record:
+    return read_record(corpus / "wilson-center" / "110485.txt")
+
+
+def test_shared_record_has_every_value_design_shows(shared_record: Record) -> None:
+    data = shared_record.to_dict()
+    assert data["id"] == "wcda-110485"
+    assert data["title"] == (
+        "Memorandum of Conversation between Soviet Ambassador to North Korea Vasily Moskovsky and Kim II Sung"
+    )
+    assert data["type"] == "Memorandum of Conversation"
+    assert data["date"]["text"] == "August 14, 1962"
+    assert (data["date"]["earliest"], data["date"]["latest"]) == ("1962-08-14", "1962-08-14")
+    assert data["summary"].startswith("The Soviet Ambassador to Pyongyang reports on his recent meeting")
+    assert data["original_languages"] == ["ru"]
+    assert data["source"]["repository"] == "Archive of the Foreign Policy of the Russian Federation"
+    assert data["source"]["repository_code"] == "AVPRF"
+    assert data["source"]["reference"] == {"fond": "0102", "opis": "18", "papka": "93", "delo": "5", "listy": "3-9"}
+    assert data["source"]["citation"].startswith('"Memorandum of Conversation between Soviet Ambassador')
+    assert data["source"]["citation"].endswith("https://digitalarchive.wilsoncenter.org/document/110485")
+    assert data["credits"] == [{"role": "translator", "name": "Sergey Radchenko"}]
+    assert data["collections"] == ["NKIDP"]
+    assert data["url"] == "https://digitalarchive.wilsoncenter.org/document/110485"
+
+
+def test_body_text_is_kept_exactly(shared_record: Record, corpus: Path) -> None:
+    raw = (corpus / "wilson-center" / "110485.txt").read_text(encoding="utf-8")
+    (rendition,) = shared_record.renditions
+    assert (rendition.kind, rendition.language) == ("translation", "en")
+    assert rendition.text.startswith("14 August 1962\n\n[I] paid a visit to comrade Kim II Sung")
+    assert rendition.text in raw
+    assert rendition.text.endswith("talk about military matters. [...]")
+
+
+def test_editorial_marks_are_spans_over_the_unchanged_text(shared_record: Record) -> None:
+    (rendition,) = shared_record.renditions
+    spans = [(m.kind, rendition.text[m.start:m.end]) for m in rendition.marks]
+    assert ("supplied", "[I]") in spans
+    assert ("supplied", "[and]") in spans
+    assert ("supplied", "[medical]") in spans
+    assert ("alternate", "Pak Seong-cheol [Pak Song Chol]") in spans
+    assert [kind for kind, _ in spans].count("gap") == 3
+    alternate = next(m for m in rendition.marks if m.kind == "alternate")
+    assert (alternate.text, alternate.alternate) == ("Pak Seong-cheol", "Pak Song Chol")
+
+
+def test_project_becomes_a_titled_collection(corpus: Path) -> None:
+    with (corpus / "wilson-center" / "110485.txt").open("rb") as source:
+        items = list(text.read(source, origin="110485.txt"))
+    assert Collection("NKIDP", "North Korea International Documentation Project", kind="project") in items
+
+
+def test_approximate_date_other_archive_and_two_credits() -> None:
+    record = read_record(ROOT / "examples" / "sample-letter.txt")
+    assert record.date.text == "c. 1962"
+    assert (record.date.earliest, record.date.latest) == ("1961-01-01", "1963-12-31")
+    assert record.source.repository_code == "PRC FMA"
+    assert dict(record.source.reference) == {"text": "106-00581-01"}
+    assert [(c.role, c.name) for c in record.credits] == [("contributor", "Jane Example"), ("translator", "John Sample")]
+    assert [(r.kind, r.language) for r in record.renditions] == [("transcript", "zh"), ("translation", "en")]
+    assert record.renditions[1].text.startswith("The Ministry asks")
+    assert record.type == "Letter"
+
+
+def test_undated_record_has_no_bounds_and_abbreviated_reference() -> None:
+    record = read_record(ROOT / "examples" / "sample-telegram.txt")
+    assert record.date.text == "n.d." and record.date.earliest is None and record.date.latest is None
+    assert dict(record.source.reference) == {"fond": "5", "opis": "49", "delo": "131", "listy": "193-194"}
+    assert record.source.repository == "Russian State Archive of Contemporary History"
+    assert [r.kind for r in record.renditions] == ["translation", "scan"]
+    assert record.type == "Telegram"
+
+
+def test_reference_of_another_shape_is_kept_as_text() -> None:
+    record = read_record(ROOT / "examples" / "sample-report.txt")
+    assert record.source.repository == "Bundesarchiv"
+    assert dict(record.source.reference) == {"text": "B 136/59748, 403-410"}
+    assert record.collections == ("CWIHP",)
+    assert record.original_languages == ("de",)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("text_empty.txt", "text_empty.txt:1: the file is empty; a text record starts with a date line"),
+        ("text_binary.bin", "text_binary.bin:1: this is a binary file, not a text record"),
+        ("text_not_utf8.txt", "text_not_utf8.txt:7: the file is not UTF-8 (byte 0xff at offset 125); save it as UTF-8 and ingest it again"),
+        ("text_cut_off.txt", "text_cut_off.txt:3: the record ends before its 'Citation:' block; the file may be cut off: export it again"),
+        ("text_no_title.txt", "text_no_title.txt:3: the record has no title line after its date"),
+    ],
+)
+def test_bad_input_gets_one_clear_line(data: Path, name: str, message: str) -> None:
+    with pytest.raises(RecordError) as error:
+        with (data / name).open("rb") as source:
+            list(text.read(source, origin=name))
+    assert str(error.value) == message
+
+
+def test_unreadable_date_names_the_line(data: Path) -> None:
+    with pytest.raises(RecordError, match=r"^text_bad_date.txt:1: date 'Someday in the summer' is not one we understand"):
+        with (data / "text_bad_date.txt").open("rb") as source:
+            list(text.read(source, origin="text_bad_date.txt"))
+
+
+def test_huge_file_is_refused_without_parsing() -> None:
+    with pytest.raises(RecordError, match=r"^big.txt:1: the file is larger than 20 MB"):
+        read_bytes(b"junk line\n" * (2_200_000), "big.txt")
+
+
+def test_unknown_language_is_named() -> None:
+    raw = (ROOT / "examples" / "sample-report.txt").read_bytes().replace(b"\nGerman\n", b"\nKlingon\n")
+    with pytest.raises(RecordError, match="original language 'Klingon' is not one we know"):
+        read_bytes(raw)
+
+
+def test_hostile_text_is_kept_as_given(data: Path) -> None:
+    record = read_record(data / "text_hostile.txt")
+    assert record.title == '<script>alert("title")</script> Letter about <img src=x onerror=alert(1)>'
+    assert record.renditions[0].text.startswith('<script>document.title="pwned"</script>')
