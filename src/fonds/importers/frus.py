@@ -8,8 +8,10 @@ with an error raises RecordError and yields nothing. See docs/frus.md.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -17,7 +19,7 @@ from lxml import etree
 
 from fonds import safexml
 from fonds.authority import Entity
-from fonds.dates import HistoricalDate, parse_bound, parse_date
+from fonds.dates import HistoricalDate, parse_date
 from fonds.errors import RecordError
 from fonds.record import Collection, Note, PageBreak, PersonLink, Record, Rendition, Source
 
@@ -27,6 +29,7 @@ XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 HSG = "https://history.state.gov/historicaldocuments"
 LINK_SOURCE = "encoded in FRUS"
 
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _VOLUME_ID = re.compile(r"^frus[\w.-]+$")
 _NUMBER_PREFIX = re.compile(r"^\s*\[?\d+[A-Za-z]?\]?\.\s*")
 _TYPES = (
@@ -373,8 +376,8 @@ def _date(div: etree._Element, where: str) -> HistoricalDate:
 
 def _bounded(text: str | None, low: str, high: str, where: str, element: etree._Element) -> HistoricalDate:
     try:
-        earliest = parse_bound(low.strip()[:10])[0]
-        latest = parse_bound(high.strip()[:10])[1]
+        earliest = _iso_bounds(low)[0]
+        latest = _iso_bounds(high)[1]
         if low == high:
             edtf = low.strip()[:10]
             return HistoricalDate(text=text, edtf=edtf, earliest=earliest, latest=latest)
@@ -385,6 +388,21 @@ def _bounded(text: str | None, low: str, high: str, where: str, element: etree._
             f"({text!r}) is not an ISO date range FRUS would encode ({error}); "
             "use when=\"YYYY-MM-DD\" or from/to, notBefore/notAfter"
         ) from None
+
+
+def _iso_bounds(value: str) -> tuple[str, str]:
+    """First and last day of an ISO date or dateTime (`1962`, `1962-08`, `1962-08-14T10:00`)."""
+    found = _ISO_DATE.match(value.strip())
+    if not found:
+        raise ValueError(f"{value!r} is not an ISO date")
+    year, month, day = (int(part) if part else None for part in found.groups())
+    assert year is not None
+    if month is None:
+        return f"{year:04d}-01-01", f"{year:04d}-12-31"
+    if day is None:
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, 1).isoformat(), date(year, month, last).isoformat()
+    return (date(year, month, day).isoformat(),) * 2
 
 
 def _attribute(element: etree._Element, localname: str) -> str | None:
