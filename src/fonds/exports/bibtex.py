@@ -29,7 +29,7 @@ _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.\-]+")
 
 def write(record: Record) -> str:
     """Return one biblatex `@misc` entry for the record."""
-    fields = [(name, escape(value)) for name, value in _fields(record) if value]
+    fields = [(name, value) for name, value in _fields(record) if value]
     if record.url:
         fields.append(("url", _url(record.url)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
@@ -47,43 +47,47 @@ def escape(value: str) -> str:
 
 
 def _fields(record: Record) -> list[tuple[str, str | None]]:
+    """Field names and values, already escaped, in the order they are written."""
     source = record.source
     originals = [citation.language_name(c) or c for c in record.original_languages]
     language = next((r.language for r in record.renditions if r.text and r.language), None)
     year, month = _year_month(record)
-    return [
-        ("title", record.title),
-        ("author", _names(citation.credited(record, "author"))),
-        ("translator", _names(citation.credited(record, "translator"))),
-        ("editor", _names(citation.credited(record, "editor"))),
-        ("type", record.type),
-        ("date", citation.iso_date(record.date)),
-        ("year", year),
-        ("month", month),
-        ("archive", source.repository or source.repository_code),
-        ("archivelocation", citation.reference_text(source)),
-        ("location", citation.archive_place(source)),
-        ("language", citation.language_name(language) if language else None),
-        ("origlanguage", " and ".join(originals) or None),
-        ("series", "; ".join(record.collections) or None),
-        ("number", record.number),
-        ("abstract", record.summary),
-        ("note", None if record.date.is_dated else record.date.text),
-    ]
+    texts = {
+        "title": record.title,
+        "type": record.type,
+        "date": citation.iso_date(record.date),
+        "year": year,
+        "month": month,
+        "archive": source.repository or source.repository_code,
+        "archivelocation": citation.reference_text(source),
+        "location": citation.archive_place(source),
+        "language": citation.language_name(language) if language else None,
+        "origlanguage": " and ".join(originals) or None,
+        "series": "; ".join(record.collections) or None,
+        "number": record.number,
+        "abstract": record.summary,
+        "note": None if record.date.is_dated else record.date.text,
+    }
+    names = {
+        role: _names(citation.credited(record, role)) for role in ("author", "translator", "editor")
+    }
+    fields = [("title", _escaped(texts.pop("title")))]
+    fields += list(names.items())
+    fields += [(name, _escaped(value)) for name, value in texts.items()]
+    return fields
+
+
+def _escaped(value: str | None) -> str | None:
+    return escape(value) if value else None
 
 
 def _names(names: tuple[citation.Name, ...]) -> str | None:
-    """`Radchenko, Sergey and {Department of State}`: literal names braced whole."""
+    """`Radchenko, Sergey and {Department of State}`: escaped, literal names braced whole."""
     if not names:
         return None
-    # Braces here are BibTeX syntax; escape() must not touch them, so escape the parts first.
-    return " and ".join(_name(n) for n in names).replace("\x00", "")
-
-
-def _name(name: citation.Name) -> str:
-    if name.literal is not None:
-        return "\x01" + name.literal + "\x02"
-    return name.inverted
+    return " and ".join(
+        f"{{{escape(n.literal)}}}" if n.literal is not None else escape(n.inverted) for n in names
+    )
 
 
 def _year_month(record: Record) -> tuple[str | None, str | None]:

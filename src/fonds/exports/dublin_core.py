@@ -19,7 +19,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 def write(record: Record) -> str:
     """Return an <oai_dc:dc> element for the record."""
-    return etree.tostring(element(record), encoding="unicode")
+    return str(etree.tostring(element(record), encoding="unicode"))
 
 
 def element(record: Record) -> etree._Element:

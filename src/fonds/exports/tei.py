@@ -33,7 +33,7 @@ _RANKS = {"p": 0, "persName": 1, "alternate": 2, "supplied": 3, "gap": 4}
 
 def write(record: Record) -> str:
     """Return the record as a TEI P5 document (no XML declaration; UTF-8)."""
-    return etree.tostring(element(record), encoding="unicode")
+    return str(etree.tostring(element(record), encoding="unicode"))
 
 
 def element(record: Record) -> etree._Element:
