@@ -1,0 +1,311 @@
+"""The store contract, checked the same way on every backend (the `store` fixture)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Callable
+
+import pytest
+
+from fonds.authority import Entity
+from fonds.dates import HistoricalDate
+from fonds.errors import NotFound
+from fonds.record import Collection, PersonLink, Record
+from fonds.store.base import AddResult, Stats, Store
+
+MakeRecord = Callable[..., Record]
+MakeEntity = Callable[..., Entity]
+
+
+class ExplodingRecord(Record):
+    """A record that fails while being written, to prove that nothing of its batch stays."""
+
+    def to_dict(self) -> dict[str, Any]:
+        raise RuntimeError("the disk caught fire")
+
+
+# -- records ---------------------------------------------------------------------------------
+
+
+def test_an_empty_store_has_no_changes(store: Store) -> None:
+    assert store.last_seq() == 0
+    assert store.changes_since(0) == []
+    assert store.stats() == Stats(records=0, persons=0, collections=0, changes=0)
+    assert list(store.iter_records()) == []
+
+
+def test_a_record_comes_back_as_it_was_added(store: Store, make_record: MakeRecord) -> None:
+    record = make_record("wcda-110485")
+    assert store.add([record]) == AddResult(added=1)
+    assert store.get("wcda-110485") == record
+
+
+def test_an_unknown_record_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFound) as raised:
+        store.get("nope")
+    assert str(raised.value) == "no record with id 'nope'"
+    with pytest.raises(NotFound):
+        store.get_stored("nope")
+
+
+def test_adding_the_same_records_again_writes_nothing(store: Store, make_record: MakeRecord) -> None:
+    records = [make_record(f"r{i}") for i in range(3)]
+    store.add(records, collections=[Collection("NKIDP", "North Korea International Documentation Project")])
+    seq, changes = store.last_seq(), store.changes_since(0)
+
+    assert store.add(records) == AddResult(unchanged=3)
+    assert store.last_seq() == seq
+    assert store.changes_since(0) == changes
+    assert store.get_stored("r0").seq == changes[0].seq
+
+
+def test_a_changed_record_is_updated_and_logged(store: Store, make_record: MakeRecord) -> None:
+    store.add([make_record("a"), make_record("b")])
+    changed = make_record("a", generation=1)
+
+    assert store.add([changed, make_record("b")]) == AddResult(updated=1, unchanged=1)
+    assert store.get("a") == changed
+    changes = store.changes_since(0)
+    assert [(c.record_id, c.op) for c in changes] == [("a", "upsert"), ("b", "upsert"), ("a", "upsert")]
+    assert store.get_stored("a").seq == changes[-1].seq
+
+
+def test_a_record_given_twice_in_one_batch_counts_once_then_as_unchanged(
+    store: Store, make_record: MakeRecord
+) -> None:
+    first, second = make_record("a"), make_record("a", generation=1)
+    assert store.add([first, first, second]) == AddResult(added=1, unchanged=1, updated=1)
+    assert store.get("a") == second
+
+
+def test_a_deleted_record_is_logged_and_still_known(store: Store, make_record: MakeRecord) -> None:
+    store.add([make_record("a"), make_record("b")])
+
+    assert store.delete("a") is True
+    with pytest.raises(NotFound) as raised:
+        store.get("a")
+    assert str(raised.value) == "record 'a' was deleted"
+    stored = store.get_stored("a")
+    assert (stored.id, stored.is_deleted, stored.record) == ("a", True, None)
+    assert stored.seq == store.last_seq()
+    assert store.changes_since(2) == [store.changes_since(0)[-1]]
+    assert store.changes_since(2)[0].op == "delete"
+    assert [s.id for s in store.list_stored()] == ["b", "a"]
+    assert [s.id for s in store.list_stored(include_deleted=False)] == ["b"]
+    assert store.stats().records == 1
+    assert [r.id for r in store.iter_records()] == ["b"]
+
+
+def test_deleting_twice_or_deleting_nothing_changes_nothing(store: Store, make_record: MakeRecord) -> None:
+    store.add([make_record("a")])
+    store.delete("a")
+    seq = store.last_seq()
+    assert store.delete("a") is False
+    assert store.delete("never-was") is False
+    assert store.last_seq() == seq
+
+
+def test_a_deleted_record_added_again_comes_back(store: Store, make_record: MakeRecord) -> None:
+    record = make_record("a")
+    store.add([record])
+    store.delete("a")
+    assert store.add([record]) == AddResult(updated=1)
+    assert store.get("a") == record
+    assert [c.op for c in store.changes_since(0)] == ["upsert", "delete", "upsert"]
+
+
+def test_changes_come_oldest_first_and_limit_pages_them(store: Store, make_record: MakeRecord) -> None:
+    for i in range(7):
+        store.add([make_record(f"r{i}")])
+    store.delete("r3")
+    changes = store.changes_since(0)
+    seqs = [c.seq for c in changes]
+    assert seqs == sorted(seqs) and len(set(seqs)) == 8
+    assert [c.record_id for c in changes] == [f"r{i}" for i in range(7)] + ["r3"]
+    assert all(c.at.endswith("Z") and len(c.at) == 20 for c in changes)
+
+    assert store.changes_since(0, limit=3) == changes[:3]
+    assert store.changes_since(changes[2].seq, limit=3) == changes[3:6]
+    assert store.changes_since(changes[-1].seq) == []
+    assert store.last_seq() == changes[-1].seq
+
+
+# -- listing ---------------------------------------------------------------------------------
+
+
+def test_list_stored_orders_by_last_change_and_pages(store: Store, make_record: MakeRecord) -> None:
+    store.add([make_record(f"r{i}") for i in range(5)])
+    store.add([make_record("r1", generation=1)])
+    listed = store.list_stored()
+    assert [s.id for s in listed] == ["r0", "r2", "r3", "r4", "r1"]
+    assert listed[-1].record == make_record("r1", generation=1)
+
+    first = store.list_stored(limit=2)
+    rest = store.list_stored(after_seq=first[-1].seq, limit=10)
+    assert [s.id for s in first + rest] == [s.id for s in listed]
+
+
+def test_list_stored_filters_by_date_of_change(store: Store, make_record: MakeRecord) -> None:
+    store.add([make_record("a"), make_record("b")])
+    at = store.get_stored("a").at
+
+    assert len(store.list_stored(since=at)) == 2
+    assert len(store.list_stored(until=at)) == 2
+    assert store.list_stored(since="2999-01-01T00:00:00Z") == []
+    assert store.list_stored(until="1999-01-01T00:00:00Z") == []
+    assert store.list_stored(since="1999-01-01", until="2999-12-31") == store.list_stored()
+    assert store.count_stored(since="2999-01-01T00:00:00Z") == 0
+    assert store.count_stored(since=at, until=at) == 2
+
+
+def test_list_stored_filters_by_collection_and_its_children(store: Store, make_record: MakeRecord) -> None:
+    store.add(
+        [
+            make_record("a", collections=("frus1961-63v05",)),
+            make_record("b", collections=("frus1961-63v05-ch1",)),
+            make_record("c", collections=("NKIDP",)),
+        ],
+        collections=[
+            Collection("frus1961-63v05", "FRUS 1961-1963, volume V", kind="volume"),
+            Collection("frus1961-63v05-ch1", "Chapter 1", parent="frus1961-63v05", kind="chapter"),
+            Collection("NKIDP", "North Korea International Documentation Project"),
+        ],
+    )
+    assert [s.id for s in store.list_stored(collection="frus1961-63v05")] == ["a", "b"]
+    assert [s.id for s in store.list_stored(collection="frus1961-63v05-ch1")] == ["b"]
+    assert store.count_stored(collection="frus1961-63v05") == 2
+    assert store.count_stored(collection="nothing") == 0
+    assert store.count_stored() == 3
+
+
+def test_count_stored_counts_deleted_records_too(store: Store, make_record: MakeRecord) -> None:
+    store.add([make_record("a"), make_record("b")])
+    store.delete("a")
+    assert store.count_stored() == len(store.list_stored()) == 2
+
+
+def test_iter_records_streams_live_records_in_id_order(store: Store, make_record: MakeRecord) -> None:
+    ids = ["b", "B", "a-1", "a_1", "a.1", "é", "z", "Z", "10", "9", "ж", "김"]
+    store.add([make_record(i) for i in ids])
+    store.delete("z")
+    expected = sorted(i for i in ids if i != "z")  # code point order: the byte order of UTF-8
+    assert [r.id for r in store.iter_records(batch=2)] == expected
+    assert [r.id for r in store.iter_records()] == expected
+    assert next(store.iter_records()) == make_record(expected[0])
+
+
+# -- collections and authority ---------------------------------------------------------------
+
+
+def test_collections_are_listed_by_id_with_live_counts(store: Store, make_record: MakeRecord) -> None:
+    store.add(
+        [make_record("a"), make_record("b", collections=("NKIDP", "CWIHP")), make_record("c", collections=())],
+        collections=[Collection("NKIDP", "NKIDP"), Collection("CWIHP", "Cold War International History Project")],
+    )
+    store.add([], collections=[Collection("NKIDP", "North Korea International Documentation Project")])
+    assert store.collections() == [
+        Collection("CWIHP", "Cold War International History Project"),
+        Collection("NKIDP", "North Korea International Documentation Project"),
+    ]
+    assert store.collection_counts() == {"NKIDP": 2, "CWIHP": 1}
+
+    store.delete("b")
+    assert store.collection_counts() == {"NKIDP": 1}
+    store.add([make_record("a", collections=("CWIHP",))])
+    assert store.collection_counts() == {"CWIHP": 1}
+
+
+def test_entities_are_put_got_and_listed(store: Store, make_entity: MakeEntity) -> None:
+    kim = make_entity("kim-il-sung", "Kim Il Sung")
+    wpk = make_entity("wpk", "Workers' Party of Korea", kind="organization")
+    assert store.put_entities([kim, wpk]) == 2
+    assert store.put_entities([kim, wpk]) == 0
+    renamed = replace(kim, description="Premier of the DPRK")
+    assert store.put_entities([renamed]) == 1
+
+    assert store.get_entity("kim-il-sung") == renamed
+    assert list(store.iter_entities()) == [renamed, wpk]
+    assert list(store.iter_entities("organization")) == [wpk]
+    assert list(store.iter_entities("place")) == []
+    with pytest.raises(NotFound) as raised:
+        store.get_entity("nobody")
+    assert str(raised.value) == "no authority entry with id 'nobody'"
+
+
+def test_entities_come_in_with_records(store: Store, make_record: MakeRecord, make_entity: MakeEntity) -> None:
+    kim = make_entity("kim-il-sung", "Kim Il Sung")
+    store.add([make_record("a")], entities=[kim])
+    assert store.get_entity("kim-il-sung") == kim
+    assert store.stats().persons == 1
+
+
+def test_records_of_an_entity_come_oldest_first(store: Store, make_record: MakeRecord) -> None:
+    def dated(record_id: str, day: str | None) -> Record:
+        date = HistoricalDate(text=day, earliest=day, latest=day) if day else HistoricalDate.undated("n.d.")
+        return make_record(record_id, date=date)
+
+    store.add([dated("c", "1962-08-14"), dated("a", "1963-01-01"), dated("b", None), dated("d", "1962-08-14")])
+    store.add([make_record("other", persons=(PersonLink(id="khrushchev", name="N.S. Khrushchev"),))])
+    assert [r.id for r in store.records_of_entity("kim-il-sung")] == ["c", "d", "a", "b"]
+    assert [r.id for r in store.records_of_entity("khrushchev")] == ["other"]
+    assert len(store.records_of_entity("kim-il-sung", limit=2)) == 2
+
+    store.delete("c")
+    assert [r.id for r in store.records_of_entity("kim-il-sung")] == ["d", "a", "b"]
+    store.add([make_record("a", persons=())])
+    assert [r.id for r in store.records_of_entity("kim-il-sung")] == ["d", "b"]
+    assert store.records_of_entity("nobody") == []
+
+
+def test_stats_count_live_records_persons_collections_and_changes(
+    store: Store, make_record: MakeRecord, make_entity: MakeEntity
+) -> None:
+    store.add(
+        [make_record("a"), make_record("b")],
+        collections=[Collection("NKIDP", "NKIDP")],
+        entities=[make_entity("p1", "One"), make_entity("p2", "Two"), make_entity("o1", "Org", kind="organization")],
+    )
+    store.delete("b")
+    assert store.stats() == Stats(records=1, persons=2, collections=1, changes=3)
+
+
+# -- transactions ----------------------------------------------------------------------------
+
+
+def test_a_failing_add_leaves_nothing_written(
+    store: Store, make_record: MakeRecord, make_entity: MakeEntity
+) -> None:
+    store.add([make_record("before")])
+    seq, stats = store.last_seq(), store.stats()
+    broken = ExplodingRecord(id="broken", title="Broken")
+
+    with pytest.raises(RuntimeError, match="the disk caught fire"):
+        store.add(
+            [make_record("a"), make_record("before", generation=1), broken, make_record("c")],
+            collections=[Collection("NKIDP", "NKIDP")],
+            entities=[make_entity("p1", "One")],
+        )
+
+    assert store.last_seq() == seq
+    assert store.stats() == stats
+    assert store.get("before") == make_record("before")
+    for missing in ("a", "broken", "c"):
+        with pytest.raises(NotFound):
+            store.get_stored(missing)
+    assert store.collections() == []
+    assert list(store.iter_entities()) == []
+    assert store.add([make_record("a")]) == AddResult(added=1)
+
+
+def test_a_store_reopened_sees_what_was_written(store_url: str, make_record: MakeRecord) -> None:
+    from fonds.store import open_store
+
+    with open_store(store_url) as first:
+        first.add([make_record("a")])
+        first.delete("a")
+        first.add([make_record("b")])
+        changes = first.changes_since(0)
+    with open_store(store_url) as second:
+        assert second.changes_since(0) == changes
+        assert second.get("b") == make_record("b")
+        assert second.get_stored("a").is_deleted
