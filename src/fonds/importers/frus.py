@@ -428,7 +428,11 @@ _DRAFTED = re.compile(
     r"\bDrafted by (.+?)(?:,? (?:and )?(?:was )?(?:cleared|approved|concurred|revised|initialed)\b.*"
     r"| on [A-Z][a-z]+ \d.*)?$"
 )
-_TRANSLATION = re.compile(r"\btranslat(?:ion|ed from)\b", re.I)
+_LANGUAGE_WORDS = r"Russian|Soviet|Korean|Japanese|Chinese|French|German|Spanish|Vietnamese"
+# "a Department of State translation", "translated from Russian", "unofficial translation".
+_TRANSLATION = re.compile(rf"(?:\b({_LANGUAGE_WORDS}) )?\btranslat(?:ion|ed from)\b")
+# "A copy of the Russian text", "The Russian-language text is ibid.": the printed text is English.
+_ORIGINAL_TEXT = re.compile(rf"\b({_LANGUAGE_WORDS})(?:-language)? (?:text|original)\b")
 _ABBREVIATIONS = {
     "p", "pp", "no", "nos", "vol", "vols", "mr", "mrs", "dr", "st", "jr", "sr", "gen", "lt",
     "col", "adm", "amb", "op", "cit", "e.g", "i.e", "u.s", "u.n", "ca", "cf", "sec", "dept",
@@ -473,11 +477,14 @@ def read_source_note(text: str | None) -> SourceNote:
         classification=classification,
         drafter=drafter,
     )
-    return SourceNote(source, bool(_TRANSLATION.search(text)))
+    # "the Russian translation" is a translation *into* Russian of the text printed: no signal.
+    said = any(found.group(1) is None for found in _TRANSLATION.finditer(text))
+    is_translation = said or _ORIGINAL_TEXT.search(text) is not None
+    return SourceNote(source, is_translation)
 
 
 def _location(location: str) -> tuple[str | None, dict[str, str]]:
-    head = re.split(r"[,:]", location, maxsplit=1)[0].strip()
+    head = re.split(r"[,:]| (?=RG \d)| (?=S/S)", location, maxsplit=1)[0].strip()
     if not _REPOSITORY.search(head):
         return None, {"text": location} if location else {}
     rest = location[len(head):].strip(" ,:")
@@ -517,6 +524,9 @@ def _original_language(source: SourceNote, div: etree._Element) -> str | None:
     """English unless the source note says the text is a translation; then the language it names."""
     if not source.is_translation:
         return "en"
+    original = _ORIGINAL_TEXT.search(source.source.citation or "")
+    if original:
+        return _LANGUAGES[original.group(1).lower()]
     note = (source.source.citation or "").lower()
     for word, code in _LANGUAGES.items():
         if re.search(rf"\b{word}\b", note):
@@ -552,7 +562,12 @@ class _Text:
         self.block = False
         self.keep_notes = keep_notes
         self.notes: list[Note] = []
-        self.pages: list[PageBreak] = []
+        self.breaks: list[PageBreak] = []
+        self.waiting: list[str] = []  # page breaks that stand before the next word
+
+    @property
+    def pages(self) -> list[PageBreak]:
+        return self.breaks + [PageBreak(n, self.length) for n in self.waiting]
 
     @property
     def value(self) -> str:
@@ -570,6 +585,8 @@ class _Text:
             elif self.length and self.space and not self.parts[-1].endswith("\n"):
                 self._write(" ")
             self.block = self.space = False
+            self.breaks.extend(PageBreak(n, self.length) for n in self.waiting)
+            self.waiting.clear()
             self._write(" ".join(words))
         if chunk[-1].isspace():
             self.space = True
@@ -589,7 +606,7 @@ class _Text:
                 if self.keep_notes:
                     self.notes.append(Note(child.get("n") or "", _plain(child), self.length))
             elif name == "pb":
-                self.pages.append(PageBreak(child.get("n") or "", self.length))
+                self.waiting.append(child.get("n") or "")
             elif name == "lb":
                 if self.length and not self.block:
                     self._write("\n")
