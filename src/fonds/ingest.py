@@ -69,6 +69,10 @@ def read_file(path: Path) -> tuple[list[Record], list[Collection], list[Entity]]
         with path.open("rb") as source:
             head = source.read(HEAD_BYTES)
             fmt = detect(head)
+            if not head.strip():
+                raise RecordError(f"{origin}:1: the file is empty")
+            if fmt is None and b"\x00" in head:
+                raise RecordError(f"{origin}:1: this is a binary file, not a record")
             if fmt is None:
                 raise RecordError(
                     f"{origin}:1: not a format fonds reads (a Wilson Center text record, "

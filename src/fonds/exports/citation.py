@@ -12,27 +12,8 @@ import re
 from dataclasses import dataclass
 
 from fonds.dates import HistoricalDate
+from fonds import vocabulary
 from fonds.record import Record, Source, format_reference
-
-# Where a repository keeps its holdings, by repository code. The Record has no
-# field for this yet (see docs/exports.md); only places we are sure of are here.
-REPOSITORY_PLACES = {
-    "AVPRF": "Moscow",
-    "AVP RF": "Moscow",
-    "GARF": "Moscow",
-    "RGAE": "Moscow",
-    "RGANI": "Moscow",
-    "RGASPI": "Moscow",
-    "PRC FMA": "Beijing",
-}
-
-LANGUAGE_NAMES = {
-    "be": "Belarusian", "bg": "Bulgarian", "cs": "Czech", "de": "German", "en": "English",
-    "es": "Spanish", "fr": "French", "hu": "Hungarian", "it": "Italian", "ja": "Japanese",
-    "ko": "Korean", "mn": "Mongolian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian",
-    "ru": "Russian", "sk": "Slovak", "sq": "Albanian", "sr": "Serbian", "uk": "Ukrainian",
-    "vi": "Vietnamese", "zh": "Chinese",
-}
 
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos", "ter", "zu"}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -112,11 +93,12 @@ def reference_text(source: Source) -> str | None:
 def archive_place(source: Source) -> str | None:
     """Where the repository is, when we know it."""
     code = source.repository_code
-    return REPOSITORY_PLACES.get(code) if code else None
+    known = vocabulary.repositories().get(code) if code else None
+    return known[1] if known else None
 
 
 def language_name(code: str) -> str | None:
-    return LANGUAGE_NAMES.get(code.split("-")[0].lower())
+    return vocabulary.language_names().get(code.split("-")[0].lower())
 
 
 def is_language_tag(code: str) -> bool:

@@ -76,10 +76,12 @@ def _header(record: Record, people: dict[str, str]) -> etree._Element:
     _el(publication, "idno", record.id, type="fonds")
     if record.url:
         _el(publication, "idno", record.url, type="URI")
-    for collection in record.collections:
+    if record.collections:  # one seriesStmt: titles first, then their ids
         series = _el(file_desc, "seriesStmt")
-        _el(series, "title", collection)
-        _el(series, "idno", collection, type="collection")
+        for collection in record.collections:
+            _el(series, "title", collection)
+        for collection in record.collections:
+            _el(series, "idno", collection, type="collection")
     if record.source.citation:
         notes = _el(file_desc, "notesStmt")
         _el(notes, "note", record.source.citation, type="citation")
@@ -229,7 +231,10 @@ def _division(rendition: Rendition, mentions: list[PersonLink], people: dict[str
     paragraphs = _nest(text, _spans(text, rendition, mentions, people))
     stones = _milestones(rendition, len(text))
     for node in paragraphs:
-        while stones and stones[0].offset < node.span.start:
+        while stones and (
+            stones[0].offset < node.span.start
+            or (stones[0].offset == node.span.start and stones[0].page is not None)
+        ):  # a page that begins with the paragraph breaks before it
             div.append(_milestone(stones.pop(0)))
         paragraph = _el(div, "p")
         _fill(paragraph, text, node.span.start, node.span.end, node.children, stones, closing=True)
@@ -303,7 +308,7 @@ def _fill(
     """Write text[start:end] into parent, with child spans as elements and milestones in place."""
     position = start
     for child in children:
-        _text_until(parent, text, position, child.span.start, stones)
+        _text_until(parent, text, position, child.span.start, stones, inclusive=True)
         _render(parent, text, child, stones)
         position = child.span.end
     _text_until(parent, text, position, end, stones)
@@ -312,9 +317,12 @@ def _fill(
             parent.append(_milestone(stones.pop(0)))
 
 
-def _text_until(parent: etree._Element, text: str, start: int, end: int, stones: list[_Milestone]) -> None:
+def _text_until(
+    parent: etree._Element, text: str, start: int, end: int, stones: list[_Milestone], *, inclusive: bool = False
+) -> None:
+    """Text up to `end`, with the milestones before it (and at it, when `inclusive`)."""
     position = start
-    while stones and stones[0].offset < end:
+    while stones and (stones[0].offset < end or (inclusive and stones[0].offset == end)):
         stone = stones.pop(0)
         cut = max(stone.offset, position)
         _append_text(parent, text[position:cut])

@@ -42,8 +42,19 @@ class _Block:
 
 
 def sniff(head: bytes) -> bool:
-    """Whether a file's first bytes look like a text record (a date line, then `Citation:`)."""
-    return b"Citation:" in head or b"Original Language:" in head
+    """Whether a file's first bytes look like a text record: a `Citation:` block, or a date line first."""
+    if b"Citation:" in head or b"Original Language:" in head:
+        return True
+    try:
+        first = next(line for line in head.decode("utf-8-sig").splitlines() if line.strip())
+    except (UnicodeDecodeError, StopIteration):
+        return False
+    if len(first) > 40:
+        return False
+    try:
+        return parse_date(first).text is not None
+    except RecordError:
+        return False
 
 
 def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection]:

@@ -1,0 +1,143 @@
+"""Search through the Tantivy index, fed from the store's change log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from fonds.errors import QueryError
+from fonds.index import Index
+from fonds.ingest import ingest
+from fonds.query import parse
+from fonds.store.sqlite import SQLiteStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def archive(tmp_path: Path, corpus: Path) -> Iterator[tuple[SQLiteStore, Index]]:
+    store = SQLiteStore(tmp_path / "fonds.db")
+    report = ingest(store, [corpus / "wilson-center", ROOT / "examples"])
+    assert report.ok, report.rejected
+    index = Index(tmp_path / "fonds.db.index")
+    index.update(store)
+    yield store, index
+    store.close()
+
+
+def ids(index: Index, text: str, **options: object) -> list[str]:
+    return [hit.id for hit in index.search(parse(text), **options).hits]  # type: ignore[arg-type]
+
+
+def test_acceptance_searches_find_the_shared_record_with_highlights(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    for text in ("Moskovsky", '"air defense"', "date:1962-08 lang:ru"):
+        assert ids(index, text) == ["wcda-110485"], text
+    hit = index.search(parse('"air defense"')).hits[0]
+    assert "<b>air</b> <b>defense</b>" in hit.snippet
+    assert "<b>Moskovsky</b>" in index.search(parse("Moskovsky")).hits[0].snippet
+
+
+def test_boolean_and_negation(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    assert set(ids(index, "Kim OR delegation")) == {"wcda-110485", "wcda-900001", "wcda-900002", "wcda-900003"}
+    assert set(ids(index, "Kim AND (Pyongyang OR Ministry)")) == {"wcda-110485", "wcda-900001"}
+    assert "wcda-110485" not in ids(index, "Kim -Moskovsky")
+    assert ids(index, "Kim NOT Moskovsky") == ids(index, "Kim -Moskovsky")
+    assert ids(index, "Moskovsky AND delegation") == []
+
+
+def test_prefix_and_fuzzy(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    assert ids(index, "Moskov*") == ["wcda-110485"]
+    assert ids(index, "Moskovksy") == ["wcda-110485"]  # a misspelling still finds it
+
+
+def test_exact_outranks_fuzzy(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    hits = index.search(parse("delegation")).hits
+    assert hits[0].id in {"wcda-900002", "wcda-900003"}
+
+
+def test_fields_and_filters(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    assert ids(index, "title:Moskovsky") == ["wcda-110485"]
+    assert ids(index, "title:Ambassador summary:Pyongyang") == ["wcda-110485"]
+    assert ids(index, "type:telegram") == ["wcda-900002"]
+    assert ids(index, "repository:AVPRF") == ["wcda-110485"]
+    assert ids(index, 'repository:"Russian State Archive of Contemporary History"') == ["wcda-900002"]
+    assert ids(index, "collection:CWIHP") == ["wcda-900003"]
+    assert ids(index, "lang:de") == ["wcda-900003"]
+
+
+def test_date_ranges_match_uncertain_dates_by_overlap(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    assert set(ids(index, "date:1962")) == {"wcda-110485", "wcda-900001"}
+    assert set(ids(index, "date:1961")) == {"wcda-900001"}  # c. 1962 spans 1961-1963
+    assert set(ids(index, "date:1963-08..1963-12")) == {"wcda-900001", "wcda-900003"}
+    assert "wcda-900002" not in ids(index, "date:..2100")  # n.d. matches no date range
+
+
+def test_facets_count_the_hits(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    result = index.search(None)
+    assert result.total == 4
+    facets = result.facets
+    assert ("ru", 2) in facets["language"]
+    assert ("NKIDP", 1) in facets["collection"]
+    assert ("Memorandum of Conversation", 1) in facets["type"]
+    assert [year for year, _ in facets["year"]] == ["1961", "1962", "1963"]
+    assert dict(facets["year"])["1963"] == 2
+
+
+def test_sort_by_date_puts_undated_last(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    assert ids(index, "", sort="date") == ["wcda-900001", "wcda-110485", "wcda-900003", "wcda-900002"]
+
+
+def test_pagination(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    everything = ids(index, "", sort="date")
+    assert ids(index, "", sort="date", limit=2, offset=2) == everything[2:]
+
+
+def test_snippets_escape_hostile_text(tmp_path: Path, data: Path) -> None:
+    store = SQLiteStore(tmp_path / "fonds.db")
+    assert ingest(store, [data / "text_hostile.txt"]).ok
+    index = Index(tmp_path / "index")
+    index.update(store)
+    hit = index.search(parse("script")).hits[0]
+    bare = hit.snippet.replace("<b>", "").replace("</b>", "")
+    assert "<" not in bare and "&lt;script&gt;document.title=&quot;pwned&quot;" in bare
+    store.close()
+
+
+def test_index_follows_updates_and_deletes(archive: tuple[SQLiteStore, Index]) -> None:
+    store, index = archive
+    store.delete("wcda-110485")
+    assert index.update(store) == 1
+    assert ids(index, "Moskovsky") == []
+    assert index.update(store) == 0
+
+
+def test_rebuild_gives_the_same_results(archive: tuple[SQLiteStore, Index], tmp_path: Path) -> None:
+    store, index = archive
+    before = ids(index, "Kim OR delegation")
+    assert index.rebuild(store) == 4
+    assert ids(index, "Kim OR delegation") == before
+
+
+def test_catches_up_after_losing_its_checkpoint(archive: tuple[SQLiteStore, Index]) -> None:
+    store, index = archive
+    (index.path / "fonds-index.json").unlink()  # as if the process died before saving it
+    reopened = Index(index.path)
+    assert reopened.update(store) == store.last_seq()
+    assert reopened.search(None).total == 4  # replaying changes twice adds nothing twice
+
+
+def test_bad_sort_is_a_query_error(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    with pytest.raises(QueryError, match="sort 'size' is not one we know"):
+        index.search(None, sort="size")
