@@ -101,7 +101,7 @@ def frus_like_record() -> Record:
                     Mark("alternate", kh, alt_end, "Khrushchev", "Khrushchov"),
                     Mark("gap", body.index("[...]"), body.index("[...]") + 5),
                     # crosses the persName for Kennedy: must be dropped, not break the XML
-                    Mark("supplied", ke - 5, ke + 3, "bogus"),
+                    Mark("supplied", ke + 3, ke + 12, "bogus"),
                 ),
                 notes=(Note("1", "Printed from an unofficial translation.", offset=len("Moscow, October 26, 1962.")),
                        Note("2", "A note without a place.")),

@@ -121,4 +121,6 @@ def test_overlapping_and_out_of_range_spans_never_break_the_xml(wilson_record: R
     chaos = tuple(Mark("supplied", s, s + 37, "x") for s in range(0, len(rendition.text) + 50, 13))
     broken = replace(wilson_record, renditions=(replace(rendition, marks=rendition.marks + chaos),))
     root = _parse(broken)
-    assert "".join(root.find("t:text", NS).itertext()).count("comrade Kim II Sung") == 6
+    assert "".join(root.find("t:text", NS).itertext()).count("comrade Kim II Sung") == rendition.text.count(
+        "comrade Kim II Sung"
+    )

@@ -279,7 +279,8 @@ def _nest(text: str, spans: list[_Span]) -> list[_Node]:
 def _milestones(rendition: Rendition, length: int) -> list[_Milestone]:
     stones = [_Milestone(min(max(p.offset, 0), length), page=p) for p in rendition.pages]
     stones += [
-        _Milestone(length if n.offset is None else min(max(n.offset, 0), length), note=n)
+        # a note tied to no offset goes after the text
+        _Milestone(length + 1 if n.offset is None else min(max(n.offset, 0), length), note=n)
         for n in rendition.notes
     ]
     return sorted(stones, key=lambda s: (s.offset, s.note is not None))
