@@ -1,0 +1,519 @@
+"""Name variants: every spelling of one person, generated from rules and tables.
+
+`generate(entity)` gives the variants fonds derives for an authority entry:
+romanizations from Hangul, Pinyin and Cyrillic (tables in `fonds/data/`),
+initials, given name and patronymic, surname with title, hyphen and space
+forms and OCR slips. Each variant says its kind and the rule it came from.
+
+`NameIndex` is built once from entities and answers "which entries does this
+spelling name, and why?" for `explain` (`fonds authority variants NAME`) and
+`expand` (the query's OR of phrases over all variants).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Iterable, Iterator
+
+from fonds.authority import Entity, Variant, load_curated, normalize
+from fonds.romanize import (
+    KOREAN_SYSTEMS,
+    RUSSIAN_SCHEMES,
+    fold,
+    is_cyrillic,
+    is_hangul,
+    is_korean_surname,
+    korean_readings,
+    korean_surname,
+    ocr_fold,
+    ocr_slips,
+    pinyin_name,
+    read_table,
+    romanize_korean,
+    strip_diacritics,
+    transliterate_russian,
+    wade_giles_name,
+)
+
+SUFFIXES = ("Jr.", "Jr", "Sr.", "II", "III", "IV")
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+_KOREAN_KIND = {"rr": "Revised Romanization", "mr": "McCune-Reischauer", "mr-plain": "McCune-Reischauer", "mr-u": "McCune-Reischauer"}
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """A printed name split into parts: `Booth, Lieutenant General Donald P.` or `Kim Il-sung`."""
+
+    family: str
+    given: str = ""
+    titles: tuple[str, ...] = ()
+    suffix: str = ""
+    eastern: bool = False  # family name first, as in Korean, Chinese and Japanese usage
+
+
+@cache
+def titles() -> tuple[str, ...]:
+    """Known titles, longest first, so that `Lieutenant General` wins over `General`."""
+    return tuple(sorted((row[0] for row in read_table("titles.tsv")), key=len, reverse=True))
+
+
+@cache
+def _nicknames() -> dict[str, tuple[str, ...]]:
+    return {row[0]: tuple(row[1].split(",")) for row in read_table("nicknames.tsv")}
+
+
+@cache
+def _russian_given() -> dict[str, str]:
+    """Folded Latin spelling (any scheme) of a Russian given name -> the name in Cyrillic."""
+    names: dict[str, str] = {}
+    for row in read_table("russian_given_names.tsv"):
+        for scheme in RUSSIAN_SCHEMES:
+            names.setdefault(fold(transliterate_russian(row[0], scheme)), row[0])
+    return names
+
+
+def _strip_titles(text: str) -> tuple[str, tuple[str, ...]]:
+    found: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for title in titles():
+            if text == title or text.startswith(title + " "):
+                found.append(title)
+                text = text[len(title):].strip()
+                changed = True
+                break
+    return text, tuple(found)
+
+
+def _looks_eastern(tokens: list[str]) -> bool:
+    return len(tokens) > 1 and (is_korean_surname(tokens[0]) or any("-" in t for t in tokens[1:]))
+
+
+def parse_name(text: str) -> list[ParsedName]:
+    """Parse a persons-list name; alternates in parentheses give more than one reading.
+
+    `Cho Bong-am (Cho Pong-am)` gives two eastern names; `Zhukov, Georgi (Yuri) A.`
+    gives Georgi A. and Yuri A.; `Home, Alexander Frederick Douglas (Lord)` a title.
+    """
+    text = " ".join(text.split())
+    alternates = re.findall(r"\(([^)]*)\)", text)
+    base = re.sub(r"\s*\([^)]*\)", "", text).strip(" ,")
+    extra_titles: list[str] = []
+    names: list[ParsedName] = []
+    alternate_given: list[str] = []
+    for alternate in alternates:
+        pieces = [p.strip() for p in alternate.split(",") if p.strip()]
+        if alternate.strip() in titles():
+            extra_titles.append(alternate.strip())
+        elif len(pieces) > 1 and all(len(p.split()) > 1 for p in pieces):
+            names.extend(_parse_one(p) for p in pieces)
+        elif len(alternate.split()) > 1 or "," in alternate:
+            names.append(_parse_one(alternate))
+        else:
+            alternate_given.append(alternate.strip())
+    first = _parse_one(base)
+    first = replace(first, titles=first.titles + tuple(extra_titles))
+    readings = [first]
+    for given in alternate_given:
+        rest = first.given.split()[1:]
+        readings.append(replace(first, given=" ".join([given, *rest])))
+    return readings + [replace(n, titles=n.titles or first.titles) for n in names]
+
+
+def _parse_one(text: str) -> ParsedName:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        return ParsedName(family=text)
+    head_tokens = parts[0].split()
+    suffix = ""
+    title_list: list[str] = []
+    given_parts: list[str] = []
+    for part in parts[1:]:
+        stripped, found = _strip_titles(part)
+        title_list.extend(found)
+        if stripped in SUFFIXES:
+            suffix = stripped
+        elif stripped:
+            given_parts.append(stripped)
+    given = " ".join(given_parts)
+    if len(parts) == 1 or (len(head_tokens) > 1 and _looks_eastern(head_tokens)):
+        stripped, found = _strip_titles(parts[0])
+        title_list.extend(found)
+        tokens = stripped.split()
+        if len(tokens) == 1:
+            return ParsedName(family=tokens[0], titles=tuple(title_list), suffix=suffix)
+        if _INITIAL.match(tokens[-1]) and not _looks_eastern(tokens):
+            return ParsedName(tokens[0], " ".join(tokens[1:]), tuple(title_list), suffix)
+        if _looks_eastern(tokens):
+            return ParsedName(tokens[0], " ".join(tokens[1:]), tuple(title_list), suffix, eastern=True)
+        if tokens[-1] in SUFFIXES:
+            suffix, tokens = tokens[-1], tokens[:-1]
+        return ParsedName(tokens[-1], " ".join(tokens[:-1]), tuple(title_list), suffix)
+    eastern = is_korean_surname(parts[0]) and bool(given) and not _INITIAL.match(given.split()[-1])
+    return ParsedName(parts[0], given, tuple(title_list), suffix, eastern=eastern)
+
+
+# Generation -----------------------------------------------------------------
+
+
+class _Collector:
+    """Variants in the order found, without repeats of a name already known."""
+
+    def __init__(self, entity: Entity) -> None:
+        self.known = {normalize(entity.preferred)} | {normalize(v.name) for v in entity.variants}
+        # Printed forms that a rule also explains: the rule's kind is the more telling one.
+        self.printed = {normalize(v.name) for v in entity.variants if v.kind == "printed form"}
+        self.found: list[Variant] = []
+
+    def add(self, name: str, kind: str, source: str) -> None:
+        name = normalize(name)
+        if name in self.printed and kind not in ("printed form", "OCR slip"):
+            self.printed.discard(name)
+            self.found.append(Variant(name, kind, source))
+        elif name and name not in self.known:
+            self.known.add(name)
+            self.found.append(Variant(name, kind, source))
+
+
+def generate(entity: Entity) -> tuple[Variant, ...]:
+    """Every variant fonds derives for an entry from rules and tables, each with its kind and source."""
+    out = _Collector(entity)
+    readings = _readings(entity)
+    for parsed in readings:
+        _name_forms(parsed, out)
+    for variant in entity.variants:
+        if variant.kind == "original script" and is_hangul(variant.name):
+            _korean_from_hangul(variant.name, out)
+        elif variant.kind == "original script" and is_cyrillic(variant.name) and entity.language == "ru":
+            _russian_from_cyrillic(variant.name, out)
+        elif variant.kind == "original script" and is_cyrillic(variant.name):
+            for scheme, label in RUSSIAN_SCHEMES.items():
+                latin = strip_diacritics(transliterate_russian(variant.name, scheme))
+                out.add(latin, f"Russian transliteration: {label}", f"rule: {label} from {variant.name}")
+        elif variant.kind == "Pinyin":
+            _chinese_from_pinyin(variant.name, out)
+    if entity.language == "zh" and not any(v.kind == "Pinyin" for v in entity.variants):
+        _chinese_from_pinyin(entity.preferred, out)
+    for parsed in readings:
+        if parsed.eastern and not any(is_hangul(v.name) for v in entity.variants):
+            _korean_from_romanized(parsed, out)
+        _russian_given_names(parsed, out)
+    family = readings[0].family
+    for title in dict.fromkeys(entity.titles + tuple(t for p in readings for t in p.titles)):
+        out.add(f"{title} {family}", "surname with title", f"rule: {title} before the family name")
+    _spacing_forms(entity, out)
+    _ocr_forms(entity, out)
+    return tuple(out.found)
+
+
+def _readings(entity: Entity) -> list[ParsedName]:
+    if entity.family:
+        eastern = entity.language in ("ko", "zh", "ja")
+        return [ParsedName(entity.family, entity.given or "", entity.titles, eastern=eastern)]
+    return parse_name(entity.preferred)
+
+
+def _name_forms(parsed: ParsedName, out: _Collector) -> None:
+    family, given = parsed.family, parsed.given
+    if not given:
+        return
+    if parsed.eastern:
+        out.add(f"{family} {given}", "printed form", "rule: family name first")
+        out.add(f"{given} {family}", "printed form", "rule: given name before family name")
+        return
+    tokens = given.split()
+    full = f"{given} {family}"
+    out.add(full, "printed form", "rule: given name before family name")
+    if parsed.suffix:
+        out.add(f"{full} {parsed.suffix}", "printed form", "rule: name with suffix")
+        out.add(f"{full}, {parsed.suffix}", "printed form", "rule: name with suffix")
+    words = [t for t in tokens if not _INITIAL.match(t)]
+    if words and len(words) < len(tokens):
+        out.add(f"{' '.join(words)} {family}", "printed form", "rule: given name without initials")
+    if words:
+        out.add(f"{words[0]} {family}", "printed form", "rule: first given name")
+        for nickname in _nicknames().get(words[0], ()):
+            out.add(f"{nickname} {family}", "printed form", f"rule: {nickname} for {words[0]} (fonds/data/nicknames.tsv)")
+    initials = [t[0] for t in tokens if t[:1].isalpha()]
+    if initials:
+        out.add(f"{initials[0]}. {family}", "initials", "rule: initial of the first given name")
+        if len(initials) > 1:
+            out.add(f"{'.'.join(initials)}. {family}", "initials", "rule: initials of the given names")
+            out.add(f"{'. '.join(initials)}. {family}", "initials", "rule: initials of the given names, spaced")
+
+
+def _korean_from_hangul(hangul: str, out: _Collector) -> None:
+    family_hangul, given_hangul = hangul[0], hangul[1:]
+    rr, mr, customary = korean_surname(family_hangul)
+    for system, label in KOREAN_SYSTEMS.items():
+        given = romanize_korean(given_hangul, system)
+        kind = _KOREAN_KIND[system]
+        for family in dict.fromkeys([rr if system == "rr" else mr, *customary[:1]]):
+            if system == "mr-plain" or system == "mr-u":
+                family = strip_diacritics(family).replace("'", "")
+            out.add(f"{family} {given}", kind, f"rule: {label} from Hangul {hangul}")
+
+
+def _korean_from_romanized(parsed: ParsedName, out: _Collector) -> None:
+    """Other romanizations of a romanized Korean name, read back through the syllable tables."""
+    syllables = [s for s in re.split(r"[-\s]+", parsed.given) if s]
+    if not syllables or not is_korean_surname(parsed.family):
+        return
+    options: list[list[str]] = [[]]
+    for syllable in syllables:
+        readings = sorted(korean_readings(syllable))
+        if not readings:
+            return
+        options = [o + [r] for o in options for r in readings]
+        if len(options) > 8:
+            return
+    for hangul in options:
+        for system in ("rr", "mr-plain"):
+            given = romanize_korean("".join(hangul), system)
+            kind = _KOREAN_KIND[system]
+            out.add(f"{parsed.family} {given}", kind, f"rule: {KOREAN_SYSTEMS[system]}, read back from {parsed.given}")
+
+
+def _russian_from_cyrillic(cyrillic: str, out: _Collector) -> None:
+    parts = cyrillic.split()
+    family = parts[-1]
+    given = parts[0] if len(parts) > 1 else ""
+    patronymic = parts[1] if len(parts) > 2 else ""
+    for scheme, label in RUSSIAN_SCHEMES.items():
+        kind = f"Russian transliteration: {label}"
+        for strip in (False, True):
+            def latin(text: str) -> str:
+                result = transliterate_russian(text, scheme)
+                return strip_diacritics(result) if strip else result
+            source = f"rule: {label}{' without diacritics' if strip else ''} from {cyrillic}"
+            out.add(latin(family), kind, source)
+            if given:
+                out.add(f"{latin(given)} {latin(family)}", kind, source)
+            if patronymic:
+                out.add(f"{latin(given)} {latin(patronymic)} {latin(family)}", kind, source)
+                out.add(f"{latin(given)} {latin(patronymic)}", "given name and patronymic", source)
+                initials = f"{latin(given)[0]}.{latin(patronymic)[0]}."
+                out.add(f"{initials} {latin(family)}", "initials", source)
+                out.add(f"{initials.replace('.', '. ').strip()} {latin(family)}", "initials", source)
+            if given:
+                out.add(f"{latin(given)[0]}. {latin(family)}", "initials", source)
+    out.add(family, "original script", f"rule: family name from {cyrillic}")
+    if "ё" in cyrillic:
+        out.add(family.replace("ё", "е"), "original script", "rule: ё written е")
+    if given:
+        out.add(f"{given} {family}", "original script", f"rule: given and family name from {cyrillic}")
+
+
+def _russian_given_names(parsed: ParsedName, out: _Collector) -> None:
+    """`Anatoli F. Dobrynin` -> Anatoly, Anatoliy, Anatolij ... when the given name is a Russian one."""
+    tokens = parsed.given.split()
+    if not tokens or parsed.eastern:
+        return
+    cyrillic = _russian_given().get(fold(tokens[0]))
+    if cyrillic is None:
+        return
+    rest = " ".join(tokens[1:])
+    for scheme, label in RUSSIAN_SCHEMES.items():
+        spelling = strip_diacritics(transliterate_russian(cyrillic, scheme))
+        kind = f"Russian transliteration: {label}"
+        source = f"rule: {label} spelling of {cyrillic}"
+        out.add(f"{spelling} {parsed.family}", kind, source)
+        if rest:
+            out.add(f"{spelling} {rest} {parsed.family}", kind, source)
+
+
+def _chinese_from_pinyin(pinyin: str, out: _Collector) -> None:
+    joined = pinyin_name(pinyin)
+    if joined:
+        out.add(joined, "Pinyin", "rule: Pinyin, given name as one word")
+    for apostrophes in (True, False):
+        wade_giles = wade_giles_name(pinyin, apostrophes=apostrophes)
+        if wade_giles:
+            note = "" if apostrophes else " without apostrophes"
+            out.add(wade_giles, "Wade-Giles", f"rule: Wade-Giles{note} from Pinyin (fonds/data/chinese_syllables.tsv)")
+
+
+def _spacing_forms(entity: Entity, out: _Collector) -> None:
+    for name in [entity.preferred, *(v.name for v in out.found), *(v.name for v in entity.variants)]:
+        if "-" in name and not is_hangul(name):
+            head, _, tail = name.rpartition(" ")
+            if "-" in tail:
+                spaced = " ".join(p[:1].upper() + p[1:] for p in tail.split("-"))
+                out.add(f"{head} {spaced}".strip(), "hyphen/space form", f"rule: hyphen written as a space in {name}")
+                joined = tail.replace("-", "")
+                out.add(f"{head} {joined}".strip(), "hyphen/space form", f"rule: hyphen dropped in {name}")
+
+
+def _ocr_forms(entity: Entity, out: _Collector) -> None:
+    printed = [v.name for v in (*entity.variants, *out.found) if v.kind == "printed form"]
+    for base in [entity.preferred, *printed[:2]]:
+        if len(base.split()) < 2:
+            continue
+        for slipped, note in ocr_slips(base):
+            out.add(slipped, "OCR slip", f"rule: OCR slip for {base} ({note})")
+
+
+def with_generated(entity: Entity) -> Entity:
+    """The entity with its generated variants added; a printed form a rule explains takes the rule's kind."""
+    generated = generate(entity)
+    explained = {v.name: v for v in generated}
+    kept = []
+    for variant in entity.variants:
+        rule = explained.get(variant.name) if variant.kind == "printed form" else None
+        if rule is not None:
+            variant = Variant(variant.name, rule.kind, f"{variant.source}; {rule.source}")
+        kept.append(variant)
+    known = {v.name for v in kept}
+    return replace(entity, variants=tuple(kept) + tuple(v for v in generated if v.name not in known))
+
+
+def complete(entities: Iterable[Entity]) -> tuple[Entity, ...]:
+    """The entities with their generated variants added."""
+    return tuple(with_generated(e) for e in entities)
+
+
+def merge_curated(entities: Iterable[Entity], curated: Iterable[Entity] | None = None) -> tuple[Entity, ...]:
+    """Add a curated entry's variants to each entity that names the same person.
+
+    Two entries are the same person when a full name (two words or more) of one
+    folds to a full name of the other: `Khrushchev, Nikita S.` and the curated
+    Nikita Khrushchev share `Nikita Khrushchev`.
+    """
+    curated_index: dict[str, Entity] = {}
+    for entry in complete(curated if curated is not None else load_curated()):
+        for name in _full_names(entry):
+            curated_index.setdefault(fold(name), entry)
+    merged = []
+    for entity in entities:
+        generated = with_generated(entity)
+        match = next((curated_index[k] for k in map(fold, _full_names(generated)) if k in curated_index), None)
+        if match is None:
+            merged.append(entity)
+            continue
+        source = f"curated: {match.id}"
+        extra = [Variant(match.preferred, "printed form", source)]
+        extra += [Variant(v.name, v.kind, v.source or source) for v in match.variants]
+        merged.append(replace(entity.with_variants(tuple(extra)), titles=entity.titles or match.titles,
+                              language=entity.language or match.language))
+    return tuple(merged)
+
+
+def _full_names(entity: Entity) -> Iterator[str]:
+    for name in (entity.preferred, *(v.name for v in entity.variants)):
+        if len(name.split()) > 1 and "," not in name and not name.split()[0] in titles():
+            yield name
+
+
+# Looking names up -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    """One entry a spelling names, through which variant, and how."""
+
+    entity_id: str
+    preferred: str
+    variant: str
+    kind: str
+    source: str | None
+    how: str  # "exact", "OCR slip" or "family name"
+
+    @property
+    def why(self) -> str:
+        slip = re.match(r"rule: OCR slip for (.+) \(", self.source or "")
+        if self.kind == "OCR slip" and slip:
+            return f"OCR slip for {slip.group(1)}"
+        if self.how == "OCR slip":
+            return f"OCR slip for {self.variant}"
+        if self.how == "family name":
+            return f"family name of {self.preferred}"
+        if self.variant == self.preferred:
+            return f"preferred name of {self.preferred}"
+        return f"{self.kind} of {self.preferred}"
+
+
+class NameIndex:
+    """Folded spelling -> the entries it names, built once from entities (with generated variants)."""
+
+    def __init__(self, entities: Iterable[Entity], *, generated: bool = False) -> None:
+        done = tuple(entities) if generated else complete(entities)
+        self.entities: dict[str, Entity] = {e.id: e for e in done}
+        self.exact: dict[str, list[tuple[str, Variant]]] = {}
+        self.ocr: dict[str, list[tuple[str, Variant]]] = {}
+        self.family: dict[str, list[str]] = {}
+        for entity in done:
+            for variant in (Variant(entity.preferred, "preferred"), *entity.variants):
+                key = fold(variant.name)
+                if not key:
+                    continue
+                self.exact.setdefault(key, []).append((entity.id, variant))
+                self.ocr.setdefault(ocr_fold(key), []).append((entity.id, variant))
+            family = entity.family or _readings(entity)[0].family
+            self.family.setdefault(fold(family), []).append(entity.id)
+
+    def lookup(self, name: str) -> list[Match]:
+        """The entries a spelling names: exact variants first, then OCR slips, then family names."""
+        key = fold(name)
+        found: dict[str, Match] = {}
+        spelled = normalize(name)
+        exact = sorted(self.exact.get(key, ()), key=lambda item: item[1].name != spelled)
+        for entity_id, variant in exact:
+            found.setdefault(entity_id, self._match(entity_id, variant, "exact"))
+        for entity_id, variant in self.ocr.get(ocr_fold(key), ()):
+            found.setdefault(entity_id, self._match(entity_id, variant, "OCR slip"))
+        if not found:
+            for entity_id in self.family.get(key, ()):
+                entity = self.entities[entity_id]
+                found.setdefault(entity_id, Match(entity_id, entity.preferred, name, "family name", None, "family name"))
+        return list(found.values())
+
+    def _match(self, entity_id: str, variant: Variant, how: str) -> Match:
+        entity = self.entities[entity_id]
+        return Match(entity_id, entity.preferred, variant.name, variant.kind, variant.source, how)
+
+
+def _index(entities: Iterable[Entity] | NameIndex) -> NameIndex:
+    return entities if isinstance(entities, NameIndex) else NameIndex(entities)
+
+
+def explain(name: str, entities: Iterable[Entity] | NameIndex) -> list[Match]:
+    """What fonds will match for NAME and why: the backing of `fonds authority variants NAME`."""
+    return _index(entities).lookup(name)
+
+
+def format_matches(name: str, matches: list[Match], index: NameIndex | None = None) -> list[str]:
+    """Lines of text for `fonds authority variants NAME`: each entry, why it matched, and its variants."""
+    if not matches:
+        return [f"{name}: no authority entry; a search falls back to fuzzy matching"]
+    lines = []
+    for match in matches:
+        lines.append(f"{name} -> {match.preferred} ({match.entity_id}): {match.why}")
+        if index is not None and match.entity_id in index.entities:
+            for variant in index.entities[match.entity_id].variants:
+                source = f" [{variant.source}]" if variant.source else ""
+                lines.append(f"  {variant.name}  ({variant.kind}){source}")
+    return lines
+
+
+def expand(name: str, entities: Iterable[Entity] | NameIndex) -> list[tuple[str, str]]:
+    """(spelling, why) for every variant of the entries NAME names, the spelling given first.
+
+    `Kim II Sung` gives ("Kim II Sung", "Kim II Sung: OCR slip for Kim Il Sung"),
+    then Kim Il Sung, Kim Il-sung, 김일성, Kim Ir Sen ... each with its kind.
+    """
+    index = _index(entities)
+    matches = index.lookup(name)
+    if not matches:
+        return []
+    spellings: dict[str, str] = {name: f"{name}: {matches[0].why}"}
+    for match in matches:
+        entity = index.entities[match.entity_id]
+        spellings.setdefault(entity.preferred, f"{entity.preferred}: preferred name of {entity.id}")
+        for variant in entity.variants:
+            if variant.kind == "surname with title":
+                continue
+            spellings.setdefault(variant.name, f"{variant.name}: {variant.kind} of {entity.preferred}")
+    return list(spellings.items())
