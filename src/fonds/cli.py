@@ -251,5 +251,88 @@ def stats_command(context: Context, as_json: bool) -> None:
         click.echo(f"{key:>12}: {value}")
 
 
+@main.command("export")
+@click.argument("record_id")
+@click.option("--format", "fmt", default="tei", show_default=True,
+              type=click.Choice(["tei", "oai_dc", "csl-json", "bibtex", "ris", "chicago"]))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to a file instead of the terminal.")
+@pass_context
+def export_command(context: Context, record_id: str, fmt: str, output: str | None) -> None:
+    """Export one record as TEI, Dublin Core, CSL-JSON, BibTeX, RIS or a Chicago citation.
+
+    Example: fonds export wcda-110485 --format ris
+    """
+    from fonds.exports import EXPORTS
+
+    text = EXPORTS[fmt].write(context.store.get(record_id))
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+@main.command("dump")
+@click.option("--format", "fmt", default="jsonl", show_default=True, type=click.Choice(["jsonl", "tei", "csv"]))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to a file instead of standard output.")
+@pass_context
+def dump_command(context: Context, fmt: str, output: str | None) -> None:
+    """Stream every record as JSON Lines, a TEI corpus or CSV; memory stays flat however many there are.
+
+    Example: fonds dump --format jsonl -o archive.jsonl
+    """
+    from fonds.exports.dump import write_all
+
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            count = write_all(context.store.iter_records(), fmt, out)
+        click.echo(f"wrote {count} records to {output}", err=True)
+    else:
+        write_all(context.store.iter_records(), fmt, click.get_text_stream("stdout"))
+
+
+@main.command("migrate")
+@pass_context
+def migrate_command(context: Context) -> None:
+    """Create or upgrade the PostgreSQL schema of the database --db names.
+
+    Example: fonds --db postgresql://fonds@127.0.0.1/archive migrate
+    """
+    from fonds.store.migrations import migrate
+
+    before, after = migrate(context.settings.db)
+    if before == after:
+        click.echo(f"schema is at version {after}; nothing to do")
+    else:
+        click.echo(f"schema migrated from version {before} to {after}")
+
+
+@main.command("copy")
+@click.option("--from", "source_url", required=True, help="Store to read: a file, sqlite:///PATH or postgresql://...")
+@click.option("--to", "target_url", required=True, help="Store to write: a file, sqlite:///PATH or postgresql://...")
+def copy_command(source_url: str, target_url: str) -> None:
+    """Copy an archive between stores (records, collections, authority), losslessly.
+
+    Example: fonds copy --from sqlite:///fonds.db --to postgresql://fonds@127.0.0.1/archive
+    """
+    from fonds.store.copy import copy_store
+
+    with open_store(source_url) as source, open_store(target_url) as target:
+        total = source.stats().records
+        bar_wanted = sys.stderr.isatty()
+        with click.progressbar(length=total, label="Copying", file=sys.stderr) if bar_wanted else _no_bar() as bar:
+            done = [0]
+
+            def progress(copied: int, _total: int) -> None:
+                bar.update(copied - done[0])
+                done[0] = copied
+
+            result = copy_store(source, target, progress=progress)
+    click.echo(
+        f"copied {result.copied} records ({result.records.added} added, {result.records.updated} updated, "
+        f"{result.records.unchanged} unchanged), {result.collections} collections, {result.entities} authority entries"
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
