@@ -20,7 +20,7 @@ _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _ORGANIZATION_WORDS = {
     "of", "and", "for", "the", "department", "division", "ministry", "office", "committee",
     "institute", "project", "archive", "archives", "center", "centre", "bureau", "service",
-    "services", "embassy", "section", "staff", "agency", "council",
+    "services", "embassy", "section", "staff", "agency", "council", "&", "sons", "co",
 }
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 

@@ -40,8 +40,7 @@ def element(record: Record) -> etree._Element:
     for subject in record.subjects:
         _dc(root, "subject", subject)
     _dc(root, "description", record.summary)
-    date = citation.iso_date(record.date)
-    _dc(root, "date", date or record.date.text)
+    _dc(root, "date", _date(record))
     _dc(root, "type", "Text")
     _dc(root, "type", record.type)
     _dc(root, "identifier", record.url)
@@ -53,6 +52,14 @@ def element(record: Record) -> etree._Element:
         _dc(root, "relation", collection)
     _dc(root, "coverage", record.place)
     return root
+
+
+def _date(record: Record) -> str | None:
+    """W3CDTF as OAI-PMH asks; an approximate date as the range of its bounds."""
+    date = record.date
+    if date.is_approximate and date.earliest and date.latest:
+        return f"{date.earliest}/{date.latest}"
+    return citation.iso_date(date) or date.text
 
 
 def _source(record: Record) -> str | None:
