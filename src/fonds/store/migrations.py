@@ -113,18 +113,24 @@ def upgrade(conn: psycopg.Connection[Any], *, where: str, target: int = LATEST) 
     refuse_newer(found, where)
     if found >= target:
         return found, found
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-        found = schema_version(conn)  # another node may have migrated while we waited
-        refuse_newer(found, where)
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            "version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-            "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
-        )
-        for migration in MIGRATIONS:
-            if found < migration.version <= target:
-                _apply(conn, migration, where)
+    # A session lock, taken before the transaction begins: a transaction that began
+    # before another node's migration committed could miss the tables it created.
+    conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        with conn.transaction():
+            found = schema_version(conn)  # another node may have migrated while we waited
+            refuse_newer(found, where)
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                "version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+                "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+            )
+            for migration in MIGRATIONS:
+                if found < migration.version <= target:
+                    _apply(conn, migration, where)
+    finally:
+        if not conn.broken:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     return found, max(found, target)
 
 

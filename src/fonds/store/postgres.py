@@ -18,6 +18,8 @@ never shares a transaction with a thread writing.
 from __future__ import annotations
 
 import json
+import re
+import select
 import threading
 import time
 from contextlib import contextmanager
@@ -81,8 +83,10 @@ def connect(url: str) -> Connection:
         params = conninfo_to_dict(url)
     except psycopg.ProgrammingError as error:
         raise StoreError(
-            f"{mask_password(url)} is not a PostgreSQL URL we can read ({_first_line(error)}); "
-            "write it as postgresql://user@host:port/database"
+            mask_password(
+                f"{url} is not a PostgreSQL URL we can read ({_first_line(error)}); "
+                "write it as postgresql://user@host:port/database"
+            )
         ) from None
     extra: dict[str, Any] = {"autocommit": True, "client_encoding": "UTF8"}
     if "connect_timeout" not in params:
@@ -97,9 +101,13 @@ def connect(url: str) -> Connection:
 
 def _connect_message(url: str, params: dict[str, Any], error: Exception) -> str:
     reason = _first_line(error).rsplit("failed: ", 1)[-1].strip()
+    reason = re.sub(r"^FATAL:\s*", "", reason)
     where = describe(url)
     if "does not exist" in reason and "database" in reason:
-        todo = f"create it (createdb -h {params.get('host', 'HOST')} {params.get('dbname', 'DB')}) or fix --db"
+        options = " ".join(
+            f"-{flag} {params[key]}" for flag, key in (("h", "host"), ("p", "port"), ("U", "user")) if params.get(key)
+        )
+        todo = f"create it (createdb {options} {params.get('dbname', '')}) or fix --db"
     elif "password" in reason or "authentication" in reason:
         todo = "check the user and password in the database URL"
     else:
@@ -110,6 +118,18 @@ def _connect_message(url: str, params: dict[str, Any], error: Exception) -> str:
 def _first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def _is_alive(conn: Connection) -> bool:
+    """False for a connection the server closed while it sat idle (say, after a restart).
+
+    An idle connection has nothing to read; if its socket is readable, the server has
+    sent its goodbye or closed it. This costs no round trip.
+    """
+    if conn.closed or conn.broken:
+        return False
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    return not readable
 
 
 class _Pool:
@@ -142,8 +162,12 @@ class _Pool:
             while True:
                 if self._closed:
                     raise StoreError(f"{describe(self.url)}: the store was closed; open it again")
-                if self._idle:
-                    return self._idle.pop()
+                while self._idle:
+                    conn = self._idle.pop()
+                    if _is_alive(conn):
+                        return conn
+                    self._open -= 1
+                    conn.close()
                 if self._open < self.size:
                     self._open += 1
                     break
@@ -216,15 +240,8 @@ class PostgresStore(Store):
             ) from error
 
     def _read(self, query: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Rows of one query. A connection the server dropped while idle is replaced once."""
-        for attempt in (1, 2):
-            with self._translated(), self._pool.connection() as conn:
-                try:
-                    return conn.execute(query, args).fetchall()
-                except psycopg.OperationalError:
-                    if attempt == 2 or not conn.broken:
-                        raise
-        raise AssertionError("unreachable")
+        with self._translated(), self._pool.connection() as conn:
+            return conn.execute(query, args).fetchall()
 
     def _one(self, query: str, args: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         rows = self._read(query, args)
