@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from fonds.dates import HistoricalDate, parse_date
 from fonds.importers import frus, text
-from fonds.record import Credit, Mark, Note, PageBreak, PersonLink, Record, Rendition, Source
+from fonds.record import (
+    Credit,
+    Mark,
+    Note,
+    PageBreak,
+    PersonLink,
+    Record,
+    Rendition,
+    Source,
+)
 
 
 @pytest.fixture(scope="session")

@@ -54,7 +54,7 @@ def test_the_shared_record_field_by_field(wilson_record: Record) -> None:
 
 
 def test_latex_specials_are_escaped_and_braces_balance(hostile_record: Record) -> None:
-    kind, key, fields = _parse(bibtex.write(hostile_record))
+    _, key, fields = _parse(bibtex.write(hostile_record))
     assert key == "x-1"
     assert fields["title"] == (
         r'Kim <script>alert("x")</script> \& Co' + "'" + r's \{50\%\} \$\#\_\textasciicircum{}'

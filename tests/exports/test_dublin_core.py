@@ -32,8 +32,10 @@ def test_the_shared_record_field_by_field(wilson_record: Record) -> None:
         "type": ["Text", "Memorandum of Conversation"],
         "identifier": ["https://digitalarchive.wilsoncenter.org/document/110485", "wcda-110485"],
         "source": [
-            "Archive of the Foreign Policy of the Russian Federation (AVPRF), "
-            "fond 0102, opis 18, papka 93, delo 5, listy 3-9"
+            (
+                "Archive of the Foreign Policy of the Russian Federation (AVPRF), "
+                "fond 0102, opis 18, papka 93, delo 5, listy 3-9"
+            )
         ],
         "language": ["ru", "en"],
         "relation": ["NKIDP"],

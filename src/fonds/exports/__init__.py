@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from fonds.exports import bibtex, chicago, csl_json, dublin_core, ris, tei
 from fonds.record import Record

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fonds.dates import HistoricalDate
 from fonds import vocabulary
+from fonds.dates import HistoricalDate
 from fonds.record import Record, Source, format_reference
 
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos", "ter", "zu"}

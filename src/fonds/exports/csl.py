@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from lxml import etree
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-from typing import Callable, Iterable, Iterator, TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO
 
 from lxml import etree
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
 from lxml import etree
 
 from fonds.exports import citation
@@ -24,7 +25,7 @@ XML_ID = f"{{{XML_NS}}}id"
 
 # Characters XML 1.0 does not allow, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)", re.S)
+_PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)", re.DOTALL)
 _NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9._-]+")
 
 # When two spans cover the same text, the lower rank goes outside.
