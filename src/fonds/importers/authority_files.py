@@ -1,0 +1,198 @@
+"""Import authority files (hsg-people, POCOM) and make one entry per person.
+
+FRUS volumes link persons to their own persons list: `frus:<volume>#<xml:id>`.
+The Office of the Historian's people database says which persons-list entries
+of which volumes are one person (`hsg:<id>`). `reconcile` folds every
+persons-list entry the store holds into its hsg entry and rewrites the records
+that link to it (through `store.add`, so the change log sees them). It is
+idempotent and runs after an authority import; run it after ingesting FRUS too,
+so that either order ends with one entry per person. See docs/authority.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Protocol, runtime_checkable
+
+from fonds.authority import Entity, Variant, normalize
+from fonds.errors import RecordError
+from fonds.importers import hsg_people, pocom
+from fonds.record import PersonLink, Record
+from fonds.store.base import Store
+
+ALIAS = "alias"  # kind of a retired persons-list entry when the store cannot delete entries
+
+
+@dataclass
+class AuthorityResult:
+    read: int = 0  # entries read from the files
+    written: int = 0  # entries that changed in the store
+    merged: int = 0  # persons-list entries folded into an authority entry
+    relinked: int = 0  # records whose person links now point to the merged entry
+    files: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.read} authority entries read, {self.written} written; "
+            f"{self.merged} FRUS persons-list entries merged; {self.relinked} records relinked"
+        )
+
+
+@runtime_checkable
+class DeletesEntities(Protocol):
+    def delete_entities(self, ids: Iterable[str]) -> int: ...
+
+
+def import_authority(store: Store, path: str | Path) -> AuthorityResult:
+    """Read hsg-people and/or POCOM at `path`, write the entries, then `reconcile`."""
+    entities, files = read_authority(Path(path))
+    result = AuthorityResult(read=len(entities), files=files)
+    result.written = store.put_entities(entities)
+    folded = reconcile(store)
+    result.merged, result.relinked = folded.merged, folded.relinked
+    return result
+
+
+def read_authority(path: Path) -> tuple[list[Entity], list[str]]:
+    """Every entry at `path`: an hsg-people file or folder, a POCOM folder, or a folder holding both."""
+    if not path.exists():
+        raise RecordError(f"{path}: no such file or folder; give the authority/ folder, hsg-people/ or pocom/")
+    people: list[Entity] = []
+    chiefs: list[Entity] = []
+    files: list[str] = []
+    if path.is_file():
+        people = _read_people([path])
+        files.append(str(path))
+    elif pocom.is_pocom(path):
+        chiefs = pocom.read_folder(path)
+        files.append(str(path))
+    else:
+        for folder in (path, path / "hsg-people"):
+            paths = sorted(p for p in folder.glob("*.xml") if p.is_file()) if folder.is_dir() else []
+            if paths and hsg_people.sniff(paths[0].read_bytes()[:4096]):
+                people += _read_people(paths)
+                files.append(str(folder))
+        if pocom.is_pocom(path / "pocom"):
+            chiefs = pocom.read_folder(path / "pocom")
+            files.append(str(path / "pocom"))
+    if not people and not chiefs:
+        raise RecordError(
+            f"{path}: holds no authority files fonds reads (hsg-people <person> XML or a POCOM folder)"
+        )
+    return merge_chiefs(people, chiefs), files
+
+
+def _read_people(paths: list[Path]) -> list[Entity]:
+    entities: list[Entity] = []
+    for path in paths:
+        with path.open("rb") as file:
+            entities.extend(hsg_people.read(file, origin=str(path)))
+    return entities
+
+
+def merge_chiefs(people: list[Entity], chiefs: list[Entity]) -> list[Entity]:
+    """Fold each POCOM person into the one hsg-people entry with the same name, if exactly one."""
+    by_key: dict[tuple[str, str, str], set[str]] = {}
+    for person in people:
+        for name in person.names:
+            key = name_key(name)
+            if key:
+                by_key.setdefault(key, set()).add(person.id)
+    merged = {person.id: person for person in people}
+    alone: list[Entity] = []
+    for chief in chiefs:
+        matches = by_key.get(name_key(chief.preferred) or ("", "", ""), set())
+        if len(matches) != 1:
+            alone.append(chief)
+            continue
+        target = merged[next(iter(matches))]
+        posts = f"{target.description}. Posts: {chief.description}" if target.description else chief.description
+        merged[target.id] = replace(
+            target.with_variants((Variant(chief.preferred, "variant", pocom.SOURCE), *chief.variants)),
+            description=posts if chief.description else target.description,
+            sources=(*target.sources, *chief.sources),
+            dates=target.dates or chief.dates,
+            family=target.family or chief.family,
+            given=target.given or chief.given,
+        )
+    return [*merged.values(), *alone]
+
+
+_SUFFIX = re.compile(r"^(jr|sr|ii|iii|iv)$")
+
+
+def name_key(name: str) -> tuple[str, str, str] | None:
+    """("thompson", "llewellyn", "e") for "Thompson, Llewellyn E. (“Tommy”), Jr."."""
+    cleaned = re.sub(r"\([^)]*\)|[“”\"]", " ", normalize(name)).casefold()
+    if "," not in cleaned:
+        return None
+    surname, rest = cleaned.split(",", 1)
+    given = [t.strip(".") for t in rest.replace(",", " ").split() if not _SUFFIX.match(t.strip("."))]
+    if not surname.strip() or not given:
+        return None
+    return surname.strip(), given[0], given[1][:1] if len(given) > 1 else ""
+
+
+def reconcile(store: Store) -> AuthorityResult:
+    """Fold FRUS persons-list entries into the authority entries that name them; relink records."""
+    aliases: dict[str, str] = {}
+    entries: dict[str, Entity] = {}
+    per_volume: list[Entity] = []
+    for entity in store.iter_entities(kind="person"):
+        if entity.id.startswith("frus:"):
+            per_volume.append(entity)
+            continue
+        for volume_person in hsg_people.volume_persons(entity):
+            aliases.setdefault(volume_person, entity.id)
+        entries[entity.id] = entity
+    result = AuthorityResult()
+    updated: dict[str, Entity] = {}
+    retired: list[Entity] = []
+    for entity in per_volume:
+        target_id = aliases.get(entity.id)
+        if target_id is None:
+            continue
+        target = updated.get(target_id, entries[target_id])
+        source = entity.sources[0] if entity.sources else None
+        updated[target_id] = target.with_variants((Variant(entity.preferred, "printed form", source),))
+        retired.append(entity)
+    records = _relinked(store, aliases)
+    store.add(records, entities=[e for e in updated.values() if e != entries[e.id]])
+    _retire(store, retired, aliases)
+    result.merged, result.relinked = len(retired), len(records)
+    return result
+
+
+def _relinked(store: Store, aliases: dict[str, str]) -> list[Record]:
+    """Records linking to a persons-list entry, with their links pointing to the merged entry."""
+    found: dict[str, Record] = {}
+    for alias in aliases:
+        for record in store.records_of_entity(alias):
+            found.setdefault(record.id, record)
+    return [record.with_persons(relink(record.persons, aliases)) for record in found.values()]
+
+
+def relink(persons: tuple[PersonLink, ...], aliases: dict[str, str]) -> tuple[PersonLink, ...]:
+    """Point links at merged ids; one link per person, a participant role winning over mentioned."""
+    links: dict[str, PersonLink] = {}
+    for link in persons:
+        moved = replace(link, id=aliases.get(link.id, link.id))
+        known = links.get(moved.id)
+        if known is None or (moved.role == "participant" and known.role != "participant"):
+            links[moved.id] = moved
+    return tuple(links.values())
+
+
+def _retire(store: Store, retired: list[Entity], aliases: dict[str, str]) -> None:
+    """Remove folded persons-list entries; a store without `delete_entities` keeps a "see" alias."""
+    if not retired:
+        return
+    if isinstance(store, DeletesEntities):
+        store.delete_entities(entity.id for entity in retired)
+        return
+    store.put_entities(
+        replace(entity, kind=ALIAS, description=f"see {aliases[entity.id]}", sources=(aliases[entity.id],))
+        for entity in retired
+    )
