@@ -51,3 +51,17 @@ def test_search_bounds() -> None:
     assert parse_bound("1962-08") == ("1962-08-01", "1962-08-31")
     with pytest.raises(ValueError):
         parse_bound("1962-13")
+
+
+@pytest.mark.parametrize(
+    "text", ["August 14, 1962", "August 1962", "1962", "c. 1962", "1962-08?", "August 14-16, 1962", "1960s", "ca. March 1945", "February 1960"]
+)
+def test_forms_are_valid_edtf_with_the_same_strict_bounds(text: str) -> None:
+    from edtf import parse_edtf, struct_time_to_date
+
+    date = parse_date(text)
+    assert date.edtf is not None
+    parsed = parse_edtf(date.edtf)
+    if not date.is_approximate:
+        assert struct_time_to_date(parsed.lower_strict()).isoformat() == date.earliest
+        assert struct_time_to_date(parsed.upper_strict()).isoformat() == date.latest
