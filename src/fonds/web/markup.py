@@ -103,20 +103,22 @@ def _weave(text: str, spans: list[_Span], points: list[_Point]) -> str:
     out: list[str] = []
     stack: list[_Span] = []
     for i, pos in enumerate(bounds):
-        ending = [s for s in stack if s.end == pos]
-        if ending:
-            reopen: list[_Span] = []
-            while stack:
-                top = stack.pop()
-                out.append(top.close)
-                if top.end != pos:
-                    reopen.append(top)
-                if not any(s.end == pos for s in stack):
-                    break
-            for span in reversed(reopen):
-                out.append(span.open)
-                stack.append(span)
-        out.extend(at_point.get(pos, ()))
+        lowest = next((k for k, s in enumerate(stack) if s.end <= pos), None)
+        if lowest is not None:
+            popped = stack[lowest:]
+            del stack[lowest:]
+            out.extend(s.close for s in reversed(popped))
+            for span in popped:
+                if span.end > pos:
+                    out.append(span.open)
+                    stack.append(span)
+        if pos in at_point:
+            inside_link = any(s.open.startswith("<a") for s in stack)
+            if inside_link:  # a link inside a link is not HTML: close and reopen around the marker
+                out.extend(s.close for s in reversed(stack))
+            out.extend(at_point[pos])
+            if inside_link:
+                out.extend(s.open for s in stack)
         for span in starting.get(pos, ()):
             out.append(span.open)
             stack.append(span)

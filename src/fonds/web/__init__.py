@@ -1,0 +1,1 @@
+"""The reading room: web pages and their JSON twins (see app.py)."""

@@ -1,0 +1,291 @@
+"""The reading room: every route, the one error handler, and `serve`.
+
+Each page has a JSON twin from the same handler and the same data: `/search`
+and `/search.json`, `/records/ID` and `/records/ID.json`. Record and person
+IDs in paths are untrusted: they are only ever looked up, never built into
+anything but escaped HTML and quoted links.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from fonds.config import Settings
+from fonds.errors import FondsError, NotFound, QueryError
+from fonds.index import Index
+from fonds.store import open_store
+from fonds.store.base import Store
+from fonds.web import citing
+from fonds.web.pages import (
+    Archive,
+    about_page,
+    browse_page,
+    home_page,
+    person_href,
+    person_page,
+    record_href,
+    record_page,
+    search_href,
+)
+from fonds.web.search import read_params, search_page
+
+HERE = Path(__file__).resolve().parent
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+MAX_ID_LENGTH = 300
+View = Callable[[Request, Archive], Any]
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    status: int
+    title: str
+    message: str
+    query: str = ""
+    is_query_error: bool = False
+    template: str = "error.html"
+
+    def json(self) -> dict[str, Any]:
+        return {"ok": False, "error": self.message, "status": self.status}
+
+
+# -- views: each returns a page dataclass (or a Response for downloads) -----------------------
+
+
+def home(request: Request, archive: Archive) -> Any:
+    return home_page(archive)
+
+
+def search(request: Request, archive: Archive) -> Any:
+    return search_page(archive, read_params(request.query_params))
+
+
+def record(request: Request, archive: Archive) -> Any:
+    raw = _path_id(request, "record_path")
+    found = _record_and_format(archive, raw)
+    rec, fmt = found
+    if fmt is not None:
+        text, export = citing.export(rec, fmt)
+        filename = f"{citing._safe_name(rec.id)}.{export.extension}"
+        return Response(
+            text,
+            media_type=export.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    return record_page(archive, rec, str(request.base_url))
+
+
+def person(request: Request, archive: Archive) -> Any:
+    return person_page(archive, _path_id(request, "person_path"))
+
+
+def browse(request: Request, archive: Archive) -> Any:
+    return browse_page(archive)
+
+
+def about(request: Request, archive: Archive) -> Any:
+    return about_page(archive)
+
+
+# (path, view, name). A path ending in `{...:path}` takes `.json` (and, for records, export formats).
+ROUTES: list[tuple[str, View, str]] = [
+    ("/", home, "home"),
+    ("/index.json", home, "home.json"),
+    ("/search", search, "search"),
+    ("/search.json", search, "search.json"),
+    ("/records/{record_path:path}", record, "record"),
+    ("/persons/{person_path:path}", person, "person"),
+    ("/browse", browse, "browse"),
+    ("/browse.json", browse, "browse.json"),
+    ("/about", about, "about"),
+    ("/about.json", about, "about.json"),
+]
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json")
+
+
+def _path_id(request: Request, name: str) -> str:
+    raw = str(request.path_params.get(name, ""))
+    if raw.endswith(".json"):
+        raw = raw[: -len(".json")]
+    if not raw or len(raw) > MAX_ID_LENGTH or any(ord(c) < 32 for c in raw):
+        raise NotFound(f"{raw[:60]!r} is not an identifier in this archive; search for the document instead")
+    return raw
+
+
+def _record_and_format(archive: Archive, raw: str) -> tuple[Any, str | None]:
+    """The record a path names, and the export format after its last dot, if any."""
+    try:
+        return archive.store.get(raw), None
+    except NotFound:
+        pass
+    stem, dot, fmt = raw.rpartition(".")
+    if dot and stem and fmt in citing.exports():
+        return archive.store.get(stem), fmt
+    raise NotFound(
+        f"there is no record {raw!r} in this archive; it may have been withdrawn, "
+        "or the address may be mistyped. Search for it by title or date instead."
+    )
+
+
+# -- the app ---------------------------------------------------------------------------------
+
+
+def create_app(store: Store, settings: Settings, index: Index | None = None) -> FastAPI:
+    """The web application over one store and its index (opened beside the store if not given)."""
+    if index is None:
+        index = Index(settings.index_path)
+        index.update(store)
+    archive = Archive(store, index, settings)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.autoescape = True
+    env.globals.update(
+        record_href=record_href,
+        person_href=person_href,
+        search_href=search_href,
+        site_name=settings.repository_name,
+    )
+    app = FastAPI(title=settings.repository_name, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.archive = archive
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    def render(request: Request, page: Any, status: int = 200) -> Response:
+        if _wants_json(request):
+            return JSONResponse(page.json(), status_code=status)
+        return templates.TemplateResponse(request, page.template, {"page": page}, status_code=status)
+
+    def endpoint(view: View) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            result = await _in_thread(view, request, archive)
+            if isinstance(result, Response):
+                return result
+            return render(request, result)
+
+        run.__name__ = view.__name__
+        return run
+
+    for path, view, name in ROUTES:
+        app.add_api_route(path, endpoint(view), methods=["GET", "HEAD"], name=name, include_in_schema=False)
+
+    def error_page(request: Request, status: int, message: str, *, is_query: bool = False) -> Response:
+        titles = {400: "That search could not be run", 404: "Not found", 405: "Not allowed"}
+        page = ErrorPage(
+            status=status,
+            title=titles.get(status, "Something went wrong"),
+            message=message,
+            query=request.query_params.get("q", "") if is_query else "",
+            is_query_error=is_query,
+        )
+        return render(request, page, status)
+
+    @app.exception_handler(FondsError)
+    async def fonds_error(request: Request, error: FondsError) -> Response:
+        status = error.status if 400 <= error.status < 600 else 500
+        message = str(error) if status < 500 else "the archive could not answer; try again, and tell the archivist if it goes on"
+        return error_page(request, status, message, is_query=isinstance(error, QueryError))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 404:
+            message = f"there is no page at {request.url.path!r}; start from the home page or search the archive"
+        else:
+            message = str(error.detail)
+        return error_page(request, error.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, error: RequestValidationError) -> Response:
+        return error_page(request, 400, "the request's parameters could not be read; check the address")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    return app
+
+
+async def _in_thread(view: View, request: Request, archive: Archive) -> Any:
+    """Run a view in a worker thread: store and index calls block."""
+    from starlette.concurrency import run_in_threadpool
+
+    def locked() -> Any:
+        with archive.store_lock:  # one connection to the store is shared by every request
+            return view(request, archive)
+
+    return await run_in_threadpool(locked)
+
+
+# -- serving ---------------------------------------------------------------------------------
+
+
+class Follower:
+    """A background thread that follows the store's change log into the index."""
+
+    def __init__(self, store: Store, index: Index, seconds: float) -> None:
+        self.store = store
+        self.index = index
+        self.seconds = seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="fonds-index-follower", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=max(5.0, self.seconds * 2))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.seconds):
+            try:
+                self.index.update(self.store)
+            except FondsError as error:  # keep serving what the index has; say why it lags
+                print(f"fonds: the index could not follow the store: {error}", file=sys.stderr)
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Open the store and index, catch the index up, follow the change log, and serve until stopped.
+
+    The follower thread reads the change log through its own connection to the store.
+    """
+    store = open_store(settings.db)
+    follower_store = open_store(settings.db)
+    try:
+        index = Index(settings.index_path)
+        index.update(store)
+        app = create_app(store, settings, index)
+        follower = Follower(follower_store, index, settings.sync_seconds)
+        follower.start()
+        try:
+            shown = f"[{host}]" if ":" in host else host
+            print(f"fonds: serving {settings.repository_name} at http://{shown}:{port}/ (Ctrl-C stops)", flush=True)
+            uvicorn.run(app, host=host, port=port, log_level="warning")
+        finally:
+            follower.stop()
+    finally:
+        follower_store.close()
+        store.close()

@@ -1,0 +1,91 @@
+// fonds reading room: tabs for renditions and copy buttons for citations.
+// Every page works without this file; it only adds to what is there.
+(function () {
+  "use strict";
+
+  function makeTabs(container) {
+    var panels = Array.prototype.slice.call(container.querySelectorAll(":scope > .rendition"));
+    if (panels.length < 2) return;
+    var list = document.createElement("div");
+    list.className = "tablist";
+    list.setAttribute("role", "tablist");
+    list.setAttribute("aria-label", "Renditions of the document");
+    var tabs = panels.map(function (panel, i) {
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.id = panel.id + "-tab";
+      tab.textContent = panel.getAttribute("data-label") || ("Rendition " + (i + 1));
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", panel.id);
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", tab.id);
+      panel.setAttribute("tabindex", "0");
+      list.appendChild(tab);
+      return tab;
+    });
+    function select(index, focus) {
+      tabs.forEach(function (tab, i) {
+        var on = i === index;
+        tab.setAttribute("aria-selected", on ? "true" : "false");
+        tab.tabIndex = on ? 0 : -1;
+        panels[i].hidden = !on;
+      });
+      if (focus) tabs[index].focus();
+    }
+    tabs.forEach(function (tab, i) {
+      tab.addEventListener("click", function () { select(i, false); });
+      tab.addEventListener("keydown", function (event) {
+        var next = null;
+        if (event.key === "ArrowRight") next = (i + 1) % tabs.length;
+        else if (event.key === "ArrowLeft") next = (i - 1 + tabs.length) % tabs.length;
+        else if (event.key === "Home") next = 0;
+        else if (event.key === "End") next = tabs.length - 1;
+        if (next !== null) { event.preventDefault(); select(next, true); }
+      });
+    });
+    container.insertBefore(list, container.firstChild);
+    container.classList.add("has-tabs");
+    var wanted = panels.findIndex(function (p) { return "#" + p.id === window.location.hash; });
+    select(wanted >= 0 ? wanted : 0, false);
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      document.body.appendChild(area);
+      area.select();
+      var ok = document.execCommand("copy");
+      document.body.removeChild(area);
+      if (ok) { resolve(); } else { reject(new Error("copy refused")); }
+    });
+  }
+
+  function makeCopyButtons() {
+    document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      if (!source) return;
+      var status = button.parentNode.querySelector(".copied");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        copyText(source.value).then(function () {
+          if (status) status.textContent = "Copied.";
+        }, function () {
+          source.focus();
+          source.select();
+          if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected text.";
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-tabs]").forEach(makeTabs);
+    makeCopyButtons();
+  });
+})();
