@@ -101,6 +101,12 @@ def ingest_command(context: Context, paths: tuple[str, ...], strict: bool) -> No
         report = ingest(store, paths, on_file=lambda _path: bar.update(1), strict=strict)
     for problem in report.rejected:
         click.echo(f"rejected: {problem}", err=True)
+    if report.result.changed:
+        from fonds.importers.authority_files import reconcile
+
+        folded = reconcile(store)
+        if folded.merged:
+            click.echo(f"authority: {folded.merged} persons-list entries merged, {folded.relinked} records relinked")
     applied = index.update(store)
     click.echo(report.summary())
     if applied:
@@ -249,6 +255,60 @@ def stats_command(context: Context, as_json: bool) -> None:
         return
     for key, value in data.items():
         click.echo(f"{key:>12}: {value}")
+
+
+@main.group("authority")
+def authority_group() -> None:
+    """Persons, organizations and places: their names and every variant."""
+
+
+@authority_group.command("import")
+@click.argument("path", type=click.Path(exists=True))
+@pass_context
+def authority_import_command(context: Context, path: str) -> None:
+    """Import authority files: the Office of the Historian's people database and/or POCOM.
+
+    Example: fonds authority import ../shared/corpus/authority
+    """
+    from fonds.importers.authority_files import import_authority
+
+    result = import_authority(context.store, path)
+    click.echo(result.summary())
+    applied = context.index(catch_up=False).update(context.store)
+    if applied:
+        click.echo(f"index: {applied} changes applied")
+
+
+@authority_group.command("show")
+@click.argument("entity_id")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def authority_show_command(context: Context, entity_id: str, as_json: bool) -> None:
+    """Show an authority entry with its variants and documents.
+
+    Example: fonds authority show hsg:107127
+    """
+    store = context.store
+    entity = store.get_entity(entity_id)
+    if entity.kind == "alias" and entity.sources:
+        entity = store.get_entity(entity.sources[0])
+    records = store.records_of_entity(entity.id)
+    if as_json:
+        data = entity.to_dict()
+        data["records"] = [{"id": r.id, "title": r.title, "date": r.date.text} for r in records]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{entity.preferred}  [{entity.id}]  {entity.kind}")
+    if entity.dates:
+        click.echo(f"  dates: {entity.dates}")
+    if entity.description:
+        click.echo(f"  {entity.description}")
+    click.echo(f"\nvariants ({len(entity.variants)}):")
+    for variant in entity.variants:
+        click.echo(f"  {variant.name}  ({variant.kind}{'; ' + variant.source if variant.source else ''})")
+    click.echo(f"\ndocuments ({len(records)}):")
+    for record in records:
+        click.echo(f"  {record.date.text or 'undated':<28} {record.id}  {record.title}")
 
 
 @main.command("export")
