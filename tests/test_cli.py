@@ -92,3 +92,15 @@ def test_not_a_database(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--db", str(bogus), "stats"])
     assert result.exit_code == 1
     assert result.output.startswith(f"fonds: {bogus}: cannot open as a fonds database")
+
+
+def test_authority_import_and_show(run, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    run("ingest", str(corpus / "frus" / "frus1961-63v06.xml"))
+    imported = run("authority", "import", str(corpus / "authority" / "hsg-people"))
+    assert imported.exit_code == 0
+    assert "283 authority entries read" in imported.output
+    shown = run("authority", "show", "hsg:107127")
+    assert shown.output.startswith("Khrushchev, Nikita Sergeyevich  [hsg:107127]  person")
+    assert "frus1961-63v06-d1  Message From Chairman Khrushchev to President-elect Kennedy" in shown.output
+    missing = run("authority", "show", "hsg:0")
+    assert missing.exit_code == 1 and missing.output.strip() == "fonds: no authority entry with id 'hsg:0'"
