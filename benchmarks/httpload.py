@@ -1,0 +1,317 @@
+"""Search over HTTP: `fonds serve` against Datasette over SQLite FTS5, on loopback only.
+
+Datasette runs from its own virtualenv (benchmarks/.venv-datasette), made here on
+first use, never from the project's. Load comes from a bounded thread pool of
+httpx clients: a fixed number of requests, and a time budget after which no new
+request starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import httpx
+
+from benchmarks.queries import Search
+
+HERE = Path(__file__).resolve().parent
+DATASETTE_VENV = HERE / ".venv-datasette"
+HOST = "127.0.0.1"
+PAGE_SIZE = 20
+DATASETTE_SETTINGS = {
+    # Long limits, so that slow queries finish (and are timed) instead of failing.
+    "sql_time_limit_ms": "120000",
+    "facet_time_limit_ms": "120000",
+    # fonds suggests no facets; neither should the baseline.
+    "suggest_facets": "off",
+    "default_page_size": str(PAGE_SIZE),
+}
+DATASETTE_FACETS = ("lang", "repository", "type", "year", "volume")
+
+
+# -- servers ---------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen[bytes]
+    base: str
+    log: Path
+
+    def peak_rss_mb(self) -> float | None:
+        """VmHWM of the server process (and of its children, if it forked workers), in MB."""
+        pids = [self.process.pid, *_children(self.process.pid)]
+        peaks = [_vm_hwm_kb(pid) for pid in pids]
+        known = [p for p in peaks if p is not None]
+        return sum(known) / 1024 if known else None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _vm_hwm_kb(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _wait_ready(server: Server, path: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {server.process.returncode}; see {server.log}")
+        try:
+            if httpx.get(server.base + path, timeout=5).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    server.stop()
+    raise RuntimeError(f"{server.name} did not answer {path} within {timeout:.0f} s; see {server.log}")
+
+
+def fonds_web_available() -> str | None:
+    """None when the web app can be served, else why not."""
+    try:
+        from fonds.web import app  # noqa: F401
+    except ImportError as error:
+        return f"the fonds web app is not importable yet ({error})"
+    if not hasattr(app, "create_app"):
+        return "fonds.web.app has no create_app yet"
+    return None
+
+
+def start_fonds(db: Path, index: Path, work: Path, *, timeout: float = 120) -> Server:
+    """`fonds serve` in a subprocess (the CLI command if present, else fonds.web.app.serve)."""
+    port = free_port()
+    log = work / "fonds-serve.log"
+    env = {**os.environ, "FONDS_DB": str(db), "FONDS_INDEX": str(index)}
+    fonds = Path(sys.executable).with_name("fonds")
+    help_ok = subprocess.run([str(fonds), "serve", "--help"], capture_output=True, env=env).returncode == 0
+    if help_ok:
+        command = [str(fonds), "--db", str(db), "--index", str(index), "serve", "--host", HOST, "--port", str(port)]
+    else:
+        code = (
+            "import sys; from fonds.config import load_settings; from fonds.web.app import serve; "
+            "serve(load_settings({'db': sys.argv[1], 'index': sys.argv[2]}), sys.argv[3], int(sys.argv[4]))"
+        )
+        command = [sys.executable, "-c", code, str(db), str(index), HOST, str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=work)
+    server = Server("fonds serve", process, f"http://{HOST}:{port}", log)
+    _wait_ready(server, "/search.json?q=soviet", timeout)
+    return server
+
+
+def ensure_datasette() -> Path:
+    """The datasette executable in the benchmark's own virtualenv, installed on first use."""
+    exe = DATASETTE_VENV / "bin" / "datasette"
+    if exe.exists():
+        return exe
+    print("bench: installing datasette into benchmarks/.venv-datasette (once)", file=sys.stderr)
+    subprocess.run([shutil.which("python3") or sys.executable, "-m", "venv", str(DATASETTE_VENV)], check=True)
+    subprocess.run([str(DATASETTE_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "datasette"], check=True)
+    return exe
+
+
+def build_datasette_db(files: Sequence[Path], path: Path) -> float:
+    """The records as one table plus an FTS5 index (porter stemming), by plain SQL. Returns seconds."""
+    start = time.perf_counter()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(
+        """
+        CREATE TABLE records (
+            id TEXT PRIMARY KEY, title TEXT, summary TEXT, text TEXT, persons TEXT, person_ids TEXT,
+            lang TEXT, repository TEXT, type TEXT, volume TEXT, year INTEGER,
+            earliest TEXT, latest TEXT, date_text TEXT
+        );
+        """
+    )
+    for name in ("lang", "repository", "type", "volume", "year", "earliest", "latest"):
+        db.execute(f"CREATE INDEX records_{name} ON records ({name})")
+    for file in files:
+        rows = []
+        for line in file.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append(_row(json.loads(line)))
+        db.execute("BEGIN")
+        db.executemany(f"INSERT INTO records VALUES ({', '.join('?' * 14)})", rows)
+        db.execute("COMMIT")
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE records_fts USING fts5(
+            title, summary, text, persons,
+            content="records", content_rowid="rowid", tokenize='porter unicode61 remove_diacritics 2'
+        );
+        INSERT INTO records_fts (rowid, title, summary, text, persons)
+            SELECT rowid, title, summary, text, persons FROM records;
+        INSERT INTO records_fts (records_fts) VALUES ('optimize');
+        VACUUM;
+        """
+    )
+    db.close()
+    return time.perf_counter() - start
+
+
+def _row(data: dict[str, Any]) -> tuple[Any, ...]:
+    date = data.get("date") or {}
+    source = data.get("source") or {}
+    persons = data.get("persons") or []
+    languages = list(data.get("original_languages") or []) or [
+        r["language"] for r in data.get("renditions") or [] if r.get("language")
+    ]
+    earliest = date.get("earliest")
+    return (
+        data["id"],
+        data["title"],
+        data.get("summary"),
+        "\n\n".join(r.get("text") or "" for r in data.get("renditions") or []),
+        " ; ".join(p["name"] for p in persons),
+        json.dumps(sorted({p["id"] for p in persons})),
+        languages[0] if languages else None,
+        source.get("repository"),
+        data.get("type"),
+        (data.get("collections") or [None])[0],
+        int(earliest[:4]) if earliest else None,
+        earliest,
+        date.get("latest"),
+        date.get("text"),
+    )
+
+
+def start_datasette(db: Path, work: Path, *, timeout: float = 120) -> Server:
+    exe = ensure_datasette()
+    port = free_port()
+    log = work / "datasette.log"
+    command = [str(exe), "serve", "-i", str(db), "--host", HOST, "--port", str(port)]
+    for name, value in DATASETTE_SETTINGS.items():
+        command += ["--setting", name, value]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=work)
+    server = Server("datasette", process, f"http://{HOST}:{port}", log)
+    _wait_ready(server, f"/{db.stem}/records.json?_size=1", timeout)
+    return server
+
+
+# -- requests --------------------------------------------------------------------------------------
+
+
+def fonds_search_url(search: Search) -> str:
+    params = {"q": search.fonds}
+    if search.offset:
+        params["page"] = str(search.offset // PAGE_SIZE + 1)
+    return "/search.json?" + urllib.parse.urlencode(params)
+
+
+def datasette_search_urls(searches: Sequence[Search], db: Path) -> list[str]:
+    """Table-API URLs; deep pages get the `_next` key of the row before the page, looked up once."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    urls = []
+    for search in searches:
+        params: list[tuple[str, str]] = [("_size", str(PAGE_SIZE)), ("_searchmode", "raw")]
+        params += [("_facet", name) for name in DATASETTE_FACETS]
+        params.append(("_facet_array", "person_ids"))
+        params += list(search.datasette.items())
+        if search.offset:
+            text = search.datasette.get("_search")
+            row = conn.execute(
+                "SELECT id FROM records WHERE rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?) "
+                "ORDER BY id LIMIT 1 OFFSET ?",
+                (text, search.offset - 1),
+            ).fetchone()
+            if row:
+                params.append(("_next", row[0]))
+        urls.append(f"/{db.stem}/records.json?" + urllib.parse.urlencode(params))
+    conn.close()
+    return urls
+
+
+@dataclass
+class Load:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    wall_seconds: float = 0.0
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies_ms) + len(self.errors)
+
+
+def run_load(base: str, urls: Sequence[str], *, clients: int, rounds: int, budget_seconds: float) -> Load:
+    """Send every URL `rounds` times from `clients` threads; a request that fails or isn't 200 is an error."""
+    work = [url for _ in range(rounds) for url in urls]
+    lock = threading.Lock()
+    load = Load()
+    position = 0
+    deadline = time.monotonic() + budget_seconds
+
+    def client() -> None:
+        nonlocal position
+        with httpx.Client(base_url=base, timeout=300) as http:
+            while True:
+                with lock:
+                    if position >= len(work) or time.monotonic() > deadline:
+                        return
+                    url = work[position]
+                    position += 1
+                start = time.perf_counter()
+                try:
+                    response = http.get(url)
+                    response.read()
+                    ok = response.status_code == 200
+                    problem = f"{response.status_code} {url}"
+                except httpx.HTTPError as error:
+                    ok, problem = False, f"{type(error).__name__} {url}"
+                elapsed = (time.perf_counter() - start) * 1000
+                with lock:
+                    if ok:
+                        load.latencies_ms.append(elapsed)
+                    else:
+                        load.errors.append(problem)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    load.wall_seconds = time.perf_counter() - start
+    return load

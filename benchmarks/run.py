@@ -1,0 +1,324 @@
+"""`make bench`: fonds against its baselines, each measured in the same run.
+
+    python -m benchmarks.run                  # 10k records
+    python -m benchmarks.run --size 100k      # by hand; 1m works too, slowly
+
+1. ingest: fonds (ingest() + Index.update(), as `fonds ingest` runs them) against
+   the raw stack (json + sqlite3 executemany + tantivy, benchmarks/raw.py).
+2. search-library: the 50-search mix through fonds (parse + Index.search with
+   facets) against the same searches in Tantivy's query language on the raw index.
+3. search-http: the mix against `fonds serve` and against Datasette (SQLite FTS5),
+   under 1 and 10 concurrent clients.
+4. pages: a record page and a search page with facets under 20 concurrent clients.
+5. memory: peak RSS (VmHWM) of `fonds serve` after all of the above.
+
+The machine is shared and noisy: read the ratios, not the absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import shutil
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from benchmarks import corpus, httpload, raw
+from benchmarks.queries import MIX
+
+GOALS = {"ingest": 0.7, "search-library": 1.5, "search-http": 5.0, "memory": 500.0}
+
+
+@dataclass
+class Row:
+    figure: str
+    fonds: str
+    baseline: str
+    ratio: str
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100), nearest rank."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, round(q / 100 * len(ordered) + 0.5 - 1e-9))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def clean(*paths: Path) -> None:
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+# -- 1. ingest --------------------------------------------------------------------------------------
+
+
+def fonds_ingest(files: Sequence[Path], db: Path, index_path: Path) -> dict[str, float]:
+    from fonds.index import Index
+    from fonds.ingest import ingest
+    from fonds.store import open_store
+
+    clean(db, index_path)
+    start = time.perf_counter()
+    store = open_store(str(db))
+    report = ingest(store, files)
+    stored = time.perf_counter()
+    applied = Index(index_path).update(store)
+    done = time.perf_counter()
+    store.close()
+    if not report.ok or report.result.added != applied:
+        raise SystemExit(f"bench: fonds ingest went wrong: {report.summary()}; {applied} changes indexed")
+    return {"records": report.result.added, "seconds": done - start, "store": stored - start, "index": done - stored}
+
+
+def measure_ingest(files: Sequence[Path], work: Path, rounds: int) -> dict[str, Any]:
+    best_fonds: dict[str, float] | None = None
+    best_raw: raw.IngestTimes | None = None
+    for number in range(rounds):
+        print(f"bench: ingest round {number + 1} of {rounds}", file=sys.stderr)
+        raw_times = raw.ingest(files, work / "raw.db", work / "raw.index")
+        fonds_times = fonds_ingest(files, work / "fonds.db", work / "fonds.db.index")
+        if best_raw is None or raw_times.seconds < best_raw.seconds:
+            best_raw = raw_times
+        if best_fonds is None or fonds_times["seconds"] < best_fonds["seconds"]:
+            best_fonds = fonds_times
+    assert best_fonds is not None and best_raw is not None
+    n = best_raw.records
+    return {
+        "fonds_rps": n / best_fonds["seconds"],
+        "raw_rps": n / best_raw.seconds,
+        "fonds_store_s": best_fonds["store"],
+        "fonds_index_s": best_fonds["index"],
+        "raw_sqlite_s": best_raw.sqlite_seconds,
+        "raw_tantivy_s": best_raw.tantivy_seconds,
+        "raw_total_s": best_raw.seconds,
+        "fonds_total_s": best_fonds["seconds"],
+    }
+
+
+# -- 2. search through the library -----------------------------------------------------------------
+
+
+def _resolver(store: Any) -> Any:
+    try:
+        from fonds.variants import resolver
+    except ImportError:
+        return None
+    return resolver(store)
+
+
+def measure_library(work: Path, reps: int) -> dict[str, Any]:
+    from fonds.index import Index
+    from fonds.query import parse
+    from fonds.store import open_store
+
+    store = open_store(str(work / "fonds.db"))
+    index = Index(work / "fonds.db.index")
+    resolve = _resolver(store)
+    baseline = raw.Searcher(work / "raw.index")
+
+    def fonds_search(search: Any) -> int:
+        return index.search(parse(search.fonds), limit=20, offset=search.offset, facets=True, resolve_names=resolve).total
+
+    runs: dict[str, Callable[[Any], int]] = {
+        "fonds": fonds_search,
+        "raw": lambda s: baseline.search(s.raw, offset=s.offset),
+        "raw_same_work": lambda s: baseline.search(s.raw, offset=s.offset, facets=True, snippets=True),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for search in MIX:  # warm up caches and check that every search runs
+        for run in runs.values():
+            run(search)
+    for _ in range(reps):  # interleaved, so that noise hits all three alike
+        for search in MIX:
+            for name, run in runs.items():
+                start = time.perf_counter()
+                run(search)
+                times[name].append((time.perf_counter() - start) * 1000)
+    store.close()
+    return {name: {"p50": pct(values, 50), "p95": pct(values, 95)} for name, values in times.items()}
+
+
+# -- 3-5. over HTTP ----------------------------------------------------------------------------------
+
+
+def measure_http(files: Sequence[Path], work: Path, n: int, budget: float) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    ds_db = work / "bench.db"
+    if not ds_db.exists() or ds_db.stat().st_mtime < max(f.stat().st_mtime for f in files):
+        print("bench: building the Datasette database (SQLite FTS5)", file=sys.stderr)
+        out["datasette_build_s"] = httpload.build_datasette_db(files, ds_db)
+    why_not = httpload.fonds_web_available()
+    if why_not:
+        out["skipped"] = why_not
+        return out
+    fonds_urls = [httpload.fonds_search_url(s) for s in MIX]
+    ds_urls = httpload.datasette_search_urls(MIX, ds_db)
+    fonds_server = httpload.start_fonds(work / "fonds.db", work / "fonds.db.index", work)
+    try:
+        datasette = httpload.start_datasette(ds_db, work)
+        try:
+            for clients, rounds in ((1, 1), (10, 3)):
+                for name, server, urls in (("fonds", fonds_server, fonds_urls), ("datasette", datasette, ds_urls)):
+                    httpload.run_load(server.base, urls[:10], clients=1, rounds=1, budget_seconds=budget)  # warm up
+                    print(f"bench: search over HTTP, {name}, {clients} client(s)", file=sys.stderr)
+                    load = httpload.run_load(server.base, urls, clients=clients, rounds=rounds, budget_seconds=budget)
+                    out[f"{name}_{clients}"] = _summary(load)
+        finally:
+            datasette.stop()
+        out["pages"] = measure_pages(fonds_server, n, budget)
+        out["fonds_rss_mb"] = fonds_server.peak_rss_mb()
+    finally:
+        fonds_server.stop()
+    return out
+
+
+def _summary(load: httpload.Load) -> dict[str, Any]:
+    return {
+        "p50": pct(load.latencies_ms, 50),
+        "p95": pct(load.latencies_ms, 95),
+        "requests": load.requests,
+        "errors": len(load.errors),
+        "first_errors": load.errors[:3],
+        "rps": load.requests / load.wall_seconds if load.wall_seconds else 0.0,
+    }
+
+
+def measure_pages(server: httpload.Server, n: int, budget: float) -> dict[str, Any]:
+    rng = random.Random(corpus.SEED)
+    width = max(7, len(str(n)))
+    record_urls = [f"/records/bench-{rng.randrange(n):0{width}d}" for _ in range(200)]
+    words = [s.fonds for s in MIX if s.kind in ("common word", "rare word", "facet", "phrase", "date range")]
+    search_urls = ["/search?" + httpload.urllib.parse.urlencode({"q": w}) for w in words]
+    result = {}
+    for name, urls, rounds in (("record", record_urls, 1), ("search", search_urls, 200 // len(search_urls) + 1)):
+        print(f"bench: {name} pages, 20 clients", file=sys.stderr)
+        load = httpload.run_load(server.base, urls, clients=20, rounds=rounds, budget_seconds=budget)
+        result[name] = _summary(load)
+    return result
+
+
+# -- report -------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        kb = next(int(l.split()[1]) for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration):
+        memory = "unknown memory"
+    import os
+
+    return f"{os.cpu_count()} cores, {memory}, {cpu}, Python {platform.python_version()}"
+
+
+def report(n: int, results: dict[str, Any]) -> list[str]:
+    rows: list[Row] = []
+    lines: list[str] = []
+    ing = results["ingest"]
+    ratio = ing["fonds_rps"] / ing["raw_rps"]
+    rows.append(Row("ingest, records/s", f"{ing['fonds_rps']:.0f}", f"{ing['raw_rps']:.0f}", f"{ratio:.2f}"))
+    rows.append(Row("  store / sqlite, s", f"{ing['fonds_store_s']:.1f}", f"{ing['raw_sqlite_s']:.1f}", ""))
+    rows.append(Row("  index / tantivy, s", f"{ing['fonds_index_s']:.1f}", f"{ing['raw_tantivy_s']:.1f}", ""))
+    goals = [
+        _goal("ingest", f"fonds {ing['fonds_rps']:.0f} rec/s, raw {ing['raw_rps']:.0f} rec/s", ratio, ">=", GOALS["ingest"])
+    ]
+    lib = results["library"]
+    for q in ("p50", "p95"):
+        rows.append(Row(f"library search {q}, ms", f"{lib['fonds'][q]:.2f}", f"{lib['raw'][q]:.2f}", f"{lib['fonds'][q] / lib['raw'][q]:.2f}"))
+    for q in ("p50", "p95"):
+        same = lib["raw_same_work"][q]
+        rows.append(Row(f"  vs raw + snippets + facets {q}, ms", f"{lib['fonds'][q]:.2f}", f"{same:.2f}", f"{lib['fonds'][q] / same:.2f}"))
+    ratio = lib["fonds"]["p50"] / lib["raw"]["p50"]
+    goals.append(_goal("search-library", f"fonds p50 {lib['fonds']['p50']:.2f} ms, raw tantivy p50 {lib['raw']['p50']:.2f} ms", ratio, "<=", GOALS["search-library"]))
+    http = results["http"]
+    if "skipped" in http:
+        lines.append(f"HTTP, pages and memory skipped: {http['skipped']}")
+        goals += [f"goal {g}: not measured ({http['skipped']}) SKIP" for g in ("search-http", "pages", "memory")]
+    else:
+        ratios = []
+        for clients in (1, 10):
+            f, d = http[f"fonds_{clients}"], http[f"datasette_{clients}"]
+            for q in ("p50", "p95"):
+                rows.append(Row(f"http search {clients} client(s) {q}, ms", f"{f[q]:.1f}", f"{d[q]:.1f}", f"{f[q] / d[q]:.2f}"))
+            rows.append(Row(f"http search {clients} client(s) req/s", f"{f['rps']:.1f}", f"{d['rps']:.1f}", f"{f['rps'] / d['rps']:.2f}"))
+            ratios.append((d["p95"] / f["p95"], clients, f, d))
+        worst = min(ratios, key=lambda r: r[0])
+        errors = sum(http[f"{s}_{c}"]["errors"] for s in ("fonds", "datasette") for c in (1, 10))
+        goals.append(_goal(
+            "search-http",
+            f"fonds p95 {worst[2]['p95']:.1f} ms, datasette p95 {worst[3]['p95']:.1f} ms at {worst[1]} client(s), "
+            f"datasette/fonds", worst[0], ">=", GOALS["search-http"], errors=errors,
+        ))
+        pages = http["pages"]
+        for name in ("record", "search"):
+            p = pages[name]
+            rows.append(Row(f"{name} page p95 (20 clients), ms", f"{p['p95']:.1f}", "", f"{p['errors']} errors"))
+        errors = pages["record"]["errors"] + pages["search"]["errors"]
+        requests = pages["record"]["requests"] + pages["search"]["requests"]
+        status = "PASS" if errors == 0 else "FAIL"
+        goals.append(
+            f"goal pages: record p95 {pages['record']['p95']:.0f} ms, search p95 {pages['search']['p95']:.0f} ms, "
+            f"{errors} errors in {requests} requests at 20 clients (goal: no errors) {status}"
+        )
+        rss = http["fonds_rss_mb"]
+        rows.append(Row("fonds serve peak RSS, MB", f"{rss:.0f}" if rss else "?", "", ""))
+        status = "PASS" if rss is not None and rss <= GOALS["memory"] else "FAIL"
+        goals.append(f"goal memory: fonds serve peak RSS {rss:.0f} MB at {n} records (goal <= {GOALS['memory']:.0f} MB) {status}")
+    width = max(len(r.figure) for r in rows)
+    lines.insert(0, f"{'figure':<{width}}  {'fonds':>10}  {'baseline':>10}  {'ratio':>10}")
+    lines.insert(1, "-" * (width + 36))
+    lines[2:2] = [f"{r.figure:<{width}}  {r.fonds:>10}  {r.baseline:>10}  {r.ratio:>10}" for r in rows]
+    return lines + [""] + goals
+
+
+def _goal(name: str, figures: str, ratio: float, op: str, target: float, errors: int = 0) -> str:
+    ok = (ratio >= target if op == ">=" else ratio <= target) and errors == 0
+    extra = f", {errors} errors" if errors else ""
+    return f"goal {name}: {figures}, ratio {ratio:.2f}{extra} (goal {op} {target:g}) {'PASS' if ok else 'FAIL'}"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="fonds benchmarks: ingest, search, HTTP, pages, memory")
+    parser.add_argument("--size", type=corpus.size, default=corpus.SIZES["10k"], help="10k (default), 100k, 1m or a number")
+    parser.add_argument("--seed", type=int, default=corpus.SEED)
+    parser.add_argument("--rounds", type=int, default=0, help="ingest rounds, best kept (default: 2 up to 20k, else 1)")
+    parser.add_argument("--reps", type=int, default=3, help="timed passes over the search mix")
+    parser.add_argument("--budget", type=float, default=300, help="seconds at most for each HTTP load phase")
+    parser.add_argument("--skip-http", action="store_true", help="measure ingest and library search only")
+    args = parser.parse_args(argv)
+    n = args.size
+    started = time.perf_counter()
+    print(f"bench: generating {n} records (seed {args.seed})", file=sys.stderr)
+    files = corpus.write(n, seed=args.seed)
+    work = corpus.OUT / f"work-{n}-s{args.seed}"
+    work.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {"n": n, "seed": args.seed, "machine": machine()}
+    results["ingest"] = measure_ingest(files, work, args.rounds or (2 if n <= 20_000 else 1))
+    print("bench: library search", file=sys.stderr)
+    results["library"] = measure_library(work, args.reps)
+    results["http"] = {"skipped": "--skip-http"} if args.skip_http else measure_http(files, work, n, args.budget)
+    results["seconds"] = time.perf_counter() - started
+    lines = report(n, results)
+    (corpus.OUT / f"results-{n}.json").write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nfonds benchmarks: {n} records, {results['machine']}; {results['seconds']:.0f} s\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
