@@ -50,14 +50,14 @@ def postgres_server() -> str:
         )
     try:
         psycopg.connect(url, autocommit=True, connect_timeout=5).close()
+        return url
     except psycopg.OperationalError as error:
-        pytest.fail(
-            f"{POSTGRES_VARIABLE}={mask_password(url)}: cannot reach the server "
-            f"({str(error).strip().splitlines()[0]}). Run `source .ci/start-postgres`, or set "
-            f"{POSTGRES_VARIABLE}=off to deselect these tests",
-            pytrace=False,
-        )
-    return url
+        reason = str(error).strip().splitlines()[0]
+    pytest.fail(
+        f"{POSTGRES_VARIABLE}={mask_password(url)}: cannot reach the server ({reason}). "
+        f"Run `source .ci/start-postgres`, or set {POSTGRES_VARIABLE}=off to deselect these tests",
+        pytrace=False,
+    )
 
 
 @pytest.fixture
