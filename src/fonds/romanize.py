@@ -80,6 +80,20 @@ def _korean_surnames() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     return {row[0]: (row[1], row[2], tuple(row[3].split(","))) for row in read_table("korean_surnames.tsv")}
 
 
+@cache
+def _common_korean_surnames() -> frozenset[str]:
+    keys: set[str] = set()
+    for row in read_table("korean_surnames.tsv"):
+        if len(row) > 4 and row[4] == "common":
+            keys.update(fold(name) for name in (row[1], row[2], *row[3].split(",")))
+    return frozenset(keys)
+
+
+def is_common_korean_surname(name: str) -> bool:
+    """Kim, Yi/Lee, Pak/Park, Ch'oe/Choi ...: family names that alone name no one in particular."""
+    return fold(name) in _common_korean_surnames()
+
+
 def is_hangul(text: str) -> bool:
     return any(HANGUL_FIRST <= ord(c) <= HANGUL_LAST for c in text)
 

@@ -60,6 +60,12 @@ def titles() -> tuple[str, ...]:
 
 
 @cache
+def read_title_kinds() -> dict[str, str]:
+    """Title -> its kind in `titles.tsv`: address, honorific, military or office."""
+    return {row[0]: row[1] for row in read_table("titles.tsv")}
+
+
+@cache
 def _nicknames() -> dict[str, tuple[str, ...]]:
     return {row[0]: tuple(row[1].split(",")) for row in read_table("nicknames.tsv")}
 
@@ -397,7 +403,7 @@ def merge_curated(entities: Iterable[Entity], curated: Iterable[Entity] | None =
         extra = [Variant(match.preferred, "printed form", source)]
         extra += [Variant(v.name, v.kind, v.source or source) for v in match.variants]
         merged.append(replace(entity.with_variants(tuple(extra)), titles=entity.titles or match.titles,
-                              language=entity.language or match.language))
+                              language=entity.language or match.language, sources=entity.sources + (source,)))
     return tuple(merged)
 
 

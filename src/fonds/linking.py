@@ -1,0 +1,371 @@
+"""Linking in text: find the authority entries a document names, and where.
+
+The matcher is a trie over words, written here rather than a new dependency.
+Every variant of every entry is folded (`romanize.fold`, then `ocr_fold`) and
+all prefixes of the folded keys go into one set. The text is cut into words
+once; from each word that starts a known prefix the matcher extends word by
+word while the joined key is still a prefix, and keeps the longest key that
+names an entry. A variant's words may be joined in the text by spaces, a
+hyphen or, after an initial, a full stop, so `Kim Il-sung`, `Kim Il Sung`,
+`Kimilsung`, `Kim II Sung` and `N. S. Khrushchev` all meet their variant.
+One dictionary look-up per word keeps it to seconds for thousands of
+documents, where a regular expression of thousands of alternatives would not.
+
+A full name (two words or more) links at once. A family name alone, or a
+one-word variant, is resolved from the document's own people: a full mention
+in the same rendition (the nearest before it), a title before it that one
+candidate holds, the participants list, or, if only one entry has that family
+name, that entry; a volume-wide count of full mentions breaks a clear tie.
+The most common Korean family names (Kim, Yi, Pak ...) alone are never linked.
+Otherwise a mention is left unlinked. A given name alone (`Walt`) links when
+its bearer is named in the same text. Role words (`the Ambassador`)
+link only when exactly one person of the document holds that title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Iterable
+
+from fonds.authority import Entity
+from fonds.record import PersonLink, Record
+from fonds.romanize import fold, is_common_korean_surname, ocr_fold
+from fonds.variants import NameIndex, complete, parse_name, read_title_kinds, titles
+
+SOURCE = "linked by fonds"
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_POSSESSIVE = ("'s", "’s")
+_ROLE = re.compile(
+    r"\b[Tt]he (Ambassador|President|Secretary|Premier|Chairman|Foreign Minister|Prime Minister|Chancellor|"
+    r"Vice President|Under Secretary|General|Admiral)\b"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of text that names one or more candidate entries."""
+
+    start: int
+    end: int
+    text: str
+    candidates: tuple[str, ...]
+    is_full: bool  # a full name rather than a family name alone
+    is_ocr: bool = False
+
+
+@dataclass
+class Matcher:
+    """Built once from entities; finds and resolves mentions in any number of texts."""
+
+    index: NameIndex
+    full: dict[str, tuple[str, ...]]
+    family: dict[str, tuple[str, ...]]
+    prefixes: set[str]
+    given: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    resolve_roles: bool = True
+    priors: dict[str, int] = field(default_factory=dict)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every span naming a known entry, longest match first, not overlapping."""
+        words = [(m.start(), _word_end(m), _key(m.group(0))) for m in _WORD.finditer(text)]
+        found: list[Mention] = []
+        i = 0
+        while i < len(words):
+            best = self._longest(text, words, i)
+            if best is None:
+                i += 1
+                continue
+            j, key, is_full = best
+            start, end = words[i][0], words[j][1]
+            candidates = self.full[key] if is_full else self.family[key]
+            surface = text[start:end]
+            found.append(Mention(start, end, surface, candidates, is_full, is_ocr=False))
+            i = j + 1
+        return found
+
+    def _longest(self, text: str, words: list[tuple[int, int, str]], i: int) -> tuple[int, str, bool] | None:
+        joined = ""
+        best: tuple[int, str, bool] | None = None
+        for j in range(i, min(i + 8, len(words))):
+            if j > i and not _joins(text[words[j - 1][1]:words[j][0]], text[words[j - 1][0]:words[j - 1][1]]):
+                break
+            joined += words[j][2]
+            if joined not in self.prefixes:
+                break
+            if not _capitalized(text[words[j][0]:words[j][1]]) and not text[words[j - 1][1]:words[j][0]] == "-":
+                continue
+            if j > i and joined in self.full:
+                best = (j, joined, True)
+            elif j == i and joined in self.family:
+                best = (j, joined, False)
+            elif j == i and joined in self.full:
+                best = (j, joined, True)
+        if best is not None and not _capitalized(text[words[i][0]:words[i][1]]):
+            return None
+        return best
+
+
+def _word_end(match: re.Match[str]) -> int:
+    word = match.group(0)
+    return match.end() - 2 if word.endswith(_POSSESSIVE) else match.end()
+
+
+def _key(word: str) -> str:
+    if word.endswith(_POSSESSIVE):
+        word = word[:-2]
+    return ocr_fold(fold(word))
+
+
+def _joins(between: str, previous: str) -> bool:
+    """Whether two words may belong to one name: a space, a hyphen, or a full stop after an initial."""
+    if between in (" ", "-", "\n") or (between.isspace() and len(between) < 40):
+        return True
+    if between.strip() == "." and len(previous) <= 2:
+        return True
+    return between == "" and len(previous) <= 2
+
+
+def _capitalized(word: str) -> bool:
+    first = word[:1]
+    return first.isupper() or not first.islower()
+
+
+def build_matcher(entities: Iterable[Entity], *, generated: bool = False, resolve_roles: bool = True) -> Matcher:
+    """A matcher for the entities, with their generated variants (pass generated=True if already added)."""
+    done = tuple(entities) if generated else complete(entities)
+    index = NameIndex(done, generated=True)
+    full: dict[str, set[str]] = {}
+    family: dict[str, set[str]] = {}
+    for entity in done:
+        for name in (entity.preferred, *(v.name for v in entity.variants if v.kind != "surname with title")):
+            if "," in name:
+                continue
+            key = ocr_fold(fold(name))
+            if not key:
+                continue
+            words = _WORD.findall(name)
+            target = full if len(words) > 1 else family
+            target.setdefault(key, set()).add(entity.id)
+    for key, ids in index.family.items():
+        family.setdefault(ocr_fold(key), set()).update(ids)
+    given: dict[str, set[str]] = {}
+    for entity in done:
+        parsed = parse_name(entity.preferred)[0] if not entity.family else None
+        first = (entity.given or (parsed.given if parsed and not parsed.eastern else "")).split()
+        if entity.language in ("ko", "zh", "ja") or not first or len(first[0].rstrip(".")) < 3:
+            continue
+        given.setdefault(ocr_fold(fold(first[0])), set()).add(entity.id)
+    prefixes = {key[:n] for key in (*full, *family) for n in range(1, len(key) + 1)}
+    return Matcher(
+        index=index,
+        full={k: tuple(sorted(v)) for k, v in full.items()},
+        family={k: tuple(sorted(v)) for k, v in family.items()},
+        prefixes=prefixes,
+        given={k: tuple(sorted(v)) for k, v in given.items() if k not in family},
+        resolve_roles=resolve_roles,
+    )
+
+
+# Resolving ------------------------------------------------------------------
+
+
+def link_text(text: str, matcher: Matcher, *, participants: Iterable[str] = (), rendition: int | None = None) -> list[PersonLink]:
+    """Person links for one text: full names, then family names resolved from the text's own people."""
+    mentions = matcher.mentions(text)
+    present = _participants(participants, matcher)
+    full_at: list[tuple[int, str]] = [(m.start, m.candidates[0]) for m in mentions if m.is_full and len(m.candidates) == 1]
+    in_text = {entity_id for _, entity_id in full_at}
+    links: list[PersonLink] = []
+    for mention in mentions:
+        chosen = _resolve(mention, text, matcher, full_at, in_text, present)
+        if chosen is None:
+            continue
+        entity_id, confidence = chosen
+        links.append(_link(matcher, entity_id, mention.text, mention.start, mention.end, confidence, rendition))
+    links.extend(_given_name_links(text, matcher, links, rendition))
+    if matcher.resolve_roles:
+        links.extend(_role_links(text, matcher, links, present, rendition))
+    return links
+
+
+def _given_name_links(text: str, matcher: Matcher, links: list[PersonLink], rendition: int | None) -> list[PersonLink]:
+    """`Walt` for Walt Rostow: a given name alone, when its bearer is named in the same text."""
+    people = {link.id for link in links}
+    taken = [(link.start or 0, link.end or 0) for link in links]
+    found = []
+    for match in _WORD.finditer(text):
+        start, end = match.start(), _word_end(match)
+        ids = [i for i in matcher.given.get(_key(match.group(0)), ()) if i in people]
+        if len(ids) != 1 or not _capitalized(match.group(0)) or match.group(0).isupper():
+            continue
+        after = text[end:end + 3]
+        if any(s < end and start < e for s, e in taken) or (after[:1] == " " and after[1:2].isupper()):
+            continue
+        found.append(_link(matcher, ids[0], text[start:end], start, end, 0.6, rendition))
+    return found
+
+
+def _resolve(
+    mention: Mention,
+    text: str,
+    matcher: Matcher,
+    full_at: list[tuple[int, str]],
+    in_text: set[str],
+    present: set[str],
+) -> tuple[str, float] | None:
+    candidates = mention.candidates
+    if mention.is_full and len(candidates) == 1:
+        return candidates[0], 0.95
+    candidates = _title_allows(mention, text, matcher, candidates)
+    if not candidates:
+        return None
+    if not mention.is_full and is_common_korean_surname(mention.text):
+        # Kim, Pak, Yi ... alone name no one in particular; FRUS leaves them unlinked too.
+        return None
+    mentioned = [c for c in candidates if c in in_text]
+    if len(mentioned) == 1:
+        return mentioned[0], 0.85
+    if mentioned:
+        before = [entity_id for start, entity_id in full_at if start < mention.start and entity_id in mentioned]
+        return (before[-1] if before else mentioned[0]), 0.7
+    titled = _by_title(mention, text, matcher, candidates)
+    if titled:
+        return titled, 0.8
+    attending = [c for c in candidates if c in present]
+    if len(attending) == 1:
+        return attending[0], 0.8
+    if len(candidates) == 1:
+        return candidates[0], 0.75 if mention.is_full else 0.7
+    ranked = sorted(candidates, key=lambda c: matcher.priors.get(c, 0), reverse=True)
+    first, second = (matcher.priors.get(c, 0) for c in ranked[:2])
+    if first >= 3 and first >= 3 * second:
+        return ranked[0], 0.5
+    return None
+
+
+def _title_allows(mention: Mention, text: str, matcher: Matcher, candidates: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop the candidates a rank or office before the name rules out: `President Johnson` is not U. Alexis Johnson."""
+    before = text[max(0, mention.start - 40):mention.start].rstrip()
+    kinds = read_title_kinds()
+    for title in titles():
+        if before.endswith(title) and kinds.get(title) in ("office", "military"):
+            word = title.rstrip(".").split()[-1].lower()
+            holders = tuple(c for c in candidates if _holds(matcher.index.entities[c], word))
+            # A title chooses between candidates; descriptions are too short for it to rule out the only one.
+            return holders or candidates
+    return candidates
+
+
+def _by_title(mention: Mention, text: str, matcher: Matcher, candidates: tuple[str, ...]) -> str | None:
+    before = text[max(0, mention.start - 40):mention.start].rstrip()
+    for title in titles():
+        if before.endswith(title) or before.endswith(title.lower()):
+            word = title.rstrip(".").split()[-1].lower()
+            holders = [c for c in candidates if _holds(matcher.index.entities[c], word)]
+            return holders[0] if len(holders) == 1 else None
+    return None
+
+
+def _holds(entity: Entity, word: str) -> bool:
+    text = " ".join((*entity.titles, entity.description or "", entity.preferred)).lower()
+    return word in text
+
+
+def _participants(participants: Iterable[str], matcher: Matcher) -> set[str]:
+    present: set[str] = set()
+    for line in participants:
+        for mention in matcher.mentions(line):
+            if len(mention.candidates) == 1:
+                present.add(mention.candidates[0])
+    return present
+
+
+def _role_links(
+    text: str, matcher: Matcher, links: list[PersonLink], present: set[str], rendition: int | None
+) -> list[PersonLink]:
+    people = {link.id for link in links} | present
+    found = []
+    for match in _ROLE.finditer(text):
+        word = match.group(1).split()[-1].lower()
+        holders = [p for p in people if _holds(matcher.index.entities[p], word)]
+        if len(holders) == 1:
+            found.append(_link(matcher, holders[0], match.group(0), match.start(), match.end(), 0.5, rendition))
+    return found
+
+
+def _link(matcher: Matcher, entity_id: str, text: str, start: int, end: int, confidence: float, rendition: int | None) -> PersonLink:
+    entity = matcher.index.entities[entity_id]
+    return PersonLink(
+        id=entity_id,
+        name=entity.preferred,
+        role="mentioned",
+        source=SOURCE,
+        confidence=confidence,
+        text=text,
+        start=start,
+        end=end,
+        rendition=rendition,
+    )
+
+
+def link_record(record: Record, matcher: Matcher) -> Record:
+    """The record with links for the persons its renditions name; encoded links are kept, never repeated."""
+    existing = list(record.persons)
+    added: list[PersonLink] = []
+    for number, rendition in enumerate(record.renditions):
+        for link in link_text(rendition.text, matcher, participants=record.participants, rendition=number):
+            if not any(_same_link(link, other) for other in existing):
+                added.append(link)
+    for entity_id in sorted(_participants(record.participants, matcher)):
+        link = _link(matcher, entity_id, "", 0, 0, 0.9, None)
+        link = replace(link, role="participant", text=None, start=None, end=None)
+        if not any(other.id == entity_id and other.role == "participant" for other in existing):
+            added.append(link)
+    return record.with_persons(tuple(existing + added))
+
+
+def _same_link(new: PersonLink, old: PersonLink) -> bool:
+    if old.start is None or new.start is None or old.end is None or new.end is None:
+        return False
+    return old.rendition == new.rendition and old.start < new.end and new.start < old.end
+
+
+# Candidates -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A name that looks like a person's but matches no authority entry: for review, never added silently."""
+
+    name: str
+    count: int
+    records: tuple[str, ...]
+
+
+_TITLED = re.compile(
+    r"\b(?:Comrade|Ambassador|Minister|General|Admiral|Marshal|Mr\.|Mrs\.|Dr\.|Premier|Chairman|President|Senator)"
+    r"\s+((?:[A-Z][a-z'’]+(?:-[a-z]+)?\s?){1,3})"
+)
+_INITIALED = re.compile(r"\b((?:[A-Z]\.\s?){1,2}[A-Z][a-z'’]+(?:-[a-z]+)?)")
+
+
+def candidates(records: Iterable[Record], matcher: Matcher) -> list[Candidate]:
+    """Person-like names (after a title, or with initials) that no entry matches, most frequent first."""
+    counts: Counter[str] = Counter()
+    seen_in: dict[str, list[str]] = {}
+    for record in records:
+        for rendition in record.renditions:
+            known = [(m.start, m.end) for m in matcher.mentions(rendition.text)]
+            for pattern in (_TITLED, _INITIALED):
+                for match in pattern.finditer(rendition.text):
+                    start, end = match.span(1)
+                    name = match.group(1).strip()
+                    if any(s < end and start < e for s, e in known) or name in titles():
+                        continue
+                    counts[name] += 1
+                    seen_in.setdefault(name, [])
+                    if record.id not in seen_in[name]:
+                        seen_in[name].append(record.id)
+    return [Candidate(name, count, tuple(seen_in[name][:5])) for name, count in counts.most_common()]
