@@ -49,10 +49,10 @@ def _mix() -> list[Search]:
         searches.append(Search("phrase", f'"{phrase}"', f'"{phrase.lower()}"', _fts(f'"{phrase.lower()}"')))
     searches += [
         Search("boolean", "korea -japan", "+korea -japan", _fts("korea NOT japan")),
-        Search("boolean", "(berlin OR cuba) khrushchev", "+(berlin cuba) +khrushchev", _fts("(berlin OR cuba) khrushchev")),
+        Search("boolean", "(berlin OR cuba) khrushchev", "+(berlin cuba) +khrushchev", _fts("(berlin OR cuba) AND khrushchev")),
         Search("boolean", "rusk OR gromyko", "rusk gromyko", _fts("rusk OR gromyko")),
         Search("boolean", "missile AND NOT cuba", "+missile -cuba", _fts("missile NOT cuba")),
-        Search("boolean", "(seoul OR pyongyang) AND rhee", "+(seoul pyongyang) +rhee", _fts("(seoul OR pyongyang) rhee")),
+        Search("boolean", "(seoul OR pyongyang) AND rhee", "+(seoul pyongyang) +rhee", _fts("(seoul OR pyongyang) AND rhee")),
         Search("boolean", "treaty NOT soviet", "+treaty -soviet", _fts("treaty NOT soviet")),
     ]
     searches += [
