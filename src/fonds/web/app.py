@@ -106,6 +106,18 @@ def about(request: Request, archive: Archive) -> Any:
     return about_page(archive)
 
 
+def oai_pmh(request: Request, archive: Archive) -> Any:
+    """OAI-PMH 2.0 (fonds.web.oai): the protocol's own XML, errors included, always status 200."""
+    from fonds.web import oai
+
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    base = (archive.settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")) + "/oai"
+    body = oai.respond(archive.store, archive.settings, params, base)
+    return Response(body, media_type="text/xml; charset=utf-8")
+
+
 # (path, view, name). A path ending in `{...:path}` takes `.json` (and, for records, export formats).
 ROUTES: list[tuple[str, View, str]] = [
     ("/", home, "home"),
@@ -118,6 +130,7 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/browse.json", browse, "browse.json"),
     ("/about", about, "about"),
     ("/about.json", about, "about.json"),
+    ("/oai", oai_pmh, "oai"),
 ]
 
 

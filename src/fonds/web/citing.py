@@ -36,9 +36,20 @@ class Citation:
     filename: str | None
 
 
+EXPORT_LABELS = {
+    "tei": "TEI XML",
+    "oai_dc": "Dublin Core XML",
+    "csl-json": "CSL-JSON",
+    "bibtex": "BibTeX",
+    "ris": "RIS",
+    "chicago": "Chicago (text)",
+}
+
+
 @dataclass(frozen=True)
 class Export:
     name: str
+    canonical: str  # the format's own name; other names in the registry are aliases
     media_type: str
     extension: str
     write: Callable[[Record], str]
@@ -55,6 +66,7 @@ def exports() -> dict[str, Export]:
         write = getattr(fmt, "write", fmt)
         found[name] = Export(
             name=name,
+            canonical=getattr(fmt, "name", name),
             media_type=getattr(fmt, "media_type", "text/plain; charset=utf-8"),
             extension=getattr(fmt, "extension", "txt"),
             write=write,

@@ -183,6 +183,7 @@ class RenditionView:
     html: Markup
     notes: tuple[NoteView, ...]
     has_supplied: bool
+    has_marks: bool = False
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,10 @@ class RecordPage:
     def has_supplied(self) -> bool:
         return any(r.has_supplied for r in self.renditions)
 
+    @property
+    def has_marks(self) -> bool:
+        return any(r.has_marks for r in self.renditions)
+
     def json(self) -> dict[str, Any]:
         return self.record.to_dict()
 
@@ -237,6 +242,7 @@ def record_page(archive: Archive, record: Record, base_url: str) -> RecordPage:
                 html=rendition_html(record, i, rendition, person_href),
                 notes=notes,
                 has_supplied=any(m.kind == "supplied" for m in rendition.marks),
+                has_marks=bool(rendition.marks),
             )
         )
     collections = archive.collections()
@@ -244,9 +250,9 @@ def record_page(archive: Archive, record: Record, base_url: str) -> RecordPage:
     for link in record.persons:
         seen_persons.setdefault(link.id, (link.id, archive.person_name(link.id), link.role, person_href(link.id)))
     exports = tuple(
-        (f"{fmt.name} ({fmt.extension})", record_href(record.id, f".{name}"))
+        (citing.EXPORT_LABELS.get(name, name), record_href(record.id, f".{name}"))
         for name, fmt in citing.exports().items()
-        if name == fmt.name
+        if name == fmt.canonical
     )
     previous, following, collection_title = neighbours(archive, record)
     return RecordPage(
@@ -313,6 +319,20 @@ class Companion:
     x: float = 0.0
     y: float = 0.0
     width: float = 1.0
+
+    @property
+    def anchor(self) -> str:
+        return "middle" if abs(self.x - 200) < 20 else "start" if self.x > 200 else "end"
+
+    @property
+    def label_x(self) -> float:
+        return self.x if self.anchor == "middle" else self.x + (9 if self.x > 200 else -9)
+
+    @property
+    def label_y(self) -> float:
+        if self.anchor == "middle":
+            return self.y - 10 if self.y < 200 else self.y + 18
+        return self.y + 4
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,141 @@
+"""Fixtures for the reading room: a store holding the shared corpus and hostile records, an app, a server."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from fonds.config import Settings
+from fonds.dates import HistoricalDate
+from fonds.index import Index
+from fonds.ingest import ingest
+from fonds.record import Credit, Mark, Note, PersonLink, Record, Rendition, Source
+from fonds.store.sqlite import SQLiteStore
+from fonds.web.app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>" onmouseover="alert(2)'
+
+# A record written to attack the pages: every field a reader sees holds markup.
+HOSTILE_RECORD = Record(
+    id="hostile-1",
+    title=f"Hostile title {HOSTILE}",
+    type=f"Letter {HOSTILE}",
+    date=HistoricalDate(text="August 1962", earliest="1962-08-01", latest="1962-08-31"),
+    summary=f"Hostile summary {HOSTILE}",
+    original_languages=("ru",),
+    source=Source(
+        citation=f"citation {HOSTILE}",
+        repository=f"Archive {HOSTILE}",
+        repository_code="AVPRF",
+        reference={"fond": '1" onmouseover="alert(3)', "opis": "2", "delo": "<b>3</b>"},
+    ),
+    credits=(Credit("translator", f"Translator {HOSTILE}"),),
+    collections=("NKIDP",),
+    url='javascript:alert(4)',
+    renditions=(
+        Rendition(
+            kind="translation",
+            language="en",
+            label=f"Translation {HOSTILE}",
+            text=f"Text {HOSTILE} [and] more [...] Pak [<i>Park</i>] end.",
+            marks=(Mark("supplied", 102, 107, "and"), Mark("gap", 113, 118)),
+            notes=(Note("1", f"note {HOSTILE}", 10),),
+        ),
+        Rendition(kind="transcript", language="ru", text=f"Текст {HOSTILE}"),
+    ),
+    persons=(PersonLink(id='p"><script>alert(5)</script>', name=f"Person {HOSTILE}", start=0, end=4),),
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def archive_path(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    """A database holding the Wilson Center record, a FRUS volume, the examples and hostile records."""
+    folder = tmp_path_factory.mktemp("reading-room")
+    store = SQLiteStore(folder / "fonds.db")
+    try:
+        sources: list[Path] = [corpus / "wilson-center", ROOT / "examples", ROOT / "tests" / "data" / "text_hostile.txt"]
+        try:
+            import fonds.importers.frus  # noqa: F401
+        except ImportError:  # pragma: no cover - before the FRUS importer landed
+            pass
+        else:
+            sources.append(corpus / "frus" / "frus1961-63v06.xml")
+        report = ingest(store, sources)
+        assert report.ok, report.rejected
+        store.add([HOSTILE_RECORD])
+        index = Index(folder / "fonds.db.index")
+        index.update(store)
+    finally:
+        store.close()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def settings(archive_path: Path) -> Settings:
+    return Settings(db=str(archive_path / "fonds.db"), index=str(archive_path / "fonds.db.index"), sync_seconds=0.5)
+
+
+@pytest.fixture(scope="session")
+def store_with_corpus(settings: Settings) -> Iterator[SQLiteStore]:
+    store = SQLiteStore(settings.db)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def app(store_with_corpus: SQLiteStore, settings: Settings) -> FastAPI:
+    return create_app(store_with_corpus, settings, Index(settings.index_path))
+
+
+class Client:
+    """A small synchronous client over the app (no server, no network)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        async def fetch() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                return await client.get(url, **kwargs)
+
+        return asyncio.run(fetch())
+
+
+@pytest.fixture(scope="session")
+def client(app: FastAPI) -> Client:
+    return Client(app)
+
+
+@pytest.fixture(scope="session")
+def live_server(store_with_corpus: SQLiteStore, settings: Settings) -> Iterator[str]:
+    """A real uvicorn server on a free port of 127.0.0.1; yields its address."""
+    app = create_app(store_with_corpus, settings, Index(settings.index_path))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, name="fonds-test-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
