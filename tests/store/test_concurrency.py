@@ -140,16 +140,8 @@ class Run:
 
 @pytest.mark.parametrize("share", [False, True], ids=["store_per_thread", "one_shared_store"])
 def test_readers_see_whole_records_and_every_change_while_writers_ingest(
-    store_url: str, share: bool, make_record: MakeRecord, request: pytest.FixtureRequest
+    store_url: str, share: bool, make_record: MakeRecord
 ) -> None:
-    if share and store_url.startswith("sqlite"):
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="SQLiteStore shares one sqlite3 connection between threads: a reader runs "
-                "inside a writer's open transaction, and two writers collide",
-                strict=False,
-            )
-        )
     run = Run(store_url, share, make_record)
     with open_store(store_url) as check:
         run.go()

@@ -164,18 +164,20 @@ def test_list_stored_filters_by_collection_and_its_children(store: Store, make_r
             make_record("a", collections=("frus1961-63v05",)),
             make_record("b", collections=("frus1961-63v05-ch1",)),
             make_record("c", collections=("NKIDP",)),
+            make_record("d", collections=("frus1961-63v05-ch1-s1",)),
         ],
         collections=[
             Collection("frus1961-63v05", "FRUS 1961-1963, volume V", kind="volume"),
             Collection("frus1961-63v05-ch1", "Chapter 1", parent="frus1961-63v05", kind="chapter"),
+            Collection("frus1961-63v05-ch1-s1", "Section 1", parent="frus1961-63v05-ch1", kind="chapter"),
             Collection("NKIDP", "North Korea International Documentation Project"),
         ],
     )
-    assert [s.id for s in store.list_stored(collection="frus1961-63v05")] == ["a", "b"]
-    assert [s.id for s in store.list_stored(collection="frus1961-63v05-ch1")] == ["b"]
-    assert store.count_stored(collection="frus1961-63v05") == 2
+    assert [s.id for s in store.list_stored(collection="frus1961-63v05")] == ["a", "b", "d"]
+    assert [s.id for s in store.list_stored(collection="frus1961-63v05-ch1")] == ["b", "d"]
+    assert store.count_stored(collection="frus1961-63v05") == 3
     assert store.count_stored(collection="nothing") == 0
-    assert store.count_stored() == 3
+    assert store.count_stored() == 4
 
 
 def test_count_stored_counts_deleted_records_too(store: Store, make_record: MakeRecord) -> None:

@@ -394,10 +394,11 @@ class PostgresStore(Store):
             args.append(until)
         if collection:
             clauses.append(
-                "r.id IN (SELECT record_id FROM record_collections WHERE collection_id = %s "
-                "OR collection_id IN (SELECT id FROM collections WHERE parent = %s))"
+                "r.id IN (SELECT record_id FROM record_collections WHERE collection_id IN ("
+                "WITH RECURSIVE tree(id) AS (SELECT %s::text UNION SELECT c.id FROM collections c "
+                "JOIN tree t ON c.parent = t.id) SELECT id FROM tree))"
             )
-            args.extend([collection, collection])
+            args.append(collection)
         return (" AND ".join(clauses) or "TRUE"), args
 
     def list_stored(

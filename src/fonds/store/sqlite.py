@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -64,22 +65,38 @@ def utc_now() -> str:
 
 
 class SQLiteStore(Store):
+    """One connection per thread (WAL lets readers go on while one writer writes)."""
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)
             self._check_version()
         except sqlite3.DatabaseError as error:
+            self.close()
             raise StoreError(
                 f"{self.path}: cannot open as a fonds database ({error}); "
                 "give --db a new file or an existing fonds database"
             ) from error
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            self._local.connection = connection
+            with self._guard:
+                self._connections.append(connection)
+        return connection
 
     def _check_version(self) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -240,10 +257,11 @@ class SQLiteStore(Store):
             args.append(until)
         if collection:
             clauses.append(
-                "r.id IN (SELECT record_id FROM record_collections WHERE collection_id = ? "
-                "OR collection_id IN (SELECT id FROM collections WHERE parent = ?))"
+                "r.id IN (SELECT record_id FROM record_collections WHERE collection_id IN ("
+                "WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT c.id FROM collections c JOIN tree t "
+                "ON c.parent = t.id) SELECT id FROM tree))"
             )
-            args.extend([collection, collection])
+            args.append(collection)
         return (" AND ".join(clauses) or "1 = 1"), args
 
     def list_stored(
@@ -310,14 +328,16 @@ class SQLiteStore(Store):
     def records_of_entity(self, entity_id: str, limit: int = 1000) -> list[Record]:
         rows = self.db.execute(
             "SELECT r.data FROM record_entities e JOIN records r ON r.id = e.record_id "
-            "WHERE e.entity_id = ? AND r.is_deleted = 0 LIMIT ?",
+            "WHERE e.entity_id = ? AND r.is_deleted = 0 "
+            "ORDER BY COALESCE(json_extract(r.data, '$.date.earliest'), '9999'), r.id LIMIT ?",
             (entity_id, limit),
         ).fetchall()
-        records = [Record.from_dict(json.loads(row[0])) for row in rows]
-        return sorted(records, key=lambda r: (r.date.earliest or "9999", r.id))
+        return [Record.from_dict(json.loads(row[0])) for row in rows]
 
     def stats(self) -> Stats:
-        one = lambda sql: int(self.db.execute(sql).fetchone()[0])  # noqa: E731
+        def one(sql: str) -> int:
+            return int(self.db.execute(sql).fetchone()[0])
+
         return Stats(
             records=one("SELECT COUNT(*) FROM records WHERE is_deleted = 0"),
             persons=one("SELECT COUNT(*) FROM entities WHERE kind = 'person'"),
@@ -326,7 +346,11 @@ class SQLiteStore(Store):
         )
 
     def close(self) -> None:
-        self.db.close()
+        with self._guard:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
 
 
 def _stored(row: tuple[Any, ...]) -> StoredRecord:
