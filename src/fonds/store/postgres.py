@@ -395,7 +395,7 @@ class PostgresStore(Store):
         if collection:
             clauses.append(
                 "r.id IN (SELECT record_id FROM record_collections WHERE collection_id IN ("
-                "WITH RECURSIVE tree(id) AS (SELECT %s::text COLLATE "C" UNION SELECT c.id FROM collections c "
+                "WITH RECURSIVE tree(id) AS (SELECT %s::text COLLATE \"C\" UNION SELECT c.id FROM collections c "
                 "JOIN tree t ON c.parent = t.id) SELECT id FROM tree))"
             )
             args.append(collection)
