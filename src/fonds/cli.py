@@ -257,6 +257,20 @@ def stats_command(context: Context, as_json: bool) -> None:
         click.echo(f"{key:>12}: {value}")
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@pass_context
+def serve_command(context: Context, host: str, port: int) -> None:
+    """Serve the reading room, the JSON API and OAI-PMH; the index follows the store while it runs.
+
+    Example: fonds serve --host 127.0.0.1 --port 8000
+    """
+    from fonds.web.app import serve
+
+    serve(context.settings, host, port)
+
+
 @main.group("authority")
 def authority_group() -> None:
     """Persons, organizations and places: their names and every variant."""
