@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Iterable
 
 from fonds.authority import Entity
@@ -67,12 +68,16 @@ class Matcher:
     resolve_roles: bool = True
     priors: dict[str, int] = field(default_factory=dict)
 
-    def mentions(self, text: str) -> list[Mention]:
+    def mentions(self, text: str, words: list[tuple[int, int, str]] | None = None) -> list[Mention]:
         """Every span naming a known entry, longest match first, not overlapping."""
-        words = [(m.start(), _word_end(m), _key(m.group(0))) for m in _WORD.finditer(text)]
+        words = _words(text) if words is None else words
         found: list[Mention] = []
         i = 0
+        prefixes = self.prefixes
         while i < len(words):
+            if ocr_fold(words[i][2]) not in prefixes:
+                i += 1
+                continue
             best = self._longest(text, words, i)
             if best is None:
                 i += 1
@@ -86,36 +91,41 @@ class Matcher:
         return found
 
     def _longest(self, text: str, words: list[tuple[int, int, str]], i: int) -> tuple[int, str, bool] | None:
-        joined = ""
+        raw = ""
         best: tuple[int, str, bool] | None = None
         for j in range(i, min(i + 8, len(words))):
             if j > i and not _joins(text[words[j - 1][1]:words[j][0]], text[words[j - 1][0]:words[j - 1][1]]):
                 break
-            joined += words[j][2]
+            raw += words[j][2]
+            joined = ocr_fold(raw)
             if joined not in self.prefixes:
                 break
             if not _capitalized(text[words[j][0]:words[j][1]]) and not text[words[j - 1][1]:words[j][0]] == "-":
                 continue
-            if j > i and joined in self.full:
+            if joined in self.full and (j > i or joined not in self.family):
                 best = (j, joined, True)
-            elif j == i and joined in self.family:
+            elif joined in self.family:
                 best = (j, joined, False)
-            elif j == i and joined in self.full:
-                best = (j, joined, True)
         if best is not None and not _capitalized(text[words[i][0]:words[i][1]]):
             return None
         return best
 
 
-def _word_end(match: re.Match[str]) -> int:
-    word = match.group(0)
-    return match.end() - 2 if word.endswith(_POSSESSIVE) else match.end()
+def _words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every word; a possessive 's is left out of both."""
+    words = []
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        end = match.end()
+        if word[-2:] in _POSSESSIVE:
+            word, end = word[:-2], end - 2
+        words.append((match.start(), end, _key(word)))
+    return words
 
 
+@cache
 def _key(word: str) -> str:
-    if word.endswith(_POSSESSIVE):
-        word = word[:-2]
-    return ocr_fold(fold(word))
+    return fold(word)
 
 
 def _joins(between: str, previous: str) -> bool:
@@ -173,7 +183,8 @@ def build_matcher(entities: Iterable[Entity], *, generated: bool = False, resolv
 
 def link_text(text: str, matcher: Matcher, *, participants: Iterable[str] = (), rendition: int | None = None) -> list[PersonLink]:
     """Person links for one text: full names, then family names resolved from the text's own people."""
-    mentions = matcher.mentions(text)
+    words = _words(text)
+    mentions = matcher.mentions(text, words)
     present = _participants(participants, matcher)
     full_at: list[tuple[int, str]] = [(m.start, m.candidates[0]) for m in mentions if m.is_full and len(m.candidates) == 1]
     in_text = {entity_id for _, entity_id in full_at}
@@ -184,21 +195,26 @@ def link_text(text: str, matcher: Matcher, *, participants: Iterable[str] = (), 
             continue
         entity_id, confidence = chosen
         links.append(_link(matcher, entity_id, mention.text, mention.start, mention.end, confidence, rendition))
-    links.extend(_given_name_links(text, matcher, links, rendition))
+    links.extend(_given_name_links(text, words, matcher, links, rendition))
     if matcher.resolve_roles:
         links.extend(_role_links(text, matcher, links, present, rendition))
     return links
 
 
-def _given_name_links(text: str, matcher: Matcher, links: list[PersonLink], rendition: int | None) -> list[PersonLink]:
+def _given_name_links(
+    text: str, words: list[tuple[int, int, str]], matcher: Matcher, links: list[PersonLink], rendition: int | None
+) -> list[PersonLink]:
     """`Walt` for Walt Rostow: a given name alone, when its bearer is named in the same text."""
     people = {link.id for link in links}
     taken = [(link.start or 0, link.end or 0) for link in links]
     found = []
-    for match in _WORD.finditer(text):
-        start, end = match.start(), _word_end(match)
-        ids = [i for i in matcher.given.get(_key(match.group(0)), ()) if i in people]
-        if len(ids) != 1 or not _capitalized(match.group(0)) or match.group(0).isupper():
+    for start, end, key in words:
+        bearers = matcher.given.get(ocr_fold(key))
+        if not bearers:
+            continue
+        ids = [i for i in bearers if i in people]
+        word = text[start:end]
+        if len(ids) != 1 or not _capitalized(word) or word.isupper():
             continue
         after = text[end:end + 3]
         if any(s < end and start < e for s, e in taken) or (after[:1] == " " and after[1:2].isupper()):

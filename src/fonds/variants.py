@@ -77,6 +77,8 @@ def _russian_given() -> dict[str, str]:
     for row in read_table("russian_given_names.tsv"):
         for scheme in RUSSIAN_SCHEMES:
             names.setdefault(fold(transliterate_russian(row[0], scheme)), row[0])
+        # The usual English shortening of -iy: Yuri, Georgi, Vasili.
+        names.setdefault(re.sub("iy$", "i", fold(transliterate_russian(row[0], "bgn"))), row[0])
     return names
 
 
@@ -145,6 +147,8 @@ def _parse_one(text: str) -> ParsedName:
         elif stripped:
             given_parts.append(stripped)
     given = " ".join(given_parts)
+    if given.split()[-1:] and given.split()[-1] in SUFFIXES and len(given.split()) > 1:
+        given, suffix = given.rsplit(" ", 1)
     if len(parts) == 1 or (len(head_tokens) > 1 and _looks_eastern(head_tokens)):
         stripped, found = _strip_titles(parts[0])
         title_list.extend(found)
@@ -322,9 +326,10 @@ def _russian_given_names(parsed: ParsedName, out: _Collector) -> None:
     if cyrillic is None:
         return
     rest = " ".join(tokens[1:])
-    for scheme, label in RUSSIAN_SCHEMES.items():
-        spelling = strip_diacritics(transliterate_russian(cyrillic, scheme))
-        kind = f"Russian transliteration: {label}"
+    spellings = {label: strip_diacritics(transliterate_russian(cyrillic, scheme)) for scheme, label in RUSSIAN_SCHEMES.items()}
+    spellings["BGN/PCGN, -iy shortened to -i"] = re.sub("iy$", "i", spellings["BGN/PCGN"])
+    for label, spelling in spellings.items():
+        kind = f"Russian transliteration: {label.split(',')[0]}"
         source = f"rule: {label} spelling of {cyrillic}"
         out.add(f"{spelling} {parsed.family}", kind, source)
         if rest:
