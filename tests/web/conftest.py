@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>" onmouseover="alert(2)'
 
 # A record written to attack the pages: every field a reader sees holds markup.
+HOSTILE_TEXT = f"Text {HOSTILE} [and] more [...] Pak [<i>Park</i>] end."
 HOSTILE_RECORD = Record(
     id="hostile-1",
     title=f"Hostile title {HOSTILE}",
@@ -47,8 +48,12 @@ HOSTILE_RECORD = Record(
             kind="translation",
             language="en",
             label=f"Translation {HOSTILE}",
-            text=f"Text {HOSTILE} [and] more [...] Pak [<i>Park</i>] end.",
-            marks=(Mark("supplied", 102, 107, "and"), Mark("gap", 113, 118)),
+            text=HOSTILE_TEXT,
+            marks=(
+                Mark("supplied", HOSTILE_TEXT.index("[and]"), HOSTILE_TEXT.index("[and]") + 5, "and"),
+                Mark("gap", HOSTILE_TEXT.index("[...]"), HOSTILE_TEXT.index("[...]") + 5),
+                Mark("alternate", HOSTILE_TEXT.index("Pak"), HOSTILE_TEXT.index(" end."), "Pak", "<i>Park</i>"),
+            ),
             notes=(Note("1", f"note {HOSTILE}", 10),),
         ),
         Rendition(kind="transcript", language="ru", text=f"Текст {HOSTILE}"),
@@ -84,6 +89,11 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path
     finally:
         store.close()
     return folder
+
+
+@pytest.fixture(scope="session")
+def hostile_record() -> Record:
+    return HOSTILE_RECORD
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,10 @@ from typing import Any, Awaitable, Callable
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fonds.config import Settings
@@ -34,11 +35,11 @@ from fonds.web.pages import (
     browse_page,
     home_page,
     person_href,
-    person_page,
     record_href,
     record_page,
     search_href,
 )
+from fonds.web.persons import person_page
 from fonds.web.search import read_params, search_page
 
 HERE = Path(__file__).resolve().parent
@@ -243,8 +244,6 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
 
 async def _in_thread(view: View, request: Request, archive: Archive) -> Any:
     """Run a view in a worker thread: store and index calls block."""
-    from starlette.concurrency import run_in_threadpool
-
     def locked() -> Any:
         with archive.store_lock:  # one connection to the store is shared by every request
             return view(request, archive)

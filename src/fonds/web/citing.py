@@ -61,17 +61,10 @@ def exports() -> dict[str, Export]:
         from fonds.exports import EXPORTS
     except ImportError:  # pragma: no cover - the exports package ships with fonds
         return {}
-    found: dict[str, Export] = {}
-    for name, fmt in EXPORTS.items():
-        write = getattr(fmt, "write", fmt)
-        found[name] = Export(
-            name=name,
-            canonical=getattr(fmt, "name", name),
-            media_type=getattr(fmt, "media_type", "text/plain; charset=utf-8"),
-            extension=getattr(fmt, "extension", "txt"),
-            write=write,
-        )
-    return found
+    return {
+        name: Export(name=name, canonical=fmt.name, media_type=fmt.media_type, extension=fmt.extension, write=fmt.write)
+        for name, fmt in EXPORTS.items()
+    }
 
 
 def export(record: Record, name: str) -> tuple[str, Export]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
@@ -53,8 +54,6 @@ class SearchParams:
             values.pop("sort")
         if values["page"] == 1:
             values.pop("page")
-        from urllib.parse import urlencode
-
         return "/search?" + urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
