@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import socket
 import sqlite3
@@ -278,6 +279,7 @@ class Load:
 def run_load(base: str, urls: Sequence[str], *, clients: int, rounds: int, budget_seconds: float) -> Load:
     """Send every URL `rounds` times from `clients` threads; a request that fails or isn't 200 is an error."""
     work = [url for _ in range(rounds) for url in urls]
+    random.Random(len(work)).shuffle(work)  # a phase cut short by its budget still samples the whole mix
     lock = threading.Lock()
     load = Load()
     position = 0

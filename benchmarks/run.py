@@ -168,7 +168,7 @@ def measure_http(files: Sequence[Path], work: Path, n: int, budget: float) -> di
     try:
         datasette = httpload.start_datasette(ds_db, work)
         try:
-            for clients, rounds in ((1, 1), (10, 3)):
+            for clients, rounds in ((1, 1), (10, 2)):
                 for name, server, urls in (("fonds", fonds_server, fonds_urls), ("datasette", datasette, ds_urls)):
                     httpload.run_load(server.base, urls[:10], clients=1, rounds=1, budget_seconds=budget)  # warm up
                     print(f"bench: search over HTTP, {name}, {clients} client(s)", file=sys.stderr)
@@ -302,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=corpus.SEED)
     parser.add_argument("--rounds", type=int, default=0, help="ingest rounds, best kept (default: 2 up to 20k, else 1)")
     parser.add_argument("--reps", type=int, default=3, help="timed passes over the search mix")
-    parser.add_argument("--budget", type=float, default=300, help="seconds at most for each HTTP load phase")
+    parser.add_argument("--budget", type=float, default=90, help="seconds at most for each HTTP load phase")
     parser.add_argument("--skip-http", action="store_true", help="measure ingest and library search only")
     args = parser.parse_args(argv)
     n = args.size
