@@ -101,12 +101,8 @@ def ingest_command(context: Context, paths: tuple[str, ...], strict: bool) -> No
         report = ingest(store, paths, on_file=lambda _path: bar.update(1), strict=strict)
     for problem in report.rejected:
         click.echo(f"rejected: {problem}", err=True)
-    if report.result.changed:
-        from fonds.importers.authority_files import reconcile
-
-        folded = reconcile(store)
-        if folded.merged:
-            click.echo(f"authority: {folded.merged} persons-list entries merged, {folded.relinked} records relinked")
+    if report.merged:
+        click.echo(f"authority: {report.merged} persons-list entries merged into the entries that name them")
     applied = index.update(store)
     click.echo(report.summary())
     if applied:
@@ -176,11 +172,9 @@ def _unescape(text: str) -> str:
 
 
 def _name_resolver(store: Store) -> Any:
-    try:
-        from fonds.variants import resolver
-    except ImportError:
-        return None
-    return resolver(store)
+    from fonds.naming import Names
+
+    return Names.of(store).resolve
 
 
 @main.command("show")
@@ -323,6 +317,61 @@ def authority_show_command(context: Context, entity_id: str, as_json: bool) -> N
     click.echo(f"\ndocuments ({len(records)}):")
     for record in records:
         click.echo(f"  {record.date.text or 'undated':<28} {record.id}  {record.title}")
+
+
+@authority_group.command("variants")
+@click.argument("name")
+@pass_context
+def authority_variants_command(context: Context, name: str) -> None:
+    """Show what fonds will match for a name, and why.
+
+    Example: fonds authority variants 'Kim Il Sung'
+    """
+    from fonds.naming import Names
+    from fonds.variants import explain, format_matches
+
+    names = Names.of(context.store)
+    for line in format_matches(name, explain(name, names.index), names.index):
+        click.echo(line)
+
+
+@authority_group.command("candidates")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@pass_context
+def authority_candidates_command(context: Context, limit: int) -> None:
+    """Names in the records that look like persons but match no authority entry: for review.
+
+    Example: fonds authority candidates --limit 20
+    """
+    from fonds.linking import candidates
+    from fonds.naming import Names
+
+    names = Names.of(context.store)
+    found = candidates(context.store.iter_records(), names.matcher)
+    if not found:
+        click.echo("no candidates: every name that looks like a person's matches an entry")
+    for candidate in found[:limit]:
+        shown = ", ".join(candidate.records[:3]) + (" ..." if len(candidate.records) > 3 else "")
+        click.echo(f"{candidate.count:>5}  {candidate.name}  ({shown})")
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure fonds against ground truth."""
+
+
+@eval_group.command("links")
+@click.argument("volumes", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def eval_links_command(volumes: tuple[str, ...]) -> None:
+    """Link FRUS volumes with their persName markup stripped; compare with FRUS's own links.
+
+    Example: fonds eval links ../shared/corpus/frus/frus1961-63v05.xml
+    """
+    from fonds.evaluation import evaluate_links
+
+    for volume in volumes:
+        for line in evaluate_links(volume).lines(Path(volume).stem):
+            click.echo(line)
 
 
 @main.command("export")

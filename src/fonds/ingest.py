@@ -27,6 +27,7 @@ class IngestReport:
     result: AddResult = field(default_factory=AddResult)
     rejected: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    merged: int = 0  # persons-list entries folded into the authority entries that name them
 
     @property
     def ok(self) -> bool:
@@ -99,11 +100,25 @@ def ingest(
     store: Store,
     paths: Iterable[str | Path],
     *,
+    link_names: bool = True,
     enrich: Enricher | None = None,
     on_file: Callable[[Path], None] | None = None,
     strict: bool = False,
 ) -> IngestReport:
-    """Ingest files and folders. `enrich` (e.g. the name linker) sees each file's records first."""
+    """Ingest files and folders.
+
+    With `link_names`, the persons each record names are linked to the archive's authority
+    (and the curated persons fonds ships), and FRUS persons-list entries are folded into the
+    authority entries that name them. `enrich` sees each file's records before they are stored.
+    """
+    if link_names:
+        from fonds.naming import Names
+
+        names = Names.of(store)
+        if names.missing_curated:  # the curated persons that linked records may point to
+            store.put_entities(names.missing_curated)
+        linker = names.link_all
+        enrich = linker if enrich is None else (lambda records, first=enrich: first(linker(records)))
     named, found, missing = collect_files(paths)
     report = IngestReport(rejected=list(missing))
     for path in named + found:
@@ -128,6 +143,10 @@ def ingest(
             report.rejected.append(_problem(path, error))
             if strict:
                 break
+    if link_names and report.result.changed:
+        from fonds.importers.authority_files import reconcile
+
+        report.merged = reconcile(store).merged
     return report
 
 

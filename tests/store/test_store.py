@@ -234,6 +234,14 @@ def test_entities_are_put_got_and_listed(store: Store, make_entity: MakeEntity) 
     assert str(raised.value) == "no authority entry with id 'nobody'"
 
 
+def test_entities_are_deleted(store: Store, make_entity: MakeEntity) -> None:
+    store.put_entities([make_entity("a", "Kim Il Sung"), make_entity("b", "Kim Il-sung")])
+    assert store.delete_entities(["b", "nobody"]) == 1
+    assert [e.id for e in store.iter_entities()] == ["a"]
+    with pytest.raises(NotFound):
+        store.get_entity("b")
+
+
 def test_entities_come_in_with_records(store: Store, make_record: MakeRecord, make_entity: MakeEntity) -> None:
     kim = make_entity("kim-il-sung", "Kim Il Sung")
     store.add([make_record("a")], entities=[kim])

@@ -96,7 +96,8 @@ def test_record_page_shows_the_record(client: Any) -> None:
     ):
         assert expected in html
     assert '<span class="mark mark-supplied" title="Supplied by the translator">[I]</span>' in html
-    assert '<span class="alt-form" title="also written Pak Song Chol">[Pak Song Chol]</span>' in html
+    assert '<span class="alt-form" title="also written Pak Song Chol">[' in html
+    assert 'title="Pak Seong-cheol">Pak Song Chol</a>]</span>' in html  # the alternate form links the person too
     assert 'class="mark mark-gap"' in html
     assert 'id="show-supplied"' in html
     for label in ("Chicago note", "Chicago bibliography", "BibTeX", "RIS", "CSL-JSON"):

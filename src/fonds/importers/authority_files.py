@@ -16,12 +16,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Protocol, runtime_checkable
 
+from fonds.variants import _full_names, fold, with_generated
 from fonds.authority import Entity, Variant, normalize
 from fonds.errors import RecordError
 from fonds.importers import hsg_people, pocom
 from fonds.record import PersonLink, Record
 from fonds.store.base import Store
 
+CURATED_PREFIX = "fonds:"
 ALIAS = "alias"  # kind of a retired persons-list entry when the store cannot delete entries
 
 
@@ -140,13 +142,29 @@ def reconcile(store: Store) -> AuthorityResult:
     aliases: dict[str, str] = {}
     entries: dict[str, Entity] = {}
     per_volume: list[Entity] = []
+    curated: list[Entity] = []
     for entity in store.iter_entities(kind="person"):
         if entity.id.startswith("frus:"):
             per_volume.append(entity)
             continue
+        if entity.id.startswith(CURATED_PREFIX):
+            curated.append(entity)
         for volume_person in hsg_people.volume_persons(entity):
             aliases.setdefault(volume_person, entity.id)
         entries[entity.id] = entity
+    # A curated person (stored when a record first named them) folds into an archive entry
+    # that shares a full name with it: one person, one entry.
+    by_name = {
+        fold(name): e.id
+        for e in entries.values() if not e.id.startswith(CURATED_PREFIX)
+        for name in _full_names(with_generated(e))
+    } if curated else {}
+    for entity in curated:
+        target = next((by_name[fold(n)] for n in _full_names(entity) if fold(n) in by_name), None)
+        if target is not None:
+            aliases[entity.id] = target
+            per_volume.append(entity)
+            del entries[entity.id]
     result = AuthorityResult()
     updated: dict[str, Entity] = {}
     retired: list[Entity] = []

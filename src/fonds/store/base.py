@@ -155,6 +155,10 @@ class Store(ABC):
         """Add or replace authority entries in one transaction; returns how many changed."""
 
     @abstractmethod
+    def delete_entities(self, entity_ids: Iterable[str]) -> int:
+        """Remove authority entries (folded into others); returns how many were removed."""
+
+    @abstractmethod
     def records_of_entity(self, entity_id: str, limit: int = 1000) -> list[Record]:
         """Records that link to an authority entry, oldest first."""
 

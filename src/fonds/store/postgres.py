@@ -342,6 +342,13 @@ class PostgresStore(Store):
         with self._writing() as (cur, _):
             return self._put_entities(cur, entities)
 
+    def delete_entities(self, entity_ids: Iterable[str]) -> int:
+        with self._writing() as (cur, _):
+            removed = 0
+            for entity_id in entity_ids:
+                removed += cur.execute("DELETE FROM entities WHERE id = %s", (entity_id,)).rowcount
+            return removed
+
     def _put_entities(self, cur: Cursor, entities: Iterable[Entity]) -> int:
         changed = 0
         for entity in entities:

@@ -202,6 +202,19 @@ class SQLiteStore(Store):
             raise
         return changed
 
+    def delete_entities(self, entity_ids: Iterable[str]) -> int:
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            removed = 0
+            for entity_id in entity_ids:
+                removed += cur.execute("DELETE FROM entities WHERE id = ?", (entity_id,)).rowcount
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return removed
+
     def _put_entities(self, cur: sqlite3.Cursor, entities: Iterable[Entity]) -> int:
         changed = 0
         for entity in entities:

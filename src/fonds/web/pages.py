@@ -7,7 +7,6 @@ HTML page and the JSON twin always come from the same data.
 
 from __future__ import annotations
 
-import importlib
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -86,13 +85,10 @@ class Archive:
 
 
 def _name_resolver(store: Store) -> Any:
-    """The name-variant resolver for searches (fonds.variants.resolver), once it exists."""
-    try:
-        variants = importlib.import_module("fonds.variants")
-    except ImportError:  # pragma: no cover - name variants are optional
-        return None
-    resolver = getattr(variants, "resolver", None)
-    return resolver(store) if resolver is not None else None
+    """The name-variant resolver for searches, built once from the archive's authority."""
+    from fonds.naming import Names
+
+    return Names.of(store).resolve
 
 
 # -- home ----------------------------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""The names of one archive: its authority entries, the curated persons, and what is built from them.
+
+`Names.of(store)` reads the store's live authority entries once, folds in the
+curated persons fonds ships (adding those the archive lacks), generates every
+variant, and builds the two things the rest of fonds asks for: the name index
+that expands a search (`resolve`) and the matcher that links mentions in text
+(`link`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Protocol, Sequence
+
+from fonds.authority import Entity, load_curated
+from fonds.linking import Matcher, build_matcher, link_record, link_text
+from fonds.record import Record
+from fonds.variants import NameIndex, _full_names, complete, expand, fold, merge_curated
+
+CONVERSATION_TYPES = ("Memorandum of Conversation", "Record of Conversation", "Minutes of Conversation")
+RETIRED_KINDS = ("alias",)
+
+
+class HasEntities(Protocol):
+    def iter_entities(self, kind: str | None = None) -> object: ...
+
+
+@dataclass(frozen=True)
+class Names:
+    entities: tuple[Entity, ...]  # every entry with its generated variants
+    missing_curated: tuple[Entity, ...]  # curated persons the archive does not hold yet
+
+    @classmethod
+    def of(cls, store: HasEntities) -> Names:
+        live = [e for e in store.iter_entities() if e.kind not in RETIRED_KINDS]  # type: ignore[attr-defined]
+        merged = merge_curated(live)
+        known = {fold(name) for entity in merged for name in _full_names(entity)}
+        missing = tuple(
+            entry for entry in load_curated()
+            if not any(fold(name) in known for name in _full_names(entry))
+        )
+        return cls(entities=complete([*merged, *missing]), missing_curated=missing)
+
+    @cached_property
+    def index(self) -> NameIndex:
+        return NameIndex(self.entities)
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        return build_matcher(self.entities)
+
+    def resolve(self, name: str) -> Sequence[tuple[str, str]]:
+        """Every spelling of the persons a name resolves to, each with why it matches."""
+        return expand(name, self.index)
+
+    def link(self, record: Record) -> Record:
+        """The record with the persons its text names linked; in a conversation, those its title
+        names are participants."""
+        linked = link_record(record, self.matcher)
+        if record.type not in CONVERSATION_TYPES:
+            return linked
+        in_title = {link.id for link in link_text(record.title, self.matcher)}
+        if not in_title:
+            return linked
+        persons = tuple(
+            replace(p, role="participant") if p.id in in_title and p.role == "mentioned" else p
+            for p in linked.persons
+        )
+        return linked.with_persons(persons)
+
+    def link_all(self, records: Sequence[Record]) -> list[Record]:
+        return [self.link(record) for record in records]
