@@ -411,7 +411,7 @@ def dump_command(context: Context, fmt: str, output: str | None) -> None:
             count = write_all(context.store.iter_records(), fmt, out)
         click.echo(f"wrote {count} records to {output}", err=True)
     else:
-        write_all(context.store.iter_records(), fmt, click.get_text_stream("stdout"))
+        write_all(context.store.iter_records(), fmt, sys.stdout)
 
 
 @main.command("migrate")

@@ -203,6 +203,7 @@ def _languages(block: _Block | None, origin: str) -> tuple[str, ...]:
 
 def _renditions(block: _Block | None, body: str, origin: str) -> tuple[Rendition, ...]:
     renditions: list[Rendition] = []
+    first_line = block.line + 1 if block else 0
     for offset, line in enumerate(block.lines if block else []):
         label = line.strip()
         if not label:
@@ -211,7 +212,7 @@ def _renditions(block: _Block | None, body: str, origin: str) -> tuple[Rendition
         kind = RENDITION_KINDS.get(kind_text.strip().lower())
         if kind is None:
             raise RecordError(
-                f"{origin}:{block.line + 1 + offset}: contents line {label!r} names no rendition we "
+                f"{origin}:{first_line + offset}: contents line {label!r} names no rendition we "
                 "know; use 'Translation - English', 'Transcript - Russian' or 'Original Scan'"
             )
         language = language_code(language_text) if language_text else None

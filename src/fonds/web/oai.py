@@ -189,7 +189,9 @@ def set_specs(collections: Sequence[Collection]) -> dict[str, str]:
     by_id = {c.id: c for c in collections}
     specs: dict[str, str] = {}
     for collection in collections:
-        chain, current, seen = [], collection, set()
+        chain: list[str] = []
+        current: Collection | None = collection
+        seen: set[str] = set()
         while current is not None and current.id not in seen:
             seen.add(current.id)
             chain.append(_spec_part(current.id))
