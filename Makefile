@@ -33,7 +33,7 @@ demo: install
 	@mkdir -p $(dir $(DEMO_DB))
 	@if [ -d $(CORPUS) ]; then \
 		$(FONDS) --db $(DEMO_DB) ingest $(CORPUS)/wilson-center $(CORPUS)/frus/*.xml; \
-		$(FONDS) --db $(DEMO_DB) authority import $(CORPUS)/authority || true; \
+		$(FONDS) --db $(DEMO_DB) authority import $(CORPUS)/authority; \
 	else \
 		$(FONDS) --db $(DEMO_DB) ingest examples; \
 	fi
