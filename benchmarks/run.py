@@ -2,6 +2,7 @@
 
     python -m benchmarks.run                  # 10k records
     python -m benchmarks.run --size 100k      # by hand; 1m works too, slowly
+    python -m benchmarks.run --only search-library --times 3   # one figure, medians of 3 runs
 
 1. ingest: fonds (ingest() + Index.update(), as `fonds ingest` runs them) against
    the raw stack (json + sqlite3 executemany + tantivy, benchmarks/raw.py).
@@ -124,6 +125,7 @@ def measure_library(work: Path, reps: int) -> dict[str, Any]:
 
     store = open_store(str(work / "fonds.db"))
     index = Index(work / "fonds.db.index")
+    index.update(store)  # after a change of INDEX_VERSION the index rebuilds itself from the store here
     resolve = _resolver(store)
     baseline = raw.Searcher(work / "raw.index")
 
@@ -136,6 +138,7 @@ def measure_library(work: Path, reps: int) -> dict[str, Any]:
         "raw_same_work": lambda s: baseline.search(s.raw, offset=s.offset, facets=True, snippets=True),
     }
     times: dict[str, list[float]] = {name: [] for name in runs}
+    by_kind: dict[str, dict[str, list[float]]] = {}
     for search in MIX:  # warm up caches and check that every search runs
         for run in runs.values():
             run(search)
@@ -144,9 +147,47 @@ def measure_library(work: Path, reps: int) -> dict[str, Any]:
             for name, run in runs.items():
                 start = time.perf_counter()
                 run(search)
-                times[name].append((time.perf_counter() - start) * 1000)
+                elapsed = (time.perf_counter() - start) * 1000
+                times[name].append(elapsed)
+                by_kind.setdefault(search.kind, {}).setdefault(name, []).append(elapsed)
     store.close()
-    return {name: {"p50": pct(values, 50), "p95": pct(values, 95)} for name, values in times.items()}
+    result: dict[str, Any] = {name: {"p50": pct(values, 50), "p95": pct(values, 95)} for name, values in times.items()}
+    result["kinds"] = {
+        kind: {name: pct(values, 50) for name, values in runs_of_kind.items()} for kind, runs_of_kind in by_kind.items()
+    }
+    return result
+
+
+def library_only(work: Path, files: Sequence[Path], reps: int, times: int) -> list[str]:
+    """`--only search-library`: the library search alone, `times` runs, reusing the last ingest's work folder."""
+    if not (work / "fonds.db").is_file() or not (work / "raw.index").is_dir():
+        print("bench: no earlier ingest in the work folder; ingesting once", file=sys.stderr)
+        measure_ingest(files, work, 1)
+    runs = []
+    for number in range(times):
+        print(f"bench: library search, run {number + 1} of {times}", file=sys.stderr)
+        runs.append(measure_library(work, reps))
+    lines = [f"{'run':<8}  {'fonds p50':>10}  {'fonds p95':>10}  {'raw p50':>8}  {'raw p95':>8}  {'p50 ratio':>9}"]
+    for number, lib in enumerate(runs, 1):
+        f, r = lib["fonds"], lib["raw"]
+        lines.append(
+            f"{number:<8}  {f['p50']:>10.2f}  {f['p95']:>10.2f}  {r['p50']:>8.2f}  {r['p95']:>8.2f}  {f['p50'] / r['p50']:>9.2f}"
+        )
+    middle = {
+        name: {q: statistics.median(lib[name][q] for lib in runs) for q in ("p50", "p95")} for name in ("fonds", "raw")
+    }
+    f, r = middle["fonds"], middle["raw"]
+    lines.append(
+        f"{'median':<8}  {f['p50']:>10.2f}  {f['p95']:>10.2f}  {r['p50']:>8.2f}  {r['p95']:>8.2f}  {f['p50'] / r['p50']:>9.2f}"
+    )
+    lines.append("")
+    lines.append(f"{'p50 by kind, ms (last run)':<28}  {'fonds':>8}  {'raw':>8}  {'ratio':>6}")
+    for kind, values in runs[-1]["kinds"].items():
+        lines.append(f"{kind:<28}  {values['fonds']:>8.2f}  {values['raw']:>8.2f}  {values['fonds'] / values['raw']:>6.2f}")
+    lines.append("")
+    lines.append(_goal("search-library", f"fonds p50 {f['p50']:.2f} ms, raw tantivy p50 {r['p50']:.2f} ms (medians)",
+                       f["p50"] / r["p50"], "<=", GOALS["search-library"]))
+    return lines
 
 
 # -- 3-5. over HTTP ----------------------------------------------------------------------------------
@@ -304,6 +345,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--reps", type=int, default=3, help="timed passes over the search mix")
     parser.add_argument("--budget", type=float, default=90, help="seconds at most for each HTTP load phase")
     parser.add_argument("--skip-http", action="store_true", help="measure ingest and library search only")
+    parser.add_argument(
+        "--only", choices=["search-library"],
+        help="measure one figure alone, reusing the work folder of an earlier run (ingests once if there is none)",
+    )
+    parser.add_argument("--times", type=int, default=3, help="with --only: independent runs, medians reported")
     args = parser.parse_args(argv)
     n = args.size
     started = time.perf_counter()
@@ -311,6 +357,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     files = corpus.write(n, seed=args.seed)
     work = corpus.OUT / f"work-{n}-s{args.seed}"
     work.mkdir(parents=True, exist_ok=True)
+    if args.only == "search-library":
+        lines = library_only(work, files, args.reps, args.times)
+        print(f"\nfonds library search: {n} records, {machine()}; {time.perf_counter() - started:.0f} s\n")
+        print("\n".join(lines))
+        return
     results: dict[str, Any] = {"n": n, "seed": args.seed, "machine": machine()}
     results["ingest"] = measure_ingest(files, work, args.rounds or (2 if n <= 20_000 else 1))
     print("bench: library search", file=sys.stderr)
