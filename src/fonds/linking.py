@@ -2,14 +2,16 @@
 
 The matcher is a trie over words, written here rather than a new dependency.
 Every variant of every entry is folded (`romanize.fold`, then `ocr_fold`) and
-all prefixes of the folded keys go into one set. The text is cut into words
-once; from each word that starts a known prefix the matcher extends word by
-word while the joined key is still a prefix, and keeps the longest key that
-names an entry. A variant's words may be joined in the text by spaces, a
+all prefixes of the folded keys go into one set. One regular expression
+finds the words that may start a name (capitalized ones); each word is folded
+once and its keys kept for the next text. From each word whose key starts a
+known prefix the matcher reads on word by word while the joined key is still
+a prefix, and keeps the longest key that names an entry. A variant's words may be joined in the text by spaces, a
 hyphen or, after an initial, a full stop, so `Kim Il-sung`, `Kim Il Sung`,
 `Kimilsung`, `Kim II Sung` and `N. S. Khrushchev` all meet their variant.
-One dictionary look-up per word keeps it to seconds for thousands of
-documents, where a regular expression of thousands of alternatives would not.
+A few dictionary look-ups per capitalized word keep it to a second or two for
+thousands of documents, where a regular expression of thousands of alternatives
+would not.
 
 A full name (two words or more) links at once. A family name alone, or a
 one-word variant, is resolved from the document's own people: a full mention
@@ -37,7 +39,13 @@ from fonds.variants import NameIndex, complete, parse_name, read_title_kinds, ti
 
 SOURCE = "linked by fonds"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# The words of _WORD whose first letter is not a-z (other lower-case letters are
+# checked after): a letter, or a letter and an apostrophe, just before the first
+# letter would make it part of a longer word.
+_NAME_WORD = re.compile(r"[^\W\d_a-z](?<![^\W\d_].)(?<![^\W\d_]['’].)[^\W\d_]*(?:['’][^\W\d_]+)*")
 _POSSESSIVE = ("'s", "’s")
+# (start, end, end of the match, key, OCR key, capitalized); a possessive 's is in the match only.
+Word = tuple[int, int, int, str, str, bool]
 _ROLE = re.compile(
     r"\b[Tt]he (Ambassador|President|Secretary|Premier|Chairman|Foreign Minister|Prime Minister|Chancellor|"
     r"Vice President|Under Secretary|General|Admiral)\b"
@@ -68,73 +76,96 @@ class Matcher:
     resolve_roles: bool = True
     priors: dict[str, int] = field(default_factory=dict)
 
-    def mentions(self, text: str, words: list[tuple[int, int, str]] | None = None) -> list[Mention]:
+    def mentions(self, text: str, words: list[Word] | None = None) -> list[Mention]:
         """Every span naming a known entry, longest match first, not overlapping."""
         words = _words(text) if words is None else words
         found: list[Mention] = []
-        i = 0
         prefixes = self.prefixes
-        while i < len(words):
-            if ocr_fold(words[i][2]) not in prefixes:
-                i += 1
+        reached = 0  # where the last mention ends: the next one starts after it
+        for word in words:
+            if word[0] < reached or word[4] not in prefixes:
                 continue
-            best = self._longest(text, words, i)
+            best = self._longest(text, word)
             if best is None:
-                i += 1
                 continue
-            j, key, is_full = best
-            start, end = words[i][0], words[j][1]
+            end, key, is_full = best
             candidates = self.full[key] if is_full else self.family[key]
-            surface = text[start:end]
-            found.append(Mention(start, end, surface, candidates, is_full, is_ocr=False))
-            i = j + 1
+            found.append(Mention(word[0], end, text[word[0]:end], candidates, is_full, is_ocr=False))
+            reached = end
         return found
 
-    def _longest(self, text: str, words: list[tuple[int, int, str]], i: int) -> tuple[int, str, bool] | None:
-        raw = ""
+    def _longest(self, text: str, first: Word) -> tuple[int, str, bool] | None:
+        """From a capitalized word whose key is a prefix: (end, key, is_full) of the longest name."""
+        prefixes, full, family = self.prefixes, self.full, self.family
+        raw, joined = first[3], first[4]
         best: tuple[int, str, bool] | None = None
-        for j in range(i, min(i + 8, len(words))):
-            if j > i and not _joins(text[words[j - 1][1]:words[j][0]], text[words[j - 1][0]:words[j - 1][1]]):
+        if joined in full and joined not in family:
+            best = (first[1], joined, True)
+        elif joined in family:
+            best = (first[1], joined, False)
+        word = first
+        for _ in range(7):
+            following = _next_word(text, word[2])
+            if following is None:
                 break
-            raw += words[j][2]
+            between = text[word[1]:following[0]]
+            if not _joins(between, word[1] - word[0]):
+                break
+            raw += following[3]
             joined = ocr_fold(raw)
-            if joined not in self.prefixes:
+            if joined not in prefixes:
                 break
-            if not _capitalized(text[words[j][0]:words[j][1]]) and not text[words[j - 1][1]:words[j][0]] == "-":
+            word = following
+            if not word[5] and between != "-":
                 continue
-            if joined in self.full and (j > i or joined not in self.family):
-                best = (j, joined, True)
-            elif joined in self.family:
-                best = (j, joined, False)
-        if best is not None and not _capitalized(text[words[i][0]:words[i][1]]):
-            return None
+            if joined in full:
+                best = (word[1], joined, True)
+            elif joined in family:
+                best = (word[1], joined, False)
         return best
 
 
-def _words(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, key) of every word; a possessive 's is left out of both."""
+def _words(text: str) -> list[Word]:
+    """The capitalized words, those that may start a name or be a given name, in order."""
     words = []
-    for match in _WORD.finditer(text):
-        word = match.group(0)
-        end = match.end()
-        if word[-2:] in _POSSESSIVE:
-            word, end = word[:-2], end - 2
-        words.append((match.start(), end, _key(word)))
+    for match in _NAME_WORD.finditer(text):
+        length, key, ocr_key, capitalized = _keys(match.group())
+        if capitalized:
+            start = match.start()
+            words.append((start, start + length, match.end(), key, ocr_key, True))
     return words
 
 
-@cache
-def _key(word: str) -> str:
-    return fold(word)
+def _next_word(text: str, position: int) -> Word | None:
+    """The first word at or after `position` (the end of a word's match), capitalized or not."""
+    match = _WORD.search(text, position)
+    if match is None:
+        return None
+    length, key, ocr_key, capitalized = _keys(match.group())
+    start = match.start()
+    return start, start + length, match.end(), key, ocr_key, capitalized
 
 
-def _joins(between: str, previous: str) -> bool:
+_KEYS: dict[str, tuple[int, str, str, bool]] = {}
+
+
+def _keys(word: str) -> tuple[int, str, str, bool]:
+    """(length without a possessive 's, key, OCR key, capitalized) of a word, worked out once."""
+    found = _KEYS.get(word)
+    if found is None:
+        stem = word[:-2] if word[-2:] in _POSSESSIVE else word
+        key = fold(stem)
+        found = _KEYS[word] = (len(stem), key, ocr_fold(key), _capitalized(stem))
+    return found
+
+
+def _joins(between: str, previous_length: int) -> bool:
     """Whether two words may belong to one name: a space, a hyphen, or a full stop after an initial."""
     if between in (" ", "-", "\n") or (between.isspace() and len(between) < 40):
         return True
-    if between.strip() == "." and len(previous) <= 2:
+    if between.strip() == "." and previous_length <= 2:
         return True
-    return between == "" and len(previous) <= 2
+    return between == "" and previous_length <= 2
 
 
 def _capitalized(word: str) -> bool:
@@ -183,9 +214,12 @@ def build_matcher(entities: Iterable[Entity], *, generated: bool = False, resolv
 
 def link_text(text: str, matcher: Matcher, *, participants: Iterable[str] = (), rendition: int | None = None) -> list[PersonLink]:
     """Person links for one text: full names, then family names resolved from the text's own people."""
+    return _link_text(text, matcher, _participants(participants, matcher), rendition)
+
+
+def _link_text(text: str, matcher: Matcher, present: set[str], rendition: int | None) -> list[PersonLink]:
     words = _words(text)
     mentions = matcher.mentions(text, words)
-    present = _participants(participants, matcher)
     full_at: list[tuple[int, str]] = [(m.start, m.candidates[0]) for m in mentions if m.is_full and len(m.candidates) == 1]
     in_text = {entity_id for _, entity_id in full_at}
     links: list[PersonLink] = []
@@ -202,19 +236,20 @@ def link_text(text: str, matcher: Matcher, *, participants: Iterable[str] = (), 
 
 
 def _given_name_links(
-    text: str, words: list[tuple[int, int, str]], matcher: Matcher, links: list[PersonLink], rendition: int | None
+    text: str, words: list[Word], matcher: Matcher, links: list[PersonLink], rendition: int | None
 ) -> list[PersonLink]:
     """`Walt` for Walt Rostow: a given name alone, when its bearer is named in the same text."""
     people = {link.id for link in links}
     taken = [(link.start or 0, link.end or 0) for link in links]
     found = []
-    for start, end, key in words:
-        bearers = matcher.given.get(ocr_fold(key))
+    given = matcher.given
+    for start, end, _, _, ocr_key, capitalized in words:
+        bearers = given.get(ocr_key)
         if not bearers:
             continue
         ids = [i for i in bearers if i in people]
         word = text[start:end]
-        if len(ids) != 1 or not _capitalized(word) or word.isupper():
+        if len(ids) != 1 or not capitalized or word.isupper():
             continue
         after = text[end:end + 3]
         if any(s < end and start < e for s, e in taken) or (after[:1] == " " and after[1:2].isupper()):
@@ -264,6 +299,8 @@ def _resolve(
 def _title_allows(mention: Mention, text: str, matcher: Matcher, candidates: tuple[str, ...]) -> tuple[str, ...]:
     """Drop the candidates a rank or office before the name rules out: `President Johnson` is not U. Alexis Johnson."""
     before = text[max(0, mention.start - 40):mention.start].rstrip()
+    if not before.endswith(titles()):
+        return candidates
     kinds = read_title_kinds()
     for title in titles():
         if before.endswith(title) and kinds.get(title) in ("office", "military"):
@@ -276,12 +313,19 @@ def _title_allows(mention: Mention, text: str, matcher: Matcher, candidates: tup
 
 def _by_title(mention: Mention, text: str, matcher: Matcher, candidates: tuple[str, ...]) -> str | None:
     before = text[max(0, mention.start - 40):mention.start].rstrip()
+    if not before.endswith(titles()) and not before.endswith(_lower_titles()):
+        return None
     for title in titles():
         if before.endswith(title) or before.endswith(title.lower()):
             word = title.rstrip(".").split()[-1].lower()
             holders = [c for c in candidates if _holds(matcher.index.entities[c], word)]
             return holders[0] if len(holders) == 1 else None
     return None
+
+
+@cache
+def _lower_titles() -> tuple[str, ...]:
+    return tuple(title.lower() for title in titles())
 
 
 def _holds(entity: Entity, word: str) -> bool:
@@ -330,11 +374,12 @@ def link_record(record: Record, matcher: Matcher) -> Record:
     """The record with links for the persons its renditions name; encoded links are kept, never repeated."""
     existing = list(record.persons)
     added: list[PersonLink] = []
+    present = _participants(record.participants, matcher)
     for number, rendition in enumerate(record.renditions):
-        for link in link_text(rendition.text, matcher, participants=record.participants, rendition=number):
+        for link in _link_text(rendition.text, matcher, present, number):
             if not any(_same_link(link, other) for other in existing):
                 added.append(link)
-    for entity_id in sorted(_participants(record.participants, matcher)):
+    for entity_id in sorted(present):
         link = _link(matcher, entity_id, "", 0, 0, 0.9, None)
         link = replace(link, role="participant", text=None, start=None, end=None)
         if not any(other.id == entity_id and other.role == "participant" for other in existing):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from anyascii import anyascii
@@ -347,6 +347,9 @@ def fold(name: str) -> str:
 _OCR_KEY = str.maketrans({"i": "l", "1": "l", "0": "o", "|": "l"})
 
 
+@lru_cache(maxsize=1 << 16)
 def ocr_fold(key: str) -> str:
-    """A folded key with OCR confusions merged: `kimiisung` and `kimilsung` both give `klmllsung`."""
+    """A folded key with OCR confusions merged: `kimiisung` and `kimilsung` both give `klmllsung`.
+
+    Linking asks for the same keys again and again, so the last 65,536 are remembered."""
     return key.replace("rn", "m").replace("vv", "w").replace("cl", "d").translate(_OCR_KEY)
