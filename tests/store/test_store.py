@@ -78,6 +78,46 @@ def test_a_record_given_twice_in_one_batch_counts_once_then_as_unchanged(
     assert store.get("a") == second
 
 
+def test_a_record_read_from_another_path_is_unchanged(store: Store, make_record: MakeRecord) -> None:
+    store.add([make_record("a", origin="first/a.txt:1")])
+    assert store.add([make_record("a", origin="second/a.txt:7")]) == AddResult(unchanged=1)
+    assert store.get("a").origin == "first/a.txt:1"
+
+
+def test_a_record_given_twice_in_one_batch_keeps_the_links_of_the_later(
+    store: Store, make_record: MakeRecord
+) -> None:
+    store.add([make_record("old")])
+    first = make_record("a", collections=("NKIDP",), persons=(PersonLink(id="p1", name="One"),))
+    moved = make_record("old", generation=1, collections=("CWIHP",), persons=())
+    second = make_record("a", generation=1, collections=("CWIHP",), persons=(PersonLink(id="p2", name="Two"),))
+
+    assert store.add([first, moved, second]) == AddResult(added=1, updated=2)
+    assert store.get("a") == second
+    assert store.collection_counts() == {"CWIHP": 2}
+    assert store.records_of_entity("p1") == []
+    assert [r.id for r in store.records_of_entity("p2")] == ["a"]
+    assert store.records_of_entity("kim-il-sung") == []
+    changes = store.changes_since(0)
+    assert [c.record_id for c in changes] == ["old", "a", "old", "a"]
+    assert store.get_stored("old").seq == changes[2].seq
+    assert store.get_stored("a").seq == changes[3].seq
+
+
+def test_a_large_batch_is_compared_and_logged_record_by_record(store: Store, make_record: MakeRecord) -> None:
+    records = [make_record(f"r{i:04d}") for i in range(1200)]
+    assert store.add(records) == AddResult(added=1200)
+    seq = store.last_seq()
+    changed = [make_record(r.id, generation=1) if i % 100 == 99 else r for i, r in enumerate(records)]
+
+    assert store.add(changed) == AddResult(updated=12, unchanged=1188)
+    changes = store.changes_since(seq)
+    assert [c.record_id for c in changes] == [f"r{i:04d}" for i in range(99, 1200, 100)]
+    assert [store.get_stored(c.record_id).seq for c in changes] == [c.seq for c in changes]
+    assert store.get("r0099") == changed[99]
+    assert store.collection_counts() == {"NKIDP": 1200}
+
+
 def test_a_deleted_record_is_logged_and_still_known(store: Store, make_record: MakeRecord) -> None:
     store.add([make_record("a"), make_record("b")])
 
@@ -224,6 +264,7 @@ def test_entities_are_put_got_and_listed(store: Store, make_entity: MakeEntity) 
     assert store.put_entities([kim, wpk]) == 0
     renamed = replace(kim, description="Premier of the DPRK")
     assert store.put_entities([renamed]) == 1
+    assert store.put_entities([kim, renamed]) == 2  # the later of two in one batch wins
 
     assert store.get_entity("kim-il-sung") == renamed
     assert list(store.iter_entities()) == [renamed, wpk]

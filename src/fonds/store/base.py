@@ -64,16 +64,41 @@ class Stats:
     changes: int
 
 
+def canonical_json(data: Any) -> str:
+    """JSON text with sorted keys and no spaces: the same content always gives the same text."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def content_hash(data: Any) -> str:
     """A stable hash of JSON-able data: same content, same hash."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _sha256(canonical_json(data))
+
+
+def content_json(data: Any) -> tuple[str, str]:
+    """(canonical JSON text, its content hash) from one serialization."""
+    text = canonical_json(data)
+    return text, _sha256(text)
 
 
 def record_hash(data: dict[str, Any]) -> str:
     """The content hash of Record JSON. `origin` (where it was read from) is not content:
     the same file ingested from another path changes nothing."""
     return content_hash({k: v for k, v in data.items() if k != "origin"})
+
+
+def record_json(data: dict[str, Any]) -> tuple[str, str]:
+    """(Record JSON text to store, `record_hash` of it) from one serialization.
+
+    The text is the canonical JSON of everything but `origin`, with `"origin"` put first."""
+    text, digest = content_json({k: v for k, v in data.items() if k != "origin"})
+    if "origin" in data:
+        origin = '{"origin":' + json.dumps(data["origin"], ensure_ascii=False)
+        text = origin + ("}" if text == "{}" else "," + text[1:])
+    return text, digest
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Store(ABC):

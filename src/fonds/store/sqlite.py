@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from fonds.authority import Entity
 from fonds.errors import NotFound, StoreError
 from fonds.record import Collection, Record
-from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_hash, record_hash
+from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_json, record_json
 
 SCHEMA_VERSION = 1
 
@@ -121,53 +121,75 @@ class SQLiteStore(Store):
     ) -> AddResult:
         result = AddResult()
         at = utc_now()
+        prepared = [(record, *record_json(record.to_dict())) for record in records]  # before taking the lock
         cur = self.db.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
-            for collection in collections:
-                cur.execute(
-                    "INSERT INTO collections VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                    "title = excluded.title, parent = excluded.parent, kind = excluded.kind",
-                    (collection.id, collection.title, collection.parent, collection.kind),
-                )
+            cur.executemany(
+                "INSERT INTO collections VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "title = excluded.title, parent = excluded.parent, kind = excluded.kind",
+                [(c.id, c.title, c.parent, c.kind) for c in collections],
+            )
             self._put_entities(cur, entities)
-            for record in records:
-                self._add_one(cur, record, at, result)
+            self._add_records(cur, prepared, at, result)
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
             raise
         return result
 
-    def _add_one(self, cur: sqlite3.Cursor, record: Record, at: str, result: AddResult) -> None:
-        data = record.to_dict()
-        digest = record_hash(data)
-        row = cur.execute("SELECT hash, is_deleted FROM records WHERE id = ?", (record.id,)).fetchone()
-        if row is not None and row[0] == digest and not row[1]:
-            result.unchanged += 1
+    def _add_records(
+        self, cur: sqlite3.Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult
+    ) -> None:
+        """Write the records whose content changed: a few statements for the whole batch.
+
+        A record may come twice in one batch; the later one is compared with the earlier."""
+        known: dict[str, tuple[str | None, bool]] = {
+            row[0]: (row[1], bool(row[2]))
+            for row in _rows_for_ids(cur, "SELECT id, hash, is_deleted FROM records WHERE id IN ({})",
+                                     [record.id for record, _, _ in prepared])
+        }
+        existed = set(known)
+        changed: list[tuple[Record, str, str]] = []
+        for record, text, digest in prepared:
+            before = known.get(record.id)
+            if before is not None and before[0] == digest and not before[1]:
+                result.unchanged += 1
+                continue
+            changed.append((record, text, digest))
+            known[record.id] = (digest, False)
+            if before is None:
+                result.added += 1
+            else:
+                result.updated += 1
+        if not changed:
             return
-        cur.execute("INSERT INTO changes (record_id, op, at) VALUES (?, 'upsert', ?)", (record.id, at))
-        seq = cur.lastrowid
-        cur.execute(
+        last = int(cur.execute("SELECT MAX(seq) FROM changes").fetchone()[0] or 0)
+        cur.executemany(
+            "INSERT INTO changes (record_id, op, at) VALUES (?, 'upsert', ?)", [(r.id, at) for r, _, _ in changed]
+        )
+        # The write lock is ours: the numbers above the last one are the changes just logged, in order.
+        seqs = [row[0] for row in cur.execute("SELECT seq FROM changes WHERE seq > ? ORDER BY seq", (last,))]
+        if len(seqs) != len(changed):
+            raise StoreError(f"{self.path}: the change log gave {len(seqs)} numbers for {len(changed)} changes")
+        cur.executemany(
             "INSERT INTO records (id, data, hash, seq, at, is_deleted) VALUES (?, ?, ?, ?, ?, 0) "
             "ON CONFLICT (id) DO UPDATE SET data = excluded.data, hash = excluded.hash, "
             "seq = excluded.seq, at = excluded.at, is_deleted = 0",
-            (record.id, json.dumps(data, ensure_ascii=False), digest, seq, at),
+            [(record.id, text, digest, seq, at) for (record, text, digest), seq in zip(changed, seqs)],
         )
-        cur.execute("DELETE FROM record_collections WHERE record_id = ?", (record.id,))
+        latest = {record.id: record for record, _, _ in changed}  # a record's last version in the batch
+        stale = [(record_id,) for record_id in latest if record_id in existed]
+        cur.executemany("DELETE FROM record_collections WHERE record_id = ?", stale)
+        cur.executemany("DELETE FROM record_entities WHERE record_id = ?", stale)
         cur.executemany(
             "INSERT OR IGNORE INTO record_collections VALUES (?, ?)",
-            [(record.id, c) for c in record.collections],
+            [(record_id, c) for record_id, record in latest.items() for c in record.collections],
         )
-        cur.execute("DELETE FROM record_entities WHERE record_id = ?", (record.id,))
         cur.executemany(
             "INSERT OR IGNORE INTO record_entities VALUES (?, ?)",
-            [(p.id, record.id) for p in record.persons],
+            [(p.id, record_id) for record_id, record in latest.items() for p in record.persons],
         )
-        if row is None:
-            result.added += 1
-        else:
-            result.updated += 1
 
     def delete(self, record_id: str) -> bool:
         cur = self.db.cursor()
@@ -216,21 +238,25 @@ class SQLiteStore(Store):
         return removed
 
     def _put_entities(self, cur: sqlite3.Cursor, entities: Iterable[Entity]) -> int:
-        changed = 0
-        for entity in entities:
-            data = entity.to_dict()
-            digest = content_hash(data)
-            row = cur.execute("SELECT hash FROM entities WHERE id = ?", (entity.id,)).fetchone()
-            if row is not None and row[0] == digest:
+        prepared = [(entity, *content_json(entity.to_dict())) for entity in entities]
+        known: dict[str, str | None] = {
+            row[0]: row[1]
+            for row in _rows_for_ids(cur, "SELECT id, hash FROM entities WHERE id IN ({})",
+                                     [entity.id for entity, _, _ in prepared])
+        }
+        rows = []
+        for entity, text, digest in prepared:
+            if known.get(entity.id) == digest:
                 continue
-            cur.execute(
-                "INSERT INTO entities VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "kind = excluded.kind, preferred = excluded.preferred, data = excluded.data, "
-                "hash = excluded.hash",
-                (entity.id, entity.kind, entity.preferred, json.dumps(data, ensure_ascii=False), digest),
-            )
-            changed += 1
-        return changed
+            known[entity.id] = digest
+            rows.append((entity.id, entity.kind, entity.preferred, text, digest))
+        cur.executemany(
+            "INSERT INTO entities VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "kind = excluded.kind, preferred = excluded.preferred, data = excluded.data, "
+            "hash = excluded.hash",
+            rows,
+        )
+        return len(rows)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -364,6 +390,14 @@ class SQLiteStore(Store):
                 connection.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+def _rows_for_ids(cur: sqlite3.Cursor, query: str, ids: Sequence[str], chunk: int = 500) -> Iterator[tuple[Any, ...]]:
+    """The rows of `query` (its `IN ({})` filled with placeholders) for the ids, `chunk` at a time."""
+    unique = list(dict.fromkeys(ids))
+    for first in range(0, len(unique), chunk):
+        part = unique[first:first + chunk]
+        yield from cur.execute(query.format(", ".join("?" * len(part))), part).fetchall()
 
 
 def _stored(row: tuple[Any, ...]) -> StoredRecord:
