@@ -473,11 +473,11 @@ class PostgresStore(Store):
     def records_of_entity(self, entity_id: str, limit: int = 1000) -> list[Record]:
         rows = self._read(
             "SELECT r.data FROM record_entities e JOIN records r ON r.id = e.record_id "
-            "WHERE e.entity_id = %s AND NOT r.is_deleted ORDER BY e.record_id LIMIT %s",
-            (entity_id, limit),
-        )
+            "WHERE e.entity_id = %s AND NOT r.is_deleted",
+            (entity_id,),
+        )  # sorted here, not in SQL: PostgreSQL's json refuses the \u0000 a record may hold
         records = [Record.from_dict(json.loads(row[0])) for row in rows]
-        return sorted(records, key=lambda r: (r.date.earliest or "9999", r.id))
+        return sorted(records, key=lambda r: (r.date.earliest or "9999", r.id))[:limit]  # the oldest, as SQLite
 
     def stats(self) -> Stats:
         row = self._one(
