@@ -34,7 +34,7 @@ from fonds.config import mask_password
 from fonds.errors import NotFound, StoreError
 from fonds.record import Collection, Record
 from fonds.store import migrations
-from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_hash, record_hash
+from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_json, record_json
 
 # Held by every writing transaction; the key spells "fonds".
 WRITE_LOCK = 0x666F6E6473
@@ -267,62 +267,69 @@ class PostgresStore(Store):
         entities: Sequence[Entity] = (),
     ) -> AddResult:
         result = AddResult()
+        prepared = [(record, *record_json(record.to_dict())) for record in records]  # before taking the lock
         with self._writing() as (cur, at):
-            for collection in collections:
-                cur.execute(
+            if collections:
+                cur.executemany(
                     "INSERT INTO collections (id, title, parent, kind) VALUES (%s, %s, %s, %s) "
                     "ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, "
                     "parent = EXCLUDED.parent, kind = EXCLUDED.kind",
-                    (collection.id, collection.title, collection.parent, collection.kind),
+                    [(c.id, c.title, c.parent, c.kind) for c in collections],
                 )
             self._put_entities(cur, entities)
-            known: dict[str, tuple[str | None, bool]] = {
-                row[0]: (row[1], row[2])
-                for row in cur.execute(
-                    "SELECT id, hash, is_deleted FROM records WHERE id = ANY(%s)",
-                    ([record.id for record in records],),
-                )
-            }
-            for record in records:
-                self._add_one(cur, record, at, known, result)
+            self._add_records(cur, prepared, at, result)
         return result
 
-    def _add_one(
-        self,
-        cur: Cursor,
-        record: Record,
-        at: str,
-        known: dict[str, tuple[str | None, bool]],
-        result: AddResult,
-    ) -> None:
-        data = record.to_dict()
-        digest = record_hash(data)
-        before = known.get(record.id)
-        if before is not None and before[0] == digest and not before[1]:
-            result.unchanged += 1
+    @staticmethod
+    def _add_records(cur: Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult) -> None:
+        """Write the records whose content changed: a few statements for the whole batch.
+
+        A record may come twice in one batch; the later one is compared with the earlier."""
+        known: dict[str, tuple[str | None, bool]] = {
+            row[0]: (row[1], row[2])
+            for row in cur.execute(
+                "SELECT id, hash, is_deleted FROM records WHERE id = ANY(%s)",
+                ([record.id for record, _, _ in prepared],),
+            )
+        }
+        existed = set(known)
+        changed: list[tuple[Record, str, str]] = []
+        for record, text, digest in prepared:
+            before = known.get(record.id)
+            if before is not None and before[0] == digest and not before[1]:
+                result.unchanged += 1
+                continue
+            changed.append((record, text, digest))
+            known[record.id] = (digest, False)
+            if before is None:
+                result.added += 1
+            else:
+                result.updated += 1
+        if not changed:
             return
-        cur.execute(
+        cur.executemany(
             UPSERT_RECORD,
-            {"id": record.id, "data": json.dumps(data, ensure_ascii=False), "hash": digest, "at": at},
+            [{"id": record.id, "data": text, "hash": digest, "at": at} for record, text, digest in changed],
         )
-        self._unlink(cur, record.id)
-        if record.collections:
+        latest = {record.id: record for record, _, _ in changed}  # a record's last version in the batch
+        stale = [record_id for record_id in latest if record_id in existed]
+        if stale:
+            cur.execute("DELETE FROM record_collections WHERE record_id = ANY(%s)", (stale,))
+            cur.execute("DELETE FROM record_entities WHERE record_id = ANY(%s)", (stale,))
+        in_collections = [(record_id, c) for record_id, record in latest.items() for c in record.collections]
+        if in_collections:
             cur.execute(
                 "INSERT INTO record_collections (record_id, collection_id) "
-                "SELECT %s, unnest(%s::text[]) ON CONFLICT DO NOTHING",
-                (record.id, list(record.collections)),
+                "SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
+                ([pair[0] for pair in in_collections], [pair[1] for pair in in_collections]),
             )
-        if record.persons:
+        naming = [(p.id, record_id) for record_id, record in latest.items() for p in record.persons]
+        if naming:
             cur.execute(
                 "INSERT INTO record_entities (entity_id, record_id) "
-                "SELECT unnest(%s::text[]), %s ON CONFLICT DO NOTHING",
-                ([person.id for person in record.persons], record.id),
+                "SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
+                ([pair[0] for pair in naming], [pair[1] for pair in naming]),
             )
-        known[record.id] = (digest, False)
-        if before is None:
-            result.added += 1
-        else:
-            result.updated += 1
 
     @staticmethod
     def _unlink(cur: Cursor, record_id: str) -> None:
@@ -350,21 +357,29 @@ class PostgresStore(Store):
             return removed
 
     def _put_entities(self, cur: Cursor, entities: Iterable[Entity]) -> int:
-        changed = 0
-        for entity in entities:
-            data = entity.to_dict()
-            digest = content_hash(data)
-            row = cur.execute("SELECT hash FROM entities WHERE id = %s", (entity.id,)).fetchone()
-            if row is not None and row[0] == digest:
+        prepared = [(entity, *content_json(entity.to_dict())) for entity in entities]
+        if not prepared:
+            return 0
+        known: dict[str, str | None] = {
+            row[0]: row[1]
+            for row in cur.execute(
+                "SELECT id, hash FROM entities WHERE id = ANY(%s)", ([entity.id for entity, _, _ in prepared],)
+            )
+        }
+        rows = []
+        for entity, text, digest in prepared:
+            if known.get(entity.id) == digest:
                 continue
-            cur.execute(
+            known[entity.id] = digest
+            rows.append((entity.id, entity.kind, entity.preferred, text, digest))
+        if rows:
+            cur.executemany(
                 "INSERT INTO entities (id, kind, preferred, data, hash) VALUES (%s, %s, %s, %s, %s) "
                 "ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, "
                 "preferred = EXCLUDED.preferred, data = EXCLUDED.data, hash = EXCLUDED.hash",
-                (entity.id, entity.kind, entity.preferred, json.dumps(data, ensure_ascii=False), digest),
+                rows,
             )
-            changed += 1
-        return changed
+        return len(rows)
 
     # -- reading -----------------------------------------------------------------------------
 
