@@ -4,6 +4,31 @@ The index keeps a checkpoint (the last change-log sequence number it applied)
 in its folder. `update` applies every change after it, so a crash at any
 point is mended the next time any command opens the index: applying a change
 twice gives the same index. `rebuild` deletes everything and starts again.
+When INDEX_VERSION changes, opening the index deletes its folder; the checkpoint
+goes with it, so the next `update` replays the whole change log into the new schema.
+
+What a search costs, and how it is kept small (see docs/benchmarks.md):
+
+- Fuzzy matching is a fallback. A search first runs with its exact words; only
+  when that finds fewer than FUZZY_BELOW records is it run again with fuzzy
+  clauses (edit distance 1, or 2 for words of 8+ letters, words of 4+ letters
+  without digits) on the title and text, never on words after NOT. So a
+  misspelling still finds its record, exact matches always rank first, and a
+  common word is not widened to every word one letter away ("wheat" to "what").
+- The text is indexed but not stored. A stored-only `snippet_text` keeps its first
+  SNIPPET_CHARS characters, for snippets and for `matched`. A hit whose terms lie
+  only beyond that gets a snippet from its summary or title, or no highlight.
+- Snippets are built only when the search has words to highlight (not for
+  filters, dates or an empty search: those show the start of the summary or
+  text), and only with `snippets=True`. The text's generator runs first over short
+  windows around the first occurrences of the search's words (found with a regular
+  expression built from the analyzed terms), then, if that highlights nothing, over
+  the whole stored text; the summary's and title's generators are made only when
+  the text has no highlight.
+- `matched` (which name variants a hit contains) is computed only when the search
+  expanded a name, over the title, summary and stored text.
+- `neighbours` finds the records before and after one record in a search's order
+  from document addresses alone, fetching only the two documents it returns.
 """
 
 from __future__ import annotations
@@ -14,7 +39,7 @@ import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import tantivy
 from tantivy import Occur, Query
@@ -24,8 +49,17 @@ from fonds.errors import QueryError, StoreError
 from fonds.record import Record
 from fonds.store.base import Store
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: text no longer stored; stored-only snippet_text (its first SNIPPET_CHARS)
 BATCH = 500
+SNIPPET_CHARS = 20_000  # how much of each text snippets and `matched` look at
+SNIPPET_LENGTH = 240  # characters in a snippet
+PLAIN_LENGTH = 200  # characters of summary or text shown when nothing is highlighted
+FUZZY_BELOW = 3  # exact matches below this many: run the search again with fuzzy clauses
+FUZZY_FIELDS = ("title", "text")
+MAX_NEEDLES = 12  # words looked for in a text to place its snippet (the search's own first, then name variants)
+LOOKS = 30  # words beginning with a term's letters checked per text before giving up
+WINDOWS = 4  # distinct words around which the text's snippet is looked for
+WINDOW_BEFORE, WINDOW_AFTER = 100, 220
 FACETS = {
     "language": ("lang", 60),
     "repository": ("repository", 30),
@@ -70,8 +104,10 @@ def _analyzer() -> tantivy.TextAnalyzer:
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
-    for name in ("title", "summary", "text"):
+    for name in ("title", "summary"):
         builder.add_text_field(name, stored=True, tokenizer_name="fonds")
+    builder.add_text_field("text", stored=False, tokenizer_name="fonds")
+    builder.add_bytes_field("snippet_text", stored=True, indexed=False)  # UTF-8, the first SNIPPET_CHARS of text
     builder.add_text_field("persons", stored=False, tokenizer_name="fonds")
     for name in ("repository_text", "collection_text", "type_text"):
         builder.add_text_field(name, stored=False, tokenizer_name="fonds")
@@ -102,6 +138,7 @@ def document(record: Record, names: dict[str, Sequence[str]] | None = None) -> t
         title=record.title,
         summary=record.summary or "",
         text=record.text,
+        snippet_text=record.text[:SNIPPET_CHARS].encode("utf-8"),
         persons=" ; ".join(persons),
         repository_text=" ".join(filter(None, [record.source.repository, record.source.repository_code])),
         collection_text=" ".join(collections),
@@ -252,57 +289,81 @@ class Index:
         offset: int = 0,
         sort: str = "relevance",
         facets: bool = True,
+        snippets: bool = True,
         resolve_names: NameResolver | None = None,
     ) -> SearchResult:
-        if sort not in ("relevance", "date", "-date"):
-            raise QueryError(f"sort {sort!r} is not one we know; use relevance or date")
-        expansions: list[tuple[str, str]] = []
-        compiled = _Compiler(self, resolve_names, expansions).compile(node)
+        """Run a parsed search. `snippets=False` leaves out highlighting and `matched`, for lists of records."""
+        _check_sort(sort)
         searcher = self.index.searcher()
-        order = {"date": tantivy.Order.Asc, "-date": tantivy.Order.Desc}.get(sort)
-        try:
-            if order is None:
-                result = searcher.search(compiled, limit=limit, offset=offset, count=True)
-            else:
-                result = searcher.search(
-                    compiled, limit=limit, offset=offset, count=True, order_by_field="date_sort", order=order
-                )
-        except ValueError as error:
-            raise QueryError(f"the search could not be run ({error}); simplify it") from None
-        snippets = _snippet_generators(searcher, compiled, self.schema)
+        resolve = _remembering(resolve_names) if resolve_names else None
+        expansions: list[tuple[str, str]] = []
+        compiler = _Compiler(self, resolve, expansions)
+        compiled = first = compiler.compile(node)
+        result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
+        if compiler.is_fuzzy_possible and int(result.count or 0) < FUZZY_BELOW:
+            expansions = []
+            compiled = _Compiler(self, resolve, expansions, fuzzy=True).compile(node)
+            result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
+        highlighter = None
+        if snippets and _has_text_terms(node, expanded=bool(expansions)):
+            needles = self._needles(node, expansions)
+            highlighter = _Highlighter(self, searcher, compiled, needles, is_fuzzy=compiled is not first)
         hits = []
         for score, address in result.hits:
             doc = searcher.doc(address)
-            hits.append(self._hit(doc, score, snippets, expansions))
+            hits.append(_hit(doc, score, highlighter, expansions if snippets else []))
         facet_counts = self._facets(searcher, compiled) if facets else {}
         return SearchResult(total=int(result.count or 0), hits=tuple(hits), facets=facet_counts)
 
-    def _hit(
-        self,
-        doc: tantivy.Document,
-        score: Any,
-        snippets: list[tantivy.SnippetGenerator],
-        expansions: list[tuple[str, str]],
-    ) -> Hit:
-        snippet = ""
-        for generator in snippets:
-            html = generator.snippet_from_doc(doc).to_html()
-            if html and "<b>" in html:
-                snippet = html
+    def neighbours(self, node: q.Node | None, record_id: str, *, sort: str = "date") -> tuple[Hit | None, Hit | None] | None:
+        """The hits just before and after a record in a search's order; None when the search does not find it.
+
+        Only the two neighbours' documents are read (no snippets, no facets, no names),
+        so this stays cheap for a search with tens of thousands of hits.
+        """
+        _check_sort(sort)
+        searcher = self.index.searcher()
+        found = searcher.search(Query.term_query(self.schema, "id", record_id), limit=1, count=False)
+        if not found.hits:
+            return None
+        target = _place(found.hits[0][1])
+        compiled = _Compiler(self, None, []).compile(node)
+        result = self._run(searcher, compiled, limit=max(1, int(searcher.num_docs)), offset=0, sort=sort)
+        places = [_place(address) for _score, address in result.hits]
+        if target not in places:
+            return None
+        at = places.index(target)
+
+        def hit(i: int) -> Hit | None:
+            if not 0 <= i < len(result.hits):
+                return None
+            score, address = result.hits[i]
+            return _hit(searcher.doc(address), score, None, [])
+
+        return hit(at - 1), hit(at + 1)
+
+    def _run(self, searcher: tantivy.Searcher, compiled: Query, *, limit: int, offset: int, sort: str) -> Any:
+        order = {"date": tantivy.Order.Asc, "-date": tantivy.Order.Desc}.get(sort)
+        try:
+            if order is None:
+                return searcher.search(compiled, limit=limit, offset=offset, count=True)
+            return searcher.search(
+                compiled, limit=limit, offset=offset, count=True, order_by_field="date_sort", order=order
+            )
+        except ValueError as error:
+            raise QueryError(f"the search could not be run ({error}); simplify it") from None
+
+    def _needles(self, node: q.Node | None, expansions: list[tuple[str, str]]) -> dict[str, str]:
+        """The analyzed terms a snippet should show, each under the lowercase word beginning to look for."""
+        words = _positive_words(node) + [variant for variant, _why in expansions]
+        needles: dict[str, str] = {}
+        for word in words:
+            for token in self.tokens(word):
+                if len(token) >= 3:  # shorter ones ("n", "il") begin too many other words
+                    needles[token[:-1] if token.endswith("i") and len(token) > 3 else token] = token  # treati <- treaty
+            if len(needles) >= MAX_NEEDLES:
                 break
-        if not snippet:
-            snippet = _escape(_first(doc, "summary") or _first(doc, "text"))[:200]
-        haystack = " ".join(_first(doc, f) for f in ("title", "summary", "text")).lower()
-        matched = tuple(dict.fromkeys(why for variant, why in expansions if variant.lower() in haystack))
-        return Hit(
-            id=_first(doc, "id"),
-            title=_first(doc, "title"),
-            date=_first(doc, "date_text") or None,
-            snippet=snippet,
-            matched=matched,
-            score=float(score) if isinstance(score, float) else 0.0,
-            type=_first(doc, "type_stored") or None,
-        )
+        return needles
 
     def _facets(self, searcher: tantivy.Searcher, compiled: Query) -> dict[str, list[tuple[str, int]]]:
         spec = {name: {"terms": {"field": fname, "size": size}} for name, (fname, size) in FACETS.items()}
@@ -324,22 +385,172 @@ class Index:
         return [t for t in self.analyzer.analyze(text) if t]
 
 
+def _check_sort(sort: str) -> None:
+    if sort not in ("relevance", "date", "-date"):
+        raise QueryError(f"sort {sort!r} is not one we know; use relevance or date")
+
+
+def _place(address: Any) -> tuple[int, int]:
+    return int(address.segment_ord), int(address.doc)
+
+
+def _remembering(resolve: NameResolver) -> NameResolver:
+    """The resolver, asked once per name: a search compiled twice (the fuzzy fallback) reuses its answers."""
+    known: dict[str, Sequence[tuple[str, str]]] = {}
+
+    def resolve_once(name: str) -> Sequence[tuple[str, str]]:
+        if name not in known:
+            known[name] = list(resolve(name))
+        return known[name]
+
+    return resolve_once
+
+
+def _hit(
+    doc: tantivy.Document, score: Any, highlighter: _Highlighter | None, expansions: list[tuple[str, str]]
+) -> Hit:
+    title = _first(doc, "title")
+    summary = _first(doc, "summary")
+    text = _stored_text(doc)
+    snippet = highlighter.snippet(text, summary, title) if highlighter else ""
+    if not snippet:
+        snippet = _escape((summary or text)[:PLAIN_LENGTH])
+    matched: tuple[str, ...] = ()
+    if expansions:
+        haystack = " ".join((title, summary, text)).lower()
+        matched = tuple(dict.fromkeys(why for variant, why in expansions if variant.lower() in haystack))
+    return Hit(
+        id=_first(doc, "id"),
+        title=title,
+        date=_first(doc, "date_text") or None,
+        snippet=snippet,
+        matched=matched,
+        score=float(score) if isinstance(score, float) else 0.0,
+        type=_first(doc, "type_stored") or None,
+    )
+
+
 def _first(doc: tantivy.Document, name: str) -> str:
     values = doc.get_all(name)
     return str(values[0]) if values else ""
+
+
+def _stored_text(doc: tantivy.Document) -> str:
+    values = doc.get_all("snippet_text")
+    return bytes(values[0]).decode("utf-8", errors="replace") if values else ""
 
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _snippet_generators(searcher: tantivy.Searcher, compiled: Query, schema: tantivy.Schema) -> list[Any]:
-    generators = []
-    for name in ("text", "summary", "title"):
-        generator = tantivy.SnippetGenerator.create(searcher, compiled, schema, name)
-        generator.set_max_num_chars(240)
-        generators.append(generator)
-    return generators
+def _has_text_terms(node: q.Node | None, *, expanded: bool) -> bool:
+    """Whether a search has words that a snippet could highlight (not only filters, dates, or unexpanded person:)."""
+    if isinstance(node, (q.Word, q.Phrase)):
+        return True
+    if isinstance(node, q.Person):
+        return expanded  # person: alone searches the persons field, which has no snippet
+    if isinstance(node, (q.And, q.Or)):
+        return any(_has_text_terms(item, expanded=expanded) for item in node.items)
+    return False  # Filter, DateRange, Not, None
+
+
+def _positive_words(node: q.Node | None) -> list[str]:
+    """The words and phrases a search looks for in the text (not those after NOT, not title: or summary: ones)."""
+    if isinstance(node, (q.Word, q.Phrase)):
+        return [node.text] if node.field in (None, "text") else []
+    if isinstance(node, (q.And, q.Or)):
+        return [word for item in node.items for word in _positive_words(item)]
+    return []
+
+
+class _Highlighter:
+    """Snippets for one search's hits: each generator is made once, and only when it is needed."""
+
+    def __init__(self, index: Index, searcher: tantivy.Searcher, query: Query, needles: dict[str, str], *, is_fuzzy: bool):
+        self.index = index
+        self.searcher = searcher
+        self.query = query
+        self.needles = needles
+        self.is_fuzzy = is_fuzzy
+        self.generators: dict[str, Any] = {}
+
+    def snippet(self, text: str, summary: str, title: str) -> str:
+        """Highlighted HTML from the text, else the summary, else the title; "" when nothing is highlighted."""
+        if text:
+            windows = _windows(text, self.needles, self.index.tokens)
+            html = self.highlight("text", windows) if windows else ""
+            if not windows and (self.is_fuzzy or not text.isascii()):  # matched fuzzily or through folding ("Sŏng")
+                html = self.highlight("text", text)
+            if html:
+                return html
+        for name, value in (("summary", summary), ("title", title)):
+            html = self.highlight(name, value) if value else ""
+            if html:
+                return html
+        return ""
+
+    def highlight(self, field_name: str, value: str) -> str:
+        generator = self.generators.get(field_name)
+        if generator is None:
+            generator = tantivy.SnippetGenerator.create(self.searcher, self.query, self.index.schema, field_name)
+            generator.set_max_num_chars(SNIPPET_LENGTH)
+            self.generators[field_name] = generator
+        html = str(generator.snippet_from_doc(tantivy.Document(**{field_name: value})).to_html())
+        return html if "<b>" in html else ""
+
+
+def _word_starts(text: str, needle: str) -> Iterator[int]:
+    """Where `needle` begins a word in `text`, in order."""
+    at = text.find(needle)
+    while at >= 0:
+        if at == 0 or not text[at - 1].isalnum():
+            yield at
+        at = text.find(needle, at + 1)
+
+
+def _first_term(text: str, needle: str, term: str, analyze: Callable[[str], list[str]]) -> int:
+    """Where the first word that analyzes to `term` begins, among the words that begin with `needle`; or -1."""
+    for count, at in enumerate(_word_starts(text, needle)):
+        if count == LOOKS:
+            break
+        end = at + len(needle)
+        while end < len(text) and text[end].isalnum():
+            end += 1
+        if term in analyze(text[at:end]):  # "Korean" begins with "korea" but is another term
+            return at
+    return -1
+
+
+def _windows(text: str, needles: dict[str, str], analyze: Callable[[str], list[str]]) -> str:
+    """The stretches of text around the first word of each searched term (at most WINDOWS), joined; "" if none."""
+    starts = []
+    lowered = ""
+    for needle, term in needles.items():
+        found = [_first_term(text, form, term, analyze) for form in (needle, needle.capitalize(), needle.upper())]
+        at = min((i for i in found if i >= 0), default=-1)
+        if at < 0:  # "McNamara": look in the lowercased text, made once and only when needed
+            lowered = lowered or text.lower()
+            at = _first_term(lowered, needle, term, analyze)
+        if at >= 0:
+            starts.append(at)
+    spans: list[tuple[int, int]] = []
+    for at in sorted(starts)[:WINDOWS]:
+        start, end = max(0, at - WINDOW_BEFORE), min(len(text), at + WINDOW_AFTER)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    pieces = []
+    for start, end in spans:
+        if start > 0:  # begin and end on whole words
+            space = text.find(" ", start, start + 30)
+            start = space + 1 if space >= 0 else start
+        if end < len(text):
+            space = text.rfind(" ", end - 30, end)
+            end = space if space > start else end
+        pieces.append(text[start:end])
+    return " … ".join(pieces)
 
 
 def _entity_names(store: Store) -> dict[str, Sequence[str]]:
@@ -352,11 +563,16 @@ def _entity_names(store: Store) -> dict[str, Sequence[str]]:
 class _Compiler:
     """Turns the parsed search into Tantivy queries."""
 
-    def __init__(self, index: Index, resolve: NameResolver | None, expansions: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, index: Index, resolve: NameResolver | None, expansions: list[tuple[str, str]], *, fuzzy: bool = False
+    ) -> None:
         self.index = index
         self.schema = index.schema
         self.resolve = resolve
         self.expansions = expansions
+        self.fuzzy = fuzzy
+        self.is_fuzzy_possible = False  # a word that fuzzy clauses could widen (the fallback's condition)
+        self.negated = 0
 
     def compile(self, node: q.Node | None) -> Query:
         if node is None:
@@ -369,7 +585,7 @@ class _Compiler:
         if isinstance(node, q.Or):
             return Query.boolean_query([(Occur.Should, self.node(item)) for item in node.items])
         if isinstance(node, q.Not):
-            return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, self.node(node.item))])
+            return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, self.excluded(node.item))])
         if isinstance(node, q.Word):
             return self.word(node)
         if isinstance(node, q.Phrase):
@@ -394,12 +610,20 @@ class _Compiler:
                 )
         for item in node.items:
             if isinstance(item, q.Not):
-                items.append((Occur.MustNot, self.node(item.item)))
+                items.append((Occur.MustNot, self.excluded(item.item)))
             else:
                 items.append((Occur.Must, self.node(item)))
         if all(occur == Occur.MustNot for occur, _ in items):
             items.append((Occur.Must, Query.all_query()))
         return Query.boolean_query(items)
+
+    def excluded(self, node: q.Node) -> Query:
+        """A search after NOT: never fuzzy, so that it leaves out only what it names."""
+        self.negated += 1
+        try:
+            return self.node(node)
+        finally:
+            self.negated -= 1
 
     def all_words(self, items: Sequence[q.Node]) -> Query:
         return Query.boolean_query([(Occur.Must, self.node(item)) for item in items])
@@ -425,11 +649,14 @@ class _Compiler:
         for f in fields:
             term = Query.term_query(self.schema, f, token)
             clauses.append((Occur.Should, Query.boost_query(term, TEXT_BOOSTS.get(f, 1.0))))
-        if len(token) >= 4 and not any(c.isdigit() for c in token):
-            distance = 1 if len(token) < 8 else 2
-            for f in fields:
-                fuzzy = Query.fuzzy_term_query(self.schema, f, token, distance=distance, prefix=False)
-                clauses.append((Occur.Should, Query.const_score_query(fuzzy, 0.01)))
+        fuzzy_fields = [f for f in fields if f in FUZZY_FIELDS]
+        if fuzzy_fields and not self.negated and len(token) >= 4 and not any(c.isdigit() for c in token):
+            self.is_fuzzy_possible = True
+            if self.fuzzy:
+                distance = 1 if len(token) < 8 else 2
+                for f in fuzzy_fields:
+                    fuzzy = Query.fuzzy_term_query(self.schema, f, token, distance=distance, prefix=False)
+                    clauses.append((Occur.Should, Query.const_score_query(fuzzy, 0.01)))
         return Query.boolean_query(clauses)
 
     def phrase(self, text: str, fields: list[str], *, names: bool, analyzed: bool = False) -> Query:

@@ -273,25 +273,20 @@ def record_page(archive: Archive, record: Record, base_url: str) -> RecordPage:
 
 
 def neighbours(archive: Archive, record: Record) -> tuple[Neighbour | None, Neighbour | None, str | None]:
-    """The records before and after this one in its most specific collection, by date."""
+    """The records before and after this one in its most specific collection, by date.
+
+    The index reads only the two neighbours (no snippets, no facets), so this is
+    cheap for collections of any size and needs no cache.
+    """
     if not record.collections:
         return None, None, None
     collection = record.collections[-1]
-
-    def build() -> list[tuple[str, str]]:
-        node = q.Filter("collection", collection)
-        result = archive.index.search(node, limit=5000, sort="date", facets=False)
-        return [(h.id, h.title) for h in result.hits]
-
-    order: list[tuple[str, str]] = archive.cached(f"order:{collection}", build)
-    ids = [i for i, _ in order]
     title = archive.collections().get(collection)
     name = title.title if title else collection
-    if record.id not in ids:
+    found = archive.index.neighbours(q.Filter("collection", collection), record.id, sort="date")
+    if found is None:
         return None, None, name
-    at = ids.index(record.id)
-    before = Neighbour(order[at - 1][0], order[at - 1][1], record_href(order[at - 1][0])) if at > 0 else None
-    after = Neighbour(order[at + 1][0], order[at + 1][1], record_href(order[at + 1][0])) if at + 1 < len(order) else None
+    before, after = (Neighbour(h.id, h.title, record_href(h.id)) if h else None for h in found)
     return before, after, name
 
 
