@@ -12,7 +12,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Mapping
 
 import uvicorn
 from fastapi import FastAPI, Request
@@ -28,7 +28,7 @@ from fonds.errors import FondsError, NotFound, QueryError
 from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
-from fonds.web import citing
+from fonds.web import api, citing
 from fonds.web.pages import (
     Archive,
     about_page,
@@ -82,8 +82,7 @@ def search(request: Request, archive: Archive) -> Any:
 
 def record(request: Request, archive: Archive) -> Any:
     raw = _path_id(request, "record_path")
-    found = _record_and_format(archive, raw)
-    rec, fmt = found
+    rec, fmt = _record_and_format(archive, raw, with_format=not _wants_json(request))
     if fmt is not None:
         text, export = citing.export(rec, fmt)
         filename = f"{citing._safe_name(rec.id)}.{export.extension}"
@@ -105,6 +104,12 @@ def browse(request: Request, archive: Archive) -> Any:
 
 def about(request: Request, archive: Archive) -> Any:
     return about_page(archive)
+
+
+def openapi(request: Request, archive: Archive) -> Any:
+    """The OpenAPI schema of the JSON twins (fonds.web.api)."""
+    document = archive.cached("openapi", lambda: api.schema(archive.settings.repository_name))
+    return JSONResponse(document)
 
 
 def oai_pmh(request: Request, archive: Archive) -> Any:
@@ -132,6 +137,7 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/about", about, "about"),
     ("/about.json", about, "about.json"),
     ("/oai", oai_pmh, "oai"),
+    ("/openapi.json", openapi, "openapi"),
 ]
 
 
@@ -148,14 +154,18 @@ def _path_id(request: Request, name: str) -> str:
     return raw
 
 
-def _record_and_format(archive: Archive, raw: str) -> tuple[Any, str | None]:
-    """The record a path names, and the export format after its last dot, if any."""
+def _record_and_format(archive: Archive, raw: str, *, with_format: bool = True) -> tuple[Any, str | None]:
+    """The record a path names, and the export format after its last dot, if any.
+
+    A `.json` twin names its record exactly: `/records/ID.tei.json` is the JSON of record
+    `ID.tei`, never a TEI download.
+    """
     try:
         return archive.store.get(raw), None
     except NotFound:
         pass
     stem, dot, fmt = raw.rpartition(".")
-    if dot and stem and fmt in citing.exports():
+    if with_format and dot and stem and fmt in citing.exports():
         return archive.store.get(stem), fmt
     raise NotFound(
         f"there is no record {raw!r} in this archive; it may have been withdrawn, "
@@ -203,7 +213,9 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
     for path, view, name in ROUTES:
         app.add_api_route(path, endpoint(view), methods=["GET", "HEAD"], name=name, include_in_schema=False)
 
-    def error_page(request: Request, status: int, message: str, *, is_query: bool = False) -> Response:
+    def error_page(
+        request: Request, status: int, message: str, *, is_query: bool = False, headers: Mapping[str, str] | None = None
+    ) -> Response:
         titles = {400: "That search could not be run", 404: "Not found", 405: "Not allowed"}
         page = ErrorPage(
             status=status,
@@ -212,7 +224,9 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
             query=request.query_params.get("q", "") if is_query else "",
             is_query_error=is_query,
         )
-        return render(request, page, status)
+        response = render(request, page, status)
+        response.headers.update(headers or {})
+        return response
 
     @app.exception_handler(FondsError)
     async def fonds_error(request: Request, error: FondsError) -> Response:
@@ -226,7 +240,7 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
             message = f"there is no page at {request.url.path!r}; start from the home page or search the archive"
         else:
             message = str(error.detail)
-        return error_page(request, error.status_code, message)
+        return error_page(request, error.status_code, message, headers=error.headers)  # 405 keeps its Allow
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:

@@ -1,0 +1,418 @@
+"""The JSON API: the OpenAPI schema of the JSON twins, served at `/openapi.json`.
+
+The JSON twins are served by the routes in `app.py` (one handler for a page and
+its twin). This module only describes them: a response model for each twin's
+body and for the error body, and one operation per twin with its parameters,
+from which FastAPI writes the OpenAPI 3.1 schema. The operations here are never
+mounted. `tests/web/test_api.py` keeps the two honest: schemathesis calls the
+real routes with what the schema allows (and what it forbids) and checks each
+answer against the schema.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel, Field
+
+from fonds import __version__
+from fonds.web import citing
+
+# -- response bodies -----------------------------------------------------------------------
+# Keys may be added to every body (DESIGN.md: "keys may be added, these stay"), so no model
+# forbids extra properties.
+
+
+class ErrorBody(BaseModel):
+    """What every JSON twin answers when it cannot answer: the message says what to do."""
+
+    ok: Literal[False]
+    error: str = Field(description="what went wrong, and what to do")
+    status: int = Field(description="the HTTP status, repeated")
+
+
+class Count(BaseModel):
+    records: int
+
+
+class CollectionSummary(Count):
+    id: str
+    title: str
+
+
+class DateSpan(BaseModel):
+    first_year: int | None
+    last_year: int | None
+
+
+class LanguageCount(Count):
+    code: str = Field(description="a language code, such as ru")
+    name: str
+
+
+class RepositoryCount(Count):
+    name: str
+
+
+class Home(BaseModel):
+    """`/index.json`: what the archive holds."""
+
+    name: str
+    records: int
+    persons: int
+    collections: list[CollectionSummary]
+    date_span: DateSpan
+    languages: list[LanguageCount]
+    repositories: list[RepositoryCount]
+
+
+class Hit(BaseModel):
+    id: str
+    title: str
+    date: str | None = Field(description="the date as the record gives it")
+    type: str | None
+    snippet: str = Field(description="HTML: escaped text with the matched words in <mark>")
+    matched: list[str] = Field(description="the forms of a name that matched, when a name was expanded")
+
+
+class FacetCount(BaseModel):
+    value: str
+    count: int
+
+
+class SearchResult(BaseModel):
+    """`/search.json`: `{"total", "hits": [{"id", "title", "date", "snippet", "matched"}], "facets"}`."""
+
+    query: str = Field(description="the query as run, with the date range added")
+    total: int
+    offset: int = Field(description="how many hits come before the first one here")
+    hits: list[Hit]
+    facets: dict[str, list[FacetCount]] = Field(
+        description="counts over all hits by language, repository, collection, type, person and year"
+    )
+
+
+class HistoricalDateBody(BaseModel):
+    text: str | None = Field(description="the date as printed")
+    earliest: str | None = Field(description="YYYY-MM-DD, the earliest day it can be")
+    latest: str | None = Field(description="YYYY-MM-DD, the latest day it can be")
+    edtf: str | None = Field(description="the date in the Extended Date/Time Format")
+
+
+class SourceBody(BaseModel):
+    citation: str | None
+    repository: str | None
+    repository_code: str | None
+    reference: dict[str, str] = Field(description="fond, opis, papka, delo, listy... as given")
+    classification: str | None
+    drafter: str | None
+
+
+class CreditBody(BaseModel):
+    role: str
+    name: str
+
+
+class MarkBody(BaseModel):
+    kind: str = Field(description="supplied, gap or alternate")
+    start: int
+    end: int
+    text: str
+    alternate: str | None = None
+
+
+class NoteBody(BaseModel):
+    n: str
+    text: str
+    offset: int | None = None
+
+
+class PageBreakBody(BaseModel):
+    n: str
+    offset: int
+
+
+class RenditionBody(BaseModel):
+    kind: str = Field(description="translation, transcript, scan or original")
+    language: str | None
+    label: str | None
+    text: str
+    marks: list[MarkBody]
+    notes: list[NoteBody]
+    pages: list[PageBreakBody]
+
+
+class PersonLinkBody(BaseModel):
+    id: str
+    name: str
+    role: str
+    source: str | None = None
+    confidence: float | None = None
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+    rendition: int | None = None
+
+
+class RecordBody(BaseModel):
+    """`/records/{id}.json`: the Record JSON of DESIGN.md."""
+
+    id: str
+    title: str
+    type: str | None
+    date: HistoricalDateBody
+    summary: str | None
+    original_languages: list[str]
+    source: SourceBody
+    credits: list[CreditBody]
+    collections: list[str]
+    url: str | None
+    number: str | None
+    place: str | None
+    subjects: list[str]
+    participants: list[str]
+    renditions: list[RenditionBody]
+    persons: list[PersonLinkBody]
+    origin: str | None = Field(description="where the record was read from: file and line, or XPath")
+
+
+class VariantBody(BaseModel):
+    name: str
+    kind: str
+    source: str | None
+
+
+class PersonRecord(BaseModel):
+    id: str
+    title: str
+    date: str = Field(description="the date as printed, or 'undated'")
+    year: str = Field(description="the year of its earliest bound, or 'undated'")
+
+
+class Companion(BaseModel):
+    id: str
+    name: str
+    records: int = Field(description="records that name both")
+    met: int = Field(description="memoranda of conversation where both took part")
+
+
+class Person(BaseModel):
+    """`/persons/{id}.json`: a name authority entry, its documents and who appears with them."""
+
+    id: str
+    kind: str
+    preferred: str
+    description: str | None
+    dates: str | None
+    variants: list[VariantBody]
+    sources: list[str]
+    family: str | None = None
+    given: str | None = None
+    language: str | None = None
+    titles: list[str] | None = None
+    records: list[PersonRecord]
+    appears_with: list[Companion]
+
+
+class CollectionNode(CollectionSummary):
+    children: list[CollectionNode]
+
+
+class Item(BaseModel):
+    id: str
+    title: str
+
+
+class Level(Count):
+    label: str = Field(description="a repository, or one part of a reference: 'fond 0102'")
+    children: list[Level]
+    items: list[Item]
+
+
+class Browse(BaseModel):
+    """`/browse.json`: collections, and repositories by fond, opis, papka and delo."""
+
+    collections: list[CollectionNode]
+    repositories: list[Level]
+
+
+class SearchExample(BaseModel):
+    example: str
+    meaning: str
+
+
+class About(BaseModel):
+    """`/about.json`: how to search, the citation formats and the exports."""
+
+    name: str
+    search: list[SearchExample]
+    fields: list[str]
+    citation_formats: list[str]
+    exports: list[str]
+
+
+# -- operations ----------------------------------------------------------------------------
+
+# search.py's _DATE, on the value with surrounding white space stripped (ASCII digits only).
+DATE_PATTERN = r"^\s*([0-9]{1,4}(-[0-9]{2}(-[0-9]{2})?)?)?\s*$"
+# Search parameters that may be sent empty (`?sort=&page=`, as forms send them): empty means the default.
+EMPTY_MEANS_DEFAULT = ("from", "to", "sort", "page")
+MAX_QUERY_LENGTH = 1000  # fonds.query.MAX_QUERY_LENGTH
+MAX_ID_LENGTH = 300  # app.MAX_ID_LENGTH
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "No such record or person"}}
+BAD_SEARCH: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The search or one of its parameters cannot be read"}
+}
+
+RecordId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_ID_LENGTH,
+        description="a record id, percent-encoded",
+        examples=["wcda-110485", "frus1961-63v06-d1"],
+    ),
+]
+PersonId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_ID_LENGTH,
+        description="an authority id, percent-encoded",
+        examples=["frus:frus1961-63v06#p_KNS2"],
+    ),
+]
+ExportFormat = Annotated[
+    str,
+    Path(
+        description="tei, oai_dc (also dc), csl-json, bibtex, ris or chicago",
+        json_schema_extra=lambda schema: schema.update(enum=sorted(citing.exports())),
+    ),
+]
+
+
+def operations(formats: dict[str, citing.Export]) -> APIRouter:
+    """The JSON twins (and the export downloads), as FastAPI operations that are only described."""
+    router = APIRouter()
+    downloads: dict[str, dict[str, Any]] = {fmt.media_type.split(";")[0]: {"schema": {}} for fmt in formats.values()}
+
+    @router.get("/index.json", response_model=Home, operation_id="home", summary="What the archive holds")
+    def home() -> None:
+        """Counts, collections, the span of dates, languages and repositories: the home page's data."""
+
+    @router.get(
+        "/search.json",
+        response_model=SearchResult,
+        responses=BAD_SEARCH,
+        operation_id="search",
+        summary="Search the archive",
+    )
+    def search(
+        q: Annotated[
+            str,
+            Query(
+                max_length=MAX_QUERY_LENGTH,
+                description=(
+                    "The search, in the query language of /about.json: words, \"phrases\", OR, NOT, "
+                    "prefix*, and the filters the facets add (lang:ru, person:\"Kim Il Sung\", "
+                    "repository:AVPRF, collection:NKIDP, type:\"Memorandum of Conversation\", "
+                    "date:1962-08..1962-12). Empty finds every record."
+                ),
+                examples=["Kim Il Sung", 'person:"Kim Il Sung" lang:ru'],
+            ),
+        ] = "",
+        date_from: str = Query(
+            None, alias="from", pattern=DATE_PATTERN, description="earliest date: 1962, 1962-08 or 1962-08-14"
+        ),
+        date_to: str = Query(
+            None, alias="to", pattern=DATE_PATTERN, description="latest date: 1962, 1962-08 or 1962-08-14"
+        ),
+        sort: Annotated[
+            Literal["relevance", "date", "-date"],
+            Query(description="relevance, date (oldest first) or -date (newest first)"),
+        ] = "relevance",
+        page: Annotated[
+            int,
+            Query(ge=1, description="1, 2, 3...; each page holds the `page_size` setting's number of hits"),
+        ] = 1,
+    ) -> None:
+        """Hits with highlighted snippets, and facet counts over all hits.
+
+        A search that cannot be parsed, a date that is not one, or a page past the
+        10,000th hit is a 400 whose message says what to change.
+        """
+
+    @router.get(
+        "/records/{id}.json",
+        response_model=RecordBody,
+        responses=NOT_FOUND,
+        operation_id="record",
+        summary="One record",
+    )
+    def record(id: RecordId) -> None:
+        """The Record JSON: metadata, source and reference, credits, renditions with editorial marks, persons."""
+
+    @router.get(
+        "/records/{id}.{format}",
+        operation_id="record_export",
+        summary="One record in an export format",
+        response_class=Response,
+        responses={
+            200: {"description": "The record as a download", "content": downloads},
+            404: {"description": "No such record", "content": {"text/html": {"schema": {"type": "string"}}}},
+        },
+    )
+    def record_export(
+        id: RecordId,
+        format: ExportFormat,
+    ) -> None:
+        """TEI XML, Dublin Core XML, CSL-JSON, BibTeX, RIS or a Chicago citation, as an attachment."""
+
+    @router.get(
+        "/persons/{id}.json",
+        response_model=Person,
+        responses=NOT_FOUND,
+        operation_id="person",
+        summary="One person",
+    )
+    def person(id: PersonId) -> None:
+        """The preferred name, every variant and its source, the person's documents, and who appears with them."""
+
+    @router.get("/browse.json", response_model=Browse, operation_id="browse", summary="Collections and repositories")
+    def browse() -> None:
+        """The collection tree and the repositories' archival hierarchy."""
+
+    @router.get("/about.json", response_model=About, operation_id="about", summary="How to search and cite")
+    def about() -> None:
+        """Search examples, the query fields, the citation formats and the export formats."""
+
+    return router
+
+
+def schema(title: str) -> dict[str, Any]:
+    """The OpenAPI schema of the JSON API."""
+    document: dict[str, Any] = get_openapi(
+        title=f"{title}: JSON API",
+        version=__version__,
+        summary="The JSON twins of the reading room's pages, and the record exports.",
+        description=(
+            "Every page of the reading room has a JSON twin at the same address with `.json` added. "
+            "Errors are JSON too: `{\"ok\": false, \"error\": \"...\", \"status\": 404}`. "
+            "Ids in paths are percent-encoded."
+        ),
+        routes=operations(citing.exports()).routes,
+    )
+    # FastAPI documents a 422 for its own parameter validation; these routes read their
+    # parameters themselves and answer 400 (or 404 for a path), so no 422 is ever sent.
+    for path in document["paths"].values():
+        for operation in path.values():
+            operation["responses"].pop("422", None)
+    for parameter in document["paths"]["/search.json"]["get"]["parameters"]:
+        if parameter["name"] in EMPTY_MEANS_DEFAULT:
+            parameter["allowEmptyValue"] = True
+    for name in ("HTTPValidationError", "ValidationError"):
+        document["components"]["schemas"].pop(name, None)
+    return document
