@@ -25,8 +25,6 @@ from click.testing import CliRunner, Result
 from fonds.cli import main
 from fonds.store.migrations import LATEST
 
-pytestmark = pytest.mark.postgres
-
 ROOT = Path(__file__).resolve().parents[2]
 WILSON = "wcda-110485"
 EXAMPLES = ("wcda-900001", "wcda-900002", "wcda-900003")
@@ -98,6 +96,7 @@ def lines(result: Result) -> list[str]:
     return result.output.splitlines()
 
 
+@pytest.mark.postgres
 def test_ingest_says_what_it_added_and_indexed(archive: Archive) -> None:
     assert archive.ingested.exit_code == 0, archive.ingested.output
     assert lines(archive.ingested) == [
@@ -106,11 +105,13 @@ def test_ingest_says_what_it_added_and_indexed(archive: Archive) -> None:
     ]
 
 
+@pytest.mark.postgres
 def test_ingesting_again_changes_nothing(archive: Archive) -> None:
     assert archive.ingested_again.exit_code == 0, archive.ingested_again.output
     assert lines(archive.ingested_again) == ["0 added, 0 updated, 4 unchanged, 0 rejected; nothing changed"]
 
 
+@pytest.mark.postgres
 def test_authority_import_reads_every_entry(archive: Archive, corpus: Path) -> None:
     files = len(list((corpus / "authority" / "hsg-people").glob("*.xml")))
     assert archive.imported.exit_code == 0, archive.imported.output
@@ -119,6 +120,7 @@ def test_authority_import_reads_every_entry(archive: Archive, corpus: Path) -> N
     assert "records relinked" in summary
 
 
+@pytest.mark.postgres
 def test_search_lists_the_matching_records(archive: Archive) -> None:
     result = archive.fonds("search", "Kim Il Sung")
     assert result.exit_code == 0, result.output
@@ -127,6 +129,7 @@ def test_search_lists_the_matching_records(archive: Archive) -> None:
     assert "matched: Kim II Sung: OCR slip of Kim Il Sung" in result.output
 
 
+@pytest.mark.postgres
 def test_search_json(archive: Archive) -> None:
     result = archive.fonds("search", "date:1962-08 lang:ru", "--json")
     assert result.exit_code == 0, result.output
@@ -136,6 +139,7 @@ def test_search_json(archive: Archive) -> None:
     assert data["hits"][0]["date"] == "August 14, 1962"
 
 
+@pytest.mark.postgres
 def test_show(archive: Archive) -> None:
     result = archive.fonds("show", WILSON)
     assert result.exit_code == 0, result.output
@@ -146,12 +150,14 @@ def test_show(archive: Archive) -> None:
     assert shown["id"] == WILSON and shown["source"]["repository_code"] == "AVPRF"
 
 
+@pytest.mark.postgres
 def test_show_of_a_missing_record_is_one_line(archive: Archive) -> None:
     result = archive.fonds("show", "wcda-1")
     assert result.exit_code == 1
     assert result.output == "fonds: no record with id 'wcda-1'\n"
 
 
+@pytest.mark.postgres
 def test_stats(archive: Archive, corpus: Path) -> None:
     result = archive.fonds("stats")
     assert result.exit_code == 0, result.output
@@ -162,6 +168,7 @@ def test_stats(archive: Archive, corpus: Path) -> None:
     assert counts["persons"] >= len(list((corpus / "authority" / "hsg-people").glob("*.xml")))
 
 
+@pytest.mark.postgres
 def test_reindex_then_search(archive: Archive) -> None:
     result = archive.fonds("reindex")
     assert result.exit_code == 0, result.output
@@ -170,6 +177,7 @@ def test_reindex_then_search(archive: Archive) -> None:
     assert found["hits"][0]["id"] == "wcda-900001"
 
 
+@pytest.mark.postgres
 def test_export_tei(archive: Archive) -> None:
     result = archive.fonds("export", WILSON, "--format", "tei")
     assert result.exit_code == 0, result.output
@@ -179,6 +187,7 @@ def test_export_tei(archive: Archive) -> None:
     assert "Kim II Sung" in "".join(tei.find(f".//{TEI}body").itertext())  # type: ignore[union-attr]
 
 
+@pytest.mark.postgres
 def test_dump_jsonl(archive: Archive) -> None:
     result = archive.fonds("dump", "--format", "jsonl")
     assert result.exit_code == 0, result.output
@@ -186,6 +195,7 @@ def test_dump_jsonl(archive: Archive) -> None:
     assert sorted(record["id"] for record in records) == sorted([WILSON, *EXAMPLES])
 
 
+@pytest.mark.postgres
 def test_authority_show(archive: Archive) -> None:
     result = archive.fonds("authority", "show", "hsg:107176")
     assert result.exit_code == 0, result.output
@@ -196,6 +206,7 @@ def test_authority_show(archive: Archive) -> None:
     assert WILSON in documents and "wcda-900001" in documents
 
 
+@pytest.mark.postgres
 def test_authority_variants(archive: Archive) -> None:
     result = archive.fonds("authority", "variants", "Kim Il Sung")
     assert result.exit_code == 0, result.output
@@ -203,18 +214,21 @@ def test_authority_variants(archive: Archive) -> None:
     assert any(line.startswith("  김일성  (original script)") for line in lines(result))
 
 
+@pytest.mark.postgres
 def test_migrate_has_nothing_to_do(archive: Archive) -> None:
     result = archive.fonds("migrate")
     assert result.exit_code == 0, result.output
     assert lines(result) == [f"schema is at version {LATEST}; nothing to do"]
 
 
+@pytest.mark.postgres
 def test_migrate_creates_the_schema_of_an_empty_database(new_database: str, tmp_path: Path) -> None:
     result = Fonds(new_database, tmp_path / "index")("migrate")
     assert result.exit_code == 0, result.output
     assert lines(result) == [f"schema migrated from version 0 to {LATEST}"]
 
 
+@pytest.mark.postgres
 def test_copy_to_sqlite_and_back_keeps_every_record(archive: Archive, new_database: str, tmp_path: Path) -> None:
     laptop = f"sqlite:///{tmp_path / 'laptop.db'}"
     there = CliRunner().invoke(main, ["copy", "--from", archive.fonds.db, "--to", laptop], catch_exceptions=False)
