@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 
 from fonds.errors import QueryError
-from fonds.index import Index
+from fonds.index import FUZZY_BELOW, INDEX_VERSION, SNIPPET_CHARS, Index
 from fonds.ingest import ingest
 from fonds.query import parse
 from fonds.store.sqlite import SQLiteStore
@@ -141,3 +141,82 @@ def test_bad_sort_is_a_query_error(archive: tuple[SQLiteStore, Index]) -> None:
     _, index = archive
     with pytest.raises(QueryError, match="sort 'size' is not one we know"):
         index.search(None, sort="size")
+
+
+def test_neighbours_reads_the_records_around_one_in_a_search(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    order = ids(index, "", sort="date")  # wcda-900001, wcda-110485, wcda-900003, wcda-900002
+    before, after = index.neighbours(None, order[1], sort="date") or (None, None)
+    assert before is not None and after is not None
+    assert (before.id, after.id) == (order[0], order[2])
+    assert before.title and "<b>" not in before.snippet
+    assert index.neighbours(None, order[0], sort="date") == (None, index.neighbours(None, order[0])[1])  # type: ignore[index]
+    assert index.neighbours(None, order[-1], sort="date")[1] is None  # type: ignore[index]
+    assert index.neighbours(parse("lang:de"), "wcda-110485") is None  # not in that search
+    assert index.neighbours(None, "no-such-record") is None
+
+
+def test_snippets_false_and_searches_without_words_highlight_nothing(archive: tuple[SQLiteStore, Index]) -> None:
+    _, index = archive
+    plain = index.search(parse("Moskovsky"), snippets=False).hits[0]
+    assert plain.id == "wcda-110485" and "<b>" not in plain.snippet and plain.snippet
+    for text in ("lang:ru", "date:1962", ""):
+        assert all("<b>" not in hit.snippet and hit.snippet for hit in index.search(parse(text)).hits), text
+
+
+def test_fuzzy_matching_is_a_fallback_for_rare_words(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "fonds.db")
+    records = {990001: "The wheat harvest failed.", 990002: "Wheat prices rose.", 990003: "Wheat was shipped.",
+               990004: "What did he say about it?"}
+    assert ingest(store, [_text_record(tmp_path, number, "Harvest", body) for number, body in records.items()]).ok
+    index = Index(tmp_path / "index")
+    index.update(store)
+    wheat = ["wcda-990001", "wcda-990002", "wcda-990003"]
+    assert FUZZY_BELOW <= 3
+    assert sorted(ids(index, "wheat")) == wheat  # found exactly often enough: not widened to "what"
+    assert sorted(ids(index, "wheet")) == wheat  # found nowhere: fuzzy
+    assert "<b>" not in index.search(parse("wheet")).hits[0].snippet  # Tantivy highlights no fuzzy match
+    assert ids(index, "harvest -wheet") == ids(index, "harvest")  # never fuzzy after NOT
+    store.close()
+
+
+def test_snippets_in_long_texts_come_from_the_stored_start(tmp_path: Path) -> None:
+    filler = "Routine matters of the embassy were discussed at length. " * 600  # about 34,000 characters
+    near = SNIPPET_CHARS - 2_000
+    texts = {
+        990003: filler[:near] + " The zeppelin appeared over the harbour. " + filler[near:],  # deep, within the bound
+        990004: filler + " The zeppelin appeared over the harbour. ",  # beyond it
+    }
+    store = SQLiteStore(tmp_path / "fonds.db")
+    assert ingest(store, [_text_record(tmp_path, number, "Report", body) for number, body in texts.items()]).ok
+    index = Index(tmp_path / "index")
+    index.update(store)
+    hits = {hit.id: hit for hit in index.search(parse("zeppelin")).hits}
+    assert set(hits) == {"wcda-990003", "wcda-990004"}  # the whole text is indexed
+    assert "<b>zeppelin</b> appeared over the harbour" in hits["wcda-990003"].snippet  # within SNIPPET_CHARS
+    assert "<b>" not in hits["wcda-990004"].snippet  # beyond it: found, but shown by its start, unhighlighted
+    assert hits["wcda-990004"].snippet.startswith("Routine matters")
+    store.close()
+
+
+def test_a_new_index_version_rebuilds_from_the_change_log(archive: tuple[SQLiteStore, Index]) -> None:
+    store, index = archive
+    meta = index.path / "fonds-index.json"
+    meta.write_text(meta.read_text().replace(f'"version": {INDEX_VERSION}', '"version": 1'))
+    reopened = Index(index.path)
+    assert reopened.checkpoint == 0
+    assert reopened.update(store) == store.last_seq()
+    assert ids(reopened, "Moskovsky") == ["wcda-110485"]
+    assert reopened.search(None).total == 4
+
+
+def _text_record(folder: Path, number: int, title: str, body: str) -> Path:
+    """A record in the text format, whose id is wcda-NUMBER."""
+    path = folder / f"{number}.txt"
+    path.write_text(
+        f"1962\n\n{title}\n\nCitation:\n\n\"{title}\", 1962, Wilson Center Digital Archive, AVPRF, fond 1, opis 2. "
+        f"https://digitalarchive.wilsoncenter.org/document/{number}\n\nOriginal Language:\n\nRussian\n\n"
+        f"Contents:\n\nTranslation - English\n\n{body}\n",
+        encoding="utf-8",
+    )
+    return path

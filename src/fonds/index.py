@@ -15,16 +15,20 @@ What a search costs, and how it is kept small (see docs/benchmarks.md):
   without digits) on the title and text, never on words after NOT. So a
   misspelling still finds its record, exact matches always rank first, and a
   common word is not widened to every word one letter away ("wheat" to "what").
+  Tantivy's snippets do not highlight fuzzy matches (they never did), so a hit
+  found only fuzzily shows the start of its summary or text.
 - The text is indexed but not stored. A stored-only `snippet_text` keeps its first
   SNIPPET_CHARS characters, for snippets and for `matched`. A hit whose terms lie
   only beyond that gets a snippet from its summary or title, or no highlight.
 - Snippets are built only when the search has words to highlight (not for
-  filters, dates or an empty search: those show the start of the summary or
-  text), and only with `snippets=True`. The text's generator runs first over short
-  windows around the first occurrences of the search's words (found with a regular
-  expression built from the analyzed terms), then, if that highlights nothing, over
-  the whole stored text; the summary's and title's generators are made only when
-  the text has no highlight.
+  filters, dates, an empty search or a person: search without name variants:
+  those show the start of the summary or text), and only with `snippets=True`.
+  The text's generator runs over short windows around the first word of each
+  searched term (words that begin with the term's letters, confirmed by the
+  analyzer: "Korean" is not "korea"), not over the whole text; the generator
+  still picks the best fragment among them. Only a non-ASCII text where no window
+  was found ("Sŏng" for song) goes through the generator whole. The summary's
+  and title's generators are made only when the text has no highlight.
 - `matched` (which name variants a hit contains) is computed only when the search
   expanded a name, over the title, summary and stored text.
 - `neighbours` finds the records before and after one record in a search's order
@@ -298,7 +302,7 @@ class Index:
         resolve = _remembering(resolve_names) if resolve_names else None
         expansions: list[tuple[str, str]] = []
         compiler = _Compiler(self, resolve, expansions)
-        compiled = first = compiler.compile(node)
+        compiled = compiler.compile(node)
         result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
         if compiler.is_fuzzy_possible and int(result.count or 0) < FUZZY_BELOW:
             expansions = []
@@ -307,7 +311,7 @@ class Index:
         highlighter = None
         if snippets and _has_text_terms(node, expanded=bool(expansions)):
             needles = self._needles(node, expansions)
-            highlighter = _Highlighter(self, searcher, compiled, needles, is_fuzzy=compiled is not first)
+            highlighter = _Highlighter(self, searcher, compiled, needles)
         hits = []
         for score, address in result.hits:
             doc = searcher.doc(address)
@@ -467,12 +471,11 @@ def _positive_words(node: q.Node | None) -> list[str]:
 class _Highlighter:
     """Snippets for one search's hits: each generator is made once, and only when it is needed."""
 
-    def __init__(self, index: Index, searcher: tantivy.Searcher, query: Query, needles: dict[str, str], *, is_fuzzy: bool):
+    def __init__(self, index: Index, searcher: tantivy.Searcher, query: Query, needles: dict[str, str]):
         self.index = index
         self.searcher = searcher
         self.query = query
         self.needles = needles
-        self.is_fuzzy = is_fuzzy
         self.generators: dict[str, Any] = {}
 
     def snippet(self, text: str, summary: str, title: str) -> str:
@@ -480,7 +483,7 @@ class _Highlighter:
         if text:
             windows = _windows(text, self.needles, self.index.tokens)
             html = self.highlight("text", windows) if windows else ""
-            if not windows and (self.is_fuzzy or not text.isascii()):  # matched fuzzily or through folding ("Sŏng")
+            if not windows and not text.isascii():  # a term found only through folding ("Sŏng" for song)
                 html = self.highlight("text", text)
             if html:
                 return html

@@ -111,6 +111,21 @@ def test_frus_record_links_persons_notes_and_neighbours(client: Any) -> None:
     assert 'rel="prev"' in html and 'rel="next"' in html
 
 
+def test_record_neighbours_follow_the_collection_by_date(client: Any, settings: Any) -> None:
+    from fonds.index import Index
+    from fonds.query import Filter
+
+    order = [h.id for h in Index(settings.index_path).search(
+        Filter("collection", "frus1961-63v06"), limit=10_000, sort="date", facets=False, snippets=False).hits]
+    middle = order[len(order) // 2]
+    html = client.get(f"/records/{middle}").text
+    previous = re.search(r'<a[^>]*rel="prev"[^>]*>', html)
+    following = re.search(r'<a[^>]*rel="next"[^>]*>', html)
+    assert previous and f'href="/records/{order[order.index(middle) - 1]}"' in previous.group(0)
+    assert following and f'href="/records/{order[order.index(middle) + 1]}"' in following.group(0)
+    assert 'rel="prev"' not in client.get(f"/records/{order[0]}").text
+
+
 @pytest.mark.parametrize("fmt", ["bibtex", "ris", "csl-json", "chicago", "tei", "dc"])
 def test_exports_download(client: Any, store_with_corpus: SQLiteStore, fmt: str) -> None:
     response = client.get(f"/records/wcda-110485.{fmt}")
