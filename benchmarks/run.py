@@ -167,19 +167,23 @@ def library_only(work: Path, files: Sequence[Path], reps: int, times: int) -> li
     for number in range(times):
         print(f"bench: library search, run {number + 1} of {times}", file=sys.stderr)
         runs.append(measure_library(work, reps))
-    lines = [f"{'run':<8}  {'fonds p50':>10}  {'fonds p95':>10}  {'raw p50':>8}  {'raw p95':>8}  {'p50 ratio':>9}"]
-    for number, lib in enumerate(runs, 1):
-        f, r = lib["fonds"], lib["raw"]
-        lines.append(
-            f"{number:<8}  {f['p50']:>10.2f}  {f['p95']:>10.2f}  {r['p50']:>8.2f}  {r['p95']:>8.2f}  {f['p50'] / r['p50']:>9.2f}"
+    lines = [
+        f"{'run':<8}  {'fonds p50':>10}  {'fonds p95':>10}  {'raw p50':>8}  {'raw p95':>8}  {'p50 ratio':>9}"
+        f"  {'raw+snip+facets p50':>19}  {'p95':>6}"
+    ]
+    names = ("fonds", "raw", "raw_same_work")
+
+    def row(label: str, figures: dict[str, dict[str, float]]) -> str:
+        f, r, same = (figures[name] for name in names)
+        return (
+            f"{label:<8}  {f['p50']:>10.2f}  {f['p95']:>10.2f}  {r['p50']:>8.2f}  {r['p95']:>8.2f}  {f['p50'] / r['p50']:>9.2f}"
+            f"  {same['p50']:>19.2f}  {same['p95']:>6.2f}"
         )
-    middle = {
-        name: {q: statistics.median(lib[name][q] for lib in runs) for q in ("p50", "p95")} for name in ("fonds", "raw")
-    }
+
+    lines += [row(str(number), lib) for number, lib in enumerate(runs, 1)]
+    middle = {name: {q: statistics.median(lib[name][q] for lib in runs) for q in ("p50", "p95")} for name in names}
+    lines.append(row("median", middle))
     f, r = middle["fonds"], middle["raw"]
-    lines.append(
-        f"{'median':<8}  {f['p50']:>10.2f}  {f['p95']:>10.2f}  {r['p50']:>8.2f}  {r['p95']:>8.2f}  {f['p50'] / r['p50']:>9.2f}"
-    )
     lines.append("")
     lines.append(f"{'p50 by kind, ms (last run)':<28}  {'fonds':>8}  {'raw':>8}  {'ratio':>6}")
     for kind, values in runs[-1]["kinds"].items():

@@ -330,18 +330,17 @@ class Index:
         found = searcher.search(Query.term_query(self.schema, "id", record_id), limit=1, count=False)
         if not found.hits:
             return None
-        target = _place(found.hits[0][1])
+        target = found.hits[0][1]
         compiled = _Compiler(self, None, []).compile(node)
-        result = self._run(searcher, compiled, limit=max(1, int(searcher.num_docs)), offset=0, sort=sort)
-        places = [_place(address) for _score, address in result.hits]
-        if target not in places:
+        hits = self._run(searcher, compiled, limit=max(1, int(searcher.num_docs)), offset=0, sort=sort).hits
+        at = next((i for i, (_score, address) in enumerate(hits) if address == target), None)
+        if at is None:
             return None
-        at = places.index(target)
 
         def hit(i: int) -> Hit | None:
-            if not 0 <= i < len(result.hits):
+            if not 0 <= i < len(hits):
                 return None
-            score, address = result.hits[i]
+            score, address = hits[i]
             return _hit(searcher.doc(address), score, None, [])
 
         return hit(at - 1), hit(at + 1)
@@ -392,10 +391,6 @@ class Index:
 def _check_sort(sort: str) -> None:
     if sort not in ("relevance", "date", "-date"):
         raise QueryError(f"sort {sort!r} is not one we know; use relevance or date")
-
-
-def _place(address: Any) -> tuple[int, int]:
-    return int(address.segment_ord), int(address.doc)
 
 
 def _remembering(resolve: NameResolver) -> NameResolver:
