@@ -145,6 +145,17 @@ def test_search_json_has_exactly_the_design_shape(client: Any) -> None:
                 reason="search.read_params takes str.isdigit() for a number: int('²') raises; "
                 "the fix (isascii() and isdigit()) belongs in web/search.py",
             ),
+            id="superscript-page",
+        ),
+        pytest.param(
+            "q=" + "(" * 300 + "Kim" + ")" * 300,
+            "parenthes",
+            marks=pytest.mark.xfail(
+                raises=RecursionError,
+                reason="query._Parser recurses once per parenthesis and is not limited: 250 levels exhaust "
+                "the stack; the fix (a depth limit, a QueryError past it) belongs in fonds/query.py",
+            ),
+            id="deep-parentheses",
         ),
     ],
 )
