@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 from fonds.config import Settings
 from fonds.web import api
 from fonds.web.app import ROUTES
+from fonds.web.search import SORTS
 
 # The schema the app serves, built without an app; test_the_schema_is_served checks they agree.
 schema = schemathesis.openapi.from_dict(api.schema(Settings().repository_name))
@@ -103,6 +104,12 @@ def test_the_schema_documents_every_json_twin_and_no_page() -> None:
     for path in documented:
         for status, response in schema.raw_schema["paths"][path]["get"]["responses"].items():
             assert response["content"], f"{path} {status} has no content"
+
+
+def test_the_search_parameters_are_the_ones_search_reads() -> None:
+    parameters = {p["name"]: p for p in schema.raw_schema["paths"]["/search.json"]["get"]["parameters"]}
+    assert list(parameters) == ["q", "from", "to", "sort", "page"]
+    assert parameters["sort"]["schema"]["enum"] == list(SORTS)
 
 
 def test_search_json_has_exactly_the_design_shape(client: Any) -> None:

@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
 from fonds import __version__
+from fonds.query import MAX_QUERY_LENGTH
 from fonds.web import citing
 
 # -- response bodies -----------------------------------------------------------------------
@@ -259,8 +260,7 @@ class About(BaseModel):
 DATE_PATTERN = r"^\s*([0-9]{1,4}(-[0-9]{2}(-[0-9]{2})?)?)?\s*$"
 # Search parameters that may be sent empty (`?sort=&page=`, as forms send them): empty means the default.
 EMPTY_MEANS_DEFAULT = ("from", "to", "sort", "page")
-MAX_QUERY_LENGTH = 1000  # fonds.query.MAX_QUERY_LENGTH
-MAX_ID_LENGTH = 300  # app.MAX_ID_LENGTH
+MAX_ID_LENGTH = 300  # a longer id in a path is a 404 (app._path_id)
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "No such record or person"}}
 BAD_SEARCH: dict[int | str, dict[str, Any]] = {
@@ -324,6 +324,7 @@ def operations(formats: dict[str, citing.Export]) -> APIRouter:
                 examples=["Kim Il Sung", 'person:"Kim Il Sung" lang:ru'],
             ),
         ] = "",
+        # Optional without a default: `str = Query(None)` keeps `null` out of the documented type.
         date_from: str = Query(
             None, alias="from", pattern=DATE_PATTERN, description="earliest date: 1962, 1962-08 or 1962-08-14"
         ),
@@ -365,10 +366,7 @@ def operations(formats: dict[str, citing.Export]) -> APIRouter:
             404: {"description": "No such record", "content": {"text/html": {"schema": {"type": "string"}}}},
         },
     )
-    def record_export(
-        id: RecordId,
-        format: ExportFormat,
-    ) -> None:
+    def record_export(id: RecordId, format: ExportFormat) -> None:
         """TEI XML, Dublin Core XML, CSL-JSON, BibTeX, RIS or a Chicago citation, as an attachment."""
 
     @router.get(

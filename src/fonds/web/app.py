@@ -1,7 +1,8 @@
 """The reading room: every route, the one error handler, and `serve`.
 
 Each page has a JSON twin from the same handler and the same data: `/search`
-and `/search.json`, `/records/ID` and `/records/ID.json`. Record and person
+and `/search.json`, `/records/ID` and `/records/ID.json`; `/openapi.json` describes
+the JSON twins (fonds.web.api). Record and person
 IDs in paths are untrusted: they are only ever looked up, never built into
 anything but escaped HTML and quoted links.
 """
@@ -29,6 +30,7 @@ from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
 from fonds.web import api, citing
+from fonds.web.api import MAX_ID_LENGTH
 from fonds.web.pages import (
     Archive,
     about_page,
@@ -52,7 +54,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
-MAX_ID_LENGTH = 300
 View = Callable[[Request, Archive], Any]
 
 
