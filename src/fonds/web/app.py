@@ -1,10 +1,10 @@
 """The reading room: every route, the one error handler, and `serve`.
 
 Each page has a JSON twin from the same handler and the same data: `/search`
-and `/search.json`, `/records/ID` and `/records/ID.json`; `/openapi.json` describes
-the JSON twins (fonds.web.api). Record and person
-IDs in paths are untrusted: they are only ever looked up, never built into
-anything but escaped HTML and quoted links.
+and `/search.json`, `/records/ID` and `/records/ID.json`. `/openapi.json`
+describes the JSON twins (fonds.web.api). Record and person IDs in paths are
+untrusted: they are only ever looked up, never built into anything but escaped
+HTML and quoted links.
 """
 
 from __future__ import annotations
