@@ -168,8 +168,10 @@ def library_only(work: Path, files: Sequence[Path], reps: int, times: int) -> li
         print(f"bench: library search, run {number + 1} of {times}", file=sys.stderr)
         runs.append(measure_library(work, reps))
     lines = [
-        f"{'run':<8}  {'fonds p50':>10}  {'fonds p95':>10}  {'raw p50':>8}  {'raw p95':>8}  {'p50 ratio':>9}"
-        f"  {'raw+snip+facets p50':>19}  {'p95':>6}"
+        (
+            f"{'run':<8}  {'fonds p50':>10}  {'fonds p95':>10}  {'raw p50':>8}  {'raw p95':>8}  {'p50 ratio':>9}"
+            f"  {'raw+snip+facets p50':>19}  {'p95':>6}"
+        )
     ]
     names = ("fonds", "raw", "raw_same_work")
 
