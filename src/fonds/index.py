@@ -64,6 +64,7 @@ PLAIN_LENGTH = 200  # characters of summary or text shown when nothing is highli
 FUZZY_BELOW = 3  # exact matches below this many: run the search again with fuzzy clauses
 FUZZY_FIELDS = ("title", "text")
 MAX_NEEDLES = 12  # words looked for in a text to place its snippet (the search's own first, then name variants)
+CHUNK = 4096  # characters of text lowercased at a time while looking for the terms
 LOOKS = 30  # words beginning with a term's letters checked per text before giving up
 WINDOWS = 4  # distinct words around which the text's snippet is looked for
 WINDOW_BEFORE, WINDOW_AFTER = 100, 220
@@ -532,16 +533,20 @@ def _first_term(text: str, needle: str, term: str, analyze: Callable[[str], list
 
 def _windows(text: str, needles: dict[str, str], analyze: Callable[[str], list[str]]) -> str:
     """The stretches of text around the first word of each searched term (at most WINDOWS), joined; "" if none."""
-    starts = []
-    lowered = ""
-    for needle, term in needles.items():
-        found = [_first_term(text, form, term, analyze) for form in (needle, needle.capitalize(), needle.upper())]
-        at = min((i for i in found if i >= 0), default=-1)
-        if at < 0:  # "McNamara": look in the lowercased text, made once and only when needed
-            lowered = lowered or text.lower()
-            at = _first_term(lowered, needle, term, analyze)
-        if at >= 0:
-            starts.append(at)
+    starts: list[int] = []
+    pending = dict(needles)
+    begin = 0
+    while pending and begin < len(text):  # lowercased a chunk at a time: most terms turn up early
+        end = min(len(text), begin + CHUNK)
+        while end < len(text) and text[end].isalnum():  # end between words
+            end += 1
+        chunk = text[begin:end].lower()  # "McNamara" for mcnamara; the same length but for a few letters ("İ")
+        for needle, term in list(pending.items()):
+            at = _first_term(chunk, needle, term, analyze)
+            if at >= 0:
+                starts.append(begin + at)
+                del pending[needle]
+        begin = end
     spans: list[tuple[int, int]] = []
     for at in sorted(starts)[:WINDOWS]:
         start, end = max(0, at - WINDOW_BEFORE), min(len(text), at + WINDOW_AFTER)
