@@ -39,15 +39,20 @@ from fonds.variants import NameIndex, complete, parse_name, read_title_kinds, ti
 
 SOURCE = "linked by fonds"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-# The words of _WORD whose first letter is not a-z (other lower-case letters are
-# checked after): a letter, or a letter and an apostrophe, just before the first
-# letter would make it part of a longer word.
-_NAME_WORD = re.compile(r"[^\W\d_a-z](?<![^\W\d_].)(?<![^\W\d_]['’].)[^\W\d_]*(?:['’][^\W\d_]+)*")
+# The words of _WORD that start with A-Z or a letter beyond ASCII (lower-case ones are
+# dropped after): a letter, or a letter and an apostrophe, just before the first letter
+# would make it part of a longer word. Ranges first, letter tests after: twice as fast.
+_NAME_WORD = re.compile(
+    r"[A-Z\x80-\U0010ffff](?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_]['’].)[^\W\d_]*(?:['’][^\W\d_]+)*"
+)
+_CACHED_WORDS = 1 << 18  # word spellings remembered, per matcher and in all
 _POSSESSIVE = ("'s", "’s")
 # (start, end, end of the match, key, OCR key, capitalized); a possessive 's is in the match only.
 Word = tuple[int, int, int, str, str, bool]
+# `\b[Tt]he ...`, with the word boundary tested after the first letter: a regular expression
+# that starts with a letter is searched for much faster than one that starts with \b.
 _ROLE = re.compile(
-    r"\b[Tt]he (Ambassador|President|Secretary|Premier|Chairman|Foreign Minister|Prime Minister|Chancellor|"
+    r"[Tt](?<!\w[Tt])he (Ambassador|President|Secretary|Premier|Chairman|Foreign Minister|Prime Minister|Chancellor|"
     r"Vice President|Under Secretary|General|Admiral)\b"
 )
 
@@ -75,10 +80,44 @@ class Matcher:
     given: dict[str, tuple[str, ...]] = field(default_factory=dict)
     resolve_roles: bool = True
     priors: dict[str, int] = field(default_factory=dict)
+    # Spelling of a capitalized word -> its keys, or () if no name starts with it and it is no given name.
+    _wanted: dict[str, tuple[int, str, str] | tuple[()]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Entity id -> its titles, description and name in lower case, for `holds`.
+    _held: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def words(self, text: str) -> list[Word]:
+        """The capitalized words of the text that may start a name or be a given name, in order."""
+        wanted = self._wanted
+        found: list[Word] = []
+        for match in _NAME_WORD.finditer(text):
+            spelling = match.group()
+            keys = wanted.get(spelling)
+            if keys is None:
+                if len(wanted) >= _CACHED_WORDS:
+                    wanted.clear()
+                keys = wanted[spelling] = self._wants(spelling)
+            if keys:
+                start = match.start()
+                found.append((start, start + keys[0], match.end(), keys[1], keys[2], True))
+        return found
+
+    def _wants(self, spelling: str) -> tuple[int, str, str] | tuple[()]:
+        length, key, ocr_key, capitalized = _keys(spelling)
+        if capitalized and (ocr_key in self.prefixes or ocr_key in self.given):
+            return length, key, ocr_key
+        return ()
+
+    def holds(self, entity_id: str, word: str) -> bool:
+        """Whether the entry's titles, description or name include the word (lower case)."""
+        text = self._held.get(entity_id)
+        if text is None:
+            entity = self.index.entities[entity_id]
+            text = self._held[entity_id] = " ".join((*entity.titles, entity.description or "", entity.preferred)).lower()
+        return word in text
 
     def mentions(self, text: str, words: list[Word] | None = None) -> list[Mention]:
         """Every span naming a known entry, longest match first, not overlapping."""
-        words = _words(text) if words is None else words
+        words = self.words(text) if words is None else words
         found: list[Mention] = []
         prefixes = self.prefixes
         reached = 0  # where the last mention ends: the next one starts after it
@@ -125,17 +164,6 @@ class Matcher:
         return best
 
 
-def _words(text: str) -> list[Word]:
-    """The capitalized words, those that may start a name or be a given name, in order."""
-    words = []
-    for match in _NAME_WORD.finditer(text):
-        length, key, ocr_key, capitalized = _keys(match.group())
-        if capitalized:
-            start = match.start()
-            words.append((start, start + length, match.end(), key, ocr_key, True))
-    return words
-
-
 def _next_word(text: str, position: int) -> Word | None:
     """The first word at or after `position` (the end of a word's match), capitalized or not."""
     match = _WORD.search(text, position)
@@ -153,6 +181,8 @@ def _keys(word: str) -> tuple[int, str, str, bool]:
     """(length without a possessive 's, key, OCR key, capitalized) of a word, worked out once."""
     found = _KEYS.get(word)
     if found is None:
+        if len(_KEYS) >= _CACHED_WORDS:
+            _KEYS.clear()
         stem = word[:-2] if word[-2:] in _POSSESSIVE else word
         key = fold(stem)
         found = _KEYS[word] = (len(stem), key, ocr_fold(key), _capitalized(stem))
@@ -218,7 +248,7 @@ def link_text(text: str, matcher: Matcher, *, participants: Iterable[str] = (), 
 
 
 def _link_text(text: str, matcher: Matcher, present: set[str], rendition: int | None) -> list[PersonLink]:
-    words = _words(text)
+    words = matcher.words(text)
     mentions = matcher.mentions(text, words)
     full_at: list[tuple[int, str]] = [(m.start, m.candidates[0]) for m in mentions if m.is_full and len(m.candidates) == 1]
     in_text = {entity_id for _, entity_id in full_at}
@@ -301,11 +331,9 @@ def _title_allows(mention: Mention, text: str, matcher: Matcher, candidates: tup
     before = text[max(0, mention.start - 40):mention.start].rstrip()
     if not before.endswith(titles()):
         return candidates
-    kinds = read_title_kinds()
-    for title in titles():
-        if before.endswith(title) and kinds.get(title) in ("office", "military"):
-            word = title.rstrip(".").split()[-1].lower()
-            holders = tuple(c for c in candidates if _holds(matcher.index.entities[c], word))
+    for title, _, word, is_rank in _title_table():
+        if is_rank and before.endswith(title):
+            holders = tuple(c for c in candidates if matcher.holds(c, word))
             # A title chooses between candidates; descriptions are too short for it to rule out the only one.
             return holders or candidates
     return candidates
@@ -313,24 +341,28 @@ def _title_allows(mention: Mention, text: str, matcher: Matcher, candidates: tup
 
 def _by_title(mention: Mention, text: str, matcher: Matcher, candidates: tuple[str, ...]) -> str | None:
     before = text[max(0, mention.start - 40):mention.start].rstrip()
-    if not before.endswith(titles()) and not before.endswith(_lower_titles()):
+    if not before.endswith(_titles_in_any_case()):
         return None
-    for title in titles():
-        if before.endswith(title) or before.endswith(title.lower()):
-            word = title.rstrip(".").split()[-1].lower()
-            holders = [c for c in candidates if _holds(matcher.index.entities[c], word)]
+    for title, lower, word, _ in _title_table():
+        if before.endswith(title) or before.endswith(lower):
+            holders = [c for c in candidates if matcher.holds(c, word)]
             return holders[0] if len(holders) == 1 else None
     return None
 
 
 @cache
-def _lower_titles() -> tuple[str, ...]:
-    return tuple(title.lower() for title in titles())
+def _title_table() -> tuple[tuple[str, str, str, bool], ...]:
+    """(title, in lower case, its last word in lower case, whether it is an office or a rank), longest first."""
+    kinds = read_title_kinds()
+    return tuple(
+        (title, title.lower(), title.rstrip(".").split()[-1].lower(), kinds.get(title) in ("office", "military"))
+        for title in titles()
+    )
 
 
-def _holds(entity: Entity, word: str) -> bool:
-    text = " ".join((*entity.titles, entity.description or "", entity.preferred)).lower()
-    return word in text
+@cache
+def _titles_in_any_case() -> tuple[str, ...]:
+    return titles() + tuple(title.lower() for title in titles())
 
 
 def _participants(participants: Iterable[str], matcher: Matcher) -> set[str]:
@@ -349,7 +381,7 @@ def _role_links(
     found = []
     for match in _ROLE.finditer(text):
         word = match.group(1).split()[-1].lower()
-        holders = [p for p in people if _holds(matcher.index.entities[p], word)]
+        holders = [p for p in people if matcher.holds(p, word)]
         if len(holders) == 1:
             found.append(_link(matcher, holders[0], match.group(0), match.start(), match.end(), 0.5, rendition))
     return found
