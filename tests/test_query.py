@@ -83,3 +83,8 @@ def test_huge_query_is_refused() -> None:
 
 def test_names_in() -> None:
     assert names_in(parse('person:"Kim Il Sung" "Mao Zedong" air')) == ["Kim Il Sung", "Mao Zedong"]
+
+
+def test_deep_nesting_is_refused() -> None:
+    with pytest.raises(QueryError, match="^parentheses nest deeper than 32 levels at position 33; simplify the search$"):
+        parse("(" * 40 + "Kim" + ")" * 40)

@@ -52,7 +52,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from fonds import query as q
-from fonds.errors import QueryError, StoreError
+from fonds.errors import NotFound, QueryError, StoreError
 from fonds.record import Record
 from fonds.store.base import Store
 
@@ -245,7 +245,7 @@ class Index:
                             continue
                         try:
                             record = store.get(record_id)
-                        except Exception:  # noqa: BLE001 - deleted since: a later change says so
+                        except NotFound:  # deleted since: a later change says so
                             continue
                         writer.add_document(document(record, names))
                     writer.commit()

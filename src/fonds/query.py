@@ -25,6 +25,7 @@ FIELDS = ("title", "person", "date", *FILTER_FIELDS, "summary", "text")
 FIELD_ALIASES = {"language": "lang", "persons": "person", "name": "person", "repo": "repository", "year": "date"}
 MAX_QUERY_LENGTH = 1000
 MAX_TERMS = 64
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,10 @@ class _Parser:
         self.pos += 1
         if token.kind == "open":
             self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(
+                    f"parentheses nest deeper than {MAX_DEPTH} levels at position {token.at}; simplify the search"
+                )
             if self.peek() is None or self.peek().kind == "close":  # type: ignore[union-attr]
                 raise QueryError(f"empty or unclosed parenthesis at position {token.at}: {_pointer(self.text, token.at)}")
             node = self.expression()

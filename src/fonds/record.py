@@ -179,7 +179,7 @@ class Record:
                 citation=source.get("citation"),
                 repository=source.get("repository"),
                 repository_code=source.get("repository_code"),
-                reference=dict(source.get("reference") or {}),
+                reference=ordered_reference(source.get("reference") or {}),
                 classification=source.get("classification"),
                 drafter=source.get("drafter"),
             ),
@@ -196,11 +196,17 @@ class Record:
         )
 
 
+def ordered_reference(reference: Mapping[str, str]) -> dict[str, str]:
+    """Reference parts in archival order (fond, opis, papka, delo, listy...), whatever order they came in."""
+    rank = {key: position for position, key in enumerate(REFERENCE_PARTS)}
+    return dict(sorted(reference.items(), key=lambda item: rank.get(item[0], len(rank))))
+
+
 def format_reference(reference: Mapping[str, str]) -> str:
     """`fond 0102, opis 18, papka 93, delo 5, listy 3-9`, or the reference text as given."""
     if "text" in reference and len(reference) == 1:
         return reference["text"]
-    parts = [f"{key} {value}" for key, value in reference.items() if key != "text"]
+    parts = [f"{key} {value}" for key, value in ordered_reference(reference).items() if key != "text"]
     return ", ".join(parts)
 
 

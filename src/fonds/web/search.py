@@ -29,7 +29,7 @@ FACET_LABELS = {
 }
 FACET_FIELDS = {"language": "lang", "repository": "repository", "collection": "collection", "type": "type", "person": "person"}
 MAX_OFFSET = 10_000
-_DATE = re.compile(r"^\d{1,4}(-\d{2}(-\d{2})?)?$")
+_DATE = re.compile(r"^[0-9]{1,4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def read_params(query: Mapping[str, str]) -> SearchParams:
     if sort not in SORTS:
         raise QueryError(f"sort {sort!r} is not one we know; use relevance, date or -date")
     raw_page = query.get("page", "1") or "1"
-    if not raw_page.isdigit() or int(raw_page) < 1:
+    if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1:
         raise QueryError(f"page {raw_page!r} is not a page number; use 1, 2, 3...")
     return SearchParams(text, date_from, date_to, sort, int(raw_page))
 

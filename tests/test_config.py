@@ -1,0 +1,30 @@
+"""Settings: layers, checks, masked passwords."""
+
+from __future__ import annotations
+
+import pytest
+
+from fonds.config import Settings, load_settings, mask_password
+from fonds.errors import ConfigError
+
+
+def test_layers_environment_then_flags() -> None:
+    settings = load_settings({"db": "b.db"}, environ={"FONDS_DB": "a.db", "FONDS_PAGE_SIZE": "5"})
+    assert (settings.db, settings.page_size) == ("b.db", 5)
+
+
+def test_bad_values_name_themselves() -> None:
+    with pytest.raises(ConfigError, match="^FONDS_PAGE_SIZE='ten' is not a whole number$"):
+        load_settings(environ={"FONDS_PAGE_SIZE": "ten"})
+    with pytest.raises(ConfigError, match="^FONDS_SYNC_SECONDS='0' must be above zero$"):
+        load_settings(environ={"FONDS_SYNC_SECONDS": "0"})
+
+
+def test_passwords_are_masked() -> None:
+    assert mask_password("postgresql://u:s3cret@h/db") == "postgresql://u:***@h/db"
+    assert mask_password("postgresql://u@h/db?password=s3cret&x=1") == "postgresql://u@h/db?password=***&x=1"
+    assert "s3cret" not in repr(Settings(db="postgresql://u:s3cret@h/db"))
+
+
+def test_index_beside_the_database() -> None:
+    assert str(Settings(db="a/fonds.db").index_path) == "a/fonds.db.index"
