@@ -299,7 +299,7 @@ def test_records_of_an_entity_come_oldest_first(store: Store, make_record: MakeR
     store.add([make_record("other", persons=(PersonLink(id="khrushchev", name="N.S. Khrushchev"),))])
     assert [r.id for r in store.records_of_entity("kim-il-sung")] == ["c", "d", "a", "b"]
     assert [r.id for r in store.records_of_entity("khrushchev")] == ["other"]
-    assert len(store.records_of_entity("kim-il-sung", limit=2)) == 2
+    assert [r.id for r in store.records_of_entity("kim-il-sung", limit=2)] == ["c", "d"]
 
     store.delete("c")
     assert [r.id for r in store.records_of_entity("kim-il-sung")] == ["d", "a", "b"]
