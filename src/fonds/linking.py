@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from fonds.authority import Entity
 from fonds.record import PersonLink, Record
@@ -49,10 +49,11 @@ _CACHED_WORDS = 1 << 18  # word spellings remembered, per matcher and in all
 _POSSESSIVE = ("'s", "’s")
 # (start, end, end of the match, key, OCR key, capitalized); a possessive 's is in the match only.
 Word = tuple[int, int, int, str, str, bool]
-# `\b[Tt]he ...`, with the word boundary tested after the first letter: a regular expression
-# that starts with a letter is searched for much faster than one that starts with \b.
+# `the Ambassador` and the like, found by what follows the T (a search for fixed text is
+# fast); `_roles` checks the T and the word boundary before it.
+_WORD_CHARACTER = re.compile(r"\w")
 _ROLE = re.compile(
-    r"[Tt](?<!\w[Tt])he (Ambassador|President|Secretary|Premier|Chairman|Foreign Minister|Prime Minister|Chancellor|"
+    r"he (Ambassador|President|Secretary|Premier|Chairman|Foreign Minister|Prime Minister|Chancellor|"
     r"Vice President|Under Secretary|General|Admiral)\b"
 )
 
@@ -378,13 +379,23 @@ def _role_links(
     text: str, matcher: Matcher, links: list[PersonLink], present: set[str], rendition: int | None
 ) -> list[PersonLink]:
     people = {link.id for link in links} | present
-    found = []
-    for match in _ROLE.finditer(text):
-        word = match.group(1).split()[-1].lower()
+    found: list[PersonLink] = []
+    if not people:
+        return found
+    for start, end, role in _roles(text):
+        word = role.split()[-1].lower()
         holders = [p for p in people if matcher.holds(p, word)]
         if len(holders) == 1:
-            found.append(_link(matcher, holders[0], match.group(0), match.start(), match.end(), 0.5, rendition))
+            found.append(_link(matcher, holders[0], text[start:end], start, end, 0.5, rendition))
     return found
+
+
+def _roles(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, role) of each `the Ambassador`, `The President` ... that starts a word."""
+    for match in _ROLE.finditer(text):
+        start = match.start() - 1
+        if start >= 0 and text[start] in "Tt" and (start == 0 or not _WORD_CHARACTER.match(text, start - 1)):
+            yield start, match.end(), match.group(1)
 
 
 def _link(matcher: Matcher, entity_id: str, text: str, start: int, end: int, confidence: float, rendition: int | None) -> PersonLink:
