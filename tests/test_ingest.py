@@ -117,3 +117,27 @@ def test_kill_9_mid_ingest_leaves_whole_records_and_an_index_that_catches_up(tmp
         assert rerun.result.unchanged == count and rerun.result.added == 20000 - count
     finally:
         store.close()
+
+
+def test_same_input_after_an_authority_import_is_still_unchanged(empty_store: SQLiteStore, corpus: Path) -> None:
+    from fonds.importers.authority_files import import_authority
+
+    first = ingest(empty_store, [corpus / "wilson-center", ROOT / "examples"])
+    import_authority(empty_store, corpus / "authority" / "hsg-people")  # relinks Kim Il Sung to hsg:107176
+    assert {p.id for p in empty_store.get("wcda-110485").persons} >= {"hsg:107176"}
+    seq = empty_store.last_seq()
+    again = ingest(empty_store, [corpus / "wilson-center", ROOT / "examples"])
+    assert (first.result.added, again.result.changed, again.result.unchanged) == (4, 0, 4)
+    assert empty_store.last_seq() == seq
+
+
+def test_a_changed_input_is_linked_and_updated(empty_store: SQLiteStore, corpus: Path, tmp_path: Path) -> None:
+    record = tmp_path / "110485.txt"
+    record.write_text((corpus / "wilson-center" / "110485.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    ingest(empty_store, [record])
+    record.write_text(record.read_text(encoding="utf-8").replace("air defense", "air defence"), encoding="utf-8")
+    report = ingest(empty_store, [record])
+    assert (report.result.updated, report.result.unchanged) == (1, 0)
+    stored = empty_store.get("wcda-110485")
+    assert "air defence" in stored.renditions[0].text
+    assert any(p.role == "participant" and p.name == "Kim Il Sung" for p in stored.persons)

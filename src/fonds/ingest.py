@@ -7,7 +7,7 @@ report lists every rejected file as `file:line: what is wrong`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -15,7 +15,7 @@ from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
 from fonds.importers import IMPORTERS, detect
 from fonds.record import Collection, Record
-from fonds.store.base import AddResult, Store
+from fonds.store.base import AddResult, Store, record_hash
 
 HEAD_BYTES = 64 * 1024
 Enricher = Callable[[Sequence[Record]], Sequence[Record]]
@@ -135,7 +135,9 @@ def ingest(
                 break
             continue
         report.files += 1
-        if enrich is not None:
+        records, unchanged = changed_records(store, records)
+        report.result.unchanged += unchanged
+        if enrich is not None and records:
             records = list(enrich(records))
         try:
             report.result += store.add(records, collections=collections, entities=entities)
@@ -148,6 +150,16 @@ def ingest(
 
         report.merged = reconcile(store).merged
     return report
+
+
+def changed_records(store: Store, records: Sequence[Record]) -> tuple[list[Record], int]:
+    """The records whose imported content differs from what the store holds, fingerprinted;
+    and how many are unchanged. The fingerprint is taken before names are linked, so an input
+    ingested again is unchanged even when the authority has since changed its links."""
+    marked = [replace(r, fingerprint=record_hash(r.to_dict())) for r in records]
+    stored = store.fingerprints([r.id for r in marked])
+    fresh = [r for r in marked if stored.get(r.id) != r.fingerprint]
+    return fresh, len(marked) - len(fresh)
 
 
 def all_files(paths: Iterable[str | Path]) -> list[Path]:

@@ -7,7 +7,7 @@ JSON of DESIGN.md; `from_dict` reads it back losslessly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from fonds.dates import HistoricalDate
@@ -126,6 +126,9 @@ class Record:
     renditions: tuple[Rendition, ...] = ()
     persons: tuple[PersonLink, ...] = ()
     origin: str | None = None
+    # The hash of the record as its importer gave it, before fonds linked names: ingesting the
+    # same input again is recognised as unchanged even after the authority has changed the links.
+    fingerprint: str | None = None
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -163,6 +166,7 @@ class Record:
             "renditions": [_rendition_to_dict(r) for r in self.renditions],
             "persons": [_drop_none(_as_dict(p)) for p in self.persons],
             "origin": self.origin,
+            "fingerprint": self.fingerprint,
         }
 
     @classmethod
@@ -193,6 +197,7 @@ class Record:
             renditions=tuple(_rendition_from_dict(r) for r in data.get("renditions") or ()),
             persons=tuple(PersonLink(**p) for p in data.get("persons") or ()),
             origin=data.get("origin"),
+            fingerprint=data.get("fingerprint"),
         )
 
 
@@ -211,7 +216,7 @@ def format_reference(reference: Mapping[str, str]) -> str:
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+    return dict(obj.__dict__)  # frozen dataclasses without slots: their fields, in order
 
 
 def _drop_none(data: dict[str, Any]) -> dict[str, Any]:

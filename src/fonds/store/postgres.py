@@ -395,6 +395,19 @@ class PostgresStore(Store):
             raise NotFound(f"no record with id {record_id!r}")
         return _stored(row)
 
+    def fingerprints(self, record_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        ids = list(record_ids)
+        for start in range(0, len(ids), 500):
+            rows = self._read(
+                "SELECT id, data FROM records WHERE NOT is_deleted AND id = ANY(%s)", (ids[start:start + 500],)
+            )
+            for record_id, data in rows:
+                fingerprint = json.loads(data).get("fingerprint")
+                if fingerprint:
+                    found[record_id] = fingerprint
+        return found
+
     def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:
         rows = self._read(
             "SELECT seq, record_id, op, at FROM changes WHERE seq > %s ORDER BY seq LIMIT %s", (seq, limit)

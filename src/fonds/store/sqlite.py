@@ -274,6 +274,19 @@ class SQLiteStore(Store):
             raise NotFound(f"no record with id {record_id!r}")
         return _stored(row)
 
+    def fingerprints(self, record_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        ids = list(record_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.db.execute(
+                "SELECT id, json_extract(data, '$.fingerprint') FROM records WHERE is_deleted = 0 "
+                f"AND id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            found.update({row[0]: row[1] for row in rows if row[1]})
+        return found
+
     def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:
         rows = self.db.execute(
             "SELECT seq, record_id, op, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
