@@ -681,7 +681,7 @@ class _Compiler:
             if len(tokens) == 1:
                 query = Query.term_query(self.schema, f, tokens[0])
             else:
-                query = Query.phrase_query(self.schema, f, tokens)
+                query = Query.phrase_query(self.schema, f, list[str | tuple[int, str]](tokens))
             clauses.append((Occur.Should, Query.boost_query(query, TEXT_BOOSTS.get(f, 1.0))))
         if names:
             expanded = self.names(text)
@@ -706,7 +706,7 @@ class _Compiler:
                 query = (
                     Query.term_query(self.schema, f, tokens[0])
                     if len(tokens) == 1
-                    else Query.phrase_query(self.schema, f, tokens)
+                    else Query.phrase_query(self.schema, f, list[str | tuple[int, str]](tokens))
                 )
                 clauses.append((Occur.Should, Query.boost_query(query, TEXT_BOOSTS[f])))
         return Query.boolean_query(clauses) if clauses else None

@@ -16,7 +16,8 @@ from typing import Protocol, Sequence
 from fonds.authority import Entity, load_curated
 from fonds.linking import Matcher, build_matcher, link_record, link_text
 from fonds.record import Record
-from fonds.variants import NameIndex, _full_names, complete, expand, fold, merge_curated
+from fonds.romanize import fold
+from fonds.variants import NameIndex, _full_names, complete, expand, merge_curated
 
 CONVERSATION_TYPES = ("Memorandum of Conversation", "Record of Conversation", "Minutes of Conversation")
 RETIRED_KINDS = ("alias",)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Protocol, runtime_checkable
 
-from fonds.variants import _full_names, fold, with_generated
+from fonds.romanize import fold
+from fonds.variants import _full_names, with_generated
 from fonds.authority import Entity, Variant, normalize
 from fonds.errors import RecordError
 from fonds.importers import hsg_people, pocom
@@ -160,9 +161,9 @@ def reconcile(store: Store) -> AuthorityResult:
         for name in _full_names(with_generated(e))
     } if curated else {}
     for entity in curated:
-        target = next((by_name[fold(n)] for n in _full_names(entity) if fold(n) in by_name), None)
-        if target is not None:
-            aliases[entity.id] = target
+        into = next((by_name[fold(n)] for n in _full_names(entity) if fold(n) in by_name), None)
+        if into is not None:
+            aliases[entity.id] = into
             per_volume.append(entity)
             del entries[entity.id]
     result = AuthorityResult()
