@@ -141,3 +141,14 @@ def test_a_changed_input_is_linked_and_updated(empty_store: SQLiteStore, corpus:
     stored = empty_store.get("wcda-110485")
     assert "air defence" in stored.renditions[0].text
     assert any(p.role == "participant" and p.name == "Kim Il Sung" for p in stored.persons)
+
+
+def test_curated_persons_fold_into_the_volume_entry_and_keep_every_mention(empty_store: SQLiteStore, corpus: Path) -> None:
+    report = ingest(empty_store, [corpus / "wilson-center", corpus / "frus" / "frus1961-63v06.xml"])
+    assert report.ok and report.merged > 0
+    persons = empty_store.get("wcda-110485").persons
+    khrushchev = {p.text for p in persons if p.id == "frus:frus1961-63v06#p_KNS2"}
+    assert {"N.S. Khrushchev", "Nikita Sergeyevich"} <= khrushchev  # one entry, every mention kept
+    assert {p.text for p in persons if p.id == "fonds:pak-seong-cheol"} == {"Pak Seong-cheol", "Pak Song Chol"}
+    ids = [e.id for e in empty_store.iter_entities()]
+    assert "fonds:khrushchev" not in ids and "fonds:kim-il-sung" in ids

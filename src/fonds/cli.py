@@ -102,7 +102,7 @@ def ingest_command(context: Context, paths: tuple[str, ...], strict: bool) -> No
     for problem in report.rejected:
         click.echo(f"rejected: {problem}", err=True)
     if report.merged:
-        click.echo(f"authority: {report.merged} persons-list entries merged into the entries that name them")
+        click.echo(f"authority: {report.merged} entries merged into entries that name the same person")
     applied = index.update(store)
     click.echo(report.summary())
     if applied:

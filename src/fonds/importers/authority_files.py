@@ -155,15 +155,18 @@ def reconcile(store: Store) -> AuthorityResult:
         entries[entity.id] = entity
     # A curated person (stored when a record first named them) folds into an archive entry
     # that shares a full name with it: one person, one entry.
-    by_name = {
-        fold(name): e.id
-        for e in entries.values() if not e.id.startswith(CURATED_PREFIX)
-        for name in _full_names(with_generated(e))
-    } if curated else {}
+    # Persons-list entries that no authority entry names stay, and may take a curated person in.
+    entries.update((e.id, e) for e in per_volume if e.id not in aliases)
+    by_name: dict[str, str] = {}
+    if curated:
+        for e in entries.values():
+            if not e.id.startswith(CURATED_PREFIX):
+                for name in _full_names(with_generated(e)):
+                    by_name.setdefault(fold(name), e.id)
     for entity in curated:
         into = next((by_name[fold(n)] for n in _full_names(entity) if fold(n) in by_name), None)
         if into is not None:
-            aliases[entity.id] = into
+            aliases[entity.id] = aliases.get(into, into)
             per_volume.append(entity)
             del entries[entity.id]
     result = AuthorityResult()
@@ -194,13 +197,15 @@ def _relinked(store: Store, aliases: dict[str, str]) -> list[Record]:
 
 
 def relink(persons: tuple[PersonLink, ...], aliases: dict[str, str]) -> tuple[PersonLink, ...]:
-    """Point links at merged ids; one link per person, a participant role winning over mentioned."""
-    links: dict[str, PersonLink] = {}
+    """Point links at merged ids. Every mention keeps its span; links that now say the same thing
+    (same person, same place) become one, a participant role winning over mentioned."""
+    links: dict[tuple[object, ...], PersonLink] = {}
     for link in persons:
         moved = replace(link, id=aliases.get(link.id, link.id))
-        known = links.get(moved.id)
+        key = (moved.id, moved.start, moved.end, moved.rendition)
+        known = links.get(key)
         if known is None or (moved.role == "participant" and known.role != "participant"):
-            links[moved.id] = moved
+            links[key] = moved
     return tuple(links.values())
 
 
