@@ -220,6 +220,15 @@ def test_list_stored_filters_by_collection_and_its_children(store: Store, make_r
     assert store.count_stored() == 4
 
 
+def test_list_stored_by_id_keeps_positions_when_records_change(store: Store, make_record: MakeRecord) -> None:
+    store.add([make_record(i) for i in ("a", "b", "c", "d")])
+    first = store.list_stored(after_id="", limit=2)
+    assert [s.id for s in first] == ["a", "b"]
+    store.add([replace(make_record("a"), title="changed"), replace(make_record("c"), title="changed")])
+    assert [s.id for s in store.list_stored(after_id=first[-1].id, limit=10)] == ["c", "d"]
+    assert [s.id for s in store.list_stored(limit=10)] == ["b", "d", "a", "c"]  # change order
+
+
 def test_count_stored_counts_deleted_records_too(store: Store, make_record: MakeRecord) -> None:
     store.add([make_record("a"), make_record("b")])
     store.delete("a")

@@ -94,8 +94,11 @@ def test_paged_harvest_gives_every_record_once_even_with_ingests_during_it(
     token = root.find("o:ListIdentifiers/o:resumptionToken", NS)
     assert token is not None and token.get("completeListSize") == str(total) and token.get("cursor") == "0"
     identifiers = root.xpath("//o:header/o:identifier/text()", namespaces=NS)
+    before = {s.id: s.seq for s in store.list_stored(limit=10_000)}
     report = ingest(store, [corpus / "frus" / "frus1958-60v18.xml"])  # a volume arrives mid-harvest
     assert report.ok
+    after = {s.id: s.seq for s in store.list_stored(limit=10_000)}
+    assert any(after[i] != seq for i, seq in before.items())  # and relinks persons in records listed or not yet
     identifiers += harvest(store, schema, f"verb=ListIdentifiers&resumptionToken={token.text}")
     assert len(identifiers) == len(set(identifiers)) == total
 

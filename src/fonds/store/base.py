@@ -154,13 +154,15 @@ class Store(ABC):
         self,
         *,
         after_seq: int = 0,
+        after_id: str | None = None,
         since: str | None = None,
         until: str | None = None,
         collection: str | None = None,
         limit: int = 100,
         include_deleted: bool = True,
     ) -> list[StoredRecord]:
-        """Records (latest state) ordered by their last change, for OAI-PMH and dumps."""
+        """Records (latest state) ordered by their last change; or, with `after_id` (use "" to
+        start), ordered by id after that id: an order that updates during a listing do not change."""
 
     @abstractmethod
     def count_stored(

@@ -440,6 +440,7 @@ class PostgresStore(Store):
         self,
         *,
         after_seq: int = 0,
+        after_id: str | None = None,
         since: str | None = None,
         until: str | None = None,
         collection: str | None = None,
@@ -447,11 +448,14 @@ class PostgresStore(Store):
         include_deleted: bool = True,
     ) -> list[StoredRecord]:
         where, args = self._where(since, until, collection)
+        if after_id is not None:  # id order: positions that updates do not move
+            where += f" AND r.id > %s"
+            args.append(after_id)
         if not include_deleted:
             where += " AND NOT r.is_deleted"
         rows = self._read(
             f"SELECT r.id, r.seq, r.at, r.is_deleted, r.data FROM records r "
-            f"WHERE r.seq > %s AND {where} ORDER BY r.seq LIMIT %s",
+            f"WHERE r.seq > %s AND {where} ORDER BY {'r.id' if after_id is not None else 'r.seq'} LIMIT %s",
             [after_seq, *args, limit],
         )
         return [_stored(row) for row in rows]

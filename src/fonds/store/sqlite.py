@@ -320,6 +320,7 @@ class SQLiteStore(Store):
         self,
         *,
         after_seq: int = 0,
+        after_id: str | None = None,
         since: str | None = None,
         until: str | None = None,
         collection: str | None = None,
@@ -327,11 +328,14 @@ class SQLiteStore(Store):
         include_deleted: bool = True,
     ) -> list[StoredRecord]:
         where, args = self._where(since, until, collection)
+        if after_id is not None:  # id order: positions that updates do not move
+            where += f" AND r.id > ?"
+            args.append(after_id)
         if not include_deleted:
             where += " AND r.is_deleted = 0"
         rows = self.db.execute(
             f"SELECT r.id, r.seq, r.at, r.is_deleted, r.data FROM records r "
-            f"WHERE r.seq > ? AND {where} ORDER BY r.seq LIMIT ?",
+            f"WHERE r.seq > ? AND {where} ORDER BY {'r.id' if after_id is not None else 'r.seq'} LIMIT ?",
             [after_seq, *args, limit],
         ).fetchall()
         return [_stored(row) for row in rows]

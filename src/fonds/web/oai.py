@@ -1,9 +1,11 @@
 """OAI-PMH 2.0: the six verbs, every error code where the protocol says, resumption tokens.
 
-Records are listed in change-log order. A harvest's resumption token carries
-the highest sequence number that existed when the harvest began, so records
-ingested during a harvest do not shift its pages: each record of the list
-arrives once, and the new ones come with the next incremental harvest.
+Records are listed in id order and a resumption token carries the last id
+sent, so nothing that happens during a harvest moves a record across the
+cursor: a record updated mid-harvest (a new volume relinks persons in old
+ones) still arrives once, in its latest state, and records ingested meanwhile
+arrive if their id falls after the cursor, else with the next incremental
+harvest (`from`).
 """
 
 from __future__ import annotations
@@ -74,21 +76,22 @@ class _Token:
     set: str | None
     since: str | None
     until: str | None
-    after: int
-    ceiling: int
+    after: str
     cursor: int
     total: int
 
     def encode(self) -> str:
-        data = json.dumps([self.prefix, self.set, self.since, self.until, self.after, self.ceiling, self.cursor, self.total])
+        data = json.dumps([self.prefix, self.set, self.since, self.until, self.after, self.cursor, self.total])
         return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
 
     @classmethod
     def decode(cls, text: str) -> _Token:
         try:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-            prefix, set_spec, since, until, after, ceiling, cursor, total = json.loads(raw)
-            token = cls(prefix, set_spec, since, until, int(after), int(ceiling), int(cursor), int(total))
+            prefix, set_spec, since, until, after, cursor, total = json.loads(raw)
+            if not isinstance(after, str):
+                raise TypeError(after)
+            token = cls(prefix, set_spec, since, until, after, int(cursor), int(total))
         except (ValueError, TypeError, UnicodeDecodeError):
             raise OAIError("badResumptionToken", f"the resumption token {text[:80]!r} is not one this repository issued") from None
         if token.prefix not in FORMATS:
@@ -265,20 +268,19 @@ def _start(store: Store, args: Mapping[str, str]) -> _Token:
         raise OAIError("badArgument", "until is earlier than from")
     collection = _collection_of(store, args["set"]) if "set" in args else None
     total = store.count_stored(since=since, until=until, collection=collection)
-    return _Token(prefix, collection, since, until, 0, store.last_seq(), 0, total)
+    return _Token(prefix, collection, since, until, "", 0, total)
 
 
 def _page(store: Store, token: _Token) -> tuple[list[StoredRecord], _Token | None]:
     rows = store.list_stored(
-        after_seq=token.after, since=token.since, until=token.until, collection=token.set, limit=PAGE_SIZE + 1
+        after_id=token.after, since=token.since, until=token.until, collection=token.set, limit=PAGE_SIZE + 1
     )
-    rows = [row for row in rows if row.seq <= token.ceiling]
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     if not page and token.cursor == 0:
         raise OAIError("noRecordsMatch", "no records match these arguments")
     following = None
     if more:
-        following = _Token(token.prefix, token.set, token.since, token.until, page[-1].seq, token.ceiling,
+        following = _Token(token.prefix, token.set, token.since, token.until, page[-1].id,
                            token.cursor + len(page), token.total)
     return page, following
 
