@@ -567,10 +567,7 @@ def _windows(text: str, needles: dict[str, str], analyze: Callable[[str], list[s
 
 
 def _entity_names(store: Store) -> dict[str, Sequence[str]]:
-    try:
-        return {entity.id: entity.names for entity in store.iter_entities()}
-    except Exception:  # noqa: BLE001 - an index without names still finds records
-        return {}
+    return {entity.id: entity.names for entity in store.iter_entities()}
 
 
 class _Compiler:

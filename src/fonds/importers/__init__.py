@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO, Callable, Iterator
+from typing import Callable, Iterator
 
-from fonds.importers import jsonfile, text
+from fonds.importers import frus, jsonfile, text
 
 Reader = Callable[..., Iterator[object]]
 
-IMPORTERS: dict[str, Reader] = {"text": text.read, "json": jsonfile.read}
-SNIFFERS: dict[str, Callable[[bytes], bool]] = {"json": jsonfile.sniff, "text": text.sniff}
-
-try:  # the FRUS importer registers itself when present
-    from fonds.importers import frus
-
-    IMPORTERS = {"frus": frus.read, **IMPORTERS}
-    SNIFFERS = {"frus": frus.sniff, **SNIFFERS}
-except ImportError:  # pragma: no cover - only while the module is being written
-    pass
+# Sniffed in this order: FRUS TEI, then Record JSON, then the text record.
+IMPORTERS: dict[str, Reader] = {"frus": frus.read, "text": text.read, "json": jsonfile.read}
+SNIFFERS: dict[str, Callable[[bytes], bool]] = {"frus": frus.sniff, "json": jsonfile.sniff, "text": text.sniff}
 
 
 def detect(head: bytes) -> str | None:
@@ -25,4 +18,4 @@ def detect(head: bytes) -> str | None:
     return next((name for name, sniff in SNIFFERS.items() if sniff(head)), None)
 
 
-__all__ = ["IMPORTERS", "SNIFFERS", "detect", "BinaryIO"]
+__all__ = ["IMPORTERS", "SNIFFERS", "detect"]

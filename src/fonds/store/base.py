@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
 from fonds.authority import Entity
-from fonds.errors import NotFound
 from fonds.record import Collection, Record
 
 
@@ -125,17 +124,9 @@ class Store(ABC):
     def get_stored(self, record_id: str) -> StoredRecord:
         """The record with its change-log position, deleted ones included. Raises NotFound."""
 
+    @abstractmethod
     def fingerprints(self, record_ids: Sequence[str]) -> dict[str, str]:
         """Record id -> the fingerprint of the live record stored under it (ids without one are left out)."""
-        found: dict[str, str] = {}
-        for record_id in record_ids:
-            try:
-                fingerprint = self.get(record_id).fingerprint
-            except NotFound:
-                continue
-            if fingerprint:
-                found[record_id] = fingerprint
-        return found
 
     @abstractmethod
     def delete(self, record_id: str) -> bool:

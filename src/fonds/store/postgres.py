@@ -449,7 +449,7 @@ class PostgresStore(Store):
     ) -> list[StoredRecord]:
         where, args = self._where(since, until, collection)
         if after_id is not None:  # id order: positions that updates do not move
-            where += f" AND r.id > %s"
+            where += " AND r.id > %s"
             args.append(after_id)
         if not include_deleted:
             where += " AND NOT r.is_deleted"

@@ -329,7 +329,7 @@ class SQLiteStore(Store):
     ) -> list[StoredRecord]:
         where, args = self._where(since, until, collection)
         if after_id is not None:  # id order: positions that updates do not move
-            where += f" AND r.id > ?"
+            where += " AND r.id > ?"
             args.append(after_id)
         if not include_deleted:
             where += " AND r.is_deleted = 0"
