@@ -1,87 +1,21 @@
-"""The `fonds` command. Each command parses its arguments, calls the library, prints the result."""
+"""Commands on the archive: ingest, search, show, export, dump, reindex, stats, serve, migrate, copy."""
 
 from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Iterator
 
 import click
 
-from fonds.config import Settings, load_settings
-from fonds.errors import FondsError
-from fonds.index import Index, SearchResult
+from fonds.cli.main import Context, main, no_bar, pass_context
+from fonds.index import SearchResult
 from fonds.ingest import all_files, ingest
 from fonds.query import parse
 from fonds.record import Record, format_reference
 from fonds.store import open_store
 from fonds.store.base import Store
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-@dataclass
-class Context:
-    settings: Settings
-    _store: Store | None = None
-    _index: Index | None = None
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = open_store(self.settings.db)
-        return self._store
-
-    def index(self, *, catch_up: bool = True) -> Index:
-        """The search index, brought up to date with the store's change log."""
-        if self._index is None:
-            self._index = Index(self.settings.index_path)
-            if catch_up:
-                self._index.update(self.store)
-        return self._index
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-
-
-def _fail(error: FondsError) -> None:
-    click.echo(f"fonds: {error}", err=True)
-    sys.exit(1)
-
-
-class FondsGroup(click.Group):
-    """Shows a FondsError as one line and exit code 1: no traceback for the user's own mistakes."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except FondsError as error:
-            _fail(error)
-
-
-@click.group(cls=FondsGroup)
-@click.option("--db", envvar="FONDS_DB", help="Database: a file (default ./fonds.db), sqlite:///PATH or postgresql://...")
-@click.option("--index", "index_path", envvar="FONDS_INDEX", help="Folder of the search index (default: beside the database).")
-@click.version_option(package_name="fonds")
-@click.pass_context
-def main(ctx: click.Context, db: str | None, index_path: str | None) -> None:
-    """fonds: a digital archive for translated historical documents.
-
-    Example: fonds ingest records/ && fonds search 'Kim Il Sung date:1962'
-    """
-    try:
-        settings = load_settings({"db": db, "index": index_path})
-    except FondsError as error:
-        _fail(error)
-    context = Context(settings)
-    ctx.obj = context
-    ctx.call_on_close(context.close)
-
-
-pass_context = click.make_pass_decorator(Context)
 
 
 @main.command("ingest")
@@ -97,7 +31,7 @@ def ingest_command(context: Context, paths: tuple[str, ...], strict: bool) -> No
     store = context.store
     index = context.index(catch_up=False)
     show_progress = sys.stderr.isatty() and len(files) > 1
-    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr, show_pos=True) if show_progress else _no_bar() as bar:
+    with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr, show_pos=True) if show_progress else no_bar() as bar:
         report = ingest(store, paths, on_file=lambda _path: bar.update(1), strict=strict)
     for problem in report.rejected:
         click.echo(f"rejected: {problem}", err=True)
@@ -110,20 +44,6 @@ def ingest_command(context: Context, paths: tuple[str, ...], strict: bool) -> No
     if not report.ok:
         sys.exit(1)
 
-
-class _NoBar:
-    def update(self, _n: int) -> None:
-        pass
-
-    def __enter__(self) -> _NoBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-
-def _no_bar() -> Any:
-    return _NoBar()
 
 
 @main.command("search")
@@ -265,114 +185,6 @@ def serve_command(context: Context, host: str, port: int) -> None:
     serve(context.settings, host, port)
 
 
-@main.group("authority")
-def authority_group() -> None:
-    """Persons, organizations and places: their names and every variant."""
-
-
-@authority_group.command("import")
-@click.argument("path", type=click.Path(exists=True))
-@pass_context
-def authority_import_command(context: Context, path: str) -> None:
-    """Import authority files: the Office of the Historian's people database and/or POCOM.
-
-    Example: fonds authority import ../shared/corpus/authority
-    """
-    from fonds.importers.authority_files import import_authority
-
-    result = import_authority(context.store, path)
-    click.echo(result.summary())
-    applied = context.index(catch_up=False).update(context.store)
-    if applied:
-        click.echo(f"index: {applied} changes applied")
-
-
-@authority_group.command("show")
-@click.argument("entity_id")
-@click.option("--json", "as_json", is_flag=True)
-@pass_context
-def authority_show_command(context: Context, entity_id: str, as_json: bool) -> None:
-    """Show an authority entry with its variants and documents.
-
-    Example: fonds authority show hsg:107127
-    """
-    store = context.store
-    entity = store.get_entity(entity_id)
-    if entity.kind == "alias" and entity.sources:
-        entity = store.get_entity(entity.sources[0])
-    records = store.records_of_entity(entity.id)
-    if as_json:
-        data = entity.to_dict()
-        data["records"] = [{"id": r.id, "title": r.title, "date": r.date.text} for r in records]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    click.echo(f"{entity.preferred}  [{entity.id}]  {entity.kind}")
-    if entity.dates:
-        click.echo(f"  dates: {entity.dates}")
-    if entity.description:
-        click.echo(f"  {entity.description}")
-    click.echo(f"\nvariants ({len(entity.variants)}):")
-    for variant in entity.variants:
-        click.echo(f"  {variant.name}  ({variant.kind}{'; ' + variant.source if variant.source else ''})")
-    click.echo(f"\ndocuments ({len(records)}):")
-    for record in records:
-        click.echo(f"  {record.date.text or 'undated':<28} {record.id}  {record.title}")
-
-
-@authority_group.command("variants")
-@click.argument("name")
-@pass_context
-def authority_variants_command(context: Context, name: str) -> None:
-    """Show what fonds will match for a name, and why.
-
-    Example: fonds authority variants 'Kim Il Sung'
-    """
-    from fonds.naming import Names
-    from fonds.variants import explain, format_matches
-
-    names = Names.of(context.store)
-    for line in format_matches(name, explain(name, names.index), names.index):
-        click.echo(line)
-
-
-@authority_group.command("candidates")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
-@pass_context
-def authority_candidates_command(context: Context, limit: int) -> None:
-    """Names in the records that look like persons but match no authority entry: for review.
-
-    Example: fonds authority candidates --limit 20
-    """
-    from fonds.linking import candidates
-    from fonds.naming import Names
-
-    names = Names.of(context.store)
-    found = candidates(context.store.iter_records(), names.matcher)
-    if not found:
-        click.echo("no candidates: every name that looks like a person's matches an entry")
-    for candidate in found[:limit]:
-        shown = ", ".join(candidate.records[:3]) + (" ..." if len(candidate.records) > 3 else "")
-        click.echo(f"{candidate.count:>5}  {candidate.name}  ({shown})")
-
-
-@main.group("eval")
-def eval_group() -> None:
-    """Measure fonds against ground truth."""
-
-
-@eval_group.command("links")
-@click.argument("volumes", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def eval_links_command(volumes: tuple[str, ...]) -> None:
-    """Link FRUS volumes with their persName markup stripped; compare with FRUS's own links.
-
-    Example: fonds eval links ../shared/corpus/frus/frus1961-63v05.xml
-    """
-    from fonds.evaluation import evaluate_links
-
-    for volume in volumes:
-        for line in evaluate_links(volume).lines(Path(volume).stem):
-            click.echo(line)
-
 
 @main.command("export")
 @click.argument("record_id")
@@ -443,7 +255,7 @@ def copy_command(source_url: str, target_url: str) -> None:
     with open_store(source_url) as source, open_store(target_url) as target:
         total = source.stats().records
         bar_wanted = sys.stderr.isatty()
-        with click.progressbar(length=total, label="Copying", file=sys.stderr) if bar_wanted else _no_bar() as bar:
+        with click.progressbar(length=total, label="Copying", file=sys.stderr) if bar_wanted else no_bar() as bar:
             done = [0]
 
             def progress(copied: int, _total: int) -> None:
@@ -455,7 +267,3 @@ def copy_command(source_url: str, target_url: str) -> None:
         f"copied {result.copied} records ({result.records.added} added, {result.records.updated} updated, "
         f"{result.records.unchanged} unchanged), {result.collections} collections, {result.entities} authority entries"
     )
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -1,0 +1,119 @@
+"""Commands on the name authority (import, show, variants, candidates) and the link evaluation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from fonds.cli.main import Context, main, pass_context
+
+
+@main.group("authority")
+def authority_group() -> None:
+    """Persons, organizations and places: their names and every variant."""
+
+
+@authority_group.command("import")
+@click.argument("path", type=click.Path(exists=True))
+@pass_context
+def authority_import_command(context: Context, path: str) -> None:
+    """Import authority files: the Office of the Historian's people database and/or POCOM.
+
+    Example: fonds authority import ../shared/corpus/authority
+    """
+    from fonds.importers.authority_files import import_authority
+
+    result = import_authority(context.store, path)
+    click.echo(result.summary())
+    applied = context.index(catch_up=False).update(context.store)
+    if applied:
+        click.echo(f"index: {applied} changes applied")
+
+
+@authority_group.command("show")
+@click.argument("entity_id")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def authority_show_command(context: Context, entity_id: str, as_json: bool) -> None:
+    """Show an authority entry with its variants and documents.
+
+    Example: fonds authority show hsg:107127
+    """
+    store = context.store
+    entity = store.get_entity(entity_id)
+    if entity.kind == "alias" and entity.sources:
+        entity = store.get_entity(entity.sources[0])
+    records = store.records_of_entity(entity.id)
+    if as_json:
+        data = entity.to_dict()
+        data["records"] = [{"id": r.id, "title": r.title, "date": r.date.text} for r in records]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{entity.preferred}  [{entity.id}]  {entity.kind}")
+    if entity.dates:
+        click.echo(f"  dates: {entity.dates}")
+    if entity.description:
+        click.echo(f"  {entity.description}")
+    click.echo(f"\nvariants ({len(entity.variants)}):")
+    for variant in entity.variants:
+        click.echo(f"  {variant.name}  ({variant.kind}{'; ' + variant.source if variant.source else ''})")
+    click.echo(f"\ndocuments ({len(records)}):")
+    for record in records:
+        click.echo(f"  {record.date.text or 'undated':<28} {record.id}  {record.title}")
+
+
+@authority_group.command("variants")
+@click.argument("name")
+@pass_context
+def authority_variants_command(context: Context, name: str) -> None:
+    """Show what fonds will match for a name, and why.
+
+    Example: fonds authority variants 'Kim Il Sung'
+    """
+    from fonds.naming import Names
+    from fonds.variants import explain, format_matches
+
+    names = Names.of(context.store)
+    for line in format_matches(name, explain(name, names.index), names.index):
+        click.echo(line)
+
+
+@authority_group.command("candidates")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@pass_context
+def authority_candidates_command(context: Context, limit: int) -> None:
+    """Names in the records that look like persons but match no authority entry: for review.
+
+    Example: fonds authority candidates --limit 20
+    """
+    from fonds.linking import candidates
+    from fonds.naming import Names
+
+    names = Names.of(context.store)
+    found = candidates(context.store.iter_records(), names.matcher)
+    if not found:
+        click.echo("no candidates: every name that looks like a person's matches an entry")
+    for candidate in found[:limit]:
+        shown = ", ".join(candidate.records[:3]) + (" ..." if len(candidate.records) > 3 else "")
+        click.echo(f"{candidate.count:>5}  {candidate.name}  ({shown})")
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure fonds against ground truth."""
+
+
+@eval_group.command("links")
+@click.argument("volumes", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def eval_links_command(volumes: tuple[str, ...]) -> None:
+    """Link FRUS volumes with their persName markup stripped; compare with FRUS's own links.
+
+    Example: fonds eval links ../shared/corpus/frus/frus1961-63v05.xml
+    """
+    from fonds.evaluation import evaluate_links
+
+    for volume in volumes:
+        for line in evaluate_links(volume).lines(Path(volume).stem):
+            click.echo(line)
