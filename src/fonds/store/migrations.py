@@ -85,6 +85,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX record_entities_record ON record_entities (record_id);
         """,
     ),
+    Migration(
+        3,
+        "collections keep their description (EAD did) and sibling order",
+        "ALTER TABLE collections ADD COLUMN details TEXT;",
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -34,7 +34,16 @@ from fonds.config import mask_password
 from fonds.errors import NotFound, ReadOnlyError, StoreError
 from fonds.record import Collection, Record
 from fonds.store import migrations
-from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_json, record_json
+from fonds.store.base import (
+    AddResult,
+    Change,
+    Stats,
+    Store,
+    StoredRecord,
+    collection_details,
+    content_json,
+    record_json,
+)
 
 # Held by every writing transaction; the key spells "fonds".
 WRITE_LOCK = 0x666F6E6473
@@ -299,10 +308,10 @@ class PostgresStore(Store):
         with self._writing() as (cur, at):
             if collections:
                 cur.executemany(
-                    "INSERT INTO collections (id, title, parent, kind) VALUES (%s, %s, %s, %s) "
+                    "INSERT INTO collections (id, title, parent, kind, details) VALUES (%s, %s, %s, %s, %s) "
                     "ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, "
-                    "parent = EXCLUDED.parent, kind = EXCLUDED.kind",
-                    [(c.id, c.title, c.parent, c.kind) for c in collections],
+                    "parent = EXCLUDED.parent, kind = EXCLUDED.kind, details = EXCLUDED.details",
+                    [(c.id, c.title, c.parent, c.kind, collection_details(c)) for c in collections],
                 )
             self._put_entities(cur, entities)
             self._add_records(cur, prepared, at, result)
@@ -509,8 +518,8 @@ class PostgresStore(Store):
             last = rows[-1][0]
 
     def collections(self) -> list[Collection]:
-        rows = self._read("SELECT id, title, parent, kind FROM collections ORDER BY id")
-        return [Collection(*row) for row in rows]
+        rows = self._read("SELECT id, title, parent, kind, details FROM collections ORDER BY id")
+        return [Collection.from_row(*row) for row in rows]
 
     def collection_counts(self) -> dict[str, int]:
         rows = self._read("SELECT collection_id, COUNT(*) FROM record_collections GROUP BY collection_id")

@@ -17,9 +17,18 @@ from typing import Any, Iterable, Iterator, Sequence
 from fonds.authority import Entity
 from fonds.errors import NotFound, ReadOnlyError, StoreError
 from fonds.record import Collection, Record
-from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_json, record_json
+from fonds.store.base import (
+    AddResult,
+    Change,
+    Stats,
+    Store,
+    StoredRecord,
+    collection_details,
+    content_json,
+    record_json,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: collections.details (EAD description and sibling order)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -46,7 +55,7 @@ CREATE TABLE IF NOT EXISTS record_collections (
 );
 CREATE INDEX IF NOT EXISTS record_collections_record ON record_collections (record_id);
 CREATE TABLE IF NOT EXISTS collections (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, parent TEXT, kind TEXT NOT NULL
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, parent TEXT, kind TEXT NOT NULL, details TEXT
 );
 CREATE TABLE IF NOT EXISTS entities (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, preferred TEXT NOT NULL, data TEXT NOT NULL, hash TEXT
@@ -83,6 +92,7 @@ class SQLiteStore(Store):
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.executescript(SCHEMA)
             self._check_version()
+            self._upgrade()
         except sqlite3.DatabaseError as error:
             self.close()
             raise StoreError(
@@ -117,6 +127,16 @@ class SQLiteStore(Store):
                 f"understands ({SCHEMA_VERSION}); upgrade fonds"
             )
 
+    def _upgrade(self) -> None:
+        """Bring a file written by an older fonds up to SCHEMA_VERSION (adds columns only)."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(collections)")}
+        if "details" not in columns:
+            self.db.execute("ALTER TABLE collections ADD COLUMN details TEXT")
+        self.db.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+            (str(SCHEMA_VERSION), SCHEMA_VERSION),
+        )
+
     # -- writing ---------------------------------------------------------------------------
 
     def _begin(self, cur: sqlite3.Cursor) -> None:
@@ -142,9 +162,10 @@ class SQLiteStore(Store):
         self._begin(cur)
         try:
             cur.executemany(
-                "INSERT INTO collections VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "title = excluded.title, parent = excluded.parent, kind = excluded.kind",
-                [(c.id, c.title, c.parent, c.kind) for c in collections],
+                "INSERT INTO collections (id, title, parent, kind, details) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET title = excluded.title, parent = excluded.parent, "
+                "kind = excluded.kind, details = excluded.details",
+                [(c.id, c.title, c.parent, c.kind, collection_details(c)) for c in collections],
             )
             self._put_entities(cur, entities)
             self._add_records(cur, prepared, at, result)
@@ -377,8 +398,8 @@ class SQLiteStore(Store):
             last = rows[-1][0]
 
     def collections(self) -> list[Collection]:
-        rows = self.db.execute("SELECT id, title, parent, kind FROM collections ORDER BY id").fetchall()
-        return [Collection(*row) for row in rows]
+        rows = self.db.execute("SELECT id, title, parent, kind, details FROM collections ORDER BY id").fetchall()
+        return [Collection.from_row(*row) for row in rows]
 
     def collection_counts(self) -> dict[str, int]:
         rows = self.db.execute(
