@@ -29,6 +29,7 @@ class Settings:
     files: str = field(default="", metadata={"help": "folder of attached files: scans, transcripts (default: beside the database)"})
     ocr_workers: int = field(default=2, metadata={"help": "worker processes that OCR scanned pages"})
     max_pages: int = field(default=2000, metadata={"help": "most pages one attached PDF or scan may have"})
+    read_only: bool = field(default=False, metadata={"help": "open the database only to read (nodes on a PostgreSQL hot standby); writes are refused"})
 
     @property
     def index_path(self) -> Path:
@@ -85,6 +86,9 @@ def _apply(settings: Settings, values: Mapping[str, Any], where: str) -> Setting
             raise ConfigError(f"{where}: unknown setting {name!r}; known: {', '.join(known)}")
         kind = type(getattr(Settings(), name))
         label = f"FONDS_{name.upper()}" if where == "environment" else name
+        if kind is bool:
+            changes[name] = _boolean(value, label)
+            continue
         try:
             changes[name] = kind(value)
         except (TypeError, ValueError):
@@ -93,6 +97,18 @@ def _apply(settings: Settings, values: Mapping[str, Any], where: str) -> Setting
         if kind in (int, float) and changes[name] <= 0:
             raise ConfigError(f"{label}={value!r} must be above zero")
     return replace(settings, **changes)
+
+
+def _boolean(value: Any, label: str) -> bool:
+    """A yes/no setting: a bool, or one of true/false, yes/no, on/off, 1/0 (any case)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0", ""):
+        return False
+    raise ConfigError(f"{label}={value!r} is not yes or no (true/false, on/off, 1/0)")
 
 
 def describe_settings() -> list[tuple[str, str, str]]:
