@@ -54,6 +54,7 @@ class Options:
     ocr: bool = True
     workers: int = 2
     max_pages: int = 2000
+    ocr_cache: Path | None = None  # default: FILES/ocr-cache
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -91,7 +92,17 @@ def merge(record: Record, renditions: Sequence[Rendition]) -> Record:
     """The record with `renditions` added; any it holds from the same source file and of the same
     kind are replaced, so attaching a file twice gives the same record."""
     new = {(r.kind, r.source.sha256 if r.source else None) for r in renditions}
-    kept = tuple(r for r in record.renditions if r.source is None or (r.kind, r.source.sha256) not in new)
+
+    def replaced(old: Rendition) -> bool:
+        if old.source is not None:
+            return (old.kind, old.source.sha256) in new
+        # A placeholder named by the record's Contents: ("Original Scan", "Transcript - Russian"):
+        # no file, no text; the file attached now is what it announced.
+        return not old.text and not old.images and any(
+            r.kind == old.kind and (old.language is None or r.language in (None, old.language)) for r in renditions
+        )
+
+    kept = tuple(r for r in record.renditions if not replaced(r))
     return replace(record, renditions=kept + tuple(renditions))
 
 
@@ -132,7 +143,7 @@ def _scan(
 
             results = ocr.recognize_pages(
                 [images[i] for i in missing], [page_refs[i][0] for i in missing], language,
-                cache=files.root / "ocr-cache", workers=options.workers, progress=tick,
+                cache=options.ocr_cache or files.root / "ocr-cache", workers=options.workers, progress=tick,
             )
             pages_ocr = dict(zip(missing, results))
             version = ocr.engine_version()
@@ -246,13 +257,15 @@ def _text(files: FileStore, path: Path, options: Options) -> Rendition:
         except UnicodeDecodeError as error:
             raise RecordError(f"{path}: byte {error.start} is not UTF-8; save the file as UTF-8 and attach it again") from None
         breaks = ()
+        maker = None
         if path.suffix.lower() in HTML_SUFFIXES or raw.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
             text, media_type = htmltext.to_text(raw), "text/html"
         else:
             text, media_type = raw.replace("\r\n", "\n").strip(), TEXT_SUFFIXES.get(path.suffix.lower(), "text/plain")
         if not text.strip():
             raise RecordError(f"{path}: the file holds no text; attach the complete file")
-        maker = Maker("translator" if options.kind == "translation" else "transcriber", name=options.maker) if options.maker else None
+        if options.maker:
+            maker = Maker("translator" if options.kind == "translation" else "transcriber", name=options.maker)
     source = files.put_file(path, media_type)
     label = f"{options.kind.capitalize()}"
     return Rendition(kind=options.kind, language=options.language, text=text, label=label, pages=breaks,

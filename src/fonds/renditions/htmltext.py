@@ -7,7 +7,7 @@ conditional ones included) and Office's `<o:p>`/`<xml>` islands; the text of eac
 
 from __future__ import annotations
 
-from lxml import etree, html
+from lxml import html
 from lxml_html_clean import Cleaner
 
 BLOCKS = frozenset(
@@ -32,7 +32,7 @@ def to_text(markup: str) -> str:
     for element in cleaned.iter():
         if not isinstance(element.tag, str):
             continue
-        name = etree.QName(element).localname.lower()
+        name = element.tag.lower()  # Office tags keep their prefix (o:p): never a block
         if name in BLOCKS:
             element.tail = BREAK + (element.tail or "")
             element.text = BREAK + (element.text or "")

@@ -122,7 +122,7 @@ def recognize_pages(
         else:
             todo.append(i)
     if todo:
-        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
+        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), initializer=_one_thread) as pool:
             futures = {i: pool.submit(recognize, str(images[i]), lang) for i in todo}
             for i in todo:
                 page = futures[i].result()
@@ -131,6 +131,12 @@ def recognize_pages(
                 if progress:
                     progress(1)
     return [results[i] for i in range(len(keys))]
+
+
+def _one_thread() -> None:
+    """Each worker's Tesseract uses one thread: the workers are the parallelism (OpenMP threads on
+    top of them only fight over the cores)."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
 def _save(path: Path, page: PageText) -> None:

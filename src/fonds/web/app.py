@@ -29,7 +29,7 @@ from fonds.errors import FondsError, NotFound, QueryError
 from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
-from fonds.web import api, citing
+from fonds.web import api, citing, iiif
 from fonds.web.api import MAX_ID_LENGTH
 from fonds.web.pages import (
     Archive,
@@ -139,6 +139,8 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/about.json", about, "about.json"),
     ("/oai", oai_pmh, "oai"),
     ("/openapi.json", openapi, "openapi"),
+    ("/iiif/{iiif_path:path}", iiif.iiif, "iiif"),
+    ("/files/{sha256}", iiif.file_download, "file"),
 ]
 
 
