@@ -82,7 +82,7 @@ def belovezha_archive(tmp_path_factory: pytest.TempPathFactory, corpus: Path, be
     folder = tmp_path_factory.mktemp("belovezha-archive")
     store = SQLiteStore(folder / "fonds.db")
     try:
-        ingest(store, [ROOT / "examples"])
+        ingest(store, [ROOT / "examples", ROOT / "demo-data"])
         files = FileStore(folder / "fonds.db.files")
         attach(store, files, BELOVEZHA_ID, [belovezha_page_pdf], Options("scan", "ru", ocr_cache=ocr_cache))
         translation = corpus / "translations" / "belovezha" / "1991-12-08_Belovezh_Accords_text_en.md"

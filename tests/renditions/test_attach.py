@@ -26,7 +26,7 @@ def store(tmp_path: Path):  # type: ignore[no-untyped-def]
     from fonds.ingest import ingest
 
     store = SQLiteStore(tmp_path / "fonds.db")
-    ingest(store, [ROOT / "examples" / "belovezha-1991.txt"])
+    ingest(store, [ROOT / "demo-data" / "belovezha-1991.txt"])
     yield store
     store.close()
 
@@ -87,7 +87,7 @@ def test_ocr_of_an_image_only_page_is_searchable(tmp_path: Path, belovezha_page_
 
     store = SQLiteStore(tmp_path / "fonds.db")
     try:
-        ingest(store, [ROOT / "examples" / "belovezha-1991.txt"])
+        ingest(store, [ROOT / "demo-data" / "belovezha-1991.txt"])
         done = attach(store, FileStore(tmp_path / "files"), RECORD, [belovezha_page_pdf], Options("scan", None, ocr_cache=ocr_cache))
         transcript = done.renditions[1]
         assert done.ocr_pages == 1 and transcript.language == "ru"  # the record's original language
@@ -154,7 +154,7 @@ def test_unknown_record_and_kind(store, files: FileStore, corpus: Path) -> None:
 def test_cli_attach(tmp_path: Path, corpus: Path) -> None:
     runner = CliRunner()
     db = str(tmp_path / "fonds.db")
-    runner.invoke(main, ["--db", db, "ingest", str(ROOT / "examples" / "belovezha-1991.txt")], catch_exceptions=False)
+    runner.invoke(main, ["--db", db, "ingest", str(ROOT / "demo-data" / "belovezha-1991.txt")], catch_exceptions=False)
     result = runner.invoke(main, ["--db", db, "attach", RECORD, str(corpus / "scans" / "176-10036-10027_ocr.pdf"),
                                   "--kind", "scan", "--lang", "en"], catch_exceptions=False)
     assert result.exit_code == 0, result.output

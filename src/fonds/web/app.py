@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping
 
@@ -42,6 +42,7 @@ from fonds.web.pages import (
     search_href,
 )
 from fonds.web.persons import person_page
+from fonds.web.reader import reader_view
 from fonds.web.search import read_params, search_page
 
 HERE = Path(__file__).resolve().parent
@@ -92,7 +93,9 @@ def record(request: Request, archive: Archive) -> Any:
             media_type=export.media_type,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
-    return record_page(archive, rec, str(request.base_url))
+    page = record_page(archive, rec, str(request.base_url))
+    base = iiif.base_of(archive, request)
+    return replace(page, reader=reader_view(rec, ""), files_base=base)
 
 
 def person(request: Request, archive: Archive) -> Any:

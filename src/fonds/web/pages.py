@@ -22,6 +22,7 @@ from fonds.record import Collection, Record, format_reference
 from fonds.store.base import Stats, Store
 from fonds.vocabulary import language_names
 from fonds.web import citing
+from fonds.web.filelinks import link_files
 from fonds.web.markup import note_id, rendition_html
 
 HIERARCHY_PARTS = ("fond", "opis", "papka", "delo")
@@ -206,6 +207,8 @@ class RecordPage:
     next: Neighbour | None
     collection_title: str | None
     template: str = "record.html"
+    reader: Any = None  # web/reader.py's ReaderView, set by the record view when there is a reader
+    files_base: str = ""  # the archive's address, for the URLs of attached files in the JSON twin
 
     @property
     def has_supplied(self) -> bool:
@@ -216,7 +219,7 @@ class RecordPage:
         return any(r.has_marks for r in self.renditions)
 
     def json(self) -> dict[str, Any]:
-        return self.record.to_dict()
+        return link_files(self.record.to_dict(), self.files_base)
 
 
 def record_page(archive: Archive, record: Record, base_url: str) -> RecordPage:
