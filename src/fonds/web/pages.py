@@ -219,7 +219,7 @@ class RecordPage:
         return any(r.has_marks for r in self.renditions)
 
     def json(self) -> dict[str, Any]:
-        return link_files(self.record.to_dict(), self.files_base)
+        return link_files(self.record.public_dict(), self.files_base)
 
 
 def record_page(archive: Archive, record: Record, base_url: str) -> RecordPage:
