@@ -46,6 +46,7 @@ def empty_store(tmp_path: Path) -> Iterator[SQLiteStore]:
 # -- renditions with files: a record with a scan, its OCR transcript and a translation -------------
 
 BELOVEZHA_ID = "wcda-900004"
+PAGED_ID = "wcda-900002"
 
 
 @pytest.fixture(scope="session")
@@ -73,8 +74,9 @@ def belovezha_page_pdf(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -
 
 @pytest.fixture(scope="session")
 def belovezha_archive(tmp_path_factory: pytest.TempPathFactory, corpus: Path, belovezha_page_pdf: Path, ocr_cache: Path) -> Path:
-    """A database (fonds.db, with fonds.db.files beside it) holding the examples, and the Belovezha
-    record with page 1 of its scan (OCRed) and the English translation attached. Read only."""
+    """A database (fonds.db, with fonds.db.files beside it) holding the examples, the Belovezha
+    record with the top of page 1 of its scan (OCRed) and the English translation attached, and a
+    2-page PDF with a text layer attached to the sample telegram (wcda-900002). Read only."""
     from fonds.ingest import ingest
     from fonds.renditions.attach import Options, attach
     from fonds.renditions.files import FileStore
@@ -87,6 +89,8 @@ def belovezha_archive(tmp_path_factory: pytest.TempPathFactory, corpus: Path, be
         attach(store, files, BELOVEZHA_ID, [belovezha_page_pdf], Options("scan", "ru", ocr_cache=ocr_cache))
         translation = corpus / "translations" / "belovezha" / "1991-12-08_Belovezh_Accords_text_en.md"
         attach(store, files, BELOVEZHA_ID, [translation], Options("translation", "en", maker="Venice Commission"))
+        # Two pages with a text layer, to page through: the JFK memo, on the sample telegram record.
+        attach(store, files, PAGED_ID, [corpus / "scans" / "176-10036-10027_ocr.pdf"], Options("scan", "en"))
     finally:
         store.close()
     return folder
