@@ -56,7 +56,7 @@ from fonds.errors import NotFound, QueryError, StoreError
 from fonds.record import Record
 from fonds.store.base import Store
 
-INDEX_VERSION = 2  # 2: text no longer stored; stored-only snippet_text (its first SNIPPET_CHARS)
+INDEX_VERSION = 3  # 2: text no longer stored; stored-only snippet_text (its first SNIPPET_CHARS); 3: rendition, rendition_spans
 BATCH = 500
 SNIPPET_CHARS = 20_000  # how much of each text snippets and `matched` look at
 SNIPPET_LENGTH = 240  # characters in a snippet
@@ -119,8 +119,9 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("persons", stored=False, tokenizer_name="fonds")
     for name in ("repository_text", "collection_text", "type_text"):
         builder.add_text_field(name, stored=False, tokenizer_name="fonds")
-    for name in ("lang", "repository", "collection", "type", "person_id"):
+    for name in ("lang", "repository", "collection", "type", "person_id", "rendition"):
         builder.add_text_field(name, stored=False, tokenizer_name="raw", fast=True)
+    builder.add_bytes_field("rendition_spans", stored=True, indexed=False)  # JSON: where each rendition is in `text`
     builder.add_integer_field("year", stored=False, indexed=True, fast=True)
     builder.add_integer_field("earliest", stored=False, indexed=True, fast=True)
     builder.add_integer_field("latest", stored=False, indexed=True, fast=True)
@@ -156,6 +157,10 @@ def document(record: Record, names: dict[str, Sequence[str]] | None = None) -> t
         collection=collections,
         type=[record.type] if record.type else [],
         person_id=sorted({p.id for p in record.persons}),
+        # `transcript` and `transcript/ru`: `rendition:transcript lang:ru` asks for a Russian transcript.
+        rendition=sorted({v for r in record.renditions if r.text.strip() or r.images
+                          for v in (r.kind, f"{r.kind}/{r.language}" if r.language else r.kind)}),
+        rendition_spans=json.dumps(_rendition_spans(record)).encode("utf-8"),
         year=list(record.date.years),
         earliest=_day(record.date.earliest, 0),
         latest=_day(record.date.latest, 99991231),
@@ -429,6 +434,8 @@ def _hit(
     if expansions:
         haystack = " ".join((title, summary, text)).lower()
         matched = tuple(dict.fromkeys(why for variant, why in expansions if variant.lower() in haystack))
+    if highlighter is not None:
+        matched += _renditions_matched(doc, text, highlighter.needles)
     return Hit(
         id=_first(doc, "id"),
         title=title,
@@ -438,6 +445,44 @@ def _hit(
         score=float(score) if isinstance(score, float) else 0.0,
         type=_first(doc, "type_stored") or None,
     )
+
+
+def _rendition_in_language(items: Sequence[q.Node]) -> list[q.Node]:
+    """`rendition:K` and `lang:L` side by side in a conjunction become one filter, `rendition:K/L`:
+    a rendition of that kind in that language, not merely a record with both somewhere."""
+    kinds = [i for i in items if isinstance(i, q.Filter) and i.field == "rendition"]
+    languages = [i for i in items if isinstance(i, q.Filter) and i.field == "lang"]
+    if len(kinds) != 1 or len(languages) != 1:
+        return list(items)
+    joined = q.Filter("rendition", f"{kinds[0].value}/{languages[0].value}")
+    return [joined if i is kinds[0] else i for i in items if i is not languages[0]]
+
+
+def _rendition_spans(record: Record) -> list[list[Any]]:
+    """[kind, language, machine-made, start, end] for each rendition in `record.text`, in its order."""
+    spans: list[list[Any]] = []
+    offset = 0
+    for rendition in record.renditions:
+        if rendition.text:
+            spans.append([rendition.kind, rendition.language, rendition.is_machine_made, offset, offset + len(rendition.text)])
+            offset += len(rendition.text) + 2
+    return spans
+
+
+def _renditions_matched(doc: tantivy.Document, text: str, needles: dict[str, str]) -> tuple[str, ...]:
+    """'in the transcript (ru, machine-made)' for each rendition whose text holds a searched word.
+    Only records with more than one text rendition say it."""
+    raw = doc.get_first("rendition_spans")
+    spans = json.loads(bytes(raw).decode("utf-8")) if raw else []
+    if len(spans) < 2 or not needles:
+        return ()
+    found = []
+    for kind, language, machine, start, end in spans:
+        part = text[start:end].lower()
+        if part and any(needle in part for needle in needles):
+            details = ", ".join(filter(None, [language, "machine-made" if machine else None]))
+            found.append(f"in the {kind}" + (f" ({details})" if details else ""))
+    return tuple(found)
 
 
 def _first(doc: tantivy.Document, name: str) -> str:
@@ -618,7 +663,7 @@ class _Compiler:
                 return Query.boolean_query(
                     [(Occur.Should, name_query), (Occur.Should, self.all_words(node.items))]
                 )
-        for item in node.items:
+        for item in _rendition_in_language(node.items):
             if isinstance(item, q.Not):
                 items.append((Occur.MustNot, self.excluded(item.item)))
             else:
@@ -717,8 +762,8 @@ class _Compiler:
         return Query.boolean_query(clauses)
 
     def filter(self, node: q.Filter) -> Query:
-        if node.field == "lang":
-            return Query.term_query(self.schema, "lang", node.value)
+        if node.field in ("lang", "rendition"):  # controlled values: the term itself
+            return Query.term_query(self.schema, node.field, node.value)
         exact = Query.term_query(self.schema, node.field, node.value)
         words = self.phrase(node.value, [f"{node.field}_text"], names=False)
         return Query.boolean_query([(Occur.Should, exact), (Occur.Should, words)])

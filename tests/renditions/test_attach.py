@@ -170,3 +170,31 @@ def test_cli_attach(tmp_path: Path, corpus: Path) -> None:
     shown = runner.invoke(main, ["--db", db, "show", RECORD, "--json"], catch_exceptions=False)
     record = Record.from_dict(__import__("json").loads(shown.output))
     assert [len(r.images) for r in record.renditions if r.kind == "scan"] == [2]
+
+
+def test_search_says_which_rendition_matched_and_filters_by_rendition(belovezha_archive: Path, tmp_path: Path) -> None:
+    from fonds.errors import QueryError
+
+    store = SQLiteStore(belovezha_archive / "fonds.db")
+    try:
+        index = Index(tmp_path / "index")
+        index.update(store)
+        russian = index.search(parse("Беларусь"))
+        assert [h.id for h in russian.hits] == [RECORD]
+        assert "in the transcript (ru, machine-made)" in russian.hits[0].matched
+        assert "in the translation (en)" not in russian.hits[0].matched
+        english = index.search(parse("Belarus"))
+        assert "in the translation (en)" in english.hits[0].matched
+        # The sample letter names a Chinese transcript in Contents: but holds no text of it: not a transcript.
+        assert {h.id for h in index.search(parse("rendition:transcript")).hits} == {RECORD, "wcda-900002"}
+        assert {h.id for h in index.search(parse("rendition:scan")).hits} == {RECORD, "wcda-900002"}
+        assert [h.id for h in index.search(parse("rendition:transcript lang:ru Союза")).hits] == [RECORD]
+        # Together, rendition: and lang: ask for a rendition in that language: the sample letter (original
+        # Chinese, translated into English) has a translation and is in Chinese, but has no Chinese translation.
+        assert index.search(parse("lang:zh rendition:translation")).total == 0
+        assert index.search(parse("lang:zh")).total == 1 and index.search(parse("lang:en rendition:translation")).total >= 3
+        assert [h.id for h in index.search(parse("rendition:transcript lang:ru")).hits] == [RECORD]
+        with pytest.raises(QueryError, match="unknown rendition 'poster' at position 11; use one of transcript, translation, scan, original"):
+            parse("rendition:poster")
+    finally:
+        store.close()

@@ -108,3 +108,36 @@ def test_manifest_is_presentation_3(reader_client: Any, record: Record, page: An
     download = reader_client.get(pdf["id"].replace("http://testserver", ""))
     assert download.status_code == 200 and download.content.startswith(b"%PDF-")
     assert download.headers["content-type"] == "application/pdf"
+
+
+def test_oai_pmh_links_the_manifest_and_resolves_page_images(reader_client: Any, schemas: Any) -> None:
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(schemas / "OAI-PMH.xsd")))
+    ns = {"oai": "http://www.openarchives.org/OAI/2.0/", "dc": "http://purl.org/dc/elements/1.1/",
+          "tei": "http://www.tei-c.org/ns/1.0"}
+    dc = etree.fromstring(reader_client.get(f"/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:fonds:{RECORD}").content)
+    schema.assertValid(dc)
+    relations = [r.text for r in dc.iterfind(".//dc:relation", ns)]
+    assert f"http://testserver/iiif/{RECORD}/manifest.json" in relations
+    tei = etree.fromstring(reader_client.get(f"/oai?verb=GetRecord&metadataPrefix=tei&identifier=oai:fonds:{RECORD}").content)
+    schema.assertValid(tei)
+    facsimile = tei.find(".//tei:facsimile", ns)
+    assert facsimile.get("{http://www.w3.org/XML/1998/namespace}base") == "http://testserver/"
+    # A record without a scan links no manifest.
+    plain = etree.fromstring(reader_client.get("/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:fonds:wcda-900001").content)
+    assert not [r.text for r in plain.iterfind(".//dc:relation", ns) if "manifest" in (r.text or "")]
+
+
+def test_json_twin_lists_renditions_with_file_urls(reader_client: Any, page: Any) -> None:
+    data = reader_client.get(f"/records/{RECORD}.json").json()
+    assert data["manifest"] == f"http://testserver/iiif/{RECORD}/manifest.json"
+    scan = next(r for r in data["renditions"] if r["kind"] == "scan")
+    assert scan["images"][0]["url"] == f"http://testserver/files/{page.sha256}"
+    assert scan["images"][0]["iiif"] == f"http://testserver/iiif/image/{page.sha256}"
+    transcript = next(r for r in data["renditions"] if r["kind"] == "transcript")
+    assert transcript["machine_made"] is True and transcript["maker"]["engine"] == "tesseract"
+    translation = next(r for r in data["renditions"] if r["kind"] == "translation")
+    file = reader_client.get(translation["source"]["url"].replace("http://testserver", ""))
+    assert file.status_code == 200 and file.text.startswith("English text published by The European Commission")
+    assert file.headers["content-type"] == "text/plain; charset=utf-8"
