@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Sequence
 
 from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
-from fonds.importers import IMPORTERS, detect
+from fonds.importers import ImportOptions, detect, reader
 from fonds.record import Collection, Record
 from fonds.store.base import AddResult, Store, record_hash
 
@@ -63,13 +63,13 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], 
     return named, found, missing
 
 
-def read_file(path: Path) -> tuple[list[Record], list[Collection], list[Entity]]:
+def read_file(path: Path, options: ImportOptions | None = None) -> tuple[list[Record], list[Collection], list[Entity]]:
     """Everything one file holds, checked. Raises RecordError naming the file and line."""
     origin = str(path)
     try:
         with path.open("rb") as source:
             head = source.read(HEAD_BYTES)
-            fmt = detect(head)
+            fmt = detect(head, options)
             if not head.strip():
                 raise RecordError(f"{origin}:1: the file is empty")
             if fmt is None and b"\x00" in head:
@@ -80,7 +80,7 @@ def read_file(path: Path) -> tuple[list[Record], list[Collection], list[Entity]]
                     "a FRUS TEI volume or Record JSON)"
                 )
             source.seek(0)
-            items = list(IMPORTERS[fmt](source, origin=origin))
+            items = list(reader(fmt, options)(source, origin=origin))
     except OSError as error:
         raise RecordError(f"{origin}: cannot read the file ({error.strerror})") from None
     records = [item for item in items if isinstance(item, Record)]
@@ -91,7 +91,7 @@ def read_file(path: Path) -> tuple[list[Record], list[Collection], list[Entity]]
         if record.id in seen:
             raise RecordError(f"{record.origin or origin}: record id {record.id!r} appears twice in the file")
         seen.add(record.id)
-    if not records and not entities:
+    if not records and not entities and not collections:
         raise RecordError(f"{origin}:1: the file holds no records")
     return records, collections, entities
 
@@ -104,12 +104,14 @@ def ingest(
     enrich: Enricher | None = None,
     on_file: Callable[[Path], None] | None = None,
     strict: bool = False,
+    options: ImportOptions | None = None,
 ) -> IngestReport:
     """Ingest files and folders.
 
     With `link_names`, the persons each record names are linked to the archive's authority
     (and the curated persons fonds ships), and FRUS persons-list entries are folded into the
     authority entries that name them. `enrich` sees each file's records before they are stored.
+    `options` are passed to the importers that take them (CSV: encoding, column mapping, skip bad rows).
     """
     if link_names:
         from fonds.naming import Names
@@ -125,7 +127,7 @@ def ingest(
         if on_file:
             on_file(path)
         try:
-            records, collections, entities = read_file(path)
+            records, collections, entities = read_file(path, options)
         except RecordError as error:
             if path in found and str(error).endswith("or Record JSON)"):
                 report.skipped.append(str(path))

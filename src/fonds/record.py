@@ -207,6 +207,7 @@ class Record:
     url: str | None = None
     number: str | None = None
     place: str | None = None
+    extent: str | None = None  # physical extent as the archive describes it ("33 pages", "2 folders")
     subjects: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
     renditions: tuple[Rendition, ...] = ()
@@ -253,6 +254,7 @@ class Record:
             "persons": [_drop_none(_as_dict(p)) for p in self.persons],
             "origin": self.origin,
             "fingerprint": self.fingerprint,
+            **({"extent": self.extent} if self.extent else {}),  # only when known: older hashes stay
         }
 
     @classmethod
@@ -278,6 +280,7 @@ class Record:
             url=data.get("url"),
             number=data.get("number"),
             place=data.get("place"),
+            extent=data.get("extent"),
             subjects=tuple(data.get("subjects") or ()),
             participants=tuple(data.get("participants") or ()),
             renditions=tuple(_rendition_from_dict(r) for r in data.get("renditions") or ()),
