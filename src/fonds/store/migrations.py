@@ -139,6 +139,20 @@ def upgrade(conn: psycopg.Connection[Any], *, where: str, target: int = LATEST) 
     return found, max(found, target)
 
 
+def require_latest(conn: psycopg.Connection[Any], *, where: str) -> None:
+    """Check, without writing, that a database has this fonds' schema (for standbys and read-only nodes).
+
+    Raises StoreError when the schema is older (migrate the primary) or newer (upgrade fonds).
+    """
+    found = schema_version(conn)
+    refuse_newer(found, where)
+    if found < LATEST:
+        raise StoreError(
+            f"{where}: database schema version {found} is older than this fonds ({LATEST}) and this "
+            "connection is read-only; run `fonds migrate` against the primary, then start this node again"
+        )
+
+
 def refuse_newer(version: int, where: str) -> None:
     if version > LATEST:
         raise StoreError(
