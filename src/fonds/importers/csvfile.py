@@ -144,7 +144,8 @@ def _build(rows: list[tuple[int, Row]], origin: str, base: Path, bad: list[str],
                     collections.setdefault(found.id, found)
                 if parent:
                     record = replace(record, collections=tuple(dict.fromkeys((parent, *record.collections))))
-                records.append(record)
+                records.append(record.with_warnings(*context.warnings))  # kept on the record
+                context.warnings.clear()
             if identifier:
                 seen[identifier] = number
             warnings.extend(context.warnings)

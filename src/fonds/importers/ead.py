@@ -128,7 +128,11 @@ def _components(parent_element: etree._Element, parent: Collection, reading: _Re
             reading.items.append(collection)
             _components(component, collection, reading, depth + 1)
         else:
-            reading.items.append(_record(component, reading, identifier, parent))
+            before = len(reading.items)
+            record = _record(component, reading, identifier, parent)
+            own = [w for w in reading.items[before:] if isinstance(w, Problem)]
+            del reading.items[before:]
+            reading.items.append(record.with_warnings(*own))  # the component's warnings stay on it
 
 
 def _component_id(component: etree._Element, reading: _Reading, order: int, parent: Collection) -> str:
