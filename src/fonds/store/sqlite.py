@@ -17,7 +17,16 @@ from typing import Any, Iterable, Iterator, Sequence
 from fonds.authority import Entity
 from fonds.errors import NotFound, StoreError
 from fonds.record import Collection, Record
-from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_json, record_json
+from fonds.store.base import (
+    AddResult,
+    Change,
+    Stats,
+    Store,
+    StoredRecord,
+    check_collections_and_entities,
+    content_json,
+    prepare_records,
+)
 
 SCHEMA_VERSION = 1
 
@@ -121,7 +130,8 @@ class SQLiteStore(Store):
     ) -> AddResult:
         result = AddResult()
         at = utc_now()
-        prepared = [(record, *record_json(record.to_dict())) for record in records]  # before taking the lock
+        check_collections_and_entities(collections, entities)
+        prepared = prepare_records(records)  # checked and serialized before taking the lock
         cur = self.db.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
@@ -239,6 +249,7 @@ class SQLiteStore(Store):
 
     def _put_entities(self, cur: sqlite3.Cursor, entities: Iterable[Entity]) -> int:
         prepared = [(entity, *content_json(entity.to_dict())) for entity in entities]
+        check_collections_and_entities((), [entity for entity, _, _ in prepared])
         known: dict[str, str | None] = {
             row[0]: row[1]
             for row in _rows_for_ids(cur, "SELECT id, hash FROM entities WHERE id IN ({})",
