@@ -134,6 +134,13 @@ def check_collections_and_entities(collections: Sequence[Collection], entities: 
         check_identifier(entity.id, origin=f"authority entry {entity.preferred[:60]!r}")
 
 
+def collection_details(collection: Collection) -> str | None:
+    """The `details` column of a collection row: its description beyond id/title/parent/kind as
+    canonical JSON, or None when it has none."""
+    details = collection.details()
+    return canonical_json(details) if details else None
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
