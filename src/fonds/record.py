@@ -279,6 +279,7 @@ class Record:
     number: str | None = None
     chapter: str | None = None
     place: str | None = None
+    extent: str | None = None  # physical extent as the archive describes it ("33 pages", "2 folders")
     subjects: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
     renditions: tuple[Rendition, ...] = ()
@@ -353,6 +354,7 @@ class Record:
             "origin": self.origin,
             "warnings": [{"origin": w.origin, "message": w.message} for w in self.warnings],
             "fingerprint": self.fingerprint,
+            **({"extent": self.extent} if self.extent else {}),  # only when known: older hashes stay
         }
 
     def public_dict(self) -> dict[str, Any]:
@@ -390,6 +392,7 @@ class Record:
             number=data.get("number"),
             chapter=data.get("chapter"),
             place=data.get("place"),
+            extent=data.get("extent"),
             subjects=tuple(data.get("subjects") or ()),
             participants=tuple(data.get("participants") or ()),
             renditions=tuple(_rendition_from_dict(r) for r in data.get("renditions") or ()),
@@ -449,6 +452,11 @@ def _rendition_to_dict(rendition: Rendition) -> dict[str, Any]:
     return data
 
 
+def _file_ref(data: Mapping[str, Any]) -> FileRef:
+    """A FileRef from its JSON; the URLs a JSON twin adds (`url`, `iiif`) are where it is served, not part of it."""
+    return FileRef(**{k: v for k, v in data.items() if k not in ("url", "iiif")})
+
+
 def _rendition_from_dict(data: Mapping[str, Any]) -> Rendition:
     return Rendition(
         kind=data["kind"],
@@ -458,7 +466,7 @@ def _rendition_from_dict(data: Mapping[str, Any]) -> Rendition:
         marks=tuple(Mark(**m) for m in data.get("marks") or ()),
         notes=tuple(Note(**n) for n in data.get("notes") or ()),
         pages=tuple(PageBreak(**p) for p in data.get("pages") or ()),
-        source=FileRef(**data["source"]) if data.get("source") else None,
-        images=tuple(FileRef(**i) for i in data.get("images") or ()),
+        source=_file_ref(data["source"]) if data.get("source") else None,
+        images=tuple(_file_ref(i) for i in data.get("images") or ()),
         maker=Maker(**data["maker"]) if data.get("maker") else None,
     )

@@ -198,3 +198,33 @@ def test_search_says_which_rendition_matched_and_filters_by_rendition(belovezha_
             parse("rendition:poster")
     finally:
         store.close()
+
+
+def test_record_json_with_files_round_trips_through_ingest(belovezha_archive: Path, tmp_path: Path) -> None:
+    import json
+
+    from fonds.ingest import ingest
+
+    source = SQLiteStore(belovezha_archive / "fonds.db")
+    try:
+        record = source.get(RECORD)
+    finally:
+        source.close()
+    dumped = tmp_path / "record.json"
+    dumped.write_text(json.dumps(record.to_dict(), ensure_ascii=False), encoding="utf-8")
+    store = SQLiteStore(tmp_path / "copy.db")
+    try:
+        report = ingest(store, [dumped], link_names=False)
+        assert report.ok, report.rejected
+        copy = store.get(RECORD)
+        assert [r.images for r in copy.renditions] == [r.images for r in record.renditions]
+        assert [r.maker for r in copy.renditions] == [r.maker for r in record.renditions]
+        assert [r.pages for r in copy.renditions] == [r.pages for r in record.renditions]
+        bad = json.loads(dumped.read_text(encoding="utf-8"))
+        bad["id"] = "bad-1"
+        next(r for r in bad["renditions"] if r["kind"] == "scan")["images"][0]["sha256"] = "../../etc/passwd"
+        (tmp_path / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
+        refused = ingest(store, [tmp_path / "bad.json"], link_names=False)
+        assert not refused.ok and "sha256" in str(refused.rejected[0])
+    finally:
+        store.close()

@@ -37,12 +37,14 @@ def write(record: Record) -> str:
     return str(etree.tostring(element(record), encoding="unicode"))
 
 
-def element(record: Record) -> etree._Element:
-    """The record as a <TEI> element, for embedding (OAI-PMH, teiCorpus dumps)."""
-    people = _person_ids(record.persons)
+def element(record: Record, *, id_prefix: str = "") -> etree._Element:
+    """The record as a <TEI> element, for embedding (OAI-PMH, teiCorpus dumps). `id_prefix`
+    starts every xml:id it writes, so that documents put together in one corpus keep their ids
+    unique (xml:id must be unique in the whole file)."""
+    people = _person_ids(record.persons, id_prefix)
     root = _el(None, "TEI")
     root.append(_header(record, people))
-    facsimile = _facsimile(record)
+    facsimile = _facsimile(record, id_prefix)
     if facsimile is not None:
         root.append(facsimile)
     text = _el(root, "text")
@@ -54,14 +56,14 @@ def element(record: Record) -> etree._Element:
         if rendition.text.strip():
             mentions = [p for p in record.persons if (p.rendition or 0) == index]
             division = _division(rendition, mentions, people)
-            _link_pages(division, rendition, record)
+            _link_pages(division, rendition, record, id_prefix)
             body.append(division)
     if not len(body):
         _el(body, "p")
     return root
 
 
-def _facsimile(record: Record) -> etree._Element | None:
+def _facsimile(record: Record, id_prefix: str = "") -> etree._Element | None:
     """<facsimile> with a <surface> per page of each scan (TEI P5 §11.1), its <graphic> the page
     image at `/files/SHA256` (relative to the archive's address). None if the record has no scan."""
     scans = [r for r in record.renditions if r.kind == "scan" and r.images]
@@ -71,7 +73,7 @@ def _facsimile(record: Record) -> etree._Element | None:
     for s, scan in enumerate(scans, 1):
         for n, image in enumerate(scan.images, 1):
             surface = _el(facsimile, "surface", n=str(n))
-            surface.set(XML_ID, _surface_id(s, n))
+            surface.set(XML_ID, _surface_id(s, n, id_prefix))
             if image.width and image.height:
                 surface.set("ulx", "0")
                 surface.set("uly", "0")
@@ -84,11 +86,11 @@ def _facsimile(record: Record) -> etree._Element | None:
     return facsimile
 
 
-def _surface_id(scan: int, page: int) -> str:
-    return f"surface-{scan}-{page}"
+def _surface_id(scan: int, page: int, id_prefix: str = "") -> str:
+    return f"{id_prefix}surface-{scan}-{page}"
 
 
-def _link_pages(division: etree._Element, rendition: Rendition, record: Record) -> None:
+def _link_pages(division: etree._Element, rendition: Rendition, record: Record, id_prefix: str = "") -> None:
     """A transcript made from a scan (same source file) points each <pb> at the scan's <surface>;
     a machine-made text says so in @subtype."""
     if rendition.is_machine_made:
@@ -101,7 +103,29 @@ def _link_pages(division: etree._Element, rendition: Rendition, record: Record) 
     for pb in division.iter(f"{{{TEI_NS}}}pb"):
         n = pb.get("n") or ""
         if n.isdigit() and 1 <= int(n) <= pages:
-            pb.set("facs", f"#{_surface_id(number, int(n))}")
+            pb.set("facs", f"#{_surface_id(number, int(n), id_prefix)}")
+
+def name_token(value: str) -> str:
+    """A value made fit for an xml:id (an NCName): letters, digits, `.`, `_`, `-`, starting with a letter."""
+    token = _NOT_NAME_CHAR.sub("-", value).strip("-") or "x"
+    return token if token[0].isalpha() else f"r{token}"
+
+
+def clean_text(text: str) -> str:
+    """Text without the characters XML 1.0 cannot carry."""
+    return _NOT_XML.sub("", text)
+
+
+def add_record_note(root: etree._Element, kind: str, text: str) -> None:
+    """Put `<note type=kind>text</note>` in the document's notesStmt (made where TEI wants it:
+    after the seriesStmt, before the sourceDesc)."""
+    file_desc = root.find(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc")
+    assert file_desc is not None
+    notes = file_desc.find(f"{{{TEI_NS}}}notesStmt")
+    if notes is None:
+        notes = etree.Element(f"{{{TEI_NS}}}notesStmt")
+        file_desc.find(f"{{{TEI_NS}}}sourceDesc").addprevious(notes)
+    etree.SubElement(notes, f"{{{TEI_NS}}}note", type=kind).text = clean_text(text)
 
 
 def _text_renditions(record: Record) -> list[Rendition]:
@@ -233,12 +257,12 @@ def _date(parent: etree._Element, record: Record, tag: str) -> None:
             node.set("cert", "medium")
 
 
-def _person_ids(persons: tuple[PersonLink, ...]) -> dict[str, str]:
+def _person_ids(persons: tuple[PersonLink, ...], prefix: str = "") -> dict[str, str]:
     """An xml:id for every linked person, unique within the document."""
     ids: dict[str, str] = {}
     for person in persons:
         if person.id not in ids:
-            base = "person-" + (_NOT_NAME_CHAR.sub("-", person.id).strip("-") or "x")
+            base = prefix + "person-" + (_NOT_NAME_CHAR.sub("-", person.id).strip("-") or "x")
             candidate, n = base, 1
             while candidate in ids.values():
                 n += 1
