@@ -111,7 +111,9 @@ def test_search_then_facet_then_record(tab: Page) -> None:
     facet_name = facet.locator(".facet-name").inner_text()
     facet.click()
     tab.page.wait_for_load_state("load")
-    assert "type:" in tab.page.get_by_label("Search for").input_value()
+    assert "filter=type" in tab.page.url
+    assert tab.page.get_by_label("Search for").input_value() == "Khrushchev", "the query text stays as typed"
+    assert facet_name in tab.page.locator(".active-filters").inner_text(), "the filter is listed as on"
     active = tab.page.locator("a.facet-link.active")
     assert active.count() == 1 and facet_name in active.inner_text()
     narrowed = int(tab.page.locator("#h-results").inner_text().split()[0])
@@ -216,7 +218,7 @@ def test_errors_are_pages(tab: Page) -> None:
     tab.shoot("error-404")
     response = tab.open("/search?q=%22unclosed")
     assert response.status == 400
-    assert "unclosed quote" in tab.page.locator("[role=alert]").inner_text()
+    assert "unclosed quote" in (tab.page.locator("[role=alert]").text_content() or "")
     assert tab.page.get_by_label("Change your search").input_value() == '"unclosed'
     tab.shoot("error-400")
 
