@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable, Mapping
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -117,6 +117,12 @@ def about(request: Request, archive: Archive) -> Any:
     return about_page(archive)
 
 
+def favicon(request: Request, archive: Archive) -> Any:
+    """The site's icon, for browsers that ask for /favicon.ico (pages name /static/favicon.svg)."""
+    return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
 def openapi(request: Request, archive: Archive) -> Any:
     """The OpenAPI schema of the JSON twins (fonds.web.api)."""
     document = archive.cached("openapi", lambda: api.schema(archive.settings.repository_name))
@@ -150,6 +156,7 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/about.json", about, "about.json"),
     ("/oai", oai_pmh, "oai"),
     ("/openapi.json", openapi, "openapi"),
+    ("/favicon.ico", favicon, "favicon"),
 ]
 
 

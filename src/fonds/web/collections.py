@@ -277,9 +277,9 @@ def collection_page(archive: Archive, collection_id: str, page: int = 1) -> Coll
     counts: dict[str, int] = archive.cached("collection-counts", archive.store.collection_counts)
     top = root_of(collection, collections)
     trail = tuple((c.title, collection_href(c.id)) for c in ancestors(collection, collections))
-    description = getattr(collection, "summary", None) or DESCRIPTIONS.get(top.kind, "")
+    description = collection.summary or DESCRIPTIONS.get(top.kind, "")
     if collection.kind != top.kind and top.kind in DESCRIPTIONS:
-        description = getattr(collection, "summary", None) or f"Part of {top.title}."
+        description = collection.summary or f"Part of {top.title}."
     label = labels(collections)[collection.id]
     search = "/search?" + _filter_query(collection.id)
     if top.kind == VOLUME_KIND:
@@ -358,7 +358,7 @@ def _sections(
         numbers = [i.number for i in held if i.number]
         sections.append(
             (
-                getattr(child, "order", 0),
+                child.order,
                 natural_key(held[0].number if held else None),
                 natural_key(child.id),
                 Section(
@@ -400,7 +400,7 @@ def _dated_page(
     items = tuple(Item(h.id, h.title, record_href(h.id), h.date, h.type) for h in result.hits)
     children = sorted(
         (c for c in collections.values() if c.parent == collection.id),
-        key=lambda c: (getattr(c, "order", 0), natural_key(c.id)),
+        key=lambda c: (c.order, natural_key(c.id)),
     )
     sections = tuple(
         Section(c.id, c.title, c.kind, collection_href(c.id), counts.get(c.id, 0)) for c in children

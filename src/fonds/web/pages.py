@@ -168,11 +168,11 @@ def collection_tree(archive: Archive) -> tuple[CollectionCount, ...]:
         children.setdefault(c.parent if c.parent in collections else None, []).append(c)
 
     def node(c: Collection, seen: frozenset[str]) -> CollectionCount:
-        below = sorted(children.get(c.id, []), key=lambda k: (getattr(k, "order", 0), natural_key(k.id)))
+        below = sorted(children.get(c.id, []), key=lambda k: (k.order, natural_key(k.id)))
         kids = tuple(node(k, seen | {k.id}) for k in below if k.id not in seen)
         return CollectionCount(c.id, c.title, counts.get(c.id, 0), collection_href(c.id), kids)
 
-    top = sorted(children.get(None, []), key=lambda k: (getattr(k, "order", 0), natural_key(k.id)))
+    top = sorted(children.get(None, []), key=lambda k: (k.order, natural_key(k.id)))
     return tuple(node(c, frozenset({c.id})) for c in top)
 
 
