@@ -78,8 +78,17 @@ def test_home_says_what_the_archive_holds(client: Any, store_with_corpus: SQLite
 
 def test_record_json_is_the_record(client: Any, store_with_corpus: SQLiteStore) -> None:
     data = client.get("/records/wcda-110485.json").json()
-    assert data == json.loads(json.dumps(store_with_corpus.get("wcda-110485").to_dict()))
+    assert data == json.loads(json.dumps(store_with_corpus.get("wcda-110485").public_dict()))
     assert data["source"]["reference"]["fond"] == "0102"
+
+
+def test_public_json_and_pages_never_show_origin_or_warnings(client: Any, store_with_corpus: SQLiteStore) -> None:
+    stored = store_with_corpus.get("wcda-110485")
+    assert stored.origin and "/" in stored.origin  # the archivist's path is kept for staff
+    folder = stored.origin.rsplit("/", 1)[0]
+    for path in ("/records/wcda-110485.json", "/records/wcda-110485"):
+        body = client.get(path).text
+        assert folder not in body and '"origin"' not in body and '"warnings"' not in body
 
 
 def test_record_page_shows_the_record(client: Any) -> None:
@@ -354,3 +363,14 @@ def test_records_ingested_elsewhere_appear_within_seconds(tmp_path: Any) -> None
         follower.store.close()
         reader.close()
         writer.close()
+
+
+def test_a_collection_downloads_as_ead_2002_and_ead3(client: Any) -> None:
+    from fonds.schema_check import validate
+
+    for suffix, schema in ((".ead.xml", "ead2002.rng"), (".ead3.xml", "ead3.rng")):
+        response = client.get(f"/collections/frus1961-63v06{suffix}")
+        assert response.status_code == 200, response.text[:300]
+        assert response.headers["content-type"].startswith("application/xml")
+        assert validate(response.content, schema) == []
+    assert client.get("/collections/no-such-thing.ead.xml").status_code == 404
