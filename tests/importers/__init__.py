@@ -1,0 +1,1 @@
+"""Importer tests (a package, so their module names do not clash with tests/exports/)."""
