@@ -105,7 +105,14 @@ class Person:
 
 @dataclass(frozen=True)
 class Source:
-    """Where the original is held, and the citation as given."""
+    """Where the original is held, and the citation as given.
+
+    `repository` is the repository's preferred name in the archive's repository authority
+    (`fonds.repositories`) when the printed name is a known form of it, with the name as printed
+    in `repository_printed` when it differs (`Department of Sate`); else the name as printed.
+    `publication` is a published source the citation names instead of a repository
+    (`Public Papers of the Presidents`): never a repository.
+    """
 
     citation: str | None = None
     repository: str | None = None
@@ -113,6 +120,8 @@ class Source:
     reference: Mapping[str, str] = field(default_factory=dict)
     classification: str | None = None
     drafter: str | None = None
+    publication: str | None = None
+    repository_printed: str | None = None
 
 
 COLLECTION_DETAILS = ("unitid", "date", "summary", "extent", "creator", "repository", "languages", "links")
@@ -339,6 +348,8 @@ class Record:
                 reference=ordered_reference(source.get("reference") or {}),
                 classification=source.get("classification"),
                 drafter=source.get("drafter"),
+                publication=source.get("publication"),
+                repository_printed=source.get("repository_printed"),
             ),
             credits=tuple(Credit(**c) for c in data.get("credits") or ()),
             collections=tuple(data.get("collections") or ()),
@@ -381,6 +392,9 @@ def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
 def _source_to_dict(source: Source) -> dict[str, Any]:
     data = _as_dict(source)
     data["reference"] = dict(source.reference)
+    for key in ("publication", "repository_printed"):  # only when there is one: older JSON stays as it was
+        if data[key] is None:
+            del data[key]
     return data
 
 
