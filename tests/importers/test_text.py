@@ -233,3 +233,9 @@ def test_without_original_language_the_record_is_refused() -> None:
     raw = raw.replace(b"Original Language:\n\nRussian\n\n", b"")
     with pytest.raises(RecordError, match=r"^x.txt:\d+: the record has no 'Original Language' block"):
         read_bytes(raw, "x.txt")
+
+
+def test_an_identifier_that_breaks_the_identifier_rule_is_refused_with_its_line() -> None:
+    raw = make('"Telegram", 1963, Archive X.', identifier="\nIdentifier:\n\nABC 1963 14\n")
+    with pytest.raises(RecordError, match=r"^x.txt:11: the 'Identifier' block's id 'ABC 1963 14': the identifier holds a space"):
+        read_bytes(raw, "x.txt")

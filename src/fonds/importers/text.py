@@ -18,6 +18,7 @@ from pathlib import PurePath
 
 from fonds.dates import parse_date
 from fonds.errors import Problem, RecordError
+from fonds.identifiers import MAX_LENGTH, check_identifier
 from fonds.importers.citation import parse_citation
 from fonds.importers.marks import find_marks
 from fonds.record import Collection, Record, Rendition
@@ -204,16 +205,17 @@ def _record_id(
     """
     if block is not None:
         value = block.text
-        if not value or "\n" in value or any(c.isspace() for c in value):
+        if not value or "\n" in value:
             raise RecordError(
-                f"{origin}:{block.line}: the 'Identifier' block must hold one id on one line, "
-                "without spaces (such as 'ABC-1962-14')"
+                f"{origin}:{block.line}: the 'Identifier' block must hold one id on one line "
+                "(such as 'ABC-1962-14')"
             )
-        return value, None
+        line = block.line + 1 + next((i for i, text in enumerate(block.lines) if text.strip()), 0)
+        return check_identifier(value, origin=f"{origin}:{line}", what="the 'Identifier' block's id"), None
     if from_citation:
-        return from_citation, None
+        return check_identifier(from_citation, origin=f"{origin}:{citation_line}", what="the id its URL gives"), None
     stem = re.sub(r"[^\w.-]+", "-", PurePath(origin.split("#", 1)[0]).stem).strip("-.") or "record"
-    record_id = f"{FILE_ID_PREFIX}-{stem}"[:200]
+    record_id = f"{FILE_ID_PREFIX}-{stem}"[:MAX_LENGTH]
     return record_id, Problem(
         f"{origin}:{citation_line}",
         f"the citation has no document URL (…/document/NUMBER), so the id {record_id!r} was made "
