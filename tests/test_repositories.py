@@ -45,6 +45,7 @@ def test_what_is_a_repository_and_what_is_a_publication() -> None:
     assert is_repository_name("Kennedy Library") and is_repository_name("AVPRF")
     assert is_repository_name("Hoover Institution Archives")
     assert not is_repository_name("March 3, 1963") and not is_repository_name("box 4")
+    assert is_repository_name("Central Committee Archive No. 2") and not is_repository_name("Record Group 59")
     assert not is_repository_name("Public Papers of the Presidents of the United States")
     assert publication_of("Public Papers of the Presidents: Kennedy, 1961") == "Public Papers of the Presidents"
     assert publication_of("Department of State, Central Files") is None

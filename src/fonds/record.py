@@ -17,7 +17,10 @@ from fonds.errors import Problem
 # Order in which archival reference parts are printed (fond, opis, ...).
 REFERENCE_PARTS = ("fond", "opis", "papka", "delo", "listy", "list", "file", "text")
 
-MARK_KINDS = ("supplied", "gap", "alternate")
+MARK_KINDS = (
+    "supplied", "gap", "alternate", "illegible", "unclear", "sic", "signature", "stamp", "handwritten",
+    "redacted", "page",
+)
 RENDITION_KINDS = ("translation", "transcript", "scan", "original")
 # What a record keeps for staff only: never in public pages, public JSON or exports.
 STAFF_FIELDS = ("origin", "warnings")
@@ -31,6 +34,14 @@ class Mark:
     - gap: `[...]`, a passage the translator omitted.
     - alternate: `Pak Seong-cheol [Pak Song Chol]`; the span covers both forms,
       `text` is the form before the bracket, `alternate` the one inside it.
+    - illegible (`[2 words illegible]`), redacted (`[1 line not declassified]`): what the
+      original does not let us read; `text` is the bracket's words.
+    - unclear: `[Moscow?]`, a doubtful reading (`text`), or `[unclear]`.
+    - sic: `Kim II Sung [sic]`; the span covers the word before and the bracket, `text` the word.
+    - signature, stamp, handwritten: what the original bears there; `text` what the bracket
+      quotes after a colon (`[stamp: Top Secret]`).
+    - page: `[page 2]`, where a page of the original begins; `text` the page number.
+    See importers/marks.py for every printed form.
     """
 
     kind: str

@@ -45,6 +45,8 @@ _REPOSITORY_WORDS = re.compile(
     r"Chancellery|Service|Bureau|Academy|Society|Trust|Papers|Memorial)\b",
     re.I,
 )
+# What starts a reference (a part of a holding), not a repository's name.
+_REFERENCE_START = re.compile(r"^\s*(?:box|folder|file|fond|opis|delo|record group|RG|series|lot|reel)\b", re.I)
 # Published sources: a citation naming one cites a publication, not a holding.
 _PUBLICATIONS = re.compile(
     r"\b(?:Public Papers of the Presidents|Foreign Relations of the United States|FRUS\b|"
@@ -58,14 +60,14 @@ _PUBLICATIONS = re.compile(
 
 def is_repository_name(text: str) -> bool:
     """Whether `text` can be a repository's name: a known name or code, or a phrase with a word
-    holding institutions are named by (Archive, Library, Ministry, Department...), without digits
-    and not a published source."""
+    holding institutions are named by (Archive, Library, Ministry, Department...) that does not
+    start like a reference (`Record Group 59`, `box 4`), and not a published source."""
     text = text.strip()
     if not text or len(text) > 150 or publication_of(text):
         return False
     if _key(text) in _shipped_keys():
         return True
-    return bool(_REPOSITORY_WORDS.search(text)) and not re.search(r"\d", text)
+    return bool(_REPOSITORY_WORDS.search(text)) and not _REFERENCE_START.match(text)
 
 
 def publication_of(text: str) -> str | None:

@@ -211,17 +211,20 @@ def persons_url(volume_id: str, xml_id: str) -> str:
 
 
 def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
+    where = f"{origin}:{div.sourceline}"
+    number = div.get("n")
+    warnings: list[Problem] = []
     xml_id = div.get(XML_ID)
     if not xml_id:
-        raise RecordError(
-            f"{origin}:{div.sourceline}: <div type=\"document\"> has no xml:id; "
-            "give each document an xml:id such as \"d12\""
-        )
-    where = f"{origin}:{div.sourceline}"
+        if not number or not re.fullmatch(r"[\w.-]{1,20}", number):
+            raise RecordError(
+                f"{where}: <div type=\"document\"> has no xml:id and no document number (@n); "
+                "give each document an xml:id such as \"d12\""
+            )
+        xml_id = f"d{number}"  # the Office of the Historian's own pattern: document 12 is d12
+        warnings.append(Problem(where, f"document {number} has no xml:id; stored as {xml_id!r} from its number: add xml:id=\"{xml_id}\" to the volume"))
     head = div.find("tei:head", NS)
-    number = div.get("n")
     title = _title(head, number)
-    warnings: list[Problem] = []
     if not title:
         # Archival practice (DACS 2.3.18, ISAD(G) 3.1.2): a devised title, in square brackets.
         title = f"[Untitled document {number or xml_id}]"
@@ -255,7 +258,7 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
         id=f"{volume.id}-{xml_id}",
         title=title,
         type=document_type(title),
-        date=_date(div, where),
+        date=_date(div, where, warnings),
         original_languages=(original,) if original else (),
         source=source.source,
         collections=(volume.id, *_collections(div, volume.id)),
@@ -370,8 +373,27 @@ def _person_links(div: etree._Element, volume_id: str) -> tuple[PersonLink, ...]
 # -- dates -----------------------------------------------------------------------------------
 
 
-def _date(div: etree._Element, where: str) -> HistoricalDate:
-    """The dateline's date as FRUS encodes it; else the bounds FRUS gives the document; else undated."""
+def _date(div: etree._Element, where: str, warnings: list[Problem]) -> HistoricalDate:
+    """The dateline's date as FRUS encodes it; else the bounds FRUS gives the document; else undated.
+
+    An encoded date that is no ISO date (`when="1961-02-30"`) is a warning: the date is then read
+    from the printed text, or kept as printed without bounds."""
+    try:
+        return _encoded_date(div, where)
+    except RecordError as error:
+        origin, _, message = str(error).partition(": ")
+        printed = " ".join(plain(element) for element in div.xpath(
+            "tei:dateline//tei:date | tei:opener/tei:dateline//tei:date", namespaces=NS)).strip() or None
+        try:
+            fallback = parse_date(printed) if printed else HistoricalDate.undated()
+        except RecordError:
+            fallback = HistoricalDate(text=printed)
+        kept = "read from the printed date" if fallback.is_dated else "kept as printed, undated"
+        warnings.append(Problem(origin, f"{message.split('; use ')[0]}; the date is {kept}: correct the encoding"))
+        return fallback
+
+
+def _encoded_date(div: etree._Element, where: str) -> HistoricalDate:
     printed: str | None = None
     for element in div.xpath("tei:dateline//tei:date | tei:opener/tei:dateline//tei:date", namespaces=NS):
         text = plain(element) or None
