@@ -1,1 +1,0 @@
-"""Importer tests (a package, so their module names do not clash with tests/exports/)."""
