@@ -63,6 +63,10 @@ def ingest_command(
         click.echo(f"authority: {report.merged} entries merged into entries that name the same person")
     applied = index.update(store) if index is not None else 0
     click.echo(report.summary())
+    if report.collections and not report.result.changed and not report.result.unchanged:
+        # A file of collections only (an ArchivesSpace series list): say what it did.
+        verb = "read" if dry_run else "stored"
+        click.echo(f"collections: {report.collections} {verb} with their hierarchy (the files hold no records)")
     if applied and index is not None:
         click.echo(f"index: {applied} changes applied, {index.count()} records searchable")
     if not report.ok:
