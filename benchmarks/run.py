@@ -356,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--skip-scale", action="store_true", help="leave out the incremental, start-up and ingest-memory figures")
     parser.add_argument("--skip-renditions", action="store_true", help="leave out OCR and attach throughput")
     parser.add_argument(
-        "--only", choices=["search-library", "scale", "renditions"],
+        "--only", choices=["search-library", "scale", "holdings", "renditions"],
         help="measure one figure alone, reusing the work folder of an earlier run (ingests once if there is none)",
     )
     parser.add_argument("--times", type=int, default=3, help="with --only: independent runs, medians reported")
@@ -367,6 +367,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         figures = renditions.measure()
         print(f"\nfonds renditions figures, {machine()}; {time.perf_counter() - started:.0f} s\n")
         print("\n".join(renditions.lines(figures)))
+        return
+    if args.only == "holdings":  # a CSV of 50,000 rows read and ingested (benchmarks/holdings.py)
+        from benchmarks import holdings
+
+        print("\n".join(holdings.lines(holdings.measure(50_000))))
         return
     print(f"bench: generating {n} records (seed {args.seed})", file=sys.stderr)
     files = corpus.write(n, seed=args.seed)

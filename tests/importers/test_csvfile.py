@@ -158,3 +158,15 @@ def test_a_row_with_too_many_cells_is_named(empty_store: SQLiteStore, tmp_path: 
     table = write(tmp_path / "c.csv", "identifier,title\na-1,Memo, with a comma\n")
     report = ingest(empty_store, [table], link_names=False)
     assert f"{table}:row 2: the row has 3 cells but the header names 2 columns" in str(report.rejected[0])
+
+
+def test_a_collection_named_by_its_id_is_referred_to_never_overwritten(empty_store: SQLiteStore, tmp_path: Path) -> None:
+    from fonds.record import Collection
+
+    empty_store.add([], collections=[Collection("frus1961-63v05", "Foreign Relations, 1961-1963, Volume V", kind="volume")])
+    table = write(tmp_path / "refs.csv", "identifier,title,collection\nr-1,Memo,frus1961-63v05\nr-2,Note,Letters > 1962\n")
+    assert ingest(empty_store, [table], link_names=False).ok
+    collections = {c.id: c for c in empty_store.collections()}
+    assert collections["frus1961-63v05"].title == "Foreign Relations, 1961-1963, Volume V"
+    assert (collections["letters"].title, collections["letters-1962"].parent) == ("Letters", "letters")
+    assert empty_store.get("r-1").collections == ("frus1961-63v05",)

@@ -68,7 +68,7 @@ def read(source: BinaryIO, *, origin: str, options: ImportOptions | None = None)
     header = table.header
     rows: list[tuple[int, Row]] = []
     bad: list[str] = []
-    warnings: list[Problem] = [Problem(f"{origin}:row 1", f"read as {template.name}")] if template.name != "fonds columns" else []
+    warnings: list[Problem] = []
     for number, cells in table.rows:
         if number <= template.header_rows:
             continue
@@ -146,8 +146,9 @@ def _build(rows: list[tuple[int, Row]], origin: str, base: Path, bad: list[str],
             else:
                 record = make_record(cells, context, base)
                 path = collection_path(cells.get("collection"), context, collections)
-                for found in path:
-                    collections.setdefault(found.id, found)
+                for found, described in path:
+                    if described:
+                        collections.setdefault(found.id, found)
                 if parent:
                     record = replace(record, collections=tuple(dict.fromkeys((parent, *record.collections))))
                 records.append(record.with_warnings(*context.warnings))  # kept on the record
