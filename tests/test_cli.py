@@ -27,7 +27,7 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_ingest_reports_and_is_idempotent(run, corpus: Path) -> None:  # type: ignore[no-untyped-def]
     first = run("ingest", str(corpus / "wilson-center"), str(ROOT / "examples"))
     assert first.exit_code == 0
-    assert "4 added, 0 updated, 0 unchanged, 0 rejected" in first.output
+    assert "8 added, 0 updated, 0 unchanged, 0 rejected" in first.output
     again = run("ingest", str(corpus / "wilson-center"))
     assert again.exit_code == 0
     assert "0 added, 0 updated, 1 unchanged, 0 rejected; nothing changed" in again.output
@@ -56,7 +56,7 @@ def test_search_json_has_the_design_shape(run, corpus: Path) -> None:  # type: i
 def test_search_text_output_and_bad_query(run, corpus: Path) -> None:  # type: ignore[no-untyped-def]
     run("ingest", str(corpus / "wilson-center"))
     result = run("search", '"air defense"')
-    assert "1 records match" in result.output and "wcda-110485" in result.output
+    assert "1 record matches" in result.output and "wcda-110485" in result.output
     bad = run("search", 'title:"kim')
     assert bad.exit_code == 1
     assert bad.output.strip() == 'fonds: unclosed quote at position 7: title:▸"kim; add the closing " or remove the opening one'
@@ -75,8 +75,8 @@ def test_show_json_round_trips_the_record(run, corpus: Path) -> None:  # type: i
 def test_stats_and_reindex(run, corpus: Path) -> None:  # type: ignore[no-untyped-def]
     run("ingest", str(corpus / "wilson-center"), str(ROOT / "examples"))
     stats = json.loads(run("stats", "--json").output)
-    assert stats["records"] == 4 and stats["collections"] == 2
-    assert run("reindex").output.strip() == "index rebuilt: 4 records searchable"
+    assert stats["records"] == 8 and stats["collections"] == 2
+    assert run("reindex").output.strip() == "index rebuilt: 8 records searchable"
 
 
 def test_bad_setting_names_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -78,7 +78,10 @@ def home(request: Request, archive: Archive) -> Any:
 
 
 def search(request: Request, archive: Archive) -> Any:
-    return search_page(archive, read_params(request.query_params))
+    params = read_params(request.query_params)
+    if not params.full_query.strip() and not _wants_json(request):  # an empty search: the overview, not every record
+        return home_page(archive)
+    return search_page(archive, params)
 
 
 def record(request: Request, archive: Archive) -> Any:
