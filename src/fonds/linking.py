@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from fonds.authority import Entity
 from fonds.record import PersonLink, Record
@@ -106,6 +106,9 @@ class Matcher:
         length, key, ocr_key, capitalized = _keys(spelling)
         if capitalized and (ocr_key in self.prefixes or ocr_key in self.given):
             return length, key, ocr_key
+        for case_key in _case_keys(spelling[:length]) if capitalized else ():  # `Никите` for Никита
+            if ocr_fold(case_key) in self.prefixes:
+                return length, case_key, ocr_fold(case_key)
         return ()
 
     def holds(self, entity_id: str, word: str) -> bool:
@@ -151,10 +154,16 @@ class Matcher:
             between = text[word[1]:following[0]]
             if not _joins(between, word[1] - word[0]):
                 break
+            joined = ocr_fold(raw + following[3])
+            if joined not in prefixes:  # a Russian name in another case: `Сергеевичу` for Сергеевич
+                case_key = next(
+                    (k for k in _case_keys(text[following[0]:following[1]]) if ocr_fold(raw + k) in prefixes), None
+                )
+                if case_key is None:
+                    break
+                joined = ocr_fold(raw + case_key)
+                following = (*following[:3], case_key, ocr_fold(case_key), following[5])
             raw += following[3]
-            joined = ocr_fold(raw)
-            if joined not in prefixes:
-                break
             word = following
             if not word[5] and between != "-":
                 continue
@@ -188,6 +197,51 @@ def _keys(word: str) -> tuple[int, str, str, bool]:
         key = fold(stem)
         found = _KEYS[word] = (len(stem), key, ocr_fold(key), _capitalized(stem))
     return found
+
+
+_NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr"})
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
+
+
+@cache
+def _morphology() -> Any:
+    import pymorphy3  # with pymorphy3-dicts-ru: the OpenCorpora dictionary, shipped in the wheel
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+_CASE_ENDINGS = ("ому", "ым", "ом", "ой", "ою", "у", "ю", "а", "я", "е")  # longest first
+
+
+@cache
+def _case_keys(word: str) -> tuple[str, ...]:
+    """The folded keys a Cyrillic word may have as a name in the nominative: through the
+    dictionary (`Сергеевичу` -> сергеевич), else without a case ending (`Сену` -> сен, for the
+    Korean and Chinese names the dictionary does not hold); () for other words."""
+    if not _CYRILLIC_WORD.fullmatch(word):
+        return ()
+    keys = [fold(nominative(word))]
+    keys.extend(fold(word[: -len(e)]) for e in _CASE_ENDINGS if word.endswith(e) and len(word) - len(e) >= 2)
+    own = fold(word)
+    return tuple(k for k in dict.fromkeys(keys) if k != own)
+
+
+@cache
+def nominative(word: str) -> str:
+    """A Russian given name, patronymic or family name in the nominative (`Никите` -> `Никита`,
+    `Сергеевичу` -> `Сергеевич`, `Хрущёву` -> `Хрущёв`); any other word as it is.
+
+    pymorphy3's analyses of the word are read in order of likelihood; the first that is a name
+    (grammemes Name, Surn, Patr in the OpenCorpora tag set) gives its normal form. A word it does
+    not know is left alone: its guesses for unknown words would turn `Чхоль` into a verb.
+    """
+    if not _CYRILLIC_WORD.fullmatch(word) or not word[:1].isupper():
+        return word
+    for parse in _morphology().parse(word):
+        if parse.is_known and _NAME_GRAMMEMES & set(parse.tag.grammemes):
+            normal = str(parse.normal_form)
+            return normal[:1].upper() + normal[1:]
+    return word
 
 
 def _joins(between: str, previous_length: int) -> bool:
