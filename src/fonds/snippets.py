@@ -31,7 +31,8 @@ from fonds.analysis import Analysis, fold_han, fold_russian, has_cjk, has_cyrill
 SNIPPET_LENGTH = 240  # characters in a snippet
 PLAIN_LENGTH = 200  # characters of summary or text shown when nothing is highlighted
 LOOKS = 30  # occurrences of one needle checked per text
-LEAD = 70  # characters shown before the first match, at most
+LEAD = 70  # characters shown before the first match
+SENTENCE_BACK = 130  # or up to this many, to begin at the start of its sentence
 SHORT_LINE = 60  # a line shorter than this that does not end a sentence is a heading or signature
 _SENTENCE_END = ".!?:;\"”’)»"
 _BETWEEN = r"[\s\-‐‑–.'’]*"  # what may join the words of a name or phrase in the text
@@ -191,14 +192,31 @@ def best_window(text: str, matches: Sequence[Match], title: str = "") -> tuple[i
         if best is None or score > best[0]:
             best = (score, (start, end))
     assert best is not None
+    if best[0][1] == 0:  # every match is on a heading, signature or title line: show the body's start
+        body = _first_body_line(text, title)
+        if body is not None:
+            return body, min(len(text), body + SNIPPET_LENGTH)
     return best[1]
+
+
+def _first_body_line(text: str, title: str) -> int | None:
+    """Where the first line of running text begins (not a heading, signature or the title)."""
+    at = 0
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        if text[at:end].strip() and not _is_aside(text, at, title):
+            return at
+        at = end + 1
+    return None
 
 
 def _cut(text: str, start: int, end: int, first: int) -> tuple[int, int]:
     """The window moved to word boundaries: it begins at a sentence or line start when one is near
     before the first match (`first`), else after a space; it ends before a space."""
     if start > 0:
-        breaks = [text.rfind(mark, start, first) for mark in ("\n", ". ", "? ", "! ")]
+        back = max(0, first - SENTENCE_BACK)
+        breaks = [text.rfind(mark, back, first) for mark in ("\n", ". ", "? ", "! ")]
         sentence = max(breaks)
         if sentence >= 0:
             start = sentence + (1 if text[sentence] == "\n" else 2)
