@@ -104,3 +104,20 @@ def test_authority_import_and_show(run, corpus: Path) -> None:  # type: ignore[n
     assert "frus1961-63v06-d1  Message From Chairman Khrushchev to President-elect Kennedy" in shown.output
     missing = run("authority", "show", "hsg:0")
     assert missing.exit_code == 1 and missing.output.strip() == "fonds: no authority entry with id 'hsg:0'"
+
+
+def test_search_words_starting_with_a_minus_are_not_and_one_record_is_singular(run, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    run("ingest", str(corpus / "wilson-center"), str(ROOT / "examples"))
+    without = run("search", "-Moskovsky", "--json")
+    assert without.exit_code == 0, without.output
+    found = {hit["id"] for hit in json.loads(without.output)["hits"]}
+    assert found and "wcda-110485" not in found
+    two_words = run("search", "Kim", "-Moskovsky")  # several arguments are one search
+    assert two_words.exit_code == 0 and "wcda-110485" not in two_words.output
+    single = run("search", "Moskovsky")
+    assert single.output.splitlines()[0] == "1 record matches 'Moskovsky'"
+    lines = single.output.splitlines()
+    assert lines[4].startswith("   ") and len(lines) == 5 + sum(line.startswith("   matched:") for line in lines)
+    assert lines[4].strip() != lines[2].split("  [")[0].split(". ", 1)[1]  # the snippet does not repeat the title
+    empty = run("search", "?!")
+    assert empty.exit_code != 0 and "punctuation alone is not searched" in empty.output

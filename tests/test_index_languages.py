@@ -92,3 +92,47 @@ def test_one_word_names_say_why_and_highlight_the_variant_whole(archive: tuple[I
 def test_a_family_name_alone_is_not_widened_to_everyone_bearing_it(archive: tuple[Index, Names]) -> None:
     index, names = archive
     assert all(not hit.matched for hit in index.search(parse("Kim"), resolve_names=names.resolve).hits)
+
+
+def _record(folder: Path, number: int, body: str) -> Path:
+    path = folder / f"{number}.txt"
+    path.write_text(
+        f"1962\n\nMemo {number}\n\nCitation:\n\n\"Memo {number}\", 1962, Wilson Center Digital Archive, AVPRF, fond 1. "
+        f"https://digitalarchive.wilsoncenter.org/document/{number}\n\nOriginal Language:\n\nRussian\n\n"
+        f"Contents:\n\nTranslation - English\n\n{body}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def memos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Index, Names]]:
+    folder = tmp_path_factory.mktemp("memos")
+    store = SQLiteStore(folder / "fonds.db")
+    bodies = {
+        990201: "The delegation was received by Chairman Kim in the evening.",
+        990202: "Kim Il Sung received the delegation. The chairman of the committee, Kim, spoke later.",
+        990203: "Premier Kim Il-sung spoke with Ambassador O'Neill about the Il-sung Bridge.",
+    }
+    assert ingest(store, [_record(folder, number, body) for number, body in bodies.items()]).ok
+    index = Index(folder / "index")
+    index.update(store)
+    yield index, Names.of(store)
+    store.close()
+
+
+def test_a_quoted_phrase_means_that_exact_phrase(memos: tuple[Index, Names]) -> None:
+    assert ids(memos, '"Chairman Kim"') == ["wcda-990201"]  # not widened to Kim Il Sung's other names
+    assert set(ids(memos, "Chairman Kim")) == {"wcda-990201", "wcda-990202", "wcda-990203"}  # unquoted: the name
+    assert set(ids(memos, 'person:"Chairman Kim"')) == {"wcda-990201", "wcda-990202", "wcda-990203"}
+
+
+def test_prefix_search_on_words_with_apostrophes_and_hyphens(memos: tuple[Index, Names]) -> None:
+    assert ids(memos, "O'Nei*") == ["wcda-990203"]
+    assert ids(memos, "Il-s*") == ids(memos, "il-su*")
+    assert "wcda-990203" in ids(memos, "Il-s*")
+    assert ids(memos, "deleg*") != []
+
+
+def test_punctuation_beside_words_is_left_out(memos: tuple[Index, Names]) -> None:
+    assert ids(memos, "delegation ?") == ids(memos, "delegation")

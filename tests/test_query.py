@@ -88,3 +88,15 @@ def test_names_in() -> None:
 def test_deep_nesting_is_refused() -> None:
     with pytest.raises(QueryError, match="^parentheses nest deeper than 32 levels at position 33; simplify the search$"):
         parse("(" * 40 + "Kim" + ")" * 40)
+
+
+@pytest.mark.parametrize("text", ["?!", "-", "  &  ", "—"])
+def test_punctuation_alone_says_there_is_no_word(text: str) -> None:
+    with pytest.raises(QueryError, match="has no letters or digits, and punctuation alone is not searched"):
+        parse(text)
+
+
+def test_punctuation_beside_words_is_left_out() -> None:
+    assert parse("Kim ?!") == Word("Kim")
+    assert parse("Kim - Pak") == And((Word("Kim"), Word("Pak")))
+    assert parse("-Berlin") == Not(Word("Berlin"))

@@ -3,7 +3,8 @@
 What a reader is shown (docs/search.md, "Snippets"):
 
 - the passage with the most distinct searched terms (a name and all its variants count as one
-  term), found in the stored text, else the summary, else the title;
+  term), found in the stored text, else the summary (a match in the title alone shows the start
+  of the summary or text: the title is shown already);
 - from the body: a match on a short line that does not end a sentence (a signature such as
   `N. Khrushchev`, a heading, a line repeating the title) counts only when nothing better exists;
 - each match highlighted whole: a stemmed word (`conversations` for conversation), a name
@@ -214,16 +215,14 @@ def _first_body_line(text: str, title: str) -> int | None:
 def _cut(text: str, start: int, end: int, first: int) -> tuple[int, int]:
     """The window moved to word boundaries: it begins at a sentence or line start when one is near
     before the first match (`first`), else after a space; it ends before a space."""
-    if start > 0:
-        back = max(0, first - SENTENCE_BACK)
-        breaks = [text.rfind(mark, back, first) for mark in ("\n", ". ", "? ", "! ")]
-        sentence = max(breaks)
-        if sentence >= 0:
-            start = sentence + (1 if text[sentence] == "\n" else 2)
-        elif not has_cjk(text[start]):
-            space = text.find(" ", start, first)
-            start = space + 1 if space >= 0 else start
-        end = min(len(text), max(end, start + SNIPPET_LENGTH))
+    back = max(0, first - SENTENCE_BACK)
+    sentence = max(text.rfind(mark, back, first) for mark in ("\n", ". ", "? ", "! ", "。"))
+    if sentence >= 0:
+        start = sentence + (2 if text[sentence : sentence + 2] in (". ", "? ", "! ") else 1)
+    elif start > 0 and not has_cjk(text[start]):
+        space = text.find(" ", start, first)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), start + SNIPPET_LENGTH)
     if end < len(text) and not has_cjk(text[end - 1]):
         space = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
         end = space if space > first else end
@@ -269,8 +268,9 @@ class Snippets:
         self.analysis = analysis
 
     def snippet(self, text: str, summary: str, title: str) -> str:
-        """Highlighted HTML from the text, else the summary, else the title; "" when nothing is found."""
-        for value, own_title in ((text, title), (summary, ""), (title, "")):
+        """Highlighted HTML from the text, else the summary; "" when nothing is found in either (a
+        match in the title alone is not repeated: the hit shows its title already)."""
+        for value, own_title in ((text, title), (summary, title)):
             if not value:
                 continue
             matches = find(value, fold_text(value), self.needles, self.analysis)
