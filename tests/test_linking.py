@@ -124,3 +124,19 @@ def test_a_russian_case_never_overrides_a_name_as_written(curated_matcher: Match
     links = link_text("Ким Ир Сен принял посла", curated_matcher)  # Ир is not read as a case of Ира
     assert [(p.id, p.text) for p in links] == [("fonds:kim-il-sung", "Ким Ир Сен")]
     assert link_text("Сергеевичу передали письмо", curated_matcher) == []  # a patronymic alone names no one
+
+
+@pytest.mark.parametrize(
+    ("text", "entity_id", "mention"),
+    [
+        ("他说，苏联大使下周将拜会金日成首相。", "fonds:kim-il-sung", "金日成"),  # inside a run of Han
+        ("转达对毛澤東主席的问候", "fonds:mao-zedong", "毛澤東"),  # traditional, inside a run
+        ("北京放送は本日、毛沢東主席が会談した", "fonds:mao-zedong", "毛沢東"),  # Japanese
+        ("김일성은 말했다", "fonds:kim-il-sung", "김일성"),  # a Korean particle attached
+    ],
+)
+def test_cjk_names_are_linked_inside_longer_runs(curated_matcher: Matcher, text: str, entity_id: str, mention: str) -> None:
+    links = [(p.id, p.text) for p in link_text(text, curated_matcher)]
+    assert links == [(entity_id, mention)]
+    link = link_text(text, curated_matcher)[0]
+    assert link.start is not None and text[link.start : link.end] == mention

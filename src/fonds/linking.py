@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Iterable, Iterator
 
+from fonds.analysis import CJK_RUN, fold_han, has_cjk
 from fonds.authority import Entity
 from fonds.record import PersonLink, Record
 from fonds.romanize import fold, is_common_korean_surname, ocr_fold
@@ -81,6 +82,7 @@ class Matcher:
     given: dict[str, tuple[str, ...]] = field(default_factory=dict)
     resolve_roles: bool = True
     priors: dict[str, int] = field(default_factory=dict)
+    cjk: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a CJK variant (Han simplified) -> entries
     # Spelling of a capitalized word -> its keys, or () if no name starts with it and it is no given name.
     _wanted: dict[str, tuple[int, str, str] | tuple[()]] = field(default_factory=dict, init=False, repr=False, compare=False)
     # Entity id -> its titles, description and name in lower case, for `holds`.
@@ -283,6 +285,12 @@ def build_matcher(entities: Iterable[Entity], *, generated: bool = False, resolv
         if entity.language in ("ko", "zh", "ja") or not first or len(first[0].rstrip(".")) < 3:
             continue
         given.setdefault(ocr_fold(fold(first[0])), set()).add(entity.id)
+    cjk: dict[str, set[str]] = {}
+    for entity in done:
+        for name in (entity.preferred, *(v.name for v in entity.variants)):
+            spelled = "".join(fold_han(name).split())
+            if len(spelled) >= 2 and all(CJK_RUN.fullmatch(c) for c in spelled):
+                cjk.setdefault(spelled, set()).add(entity.id)
     prefixes = {key[:n] for key in (*full, *family) for n in range(1, len(key) + 1)}
     return Matcher(
         index=index,
@@ -291,6 +299,7 @@ def build_matcher(entities: Iterable[Entity], *, generated: bool = False, resolv
         prefixes=prefixes,
         given={k: tuple(sorted(v)) for k, v in given.items() if k not in family},
         resolve_roles=resolve_roles,
+        cjk={k: tuple(sorted(v)) for k, v in cjk.items()},
     )
 
 
@@ -314,10 +323,36 @@ def _link_text(text: str, matcher: Matcher, present: set[str], rendition: int | 
             continue
         entity_id, confidence = chosen
         links.append(_link(matcher, entity_id, mention.text, mention.start, mention.end, confidence, rendition))
+    links.extend(_cjk_links(text, matcher, mentions, rendition))
     links.extend(_given_name_links(text, words, matcher, links, rendition))
     if matcher.resolve_roles:
         links.extend(_role_links(text, matcher, links, present, rendition))
     return links
+
+
+def _cjk_links(text: str, matcher: Matcher, mentions: list[Mention], rendition: int | None) -> list[PersonLink]:
+    """Names in Chinese, Japanese or Korean script found inside longer runs, where no spaces part
+    the words (`…拜会金日成首相`, `김일성은`): every variant in CJK script is looked for as it stands,
+    Han folded to simplified on both sides. A full name of one entry links (0.95)."""
+    if not matcher.cjk or not has_cjk(text):
+        return []
+    folded = fold_han(text)
+    if len(folded) != len(text):
+        folded = text
+    taken = [(m.start, m.end) for m in mentions]
+    links = []
+    for found in _cjk_pattern(tuple(matcher.cjk)).finditer(folded):
+        start, end = found.span()
+        ids = matcher.cjk[found.group()]
+        if len(ids) != 1 or any(start < e and s < end for s, e in taken):
+            continue
+        links.append(_link(matcher, ids[0], text[start:end], start, end, 0.95, rendition))
+    return links
+
+
+@cache
+def _cjk_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
 
 
 def _given_name_links(
