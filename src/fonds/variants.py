@@ -270,7 +270,7 @@ def _korean_from_hangul(hangul: str, out: _Collector) -> None:
     if family_cyrillic and given_cyrillic:  # as Russian texts write it: Пак Сон Чхоль, Пак Сончхоль
         joined = given_cyrillic[0] + "".join(s.lower() for s in given_cyrillic[1:])
         for given in dict.fromkeys((" ".join(given_cyrillic), joined)):
-            out.add(f"{family_cyrillic} {given}", "Russian transcription (Kontsevich)", f"rule: Kontsevich from Hangul {hangul}")
+            out.add(f"{family_cyrillic} {given}", "Russian transliteration: Kontsevich", f"rule: Kontsevich from Hangul {hangul}")
 
 
 def _korean_from_romanized(parsed: ParsedName, out: _Collector) -> None:
