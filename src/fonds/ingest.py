@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 
 from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
-from fonds.importers import IMPORTERS, detect
+from fonds.importers import ImportOptions, detect, reader
 from fonds.record import Collection, Record
 from fonds.store.base import AddResult, Store, record_hash
 
@@ -104,7 +104,7 @@ class NotARecordFormat(RecordError):
     """A file whose content is no format fonds reads (skipped when found in a folder)."""
 
 
-def read_contents(path: Path) -> FileContents:
+def read_contents(path: Path, options: ImportOptions | None = None) -> FileContents:
     """Read one file with the importer its content calls for. Raises RecordError naming the file
     and line; NotARecordFormat when no importer recognises the content. An importer reports a
     warning for the whole file by yielding a `Problem`, and a record's own in `Record.warnings`."""
@@ -112,7 +112,7 @@ def read_contents(path: Path) -> FileContents:
     try:
         with path.open("rb") as source:
             head = source.read(HEAD_BYTES)
-            fmt = detect(head)
+            fmt = detect(head, options)
             if not head.strip():
                 raise RecordError(f"{origin}:1: the file is empty")
             if fmt is None and b"\x00" in head:
@@ -123,7 +123,7 @@ def read_contents(path: Path) -> FileContents:
                     "a FRUS TEI volume or Record JSON)"
                 )
             source.seek(0)
-            items = list(IMPORTERS[fmt](source, origin=origin))
+            items = list(reader(fmt, options)(source, origin=origin))
     except OSError as error:
         raise RecordError(f"{origin}:1: cannot read the file ({error.strerror})") from None
     contents = FileContents()
@@ -141,14 +141,14 @@ def read_contents(path: Path) -> FileContents:
         if record.id in seen:
             raise RecordError(f"{record.origin or origin}: record id {record.id!r} appears twice in the file")
         seen.add(record.id)
-    if not contents.records and not contents.entities:
+    if not contents.records and not contents.entities and not contents.collections:
         raise RecordError(f"{origin}:1: the file holds no records")
     return contents
 
 
-def read_file(path: Path) -> tuple[list[Record], list[Collection], list[Entity]]:
+def read_file(path: Path, options: ImportOptions | None = None) -> tuple[list[Record], list[Collection], list[Entity]]:
     """Records, collections and authority entries of one file (see `read_contents`)."""
-    contents = read_contents(path)
+    contents = read_contents(path, options)
     return contents.records, contents.collections, contents.entities
 
 
@@ -161,6 +161,7 @@ def ingest(
     on_file: Callable[[Path], None] | None = None,
     strict: bool = False,
     dry_run: bool = False,
+    options: ImportOptions | None = None,
 ) -> IngestReport:
     """Ingest files and folders.
 
@@ -169,7 +170,8 @@ def ingest(
     authority entries that name them. `enrich` sees each file's records before they are stored.
     `strict` stops at the first rejected or skipped file. `dry_run` reads and checks every file
     and reports what would change, storing nothing. A record id claimed by two files of one batch
-    is kept from the first; the second file is rejected, naming both.
+    is kept from the first; the second file is rejected, naming both. `options` go to the
+    importers that take them (CSV: encoding, column mapping, skip bad rows).
     """
     if link_names and not dry_run:
         from fonds.naming import Names
@@ -190,7 +192,7 @@ def ingest(
         if on_file:
             on_file(path)
         try:
-            contents = read_contents(path)
+            contents = read_contents(path, options)
             _check_claims(contents.records, path, claimed)
         except NotARecordFormat as error:
             if path in found:

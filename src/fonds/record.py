@@ -235,6 +235,7 @@ class Record:
     number: str | None = None
     chapter: str | None = None
     place: str | None = None
+    extent: str | None = None  # physical extent as the archive describes it ("33 pages", "2 folders")
     subjects: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
     renditions: tuple[Rendition, ...] = ()
@@ -309,6 +310,7 @@ class Record:
             "origin": self.origin,
             "warnings": [{"origin": w.origin, "message": w.message} for w in self.warnings],
             "fingerprint": self.fingerprint,
+            **({"extent": self.extent} if self.extent else {}),  # only when known: older hashes stay
         }
 
     def public_dict(self) -> dict[str, Any]:
@@ -346,6 +348,7 @@ class Record:
             number=data.get("number"),
             chapter=data.get("chapter"),
             place=data.get("place"),
+            extent=data.get("extent"),
             subjects=tuple(data.get("subjects") or ()),
             participants=tuple(data.get("participants") or ()),
             renditions=tuple(_rendition_from_dict(r) for r in data.get("renditions") or ()),

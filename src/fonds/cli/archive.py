@@ -10,6 +10,7 @@ from typing import Any, Iterator
 import click
 
 from fonds.cli.main import Context, main, no_bar, pass_context
+from fonds.importers.options import ImportOptions, load_mapping
 from fonds.index import SearchResult
 from fonds.ingest import all_files, ingest
 from fonds.query import parse
@@ -22,8 +23,19 @@ from fonds.store.base import Store
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--strict", is_flag=True, help="Stop at the first rejected file, or skipped file of a folder.")
 @click.option("--dry-run", is_flag=True, help="Read and check everything, report every problem and warning, store nothing.")
+@click.option("--encoding", help="The encoding of CSV/TSV files that are not UTF-8, e.g. windows-1252 (default: detect).")
+@click.option("--map", "mapping", type=click.Path(dir_okay=False), help="A TOML file mapping a CSV's column names to fonds' (docs/importing.md).")
+@click.option("--skip-bad-rows", is_flag=True, help="Store a CSV's good rows and report each bad row skipped (default: a bad row stores nothing).")
 @pass_context
-def ingest_command(context: Context, paths: tuple[str, ...], strict: bool, dry_run: bool) -> None:
+def ingest_command(
+    context: Context,
+    paths: tuple[str, ...],
+    strict: bool,
+    dry_run: bool,
+    encoding: str | None,
+    mapping: str | None,
+    skip_bad_rows: bool,
+) -> None:
     """Ingest record files and folders; the format is detected from each file's content.
 
     Rejected files, warnings (values stored through an archival fallback, such as a devised
@@ -32,12 +44,15 @@ def ingest_command(context: Context, paths: tuple[str, ...], strict: bool, dry_r
 
     Example: fonds ingest ../shared/corpus/wilson-center ../shared/corpus/frus/*.xml
     """
+    options = ImportOptions(encoding=encoding, mapping=load_mapping(mapping) if mapping else {}, skip_bad_rows=skip_bad_rows)
     files = all_files(paths)
     store = context.store
     index = None if dry_run else context.index(catch_up=False)
     show_progress = sys.stderr.isatty() and len(files) > 1
     with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr, show_pos=True) if show_progress else no_bar() as bar:
-        report = ingest(store, paths, on_file=lambda _path: bar.update(1), strict=strict, dry_run=dry_run)
+        report = ingest(
+            store, paths, on_file=lambda _path: bar.update(1), strict=strict, dry_run=dry_run, options=options
+        )
     for problem in report.rejected:
         click.echo(f"rejected: {problem}", err=True)
     for name in report.skipped:
@@ -236,16 +251,25 @@ def export_command(context: Context, record_id: str, fmt: str, output: str | Non
 def dump_command(context: Context, fmt: str, output: str | None) -> None:
     """Stream every record as JSON Lines, a TEI corpus or CSV; memory stays flat however many there are.
 
+    The dump starts with the collections and authority entries and carries each record whole:
+    `fonds ingest` of it into an empty archive gives back the same archive.
+
     Example: fonds dump --format jsonl -o archive.jsonl
     """
     from fonds.exports.dump import write_all
 
     if output:
         with open(output, "w", encoding="utf-8", newline="") as out:
-            count = write_all(context.store.iter_records(), fmt, out)
+            count = write_all(
+                context.store.iter_records(), fmt, out,
+                collections=context.store.collections(), entities=context.store.iter_entities(),
+            )
         click.echo(f"wrote {count} records to {output}", err=True)
     else:
-        write_all(context.store.iter_records(), fmt, sys.stdout)
+        write_all(
+            context.store.iter_records(), fmt, sys.stdout,
+            collections=context.store.collections(), entities=context.store.iter_entities(),
+        )
 
 
 @main.command("migrate")

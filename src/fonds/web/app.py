@@ -116,6 +116,13 @@ def openapi(request: Request, archive: Archive) -> Any:
     return JSONResponse(document)
 
 
+def finding_aid(request: Request, archive: Archive) -> Any:
+    """A collection as an EAD finding aid (fonds.web.finding_aid)."""
+    from fonds.web.finding_aid import finding_aid as view
+
+    return view(request, archive)
+
+
 def oai_pmh(request: Request, archive: Archive) -> Any:
     """OAI-PMH 2.0 (fonds.web.oai): the protocol's own XML, errors included, always status 200."""
     from fonds.web import oai
@@ -136,6 +143,9 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/search.json", search, "search.json"),
     ("/records/{record_path:path}", record, "record"),
     ("/persons/{person_path:path}", person, "person"),
+    # Before any /collections/{...:path} route: the finding aid of a collection (web/finding_aid.py).
+    ("/collections/{collection_path:path}.ead.xml", finding_aid, "collection.ead"),
+    ("/collections/{collection_path:path}.ead3.xml", finding_aid, "collection.ead3"),
     ("/browse", browse, "browse"),
     ("/browse.json", browse, "browse.json"),
     ("/about", about, "about"),
@@ -153,7 +163,7 @@ def _path_id(request: Request, name: str) -> str:
     raw = str(request.path_params.get(name, ""))
     if raw.endswith(".json"):
         raw = raw[: -len(".json")]
-    if not raw or len(raw) > MAX_ID_LENGTH or any(ord(c) < 32 for c in raw):
+    if not raw or len(raw) > MAX_ID_LENGTH + 16 or any(ord(c) < 32 for c in raw):  # 16: an export suffix
         raise NotFound(f"{raw[:60]!r} is not an identifier in this archive; search for the document instead")
     return raw
 
