@@ -204,9 +204,9 @@ def test_authority_show(archive: Archive) -> None:
     assert lines(result)[0] == "Kim Il Sung  [hsg:107176]  person"
     assert any(line.startswith("variants (") for line in lines(result))
     assert any(line.startswith("  Kim Il-sung  (printed form; https://") for line in lines(result))
-    documents = result.output.split("\ndocuments (4):\n")[1]
+    documents = result.output.split("\ndocuments (5):\n")[1]
     assert WILSON in documents and "wcda-900001" in documents
-    assert "wcda-900005" in documents and "wcda-900006" in documents  # 김일성 and Ким Ир Сен in the examples
+    assert all(record in documents for record in KIM_IN_CHINESE_KOREAN_RUSSIAN)  # linked in all three scripts
 
 
 @pytest.mark.postgres
