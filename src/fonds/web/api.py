@@ -110,6 +110,8 @@ class SourceBody(BaseModel):
     reference: dict[str, str] = Field(description="fond, opis, papka, delo, listy... as given")
     classification: str | None
     drafter: str | None
+    publication: str | None = Field(None, description="a published source the citation names instead of a repository")
+    repository_printed: str | None = Field(None, description="the repository's name as printed, when it differs from the authority's")
 
 
 class CreditBody(BaseModel):
@@ -118,7 +120,9 @@ class CreditBody(BaseModel):
 
 
 class MarkBody(BaseModel):
-    kind: str = Field(description="supplied, gap or alternate")
+    kind: str = Field(
+        description="supplied, gap, alternate, illegible, unclear, sic, signature, stamp, handwritten, redacted or page"
+    )
     start: int
     end: int
     text: str
