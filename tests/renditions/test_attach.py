@@ -18,7 +18,7 @@ from fonds.renditions.files import FileStore
 from fonds.store.sqlite import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[2]
-RECORD = "wcda-900004"
+RECORD = "wcda-991208"
 
 
 @pytest.fixture
@@ -186,14 +186,16 @@ def test_search_says_which_rendition_matched_and_filters_by_rendition(belovezha_
         english = index.search(parse("Belarus"))
         assert "in the translation (en)" in english.hits[0].matched
         # The sample letter names a Chinese transcript in Contents: but holds no text of it: not a transcript.
-        assert {h.id for h in index.search(parse("rendition:transcript")).hits} == {RECORD, "wcda-900002"}
+        transcripts = {h.id for h in index.search(parse("rendition:transcript"), limit=100).hits}
+        assert {RECORD, "wcda-900002"} <= transcripts and "wcda-900001" not in transcripts
         assert {h.id for h in index.search(parse("rendition:scan")).hits} == {RECORD, "wcda-900002"}
         assert [h.id for h in index.search(parse("rendition:transcript lang:ru Союза")).hits] == [RECORD]
         # Together, rendition: and lang: ask for a rendition in that language: the sample letter (original
         # Chinese, translated into English) has a translation and is in Chinese, but has no Chinese translation.
         assert index.search(parse("lang:zh rendition:translation")).total == 0
-        assert index.search(parse("lang:zh")).total == 1 and index.search(parse("lang:en rendition:translation")).total >= 3
-        assert [h.id for h in index.search(parse("rendition:transcript lang:ru")).hits] == [RECORD]
+        assert index.search(parse("lang:zh")).total >= 1 and index.search(parse("lang:en rendition:translation")).total >= 3
+        assert {h.id for h in index.search(parse("rendition:transcript lang:ru")).hits} == {RECORD, "wcda-900006"}  # and the Russian sample
+        assert "wcda-900002" not in {h.id for h in index.search(parse("rendition:transcript lang:ru")).hits}  # English transcript
         with pytest.raises(QueryError, match="unknown rendition 'poster' at position 11; use one of transcript, translation, scan, original"):
             parse("rendition:poster")
     finally:

@@ -12,7 +12,7 @@ from PIL import Image
 
 from fonds.record import Record
 
-RECORD = "wcda-900004"
+RECORD = "wcda-991208"
 
 
 @pytest.fixture(scope="module")
