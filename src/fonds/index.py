@@ -52,11 +52,12 @@ import tantivy
 from tantivy import Occur, Query
 
 from fonds import query as q
+from fonds.dates import SORT_LAST
 from fonds.errors import NotFound, QueryError, StoreError
 from fonds.record import Record
 from fonds.store.base import Store
 
-INDEX_VERSION = 2  # 2: text no longer stored; stored-only snippet_text (its first SNIPPET_CHARS)
+INDEX_VERSION = 3  # 3: date_sort YYYYMMDDHHMM (HistoricalDate.sort_key); 2: text no longer stored; stored-only snippet_text (its first SNIPPET_CHARS)
 BATCH = 500
 SNIPPET_CHARS = 20_000  # how much of each text snippets and `matched` look at
 SNIPPET_LENGTH = 240  # characters in a snippet
@@ -159,7 +160,7 @@ def document(record: Record, names: dict[str, Sequence[str]] | None = None) -> t
         year=list(record.date.years),
         earliest=_day(record.date.earliest, 0),
         latest=_day(record.date.latest, 99991231),
-        date_sort=_day(record.date.earliest, 99991231),
+        date_sort=record.date.sort_key or SORT_LAST,  # YYYYMMDDHHMM: the time of day too
         date_text=record.date.text or "",
         type_stored=record.type or "",
     )

@@ -378,6 +378,8 @@ def _bounded(text: str | None, low: str, high: str, where: str, element: etree._
     try:
         earliest = _iso_bounds(low)[0]
         latest = _iso_bounds(high)[1]
+        if low == high and "T" in low:
+            return HistoricalDate.at(text, low.strip())  # keeps the time of day
         if low == high:
             edtf = low.strip()[:10]
             return HistoricalDate(text=text, edtf=edtf, earliest=earliest, latest=latest)
