@@ -174,15 +174,20 @@ def stats_command(context: Context, as_json: bool) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--read-only", is_flag=True, default=None,
+              help="Only read the database (a node on a PostgreSQL hot standby); writes are refused.")
 @pass_context
-def serve_command(context: Context, host: str, port: int) -> None:
+def serve_command(context: Context, host: str, port: int, read_only: bool | None) -> None:
     """Serve the reading room, the JSON API and OAI-PMH; the index follows the store while it runs.
 
-    Example: fonds serve --host 127.0.0.1 --port 8000
+    Example: fonds --db postgresql://fonds@standby/archive serve --read-only --port 8001
     """
+    from dataclasses import replace
+
     from fonds.web.app import serve
 
-    serve(context.settings, host, port)
+    settings = replace(context.settings, read_only=True) if read_only else context.settings
+    serve(settings, host, port)
 
 
 

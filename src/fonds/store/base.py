@@ -97,6 +97,13 @@ def record_json(data: dict[str, Any]) -> tuple[str, str]:
     return text, digest
 
 
+def collection_details(collection: Collection) -> str | None:
+    """The `details` column of a collection row: its description beyond id/title/parent/kind as
+    canonical JSON, or None when it has none."""
+    details = collection.details()
+    return canonical_json(details) if details else None
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -15,11 +15,20 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from fonds.authority import Entity
-from fonds.errors import NotFound, StoreError
+from fonds.errors import NotFound, ReadOnlyError, StoreError
 from fonds.record import Collection, Record
-from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_json, record_json
+from fonds.store.base import (
+    AddResult,
+    Change,
+    Stats,
+    Store,
+    StoredRecord,
+    collection_details,
+    content_json,
+    record_json,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: collections.details (EAD description and sibling order)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -46,7 +55,7 @@ CREATE TABLE IF NOT EXISTS record_collections (
 );
 CREATE INDEX IF NOT EXISTS record_collections_record ON record_collections (record_id);
 CREATE TABLE IF NOT EXISTS collections (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, parent TEXT, kind TEXT NOT NULL
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, parent TEXT, kind TEXT NOT NULL, details TEXT
 );
 CREATE TABLE IF NOT EXISTS entities (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, preferred TEXT NOT NULL, data TEXT NOT NULL, hash TEXT
@@ -67,17 +76,23 @@ def utc_now() -> str:
 class SQLiteStore(Store):
     """One connection per thread (WAL lets readers go on while one writer writes)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
+        self.read_only = read_only
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.executescript(SCHEMA)
+            if read_only:
+                if not self.path.is_file():
+                    raise StoreError(f"{self.path}: no such database; a read-only node needs an existing one")
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.executescript(SCHEMA)
             self._check_version()
+            self._upgrade()
         except sqlite3.DatabaseError as error:
             self.close()
             raise StoreError(
@@ -93,6 +108,8 @@ class SQLiteStore(Store):
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
+            if self.read_only:
+                connection.execute("PRAGMA query_only=ON")
             self._local.connection = connection
             with self._guard:
                 self._connections.append(connection)
@@ -100,7 +117,7 @@ class SQLiteStore(Store):
 
     def _check_version(self) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
+        if row is None and not self.read_only:
             self.db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -110,7 +127,26 @@ class SQLiteStore(Store):
                 f"understands ({SCHEMA_VERSION}); upgrade fonds"
             )
 
+    def _upgrade(self) -> None:
+        """Bring a file written by an older fonds up to SCHEMA_VERSION (adds columns only)."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(collections)")}
+        if "details" not in columns:
+            self.db.execute("ALTER TABLE collections ADD COLUMN details TEXT")
+        self.db.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+            (str(SCHEMA_VERSION), SCHEMA_VERSION),
+        )
+
     # -- writing ---------------------------------------------------------------------------
+
+    def _begin(self, cur: sqlite3.Cursor) -> None:
+        """Begin a write transaction, taking the database's write lock now (not at the first write)."""
+        if self.read_only:
+            raise ReadOnlyError(
+                f"{self.path} is opened read-only (a node started with --read-only); "
+                "write through a node that opens it for writing"
+            )
+        cur.execute("BEGIN IMMEDIATE")
 
     def add(
         self,
@@ -123,12 +159,13 @@ class SQLiteStore(Store):
         at = utc_now()
         prepared = [(record, *record_json(record.to_dict())) for record in records]  # before taking the lock
         cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        self._begin(cur)
         try:
             cur.executemany(
-                "INSERT INTO collections VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "title = excluded.title, parent = excluded.parent, kind = excluded.kind",
-                [(c.id, c.title, c.parent, c.kind) for c in collections],
+                "INSERT INTO collections (id, title, parent, kind, details) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET title = excluded.title, parent = excluded.parent, "
+                "kind = excluded.kind, details = excluded.details",
+                [(c.id, c.title, c.parent, c.kind, collection_details(c)) for c in collections],
             )
             self._put_entities(cur, entities)
             self._add_records(cur, prepared, at, result)
@@ -193,7 +230,7 @@ class SQLiteStore(Store):
 
     def delete(self, record_id: str) -> bool:
         cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        self._begin(cur)
         try:
             row = cur.execute("SELECT is_deleted FROM records WHERE id = ?", (record_id,)).fetchone()
             if row is None or row[0]:
@@ -215,7 +252,7 @@ class SQLiteStore(Store):
 
     def put_entities(self, entities: Iterable[Entity]) -> int:
         cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        self._begin(cur)
         try:
             changed = self._put_entities(cur, entities)
             cur.execute("COMMIT")
@@ -226,7 +263,7 @@ class SQLiteStore(Store):
 
     def delete_entities(self, entity_ids: Iterable[str]) -> int:
         cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        self._begin(cur)
         try:
             removed = 0
             for entity_id in entity_ids:
@@ -361,8 +398,8 @@ class SQLiteStore(Store):
             last = rows[-1][0]
 
     def collections(self) -> list[Collection]:
-        rows = self.db.execute("SELECT id, title, parent, kind FROM collections ORDER BY id").fetchall()
-        return [Collection(*row) for row in rows]
+        rows = self.db.execute("SELECT id, title, parent, kind, details FROM collections ORDER BY id").fetchall()
+        return [Collection.from_row(*row) for row in rows]
 
     def collection_counts(self) -> dict[str, int]:
         rows = self.db.execute(

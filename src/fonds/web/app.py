@@ -299,8 +299,8 @@ def serve(settings: Settings, host: str, port: int) -> None:
 
     The follower thread reads the change log through its own connection to the store.
     """
-    store = open_store(settings.db)
-    follower_store = open_store(settings.db)
+    store = open_store(settings.db, read_only=settings.read_only)
+    follower_store = open_store(settings.db, read_only=settings.read_only)
     try:
         index = Index(settings.index_path)
         index.update(store)
@@ -309,7 +309,8 @@ def serve(settings: Settings, host: str, port: int) -> None:
         follower.start()
         try:
             shown = f"[{host}]" if ":" in host else host
-            print(f"fonds: serving {settings.repository_name} at http://{shown}:{port}/ (Ctrl-C stops)", flush=True)
+            mode = " read-only" if settings.read_only else ""
+            print(f"fonds: serving {settings.repository_name}{mode} at http://{shown}:{port}/ (Ctrl-C stops)", flush=True)
             uvicorn.run(app, host=host, port=port, log_level="warning")
         finally:
             follower.stop()
