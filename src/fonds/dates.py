@@ -20,6 +20,10 @@ from fonds.errors import RecordError
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$")
+# Languages whose writers put the day first in all-numeric dates (05/04/1962 is 5 April).
+DAY_FIRST_LANGUAGES = frozenset(
+    "ru uk be de fr it es pt pl cs sk hu ro bg sr hr bs sl mk sq nl da sv no nb nn fi et lv lt el".split()
+)
 # Largest sort number: after every dated record (YYYYMMDDHHMM).
 SORT_LAST = 999912312359
 
@@ -167,6 +171,12 @@ def parse_date(text: str | None, *, day_first: bool | None = None) -> Historical
     from fonds import dateforms
 
     return dateforms.parse(text, day_first=day_first)
+
+
+def day_first_for(languages: tuple[str, ...] | list[str]) -> bool | None:
+    """True when a record's (original) languages say numeric dates are day first (European), else
+    None: nothing says, and an ambiguous `05/04/1962` is read month first with a warning."""
+    return True if any(code.split("-")[0].lower() in DAY_FIRST_LANGUAGES for code in languages) else None
 
 
 def _iso_parts(form: str) -> tuple[int, int | None, int | None]:

@@ -144,3 +144,24 @@ def test_hostile_text_is_kept_as_given(data: Path) -> None:
     record = read_record(data / "text_hostile.txt")
     assert record.title == '<script>alert("title")</script> Letter about <img src=x onerror=alert(1)>'
     assert record.renditions[0].text.startswith('<script>document.title="pwned"</script>')
+
+
+def _numeric_dated(date_line: str, language: str) -> bytes:
+    return (
+        f"{date_line}\n\nLetter from A to B\n\nCitation:\n\n\"Letter from A to B\", {date_line}, Wilson Center "
+        "Digital Archive, Archive of the Foreign Policy of the Russian Federation (AVPRF), fond 1. "
+        "https://digitalarchive.wilsoncenter.org/document/900001\n\n"
+        f"Original Language:\n\n{language}\n\nContents:\n\nTranslation - English\n\nText.\n"
+    ).encode()
+
+
+def test_a_slashed_date_in_a_european_record_is_day_first() -> None:
+    [record] = [r for r in read_bytes(_numeric_dated("05/04/1962", "Russian")) if isinstance(r, Record)]
+    assert (record.date.text, record.date.earliest, record.date.warning) == ("05/04/1962", "1962-04-05", None)
+
+
+def test_an_ambiguous_slashed_date_without_a_hint_warns_with_both_readings() -> None:
+    [record] = [r for r in read_bytes(_numeric_dated("05/04/1962", "English")) if isinstance(r, Record)]
+    assert record.date.earliest == "1962-05-04"
+    assert record.date.warning is not None
+    assert "May 4, 1962" in record.date.warning and "April 5, 1962" in record.date.warning

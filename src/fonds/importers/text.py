@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
-from fonds.dates import parse_date
+from fonds.dates import day_first_for, parse_date
 from fonds.errors import RecordError
 from fonds.importers.citation import parse_citation
 from fonds.importers.marks import find_marks
@@ -120,6 +120,8 @@ def _parse(lines: list[str], origin: str) -> Record:
     citation = parse_citation(citation_block.text, origin=f"{origin}:{citation_block.line + 1}")
     record_id = _record_id(citation.url, citation.number, origin)
     languages = _languages(blocks.get("Original Language:"), origin)
+    if date.warning and day_first_for(languages):  # a European original: 05/04/1962 is 5 April
+        date = parse_date(date_line, day_first=True)
     renditions = _renditions(blocks.get("Contents:"), body, origin)
     summary_block = blocks.get("Summary:")
     return Record(
