@@ -194,6 +194,42 @@ def sorted_collections(collections: Iterable[Collection]) -> list[Collection]:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """The published edition a record is printed in, as its title page gives it (a FRUS volume).
+
+    `series` "Foreign Relations of the United States", `subseries` "1961–1963", `volume`
+    "Volume VI", `title` "Kennedy-Khrushchev Exchanges", `editors` the primary editors.
+    """
+
+    title: str
+    series: str | None = None
+    subseries: str | None = None
+    volume: str | None = None
+    editors: tuple[str, ...] = ()
+    publisher: str | None = None
+    place: str | None = None
+    year: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = _drop_none(_as_dict(self))
+        data["editors"] = list(self.editors)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Publication:
+        return cls(
+            title=data["title"],
+            series=data.get("series"),
+            subseries=data.get("subseries"),
+            volume=data.get("volume"),
+            editors=tuple(data.get("editors") or ()),
+            publisher=data.get("publisher"),
+            place=data.get("place"),
+            year=data.get("year"),
+        )
+
+
+@dataclass(frozen=True)
 class Record:
     id: str
     title: str
@@ -212,6 +248,8 @@ class Record:
     renditions: tuple[Rendition, ...] = ()
     persons: tuple[PersonLink, ...] = ()
     origin: str | None = None
+    # The edition the document is printed in (FRUS volume); None for archival records.
+    publication: Publication | None = None
     # The hash of the record as its importer gave it, before fonds linked names: ingesting the
     # same input again is recognised as unchanged even after the authority has changed the links.
     fingerprint: str | None = None
@@ -253,6 +291,7 @@ class Record:
             "persons": [_drop_none(_as_dict(p)) for p in self.persons],
             "origin": self.origin,
             "fingerprint": self.fingerprint,
+            **({"publication": self.publication.to_dict()} if self.publication else {}),
         }
 
     @classmethod
@@ -284,6 +323,7 @@ class Record:
             persons=tuple(PersonLink(**p) for p in data.get("persons") or ()),
             origin=data.get("origin"),
             fingerprint=data.get("fingerprint"),
+            publication=Publication.from_dict(data["publication"]) if data.get("publication") else None,
         )
 
 

@@ -21,7 +21,7 @@ from fonds import safexml
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_date
 from fonds.errors import RecordError
-from fonds.record import Collection, Note, PageBreak, PersonLink, Record, Rendition, Source
+from fonds.record import Collection, Note, PageBreak, PersonLink, Publication, Record, Rendition, Source
 
 TEI = "http://www.tei-c.org/ns/1.0"
 NS = {"tei": TEI}
@@ -97,6 +97,7 @@ def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection | Ent
 class _Volume:
     id: str
     collections: dict[str, Collection] = field(default_factory=dict)
+    publication: Publication | None = None
 
 
 def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
@@ -117,7 +118,7 @@ def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
             f"{origin}:{root.sourceline}: FRUS volume {volume_id!r} has no "
             "<div type=\"document\">; there is nothing to import"
         )
-    volume = _Volume(volume_id)
+    volume = _Volume(volume_id, publication=publication(root))
     title = _bibliography_title(volume_id, origin, name) or _header_title(root) or volume_id
     volume.collections[volume_id] = Collection(volume_id, title, None, "volume")
     for div in root.iterfind(".//tei:div", NS):
@@ -129,6 +130,33 @@ def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
             parent = _collection_ancestor(div, volume_id) or volume_id
             volume.collections[collection_id] = Collection(collection_id, title, parent, kind)
     return volume
+
+
+def publication(root: etree._Element) -> Publication | None:
+    """The volume as its teiHeader's titleStmt and publicationStmt give it (for citations)."""
+    stmt = root.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
+    if stmt is None:
+        return None
+    titles = {t.get("type"): _plain(t) for t in stmt.iterfind("tei:title", NS) if _plain(t)}
+    title = titles.get("volume") or titles.get("complete")
+    if not title:
+        return None
+    published = root.find("tei:teiHeader/tei:fileDesc/tei:publicationStmt", NS)
+
+    def published_text(tag: str) -> str | None:
+        found = published.find(f"tei:{tag}", NS) if published is not None else None
+        return (_plain(found) or None) if found is not None else None
+
+    return Publication(
+        title=title,
+        series=titles.get("series"),
+        subseries=titles.get("subseries"),
+        volume=titles.get("volumenumber"),
+        editors=tuple(_plain(e) for e in stmt.iterfind("tei:editor[@role='primary']", NS) if _plain(e)),
+        publisher=published_text("publisher"),
+        place=published_text("pubPlace"),
+        year=published_text("date"),
+    )
 
 
 def _volume_id(root: etree._Element) -> str | None:
@@ -262,6 +290,7 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
         renditions=(rendition,),
         persons=_person_links(div, volume.id),
         origin=f"{origin}#{xml_id}",
+        publication=volume.publication,
     )
 
 
