@@ -169,19 +169,24 @@ def test_wilson_center_record_and_copy_citation(tab: Page) -> None:
     assert tab.page.locator(".text .mark-alternate .alt-form").first.inner_text() == "[Pak Song Chol]"
     assert tab.page.locator(".text .mark-supplied").count() >= 3
     tab.shoot("record-wilson-center")
-    expected = tab.page.get_by_label("Chicago note").input_value()
-    assert "Radchenko" in expected and "AVPRF" not in expected or "fond 0102" in expected
+    note = tab.page.locator("#cite-chicago-note")
+    expected = note.inner_text()
+    assert expected.startswith("“Memorandum of Conversation between") and "obtained and translated for NKIDP by Sergey Radchenko" in expected
+    tab.page.locator("#h-cite").scroll_into_view_if_needed()
+    tab.shoot("record-cite-box")
     button = tab.page.get_by_role("button", name="Copy Chicago note")
     button.click()
     tab.page.get_by_text("Copied.").first.wait_for()
     copied = tab.page.evaluate("navigator.clipboard.readText()")
     assert copied == expected
-    download = tab.page.locator("a.download").filter(has_text="BibTeX")
-    with tab.page.expect_download() as info:
-        download.click()
-    path = info.value.path()
-    assert "@" in Path(path).read_text(encoding="utf-8")
-    info.value.delete()
+    tab.page.get_by_role("button", name="Copy BibTeX").click()
+    tab.page.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('@misc'))")
+    for label, start in (("BibTeX (.bib)", "@misc{wcda-110485,"), ("Chicago note and bibliography (.txt)", "“Memorandum")):
+        download = tab.page.locator("a.download").filter(has_text=label)
+        with tab.page.expect_download() as info:
+            download.click()
+        assert Path(info.value.path()).read_text(encoding="utf-8").startswith(start)
+        info.value.delete()
 
 
 def test_frus_record_notes_and_persons(tab: Page) -> None:
