@@ -12,12 +12,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
 from fonds.dates import HistoricalDate
+from fonds.errors import Problem
 
 # Order in which archival reference parts are printed (fond, opis, ...).
 REFERENCE_PARTS = ("fond", "opis", "papka", "delo", "listy", "list", "file", "text")
 
 MARK_KINDS = ("supplied", "gap", "alternate")
 RENDITION_KINDS = ("translation", "transcript", "scan", "original")
+# What a record keeps for staff only: never in public pages, public JSON or exports.
+STAFF_FIELDS = ("origin", "warnings")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,20 @@ class PersonLink:
     start: int | None = None
     end: int | None = None
     rendition: int | None = None
+
+
+# The order in which a person's roles in one document are listed: the most telling first.
+PERSON_ROLES = ("author", "recipient", "participant", "mentioned")
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person of a record, once, with every role they have in it (see `Record.people`)."""
+
+    id: str
+    name: str
+    roles: tuple[str, ...]
+    mentions: int = 0  # links with a span in the text
 
 
 @dataclass(frozen=True)
@@ -231,6 +248,16 @@ class Publication:
 
 @dataclass(frozen=True)
 class Record:
+    """One archival document.
+
+    `number` is the document's number in its source: the Wilson Center's document number
+    (`110485`) or the FRUS document number (`@n`, `"66"`, shown as "Document 66"). `chapter` is
+    the title of the FRUS chapter or compilation that holds the document (the enclosing div's
+    head), None elsewhere. `origin` (file and line, or file#xml:id) and `warnings` (what the
+    importer had to fall back on, as `Problem(origin, message)`) are for staff: `public_dict`
+    leaves them out.
+    """
+
     id: str
     title: str
     type: str | None = None
@@ -242,12 +269,15 @@ class Record:
     collections: tuple[str, ...] = ()
     url: str | None = None
     number: str | None = None
+    chapter: str | None = None
     place: str | None = None
+    extent: str | None = None  # physical extent as the archive describes it ("33 pages", "2 folders")
     subjects: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
     renditions: tuple[Rendition, ...] = ()
     persons: tuple[PersonLink, ...] = ()
     origin: str | None = None
+    warnings: tuple[Problem, ...] = ()
     # The edition the document is printed in (FRUS volume); None for archival records.
     publication: Publication | None = None
     # The hash of the record as its importer gave it, before fonds linked names: ingesting the
@@ -268,6 +298,31 @@ class Record:
         """All rendition text, for indexing."""
         return "\n\n".join(r.text for r in self.renditions if r.text)
 
+    def people(self) -> tuple[Person, ...]:
+        """Each linked person once, in order of first link, with all their roles.
+
+        `persons` holds one link per mention (with its span) and per role; this folds them.
+        "mentioned" is listed only for a person with no other role. The name is the longest
+        name the links give (the authority's "Nikita Khrushchev" over the printed "Khrushchev").
+        """
+        names: dict[str, str] = {}
+        roles: dict[str, list[str]] = {}
+        mentions: dict[str, int] = {}
+        for link in self.persons:
+            if len(link.name) > len(names.get(link.id, "")):
+                names[link.id] = link.name
+            found = roles.setdefault(link.id, [])
+            if link.role not in found:
+                found.append(link.role)
+            mentions[link.id] = mentions.get(link.id, 0) + (1 if link.start is not None else 0)
+        rank = {role: i for i, role in enumerate(PERSON_ROLES)}
+        people = []
+        for person_id, found in roles.items():
+            kept = [r for r in found if r != "mentioned"] or ["mentioned"]
+            kept.sort(key=lambda role: rank.get(role, len(rank)))
+            people.append(Person(person_id, names[person_id], tuple(kept), mentions[person_id]))
+        return tuple(people)
+
     def with_persons(self, persons: tuple[PersonLink, ...]) -> Record:
         return replace(self, persons=persons)
 
@@ -284,15 +339,29 @@ class Record:
             "collections": list(self.collections),
             "url": self.url,
             "number": self.number,
+            "chapter": self.chapter,
             "place": self.place,
             "subjects": list(self.subjects),
             "participants": list(self.participants),
             "renditions": [_rendition_to_dict(r) for r in self.renditions],
             "persons": [_drop_none(_as_dict(p)) for p in self.persons],
             "origin": self.origin,
+            "warnings": [{"origin": w.origin, "message": w.message} for w in self.warnings],
             "fingerprint": self.fingerprint,
+            **({"extent": self.extent} if self.extent else {}),  # only when known: older hashes stay
             **({"publication": self.publication.to_dict()} if self.publication else {}),
         }
+
+    def public_dict(self) -> dict[str, Any]:
+        """The Record JSON readers see: `to_dict` without the staff-only fields (STAFF_FIELDS)."""
+        data = self.to_dict()
+        for key in STAFF_FIELDS:
+            data.pop(key, None)
+        return data
+
+    def with_warnings(self, *warnings: Problem) -> Record:
+        """This record with more warnings (each once, in order)."""
+        return replace(self, warnings=tuple(dict.fromkeys((*self.warnings, *warnings))))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Record:
@@ -316,12 +385,15 @@ class Record:
             collections=tuple(data.get("collections") or ()),
             url=data.get("url"),
             number=data.get("number"),
+            chapter=data.get("chapter"),
             place=data.get("place"),
+            extent=data.get("extent"),
             subjects=tuple(data.get("subjects") or ()),
             participants=tuple(data.get("participants") or ()),
             renditions=tuple(_rendition_from_dict(r) for r in data.get("renditions") or ()),
             persons=tuple(PersonLink(**p) for p in data.get("persons") or ()),
             origin=data.get("origin"),
+            warnings=tuple(Problem(str(w["origin"]), str(w["message"])) for w in data.get("warnings") or ()),
             fingerprint=data.get("fingerprint"),
             publication=Publication.from_dict(data["publication"]) if data.get("publication") else None,
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
 from fonds.dates import day_first_for, parse_date
-from fonds.errors import RecordError
+from fonds.errors import Problem, RecordError
 from fonds.importers.citation import parse_citation
 from fonds.importers.marks import find_marks
 from fonds.record import Collection, Record, Rendition
@@ -97,6 +97,7 @@ def _nonblank(lines: list[str], start: int) -> int:
 def _parse(lines: list[str], origin: str) -> Record:
     at = _nonblank(lines, 0)
     date_line = lines[at].strip()
+    date_line_number = at + 1
     if date_line in HEADINGS:
         raise RecordError(f"{origin}:{at + 1}: the record has no date line before {date_line!r}")
     try:
@@ -138,6 +139,7 @@ def _parse(lines: list[str], origin: str) -> Record:
         number=citation.number,
         renditions=renditions,
         origin=f"{origin}:{title_line}" if body_line is None else f"{origin}:{title_line}-{body_line}",
+        warnings=(Problem(f"{origin}:{date_line_number}", date.warning),) if date.warning else (),
     )
 
 

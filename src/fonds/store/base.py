@@ -80,20 +80,27 @@ def content_json(data: Any) -> tuple[str, str]:
     return text, _sha256(text)
 
 
+_UNHASHED = ("origin", "warnings")
+
+
 def record_hash(data: dict[str, Any]) -> str:
-    """The content hash of Record JSON. `origin` (where it was read from) is not content:
-    the same file ingested from another path changes nothing."""
-    return content_hash({k: v for k, v in data.items() if k != "origin"})
+    """The content hash of Record JSON. `origin` (where it was read from) and `warnings` (which
+    name that place) are not content: the same file ingested from another path changes nothing."""
+    return content_hash({k: v for k, v in data.items() if k not in _UNHASHED})
 
 
 def record_json(data: dict[str, Any]) -> tuple[str, str]:
     """(Record JSON text to store, `record_hash` of it) from one serialization.
 
-    The text is the canonical JSON of everything but `origin`, with `"origin"` put first."""
-    text, digest = content_json({k: v for k, v in data.items() if k != "origin"})
-    if "origin" in data:
-        origin = '{"origin":' + json.dumps(data["origin"], ensure_ascii=False)
-        text = origin + ("}" if text == "{}" else "," + text[1:])
+    The text is the canonical JSON of everything but `origin` and `warnings`, with those put first."""
+    text, digest = content_json({k: v for k, v in data.items() if k not in _UNHASHED})
+    head = ",".join(
+        json.dumps(key) + ":" + json.dumps(data[key], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        for key in _UNHASHED
+        if key in data and (key == "origin" or data[key])
+    )
+    if head:
+        text = "{" + head + ("}" if text == "{}" else "," + text[1:])
     return text, digest
 
 

@@ -92,7 +92,8 @@ class SQLiteStore(Store):
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.executescript(SCHEMA)
             self._check_version()
-            self._upgrade()
+            if not read_only:
+                self._upgrade()
         except sqlite3.DatabaseError as error:
             self.close()
             raise StoreError(
@@ -117,7 +118,12 @@ class SQLiteStore(Store):
 
     def _check_version(self) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None and not self.read_only:
+        if self.read_only and (row is None or int(row[0]) < SCHEMA_VERSION):
+            raise StoreError(
+                f"{self.path}: database schema version {row[0] if row else 'unknown'} is older than this "
+                f"fonds ({SCHEMA_VERSION}) and it is opened read-only; open it once without --read-only to upgrade it"
+            )
+        if row is None:
             self.db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )

@@ -170,13 +170,13 @@ class RecordBody(BaseModel):
     credits: list[CreditBody]
     collections: list[str]
     url: str | None
-    number: str | None
+    number: str | None = Field(description="the document's number: Wilson Center document number, FRUS @n")
+    chapter: str | None = Field(None, description="the FRUS chapter or compilation the document stands in")
     place: str | None
     subjects: list[str]
     participants: list[str]
     renditions: list[RenditionBody]
     persons: list[PersonLinkBody]
-    origin: str | None = Field(description="where the record was read from: file and line, or XPath")
 
 
 class VariantBody(BaseModel):
