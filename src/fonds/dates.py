@@ -24,6 +24,8 @@ _ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-
 DAY_FIRST_LANGUAGES = frozenset(
     "ru uk be de fr it es pt pl cs sk hu ro bg sr hr bs sl mk sq nl da sv no nb nn fi et lv lt el".split()
 )
+# What an open side reaches to in search: past any date an archive holds.
+OPEN_START, OPEN_END = "0001-01-01", "9999-12-30"
 # Largest sort number: after every dated record (YYYYMMDDHHMM).
 SORT_LAST = 999912312359
 
@@ -82,6 +84,14 @@ class HistoricalDate:
         if not lo or not hi:
             return range(0)
         return range(int(lo[:4]), int(hi[:4]) + 1)
+
+    @property
+    def search_bounds(self) -> tuple[str | None, str | None]:
+        """Bounds for date-range search: an open side (`after 1962`) reaches past any date the
+        archive holds (OPEN_START/OPEN_END), so the archive's span bounds it; (None, None) undated."""
+        if not self.is_dated:
+            return None, None
+        return self.earliest or OPEN_START, self.latest or OPEN_END
 
     @property
     def sort_key(self) -> int | None:
