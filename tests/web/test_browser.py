@@ -270,3 +270,22 @@ def test_keyboard_reaches_the_content(tab: Page) -> None:
     assert tab.page.evaluate("document.activeElement.id") == "main"
     tab.page.keyboard.press("Tab")
     assert tab.page.evaluate("document.activeElement.id") == "q"
+
+
+def test_frus_cite_box_formats_italics_and_copies_each_citation(tab: Page) -> None:
+    tab.open("/records/frus1961-63v06-d66")
+    note = tab.page.locator("#cite-chicago-note")
+    assert note.locator("i").first.inner_text() == "Foreign Relations of the United States, 1961–1963"
+    assert ", doc. 66, " in note.inner_text()
+    tab.page.get_by_role("button", name="Copy Chicago bibliography").click()
+    tab.page.wait_for_function(
+        "navigator.clipboard.readText().then(t => t.startsWith('“Letter from Chairman Khrushchev'))"
+    )
+    tab.page.get_by_text("Show RIS").click()
+    assert tab.page.locator("#cite-ris").inner_text().startswith("TY  - CHAP")
+    assert tab.axe() == []
+    tab.page.locator("#h-cite").scroll_into_view_if_needed()
+    tab.shoot("record-frus-cite-box")
+    tab.page.set_viewport_size({"width": 390, "height": 844})
+    assert tab.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    tab.shoot("record-frus-cite-box-390")

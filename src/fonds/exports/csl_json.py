@@ -1,4 +1,4 @@
-"""CSL-JSON: the item a citation manager (Zotero, pandoc, citeproc) reads, type `manuscript`."""
+"""CSL-JSON: the item a citation manager (Zotero, pandoc, citeproc) reads: `manuscript`, or `chapter` for FRUS."""
 
 from __future__ import annotations
 
