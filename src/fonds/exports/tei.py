@@ -37,9 +37,11 @@ def write(record: Record) -> str:
     return str(etree.tostring(element(record), encoding="unicode"))
 
 
-def element(record: Record) -> etree._Element:
-    """The record as a <TEI> element, for embedding (OAI-PMH, teiCorpus dumps)."""
-    people = _person_ids(record.persons)
+def element(record: Record, *, id_prefix: str = "") -> etree._Element:
+    """The record as a <TEI> element, for embedding (OAI-PMH, teiCorpus dumps). `id_prefix`
+    starts every xml:id it writes, so that documents put together in one corpus keep their ids
+    unique (xml:id must be unique in the whole file)."""
+    people = _person_ids(record.persons, id_prefix)
     root = _el(None, "TEI")
     root.append(_header(record, people))
     text = _el(root, "text")
@@ -54,6 +56,29 @@ def element(record: Record) -> etree._Element:
     if not len(body):
         _el(body, "p")
     return root
+
+
+def name_token(value: str) -> str:
+    """A value made fit for an xml:id (an NCName): letters, digits, `.`, `_`, `-`, starting with a letter."""
+    token = _NOT_NAME_CHAR.sub("-", value).strip("-") or "x"
+    return token if token[0].isalpha() else f"r{token}"
+
+
+def clean_text(text: str) -> str:
+    """Text without the characters XML 1.0 cannot carry."""
+    return _NOT_XML.sub("", text)
+
+
+def add_record_note(root: etree._Element, kind: str, text: str) -> None:
+    """Put `<note type=kind>text</note>` in the document's notesStmt (made where TEI wants it:
+    after the seriesStmt, before the sourceDesc)."""
+    file_desc = root.find(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc")
+    assert file_desc is not None
+    notes = file_desc.find(f"{{{TEI_NS}}}notesStmt")
+    if notes is None:
+        notes = etree.Element(f"{{{TEI_NS}}}notesStmt")
+        file_desc.find(f"{{{TEI_NS}}}sourceDesc").addprevious(notes)
+    etree.SubElement(notes, f"{{{TEI_NS}}}note", type=kind).text = clean_text(text)
 
 
 def _text_renditions(record: Record) -> list[Rendition]:
@@ -200,12 +225,12 @@ def _date(parent: etree._Element, record: Record, tag: str) -> None:
         node.set("cert", "medium")
 
 
-def _person_ids(persons: tuple[PersonLink, ...]) -> dict[str, str]:
+def _person_ids(persons: tuple[PersonLink, ...], prefix: str = "") -> dict[str, str]:
     """An xml:id for every linked person, unique within the document."""
     ids: dict[str, str] = {}
     for person in persons:
         if person.id not in ids:
-            base = "person-" + (_NOT_NAME_CHAR.sub("-", person.id).strip("-") or "x")
+            base = prefix + "person-" + (_NOT_NAME_CHAR.sub("-", person.id).strip("-") or "x")
             candidate, n = base, 1
             while candidate in ids.values():
                 n += 1

@@ -40,9 +40,10 @@ from fonds.store.base import (
     Stats,
     Store,
     StoredRecord,
+    check_collections_and_entities,
     collection_details,
     content_json,
-    record_json,
+    prepare_records,
 )
 
 # Held by every writing transaction; the key spells "fonds".
@@ -304,7 +305,8 @@ class PostgresStore(Store):
         entities: Sequence[Entity] = (),
     ) -> AddResult:
         result = AddResult()
-        prepared = [(record, *record_json(record.to_dict())) for record in records]  # before taking the lock
+        check_collections_and_entities(collections, entities)
+        prepared = prepare_records(records)  # checked and serialized before taking the lock
         with self._writing() as (cur, at):
             if collections:
                 cur.executemany(
@@ -395,6 +397,7 @@ class PostgresStore(Store):
 
     def _put_entities(self, cur: Cursor, entities: Iterable[Entity]) -> int:
         prepared = [(entity, *content_json(entity.to_dict())) for entity in entities]
+        check_collections_and_entities((), [entity for entity, _, _ in prepared])
         if not prepared:
             return 0
         known: dict[str, str | None] = {

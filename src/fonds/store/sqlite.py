@@ -23,9 +23,10 @@ from fonds.store.base import (
     Stats,
     Store,
     StoredRecord,
+    check_collections_and_entities,
     collection_details,
     content_json,
-    record_json,
+    prepare_records,
 )
 
 SCHEMA_VERSION = 2  # 2: collections.details (EAD description and sibling order)
@@ -163,7 +164,8 @@ class SQLiteStore(Store):
     ) -> AddResult:
         result = AddResult()
         at = utc_now()
-        prepared = [(record, *record_json(record.to_dict())) for record in records]  # before taking the lock
+        check_collections_and_entities(collections, entities)
+        prepared = prepare_records(records)  # checked and serialized before taking the lock
         cur = self.db.cursor()
         self._begin(cur)
         try:
@@ -282,6 +284,7 @@ class SQLiteStore(Store):
 
     def _put_entities(self, cur: sqlite3.Cursor, entities: Iterable[Entity]) -> int:
         prepared = [(entity, *content_json(entity.to_dict())) for entity in entities]
+        check_collections_and_entities((), [entity for entity, _, _ in prepared])
         known: dict[str, str | None] = {
             row[0]: row[1]
             for row in _rows_for_ids(cur, "SELECT id, hash FROM entities WHERE id IN ({})",

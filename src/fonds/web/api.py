@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
 from fonds import __version__
+from fonds.identifiers import MAX_LENGTH
 from fonds.query import MAX_QUERY_LENGTH
 from fonds.web import citing
 
@@ -260,7 +261,7 @@ class About(BaseModel):
 DATE_PATTERN = r"^\s*([0-9]{1,4}(-[0-9]{2}(-[0-9]{2})?)?)?\s*$"
 # Search parameters that may be sent empty (`?sort=&page=`, as forms send them): empty means the default.
 EMPTY_MEANS_DEFAULT = ("from", "to", "sort", "page")
-MAX_ID_LENGTH = 300  # a longer id in a path is a 404 (app._path_id)
+MAX_ID_LENGTH = MAX_LENGTH  # the identifier rule (fonds.identifiers); a longer id is a 404 (app._path_id)
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "No such record or person"}}
 BAD_SEARCH: dict[int | str, dict[str, Any]] = {

@@ -150,7 +150,7 @@ def _path_id(request: Request, name: str) -> str:
     raw = str(request.path_params.get(name, ""))
     if raw.endswith(".json"):
         raw = raw[: -len(".json")]
-    if not raw or len(raw) > MAX_ID_LENGTH or any(ord(c) < 32 for c in raw):
+    if not raw or len(raw) > MAX_ID_LENGTH + 16 or any(ord(c) < 32 for c in raw):  # 16: an export suffix
         raise NotFound(f"{raw[:60]!r} is not an identifier in this archive; search for the document instead")
     return raw
 
