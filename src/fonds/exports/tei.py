@@ -29,7 +29,12 @@ _PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)", re.DOTALL)
 _NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9._-]+")
 
 # When two spans cover the same text, the lower rank goes outside.
-_RANKS = {"p": 0, "persName": 1, "alternate": 2, "supplied": 3, "gap": 4}
+_RANKS = {
+    "p": 0, "persName": 1, "alternate": 2, "sic": 3, "supplied": 4, "unclear": 5, "stamp": 6, "handwritten": 7,
+    "gap": 8, "illegible": 9, "redacted": 10, "signature": 11, "page": 12,
+}
+# Marks written as <gap reason="..."> (the bracket's words in <desc>), and the reason.
+_GAP_REASONS = {"gap": "omitted", "illegible": "illegible", "redacted": "redacted", "signature": "signature"}
 
 
 def write(record: Record) -> str:
@@ -295,7 +300,7 @@ def _spans(
         if person.start is not None and person.end is not None:
             spans.append(_Span(person.start, person.end, "persName", person=people[person.id]))
     length = len(text)
-    return [s for s in spans if 0 <= s.start <= s.end <= length and (s.start < s.end or s.kind == "gap")]
+    return [s for s in spans if 0 <= s.start <= s.end <= length and (s.start < s.end or s.kind in _GAP_REASONS)]
 
 
 def _nest(text: str, spans: list[_Span]) -> list[_Node]:
@@ -375,8 +380,12 @@ def _text_until(
 
 def _render(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
     span = node.span
-    if span.kind == "gap":
-        _el(parent, "gap", reason="omitted")
+    if span.kind in _GAP_REASONS:
+        gap = _el(parent, "gap", reason=_GAP_REASONS[span.kind])
+        if span.mark is not None and span.mark.text:
+            _el(gap, "desc", span.mark.text)
+    elif span.kind in _EDITORIAL:
+        _EDITORIAL[span.kind](parent, text, node, stones)
     elif span.kind == "persName":
         element = _el(parent, "persName", ref=f"#{span.person}")
         _fill(element, text, span.start, span.end, node.children, stones)
@@ -390,6 +399,49 @@ def _render(parent: etree._Element, text: str, node: _Node, stones: list[_Milest
         _alternate(parent, text, node, stones)
     while stones and stones[0].offset < span.end:  # milestones inside what was replaced
         parent.append(_milestone(stones.pop(0)))
+
+
+def _quoted(parent: etree._Element, name: str, node: _Node, **attributes: str) -> None:
+    """`[stamp: Top Secret]` as <stamp>Top Secret</stamp>; `[stamp]` as <stamp/>."""
+    element = _el(parent, name)
+    for key, value in attributes.items():
+        element.set(key, value)
+    if node.span.mark is not None and node.span.mark.text:
+        element.text = node.span.mark.text
+
+
+def _unclear(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    _quoted(parent, "unclear", node)
+
+
+def _stamp(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    _quoted(parent, "stamp", node)
+
+
+def _handwritten(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    """`[handwritten: Agreed]` as <add rend="handwritten">Agreed</add>; `[handwritten]` as a
+    <handShift medium="handwritten"/>: what follows is in another hand."""
+    if node.span.mark is not None and node.span.mark.text:
+        _quoted(parent, "add", node, rend="handwritten")
+    else:
+        _el(parent, "handShift", medium="handwritten")
+
+
+def _sic(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    """`on [sic]` as <sic>on</sic>: the word as printed; the bracket is the editor's."""
+    span, mark = node.span, node.span.mark
+    word_end = span.start + len(mark.text) if mark is not None and mark.text else span.start
+    element = _el(parent, "sic")
+    _fill(element, text, span.start, word_end, _inside(node.children, span.start, word_end), stones)
+
+
+def _page(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    element = _el(parent, "pb")
+    if node.span.mark is not None and node.span.mark.text:
+        element.set("n", node.span.mark.text)
+
+
+_EDITORIAL = {"unclear": _unclear, "stamp": _stamp, "handwritten": _handwritten, "sic": _sic, "page": _page}
 
 
 def _alternate(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:

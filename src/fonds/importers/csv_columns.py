@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -67,6 +68,7 @@ def column_key(header: str) -> str:
     return re.sub(r"[\s_\-:]+", "", header.strip().lower())
 
 
+@lru_cache(maxsize=4096)
 def standard_column(header: str) -> str | None:
     """The fonds column a header cell names, or None."""
     key = column_key(header)

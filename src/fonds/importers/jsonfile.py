@@ -18,7 +18,13 @@ from fonds.record import Collection, Record
 
 
 def sniff(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+    """Whether a file's first bytes are Record JSON by structure: an object (`{`), or a list that
+    is empty or starts with an object (`[{`, `[ ]`). A text record whose date line is `[1962]` or
+    `[ca. 1962]` is not JSON."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] == b"{":
+        return True
+    return stripped[:1] == b"[" and stripped[1:].lstrip(b" \t\r\n")[:1] in (b"{", b"]")
 
 
 def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection | Entity]:
