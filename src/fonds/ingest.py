@@ -38,6 +38,7 @@ class IngestReport:
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     merged: int = 0  # persons-list entries folded into the authority entries that name them
+    collections: int = 0  # collections (levels of a hierarchy) read from the accepted files
     dry_run: bool = False
     strict: bool = False
 
@@ -213,6 +214,7 @@ def ingest(
                 break
             continue
         report.files += 1
+        report.collections += len(contents.collections)
         report.warnings.extend(contents.all_warnings)
         records, unchanged = changed_records(store, contents.records)
         report.result.unchanged += unchanged
