@@ -40,6 +40,7 @@ class IngestReport:
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     merged: int = 0  # persons-list entries folded into the authority entries that name them
+    collections: int = 0  # collections (levels of a hierarchy) read from the accepted files
     dry_run: bool = False
     strict: bool = False
 
@@ -184,6 +185,9 @@ def ingest(
             curated_added = store.put_entities(names.missing_curated)
         linker = names.link_all
         enrich = linker if enrich is None else (lambda records, first=enrich: first(linker(records)))
+    from fonds.repositories import Repositories
+
+    repositories = Repositories.of(store)
     named, found, missing = collect_files(paths)
     report = IngestReport(rejected=list(missing), dry_run=dry_run, strict=strict)
     claimed: dict[str, Path] = {}  # record id -> the file of this batch that holds it
@@ -215,6 +219,7 @@ def ingest(
                 break
             continue
         report.files += 1
+        report.collections += len(contents.collections)
         report.warnings.extend(contents.all_warnings)
         records, unchanged = changed_records(store, contents.records)
         report.result.unchanged += unchanged
@@ -223,6 +228,7 @@ def ingest(
             report.result.updated += sum(1 for r in records if r.id in stored)
             report.result.added += sum(1 for r in records if r.id not in stored)
             continue
+        records = repositories.apply_all(records)  # one repository however it was printed
         if enrich is not None and records:
             records = list(enrich(records))
         try:

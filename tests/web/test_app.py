@@ -183,10 +183,13 @@ def test_search_json_has_the_design_shape(client: Any) -> None:
 
 def test_search_page_facets_toggle(client: Any) -> None:
     html = client.get("/search?q=Khrushchev").text
-    assert "href=\"/search?q=Khrushchev+lang%3Aru\"" in html
-    narrowed = client.get("/search?q=Khrushchev+lang%3Aru")
+    assert "href=\"/search?q=Khrushchev&amp;filter=lang%3Aru\"" in html, "a facet adds a filter"
+    narrowed = client.get("/search?q=Khrushchev&filter=lang%3Aru")
     assert 'aria-current="true"' in narrowed.text
     assert 'href="/search?q=Khrushchev"' in narrowed.text, "the active facet links back to the wider search"
+    typed = client.get("/search?q=Khrushchev+lang%3Aru")
+    assert 'aria-current="true"' in typed.text, "a filter typed into the search shows as on"
+    assert 'href="/search?q=Khrushchev"' in typed.text, "and its facet takes it out of the query text"
     assert client.get("/search.json?q=Khrushchev+lang:ru").json()["total"] < client.get("/search.json?q=Khrushchev").json()["total"]
 
 
@@ -360,3 +363,14 @@ def test_records_ingested_elsewhere_appear_within_seconds(tmp_path: Any) -> None
         follower.store.close()
         reader.close()
         writer.close()
+
+
+def test_a_collection_downloads_as_ead_2002_and_ead3(client: Any) -> None:
+    from fonds.schema_check import validate
+
+    for suffix, schema in ((".ead.xml", "ead2002.rng"), (".ead3.xml", "ead3.rng")):
+        response = client.get(f"/collections/frus1961-63v06{suffix}")
+        assert response.status_code == 200, response.text[:300]
+        assert response.headers["content-type"].startswith("application/xml")
+        assert validate(response.content, schema) == []
+    assert client.get("/collections/no-such-thing.ead.xml").status_code == 404

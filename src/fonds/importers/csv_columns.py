@@ -19,12 +19,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_date
 from fonds.errors import Problem, RecordError
+from fonds.identifiers import identifier_problem
 from fonds.importers.access_points import person_entity, person_link
 from fonds.importers.language_names import language_codes
 from fonds.record import Collection, Credit, Record, Rendition, Source
@@ -57,7 +59,7 @@ COLLECTION_LEVELS = {
 }
 SEPARATOR = "|"
 PATH_SEPARATOR = ">"
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")  # an element of a collection path that is an id
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
 
 
@@ -66,6 +68,7 @@ def column_key(header: str) -> str:
     return re.sub(r"[\s_\-:]+", "", header.strip().lower())
 
 
+@lru_cache(maxsize=4096)
 def standard_column(header: str) -> str | None:
     """The fonds column a header cell names, or None."""
     key = column_key(header)
@@ -81,6 +84,9 @@ class RowContext:
     row: int
     warnings: list[Problem] = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)
+    by_name: dict[str, Entity] = field(default_factory=dict)  # the file's names already made entries
+    known: dict[str, Collection] = field(default_factory=dict)  # the file's collections by id
+    paths: dict[str, list[tuple[Collection, bool]]] = field(default_factory=dict)  # cell -> its collections
 
     def where(self, column: str | None = None) -> str:
         return f"{self.origin}:row {self.row}" + (f', column "{column}"' if column else "")
@@ -100,13 +106,11 @@ def values(cell: str | None) -> list[str]:
 
 
 def check_id(value: str, context: RowContext, column: str = "identifier") -> str:
-    """An archive's identifier, kept as given. Raises RecordError when it cannot be an id."""
-    if not _ID.match(value):
-        raise context.error(
-            column,
-            f"{value!r} cannot be a record identifier (use letters, digits and . _ : ~ -, no spaces "
-            "or slashes, at most 200 characters); correct it or map another column to identifier",
-        )
+    """An archive's identifier, kept as given, if it follows fonds' identifier rule
+    (fonds.identifiers). Raises RecordError naming the row and column otherwise."""
+    problem = identifier_problem(value)
+    if problem is not None:
+        raise context.error(column, f"{value[:80]!r} cannot be a record identifier: {problem}; correct it or map another column to identifier")
     return value
 
 
@@ -171,7 +175,7 @@ def make_record(cells: Mapping[str, str], context: RowContext, base: Path | None
             classification=cells.get("classification", "").strip() or None,
         ),
         credits=tuple(credits),
-        collections=tuple(dict.fromkeys(c.id for c in collection_path(cells.get("collection"), context))),
+        collections=tuple(dict.fromkeys(c.id for c, _ in collection_path(cells.get("collection"), context, context.known))),
         url=cells.get("url", "").strip() or None,
         place="; ".join(values(cells.get("places"))) or None,
         extent=cells.get("extent", "").strip() or None,
@@ -183,8 +187,12 @@ def make_record(cells: Mapping[str, str], context: RowContext, base: Path | None
 
 
 def _entity(name: str, context: RowContext) -> Entity:
+    known = context.by_name.get(name)
+    if known is not None:
+        return known
     entity = person_entity(name, f"{context.origin}")
     context.entities.setdefault(entity.id, entity)
+    context.by_name[name] = context.entities[entity.id]
     return context.entities[entity.id]
 
 
@@ -210,25 +218,36 @@ def _renditions(cells: Mapping[str, str], context: RowContext, base: Path | None
     return tuple(renditions)
 
 
-def collection_path(cell: str | None, context: RowContext, known: Mapping[str, Collection] | None = None) -> list[Collection]:
-    """The collections a `collection` cell names, deepest of each path last: each `|` value is a
-    path `Fonds > Series > File` of titles or ids. An element that is an id already known (a row
-    of the file, a project) is used as is; any other gets an id from its path."""
-    found: list[Collection] = []
+def collection_path(cell: str | None, context: RowContext, known: Mapping[str, Collection] | None = None) -> list[tuple[Collection, bool]]:
+    """The collections a `collection` cell names, each with whether the file describes it (so the
+    import stores it): each `|` value is a path `Fonds > Series > File` of titles or ids.
+
+    An element that is a row of the file is that row's collection; a project code (`NKIDP`, or
+    any upper-case code) is a project; an element already written as an id (`emb-1`,
+    `frus1961-63v05`) refers to a collection the archive holds and is never overwritten; any
+    other element is a title (`Letters`), and gets an id from its path (`letters`)."""
+    if cell and cell in context.paths and known is context.known:
+        return context.paths[cell]
+    found: list[tuple[Collection, bool]] = []
     for path in values(cell):
         parent: Collection | None = None
-        for order, element in enumerate(part.strip() for part in path.split(PATH_SEPARATOR)):
+        for element in (part.strip() for part in path.split(PATH_SEPARATOR)):
             if not element:
                 continue
+            describes = True
             if known and element in known:
                 collection = known[element]
             elif _ID.match(element) and parent is None and (element in projects() or element.isupper()):
                 collection = Collection(id=element, title=projects().get(element, element), kind="project")
+            elif parent is None and _ID.match(element) and slug(element) == element and any(c in element for c in "-_.:0123456789"):
+                collection, describes = Collection(id=element, title=element), False
             else:
                 collection_id = slug(element) if parent is None else f"{parent.id}-{slug(element)}"
                 collection = Collection(id=collection_id, title=element, parent=parent.id if parent else None, kind="collection" if parent is None else "series")
-            found.append(collection)
+            found.append((collection, describes))
             parent = collection
+    if cell and known is context.known:
+        context.paths[cell] = found
     return found
 
 

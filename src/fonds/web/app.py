@@ -18,30 +18,33 @@ from typing import Any, Awaitable, Callable, Mapping
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fonds.config import Settings
-from fonds.errors import FondsError, NotFound, QueryError
+from fonds.errors import BadRequest, FondsError, NotFound, QueryError
 from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
 from fonds.web import api, citing
 from fonds.web.api import MAX_ID_LENGTH
+from fonds.web.browse import browse_page
+from fonds.web.collections import collection_page
 from fonds.web.pages import (
     Archive,
     about_page,
-    browse_page,
+    collection_href,
+    filter_href,
     home_page,
     person_href,
     record_href,
-    record_page,
     search_href,
 )
 from fonds.web.persons import person_page
+from fonds.web.records import record_page
 from fonds.web.search import read_params, search_page
 
 HERE = Path(__file__).resolve().parent
@@ -78,7 +81,7 @@ def home(request: Request, archive: Archive) -> Any:
 
 
 def search(request: Request, archive: Archive) -> Any:
-    return search_page(archive, read_params(request.query_params))
+    return search_page(archive, read_params(request.query_params, request.query_params.getlist("filter")))
 
 
 def record(request: Request, archive: Archive) -> Any:
@@ -99,6 +102,13 @@ def person(request: Request, archive: Archive) -> Any:
     return person_page(archive, _path_id(request, "person_path"))
 
 
+def collection(request: Request, archive: Archive) -> Any:
+    raw_page = request.query_params.get("page", "1") or "1"
+    if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1:
+        raise BadRequest(f"page {raw_page[:20]!r} is not a page number; use 1, 2, 3...")
+    return collection_page(archive, _path_id(request, "collection_path"), int(raw_page))
+
+
 def browse(request: Request, archive: Archive) -> Any:
     return browse_page(archive)
 
@@ -107,10 +117,23 @@ def about(request: Request, archive: Archive) -> Any:
     return about_page(archive)
 
 
+def favicon(request: Request, archive: Archive) -> Any:
+    """The site's icon, for browsers that ask for /favicon.ico (pages name /static/favicon.svg)."""
+    return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
 def openapi(request: Request, archive: Archive) -> Any:
     """The OpenAPI schema of the JSON twins (fonds.web.api)."""
     document = archive.cached("openapi", lambda: api.schema(archive.settings.repository_name))
     return JSONResponse(document)
+
+
+def finding_aid(request: Request, archive: Archive) -> Any:
+    """A collection as an EAD finding aid (fonds.web.finding_aid)."""
+    from fonds.web.finding_aid import finding_aid as view
+
+    return view(request, archive)
 
 
 def oai_pmh(request: Request, archive: Archive) -> Any:
@@ -133,12 +156,17 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/search.json", search, "search.json"),
     ("/records/{record_path:path}", record, "record"),
     ("/persons/{person_path:path}", person, "person"),
+    # Before any /collections/{...:path} route: the finding aid of a collection (web/finding_aid.py).
+    ("/collections/{collection_path:path}.ead.xml", finding_aid, "collection.ead"),
+    ("/collections/{collection_path:path}.ead3.xml", finding_aid, "collection.ead3"),
+    ("/collections/{collection_path:path}", collection, "collection"),
     ("/browse", browse, "browse"),
     ("/browse.json", browse, "browse.json"),
     ("/about", about, "about"),
     ("/about.json", about, "about.json"),
     ("/oai", oai_pmh, "oai"),
     ("/openapi.json", openapi, "openapi"),
+    ("/favicon.ico", favicon, "favicon"),
 ]
 
 
@@ -190,6 +218,8 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         record_href=record_href,
         person_href=person_href,
         search_href=search_href,
+        collection_href=collection_href,
+        filter_href=filter_href,
         site_name=settings.repository_name,
     )
     app = FastAPI(title=settings.repository_name, docs_url=None, redoc_url=None, openapi_url=None)
@@ -217,7 +247,9 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
     def error_page(
         request: Request, status: int, message: str, *, is_query: bool = False, headers: Mapping[str, str] | None = None
     ) -> Response:
-        titles = {400: "That search could not be run", 404: "Not found", 405: "Not allowed"}
+        titles = {400: "That request could not be read", 404: "Not found in this archive", 405: "Not allowed"}
+        if is_query:
+            titles[400] = "That search could not be run"
         page = ErrorPage(
             status=status,
             title=titles.get(status, "Something went wrong"),
