@@ -169,6 +169,9 @@ class Store(ABC):
     """What every backend (SQLite, PostgreSQL) provides. One shared test module checks both."""
 
     url: str
+    # Whether threads may call one store object at once (each backend keeps a connection per
+    # thread or a pool); the web app then serves requests without a lock.
+    thread_safe: bool = False
 
     @abstractmethod
     def add(
