@@ -28,6 +28,7 @@ class IngestReport:
     rejected: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     merged: int = 0  # persons-list entries folded into the authority entries that name them
+    withdrawn: list[str] = field(default_factory=list)  # ids left alone: withdrawn by an editor
 
     @property
     def ok(self) -> bool:
@@ -40,6 +41,8 @@ class IngestReport:
         )
         if self.skipped:
             text += f", {len(self.skipped)} skipped (not a record format)"
+        if self.withdrawn:
+            text += f", {len(self.withdrawn)} left withdrawn (fonds restore ID brings one back)"
         if self.files and not self.result.changed and not self.rejected:
             text += "; nothing changed"
         return text
@@ -137,10 +140,18 @@ def ingest(
         report.files += 1
         records, unchanged = changed_records(store, records)
         report.result.unchanged += unchanged
+        withdrawn = store.withdrawn_ids([r.id for r in records])
+        if withdrawn:  # a withdrawal stands until an editor restores the record
+            report.withdrawn.extend(sorted(withdrawn))
+            records = [r for r in records if r.id not in withdrawn]
         if enrich is not None and records:
             records = list(enrich(records))
+        if link_names and records:
+            from fonds.review import apply_stored_decisions
+
+            records = apply_stored_decisions(store, records)
         try:
-            report.result += store.add(records, collections=collections, entities=entities)
+            report.result += store.add(records, collections=collections, entities=entities, agent=f"ingest {path}")
         except FondsError as error:
             report.rejected.append(_problem(path, error))
             if strict:

@@ -181,7 +181,8 @@ def reconcile(store: Store) -> AuthorityResult:
         updated[target_id] = target.with_variants((Variant(entity.preferred, "printed form", source),))
         retired.append(entity)
     records = _relinked(store, aliases)
-    store.add(records, entities=[e for e in updated.values() if e != entries[e.id]])
+    store.add(records, entities=[e for e in updated.values() if e != entries[e.id]], agent="authority: persons relinked")
+    store.move_link_decisions(aliases)  # review decisions follow the person they were about
     _retire(store, retired, aliases)
     result.merged, result.relinked = len(retired), len(records)
     return result

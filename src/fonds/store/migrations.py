@@ -20,6 +20,7 @@ import psycopg
 
 from fonds.config import mask_password
 from fonds.errors import ConfigError, StoreError
+from fonds.store.curation import BACKFILL_VERSIONS, POSTGRES_TABLES
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         CREATE INDEX record_entities_record ON record_entities (record_id);
         """,
+    ),
+    Migration(
+        3,
+        "staff: users, sessions, audit log, record versions, withdrawals, corrections, link decisions",
+        POSTGRES_TABLES + ";\n" + BACKFILL_VERSIONS + ";",
     ),
 )
 

@@ -205,6 +205,8 @@ class RecordPage:
     previous: Neighbour | None
     next: Neighbour | None
     collection_title: str | None
+    version: Any = None  # web/history.VersionNote: the version shown and how to cite it
+    staff: Any = None  # web/staff.staff_links: what a logged-in staff member may do here
     template: str = "record.html"
 
     @property
