@@ -12,6 +12,8 @@
    under 1 and 10 concurrent clients.
 4. pages: a record page and a search page with facets under 20 concurrent clients.
 5. memory: peak RSS (VmHWM) of `fonds serve` after all of the above.
+6. scale (benchmarks/scale.py): adding 1,000 records to N against adding them to 1,000,
+   `fonds serve` start-up, and the peak RSS of `fonds ingest` beside the raw stack's.
 
 The machine is shared and noisy: read the ratios, not the absolute times.
 """
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from benchmarks import corpus, httpload, raw
+from benchmarks import corpus, httpload, raw, scale
 from benchmarks.queries import MIX
 
 GOALS = {"ingest": 0.7, "search-library": 1.5, "search-http": 5.0, "memory": 500.0}
@@ -351,8 +353,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--reps", type=int, default=3, help="timed passes over the search mix")
     parser.add_argument("--budget", type=float, default=90, help="seconds at most for each HTTP load phase")
     parser.add_argument("--skip-http", action="store_true", help="measure ingest and library search only")
+    parser.add_argument("--skip-scale", action="store_true", help="leave out the incremental, start-up and ingest-memory figures")
     parser.add_argument(
-        "--only", choices=["search-library"],
+        "--only", choices=["search-library", "scale"],
         help="measure one figure alone, reusing the work folder of an earlier run (ingests once if there is none)",
     )
     parser.add_argument("--times", type=int, default=3, help="with --only: independent runs, medians reported")
@@ -368,13 +371,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"\nfonds library search: {n} records, {machine()}; {time.perf_counter() - started:.0f} s\n")
         print("\n".join(lines))
         return
+    if args.only == "scale":
+        if not (work / "fonds.db").is_file():
+            measure_ingest(files, work, 1)
+        figures = scale.measure(files, work)
+        print(f"\nfonds scale figures: {n} records, {machine()}; {time.perf_counter() - started:.0f} s\n")
+        print("\n".join(scale.goals(n, figures)))
+        return
     results: dict[str, Any] = {"n": n, "seed": args.seed, "machine": machine()}
     results["ingest"] = measure_ingest(files, work, args.rounds or (2 if n <= 20_000 else 1))
     print("bench: library search", file=sys.stderr)
     results["library"] = measure_library(work, args.reps)
     results["http"] = {"skipped": "--skip-http"} if args.skip_http else measure_http(files, work, n, args.budget)
+    if not args.skip_scale:
+        results["scale"] = scale.measure(files, work)
     results["seconds"] = time.perf_counter() - started
     lines = report(n, results)
+    if "scale" in results:
+        lines += scale.goals(n, results["scale"])
     (corpus.OUT / f"results-{n}.json").write_text(json.dumps(results, indent=2, default=str))
     print(f"\nfonds benchmarks: {n} records, {results['machine']}; {results['seconds']:.0f} s\n")
     print("\n".join(lines))

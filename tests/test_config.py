@@ -28,3 +28,13 @@ def test_passwords_are_masked() -> None:
 
 def test_index_beside_the_database() -> None:
     assert str(Settings(db="a/fonds.db").index_path) == "a/fonds.db.index"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1", True), ("yes", True), ("On", True), ("false", False), ("0", False)])
+def test_read_only_is_a_yes_or_no_setting(text: str, expected: bool) -> None:
+    assert load_settings(environ={"FONDS_READ_ONLY": text}).read_only is expected
+
+
+def test_a_yes_or_no_setting_refuses_other_words() -> None:
+    with pytest.raises(ConfigError, match="FONDS_READ_ONLY='maybe' is not yes or no"):
+        load_settings(environ={"FONDS_READ_ONLY": "maybe"})

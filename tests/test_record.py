@@ -11,3 +11,43 @@ def test_reference_parts_come_back_in_archival_order() -> None:
     assert list(again.source.reference) == ["fond", "opis", "delo", "listy"]
     assert format_reference({"listy": "3-9", "fond": "0102"}) == "fond 0102, listy 3-9"
     assert format_reference({"text": "B 136/59748"}) == "B 136/59748"
+
+
+def test_staff_fields_round_trip_and_stay_out_of_public_json() -> None:
+    from fonds.errors import Problem
+    from fonds.store.base import record_hash, record_json
+
+    warning = Problem("/home/archivist/v97.xml:7", "document d72A has an empty <head>")
+    record = Record(id="r", title="[Untitled document 72A]", number="72A", chapter="Berlin",
+                    origin="/home/archivist/v97.xml#d72A", warnings=(warning,))
+    again = Record.from_dict(record.to_dict())
+    assert again == record
+    public = record.public_dict()
+    assert "origin" not in public and "warnings" not in public
+    assert (public["number"], public["chapter"]) == ("72A", "Berlin")
+    assert "/home/archivist" not in str(public)
+    # The same file read from another folder is the same content.
+    moved = Record.from_dict({**record.to_dict(), "origin": "/mnt/v97.xml#d72A",
+                              "warnings": [{"origin": "/mnt/v97.xml:7", "message": warning.message}]})
+    assert record_hash(moved.to_dict()) == record_hash(record.to_dict())
+    text, _ = record_json(record.to_dict())
+    assert Record.from_dict(__import__("json").loads(text)) == record
+
+
+def test_people_lists_each_person_once_with_every_role() -> None:
+    from fonds.record import PersonLink
+
+    record = Record(id="r", title="t", persons=(
+        PersonLink("p:kim", "Kim Il Sung", "participant"),
+        PersonLink("p:kim", "Kim Il Sung", "mentioned", text="Kim II Sung", start=10, end=21),
+        PersonLink("p:kns", "Khrushchev", "recipient"),
+        PersonLink("p:kim", "Kim Il Sung", "mentioned", text="Kim", start=40, end=43),
+        PersonLink("p:kns", "Nikita Khrushchev", "mentioned", text="Khrushchev", start=50, end=60),
+        PersonLink("p:kns", "Khrushchev", "author"),
+        PersonLink("p:pak", "Pak Seong-cheol", "mentioned", text="Pak", start=70, end=73),
+    ))
+    assert [(p.id, p.name, p.roles, p.mentions) for p in record.people()] == [
+        ("p:kim", "Kim Il Sung", ("participant",), 2),
+        ("p:kns", "Nikita Khrushchev", ("author", "recipient"), 1),
+        ("p:pak", "Pak Seong-cheol", ("mentioned",), 1),
+    ]

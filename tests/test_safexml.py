@@ -76,3 +76,21 @@ def test_doctype_in_another_encoding_is_refused_after_parsing() -> None:
 def test_entity_in_text_is_never_expanded() -> None:
     with pytest.raises(RecordError, match="Entity 'e' not defined"):
         safexml.parse(b"<a>&e;</a>", origin="e.xml")
+
+
+def test_an_external_doctype_can_be_ignored_without_fetching_anything() -> None:
+    text = b'<?xml version="1.0"?>\n<!DOCTYPE ead PUBLIC "+//ISBN 1-931666-00-8//DTD ead.dtd (EAD)//EN" "http://127.0.0.1:9/ead.dtd">\n<ead><eadheader/></ead>'
+    with pytest.raises(RecordError, match="points at an external DTD"):
+        safexml.parse(text, origin="f.xml")
+    tree = safexml.parse(text, origin="f.xml", ignore_external_doctype=True)
+    assert tree.getroot().tag == "ead" and tree.getroot().sourceline == 3
+    assert tree.docinfo.system_url is None
+
+
+def test_an_ignored_doctype_declares_no_entities() -> None:
+    text = b'<!DOCTYPE ead SYSTEM "ead.dtd">\n<ead>&hidden;</ead>'
+    with pytest.raises(RecordError, match="f.xml:2"):
+        safexml.parse(text, origin="f.xml", ignore_external_doctype=True)
+    internal = b'<!DOCTYPE ead SYSTEM "ead.dtd" [<!ENTITY a "b">]>\n<ead>&a;</ead>'
+    with pytest.raises(RecordError, match="declares entities"):
+        safexml.parse(internal, origin="f.xml", ignore_external_doctype=True)

@@ -27,6 +27,7 @@ class Settings:
     admin_email: str = field(default="archivist@example.org", metadata={"help": "contact address given in OAI-PMH Identify"})
     sync_seconds: float = field(default=2.0, metadata={"help": "how often a server follows the change log into its index"})
     session_secret: str = field(default="", metadata={"help": "secret that signs staff session cookies (default: one fonds makes and keeps in the database)"})
+    read_only: bool = field(default=False, metadata={"help": "open the database only to read (nodes on a PostgreSQL hot standby); writes are refused"})
 
     @property
     def index_path(self) -> Path:
@@ -72,6 +73,9 @@ def _apply(settings: Settings, values: Mapping[str, Any], where: str) -> Setting
             raise ConfigError(f"{where}: unknown setting {name!r}; known: {', '.join(known)}")
         kind = type(getattr(Settings(), name))
         label = f"FONDS_{name.upper()}" if where == "environment" else name
+        if kind is bool:
+            changes[name] = _boolean(value, label)
+            continue
         try:
             changes[name] = kind(value)
         except (TypeError, ValueError):
@@ -80,6 +84,18 @@ def _apply(settings: Settings, values: Mapping[str, Any], where: str) -> Setting
         if kind in (int, float) and changes[name] <= 0:
             raise ConfigError(f"{label}={value!r} must be above zero")
     return replace(settings, **changes)
+
+
+def _boolean(value: Any, label: str) -> bool:
+    """A yes/no setting: a bool, or one of true/false, yes/no, on/off, 1/0 (any case)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0", ""):
+        return False
+    raise ConfigError(f"{label}={value!r} is not yes or no (true/false, on/off, 1/0)")
 
 
 def describe_settings() -> list[tuple[str, str, str]]:

@@ -35,6 +35,12 @@ class StoreError(FondsError):
     status = 500
 
 
+class ReadOnlyError(StoreError):
+    """A write asked of a read-only store: a hot standby, or a node started with --read-only."""
+
+    status = 403
+
+
 class ExportError(FondsError):
     status = 400
 

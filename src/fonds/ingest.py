@@ -1,7 +1,11 @@
 """Ingest: files in, records stored. One file is one transaction.
 
 A file with any problem stores nothing; the rest of the batch goes on. The
-report lists every rejected file as `file:line: what is wrong`.
+report lists every rejected file as `file:line: what is wrong`, every warning
+(a value the importer could only store through an archival fallback, such as a
+devised title) as `file:line: what it did`, and every file of a folder that is
+not a record format. With `dry_run`, everything is read and checked and nothing
+is stored.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 
 from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
-from fonds.importers import IMPORTERS, detect
+from fonds.importers import ImportOptions, detect, reader
 from fonds.record import Collection, Record
 from fonds.store.base import AddResult, Store, record_hash
 
@@ -23,27 +27,41 @@ Enricher = Callable[[Sequence[Record]], Sequence[Record]]
 
 @dataclass
 class IngestReport:
+    """What one ingest did: counts, and every rejected file, warning and skipped file by name.
+
+    With `dry_run`, `result` counts what *would* be added, updated or left unchanged.
+    """
+
     files: int = 0
     result: AddResult = field(default_factory=AddResult)
     rejected: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     merged: int = 0  # persons-list entries folded into the authority entries that name them
     withdrawn: list[str] = field(default_factory=list)  # ids left alone: withdrawn by an editor
+    dry_run: bool = False
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.rejected
+        """No file rejected (and, with `strict`, none skipped)."""
+        return not self.rejected and not (self.strict and self.skipped)
 
     def summary(self) -> str:
+        verb = "would be " if self.dry_run else ""
         text = (
-            f"{self.result.added} added, {self.result.updated} updated, {self.result.unchanged} unchanged, "
-            f"{len(self.rejected)} rejected"
+            f"{self.result.added} {verb}added, {self.result.updated} {verb}updated, "
+            f"{self.result.unchanged} unchanged, {len(self.rejected)} rejected"
         )
+        if self.warnings:
+            text += f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
         if self.skipped:
             text += f", {len(self.skipped)} skipped (not a record format)"
         if self.withdrawn:
             text += f", {len(self.withdrawn)} left withdrawn (fonds restore ID brings one back)"
-        if self.files and not self.result.changed and not self.rejected:
+        if self.dry_run:
+            text += "; dry run: nothing stored"
+        elif self.files and not self.result.changed and not self.rejected:
             text += "; nothing changed"
         return text
 
@@ -66,37 +84,75 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], 
     return named, found, missing
 
 
-def read_file(path: Path) -> tuple[list[Record], list[Collection], list[Entity]]:
-    """Everything one file holds, checked. Raises RecordError naming the file and line."""
+@dataclass
+class FileContents:
+    """Everything one file holds, checked: records, collections, authority entries, and the
+    warnings of the file as a whole (each record also keeps its own in `Record.warnings`)."""
+
+    records: list[Record] = field(default_factory=list)
+    collections: list[Collection] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def all_warnings(self) -> list[Problem]:
+        """The file's warnings and its records', each once, in order."""
+        found = list(self.warnings)
+        for record in self.records:
+            found.extend(record.warnings)
+        return list(dict.fromkeys(found))
+
+
+class NotARecordFormat(RecordError):
+    """A file whose content is no format fonds reads (skipped when found in a folder)."""
+
+
+def read_contents(path: Path, options: ImportOptions | None = None) -> FileContents:
+    """Read one file with the importer its content calls for. Raises RecordError naming the file
+    and line; NotARecordFormat when no importer recognises the content. An importer reports a
+    warning for the whole file by yielding a `Problem`, and a record's own in `Record.warnings`."""
     origin = str(path)
     try:
         with path.open("rb") as source:
             head = source.read(HEAD_BYTES)
-            fmt = detect(head)
+            fmt = detect(head, options)
             if not head.strip():
                 raise RecordError(f"{origin}:1: the file is empty")
             if fmt is None and b"\x00" in head:
-                raise RecordError(f"{origin}:1: this is a binary file, not a record")
+                raise NotARecordFormat(f"{origin}:1: this is a binary file, not a record")
             if fmt is None:
-                raise RecordError(
+                raise NotARecordFormat(
                     f"{origin}:1: not a format fonds reads (a Wilson Center text record, "
                     "a FRUS TEI volume or Record JSON)"
                 )
             source.seek(0)
-            items = list(IMPORTERS[fmt](source, origin=origin))
+            items = list(reader(fmt, options)(source, origin=origin))
     except OSError as error:
-        raise RecordError(f"{origin}: cannot read the file ({error.strerror})") from None
-    records = [item for item in items if isinstance(item, Record)]
-    collections = [item for item in items if isinstance(item, Collection)]
-    entities = [item for item in items if isinstance(item, Entity)]
+        raise RecordError(f"{origin}:1: cannot read the file ({error.strerror})") from None
+    contents = FileContents()
+    for item in items:
+        if isinstance(item, Record):
+            contents.records.append(item)
+        elif isinstance(item, Collection):
+            contents.collections.append(item)
+        elif isinstance(item, Entity):
+            contents.entities.append(item)
+        elif isinstance(item, Problem):
+            contents.warnings.append(item)
     seen: set[str] = set()
-    for record in records:
+    for record in contents.records:
         if record.id in seen:
             raise RecordError(f"{record.origin or origin}: record id {record.id!r} appears twice in the file")
         seen.add(record.id)
-    if not records and not entities:
+    if not contents.records and not contents.entities and not contents.collections:
         raise RecordError(f"{origin}:1: the file holds no records")
-    return records, collections, entities
+    return contents
+
+
+def read_file(path: Path, options: ImportOptions | None = None) -> tuple[list[Record], list[Collection], list[Entity]]:
+    """Records, collections and authority entries of one file (see `read_contents`)."""
+    contents = read_contents(path, options)
+    return contents.records, contents.collections, contents.entities
 
 
 def ingest(
@@ -107,14 +163,20 @@ def ingest(
     enrich: Enricher | None = None,
     on_file: Callable[[Path], None] | None = None,
     strict: bool = False,
+    dry_run: bool = False,
+    options: ImportOptions | None = None,
 ) -> IngestReport:
     """Ingest files and folders.
 
     With `link_names`, the persons each record names are linked to the archive's authority
     (and the curated persons fonds ships), and FRUS persons-list entries are folded into the
     authority entries that name them. `enrich` sees each file's records before they are stored.
+    `strict` stops at the first rejected or skipped file. `dry_run` reads and checks every file
+    and reports what would change, storing nothing. A record id claimed by two files of one batch
+    is kept from the first; the second file is rejected, naming both. `options` go to the
+    importers that take them (CSV: encoding, column mapping, skip bad rows).
     """
-    if link_names:
+    if link_names and not dry_run:
         from fonds.naming import Names
 
         names = Names.of(store)
@@ -123,27 +185,46 @@ def ingest(
         linker = names.link_all
         enrich = linker if enrich is None else (lambda records, first=enrich: first(linker(records)))
     named, found, missing = collect_files(paths)
-    report = IngestReport(rejected=list(missing))
+    report = IngestReport(rejected=list(missing), dry_run=dry_run, strict=strict)
+    claimed: dict[str, Path] = {}  # record id -> the file of this batch that holds it
+    done: set[Path] = set()
     for path in named + found:
+        if path.resolve() in done:
+            continue
+        done.add(path.resolve())
         if on_file:
             on_file(path)
         try:
-            records, collections, entities = read_file(path)
-        except RecordError as error:
-            if path in found and str(error).endswith("or Record JSON)"):
+            contents = read_contents(path, options)
+            _check_claims(contents.records, path, claimed)
+        except NotARecordFormat as error:
+            if path in found:
                 report.skipped.append(str(path))
+                if strict:
+                    break
                 continue
             report.rejected.append(_problem(path, error))
             if strict:
                 break
             continue
+        except RecordError as error:
+            report.rejected.append(_problem(path, error))
+            if strict:
+                break
+            continue
         report.files += 1
-        records, unchanged = changed_records(store, records)
+        report.warnings.extend(contents.all_warnings)
+        records, unchanged = changed_records(store, contents.records)
         report.result.unchanged += unchanged
         withdrawn = store.withdrawn_ids([r.id for r in records])
         if withdrawn:  # a withdrawal stands until an editor restores the record
             report.withdrawn.extend(sorted(withdrawn))
             records = [r for r in records if r.id not in withdrawn]
+        if dry_run:
+            stored = store.fingerprints([r.id for r in records])
+            report.result.updated += sum(1 for r in records if r.id in stored)
+            report.result.added += sum(1 for r in records if r.id not in stored)
+            continue
         if enrich is not None and records:
             records = list(enrich(records))
         if link_names and records:
@@ -151,16 +232,32 @@ def ingest(
 
             records = apply_stored_decisions(store, records)
         try:
-            report.result += store.add(records, collections=collections, entities=entities, agent=f"ingest {path}")
+            report.result += store.add(records, collections=contents.collections, entities=contents.entities,
+                                       agent=f"ingest {path}")
         except FondsError as error:
             report.rejected.append(_problem(path, error))
             if strict:
                 break
-    if link_names and report.result.changed:
+    if link_names and not dry_run and report.result.changed:
         from fonds.importers.authority_files import reconcile
 
         report.merged = reconcile(store).merged
     return report
+
+
+def _check_claims(records: Sequence[Record], path: Path, claimed: dict[str, Path]) -> None:
+    """Raise RecordError if a record id was already read from another file of this batch;
+    else note these records' ids as claimed by `path`."""
+    for record in records:
+        first = claimed.get(record.id)
+        if first is not None and first != path:
+            where = record.origin if record.origin and record.origin.startswith(str(path)) else f"{path}:1"
+            raise RecordError(
+                f"{where}: record id {record.id!r} is also claimed by {first}, read earlier in this "
+                "batch; this file was not stored: give one of them another id, or ingest only one"
+            )
+    for record in records:
+        claimed[record.id] = path
 
 
 def changed_records(store: Store, records: Sequence[Record]) -> tuple[list[Record], int]:
@@ -184,6 +281,9 @@ def _problem(path: Path, error: FondsError) -> Problem:
     if message.startswith(prefix):
         origin, _, rest = message[len(prefix):].partition(": ")
         return Problem(f"{path}:{origin}", rest)
+    if message.startswith(f"{path}#"):  # a FRUS document: file#xml:id
+        origin, _, rest = message.partition(": ")
+        return Problem(origin, rest)
     if message.startswith(str(path)):
         return Problem(str(path), message[len(str(path)):].lstrip(": "))
     return Problem(str(path), message)

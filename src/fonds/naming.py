@@ -61,12 +61,19 @@ class Names:
         linked = link_record(record, self.matcher)
         if record.type not in CONVERSATION_TYPES:
             return linked
-        in_title = {link.id for link in link_text(record.title, self.matcher)}
-        if not in_title:
+        title_links = {link.id: link for link in link_text(record.title, self.matcher)}
+        if not title_links:
             return linked
         persons = tuple(
-            replace(p, role="participant") if p.id in in_title and p.role == "mentioned" else p
+            replace(p, role="participant") if p.id in title_links and p.role == "mentioned" else p
             for p in linked.persons
+        )
+        # A participant the title names but the text never does ("I paid a visit") is linked too.
+        named = {p.id for p in persons}
+        persons += tuple(
+            replace(link, role="participant", text=None, start=None, end=None, rendition=None)
+            for entity_id, link in title_links.items()
+            if entity_id not in named
         )
         return linked.with_persons(persons)
 

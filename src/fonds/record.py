@@ -7,16 +7,20 @@ JSON of DESIGN.md; `from_dict` reads it back losslessly.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from fonds.dates import HistoricalDate
+from fonds.errors import Problem
 
 # Order in which archival reference parts are printed (fond, opis, ...).
 REFERENCE_PARTS = ("fond", "opis", "papka", "delo", "listy", "list", "file", "text")
 
 MARK_KINDS = ("supplied", "gap", "alternate")
 RENDITION_KINDS = ("translation", "transcript", "scan", "original")
+# What a record keeps for staff only: never in public pages, public JSON or exports.
+STAFF_FIELDS = ("origin", "warnings")
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,20 @@ class PersonLink:
     rendition: int | None = None
 
 
+# The order in which a person's roles in one document are listed: the most telling first.
+PERSON_ROLES = ("author", "recipient", "participant", "mentioned")
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person of a record, once, with every role they have in it (see `Record.people`)."""
+
+    id: str
+    name: str
+    roles: tuple[str, ...]
+    mentions: int = 0  # links with a span in the text
+
+
 @dataclass(frozen=True)
 class Source:
     """Where the original is held, and the citation as given."""
@@ -102,18 +120,113 @@ class Source:
     drafter: str | None = None
 
 
+COLLECTION_DETAILS = ("unitid", "date", "summary", "extent", "creator", "repository", "languages", "links")
+
+
 @dataclass(frozen=True)
 class Collection:
-    """A named group of records: a project (NKIDP), a FRUS volume, a chapter."""
+    """A named group of records: a project (NKIDP), a FRUS volume, a chapter, or a level of an
+    archival hierarchy (an EAD `archdesc` or `c`/`c01`...`c12` component).
+
+    `kind` is the level: `project`, `volume`, `chapter`, or an EAD level (`fonds`, `series`,
+    `subseries`, `file`, `item`, `otherlevel`...). `parent` is the id of the collection above.
+    `order` is the position among its siblings as the finding aid lists them (0 first); browse
+    and exports list siblings by (`order`, `id`). The other fields describe the unit as EAD's
+    `did` does: `unitid`, `date` (`unitdate`, with `@normal` in its bounds), `summary`
+    (`scopecontent`), `extent` (`physdesc`), `creator` (`origination`), `repository`,
+    `languages` (`langmaterial`, ISO 639 codes) and `links` (`dao` hrefs).
+    """
 
     id: str
     title: str
     parent: str | None = None
     kind: str = "collection"
+    order: int = 0
+    unitid: str | None = None
+    date: HistoricalDate | None = None
+    summary: str | None = None
+    extent: str | None = None
+    creator: str | None = None
+    repository: str | None = None
+    languages: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+    def details(self) -> dict[str, Any]:
+        """The description beyond id/title/parent/kind, as JSON (empty values left out)."""
+        data: dict[str, Any] = {}
+        if self.order:
+            data["order"] = self.order
+        for name in COLLECTION_DETAILS:
+            value = getattr(self, name)
+            if name == "date" and value is not None:
+                value = value.to_dict()
+            elif isinstance(value, tuple):
+                value = list(value)
+            if value:
+                data[name] = value
+        return data
+
+    def to_dict(self) -> dict[str, Any]:
+        """Collection JSON: `{"id", "title", "parent", "kind", ...details}` (dumps carry it)."""
+        return {"id": self.id, "title": self.title, "parent": self.parent, "kind": self.kind, **self.details()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Collection:
+        """Read Collection JSON (as `to_dict` writes it). Raises KeyError/TypeError on a wrong shape."""
+        date = data.get("date")
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            parent=data.get("parent"),
+            kind=data.get("kind") or "collection",
+            order=int(data.get("order") or 0),
+            unitid=data.get("unitid"),
+            date=HistoricalDate.from_dict(date) if date else None,
+            summary=data.get("summary"),
+            extent=data.get("extent"),
+            creator=data.get("creator"),
+            repository=data.get("repository"),
+            languages=tuple(data.get("languages") or ()),
+            links=tuple(data.get("links") or ()),
+        )
+
+    @classmethod
+    def from_row(cls, id: str, title: str, parent: str | None, kind: str, details: str | None) -> Collection:
+        """A collection as a store row holds it: the four columns and the details as JSON text."""
+        extra = json.loads(details) if details else {}
+        return cls.from_dict({**extra, "id": id, "title": title, "parent": parent, "kind": kind})
+
+
+def sorted_collections(collections: Iterable[Collection]) -> list[Collection]:
+    """Collections as a tree lists them: parents before children, siblings by (order, id)."""
+    items = list(collections)
+    children: dict[str | None, list[Collection]] = {}
+    ids = {c.id for c in items}
+    for collection in items:
+        parent = collection.parent if collection.parent in ids else None
+        children.setdefault(parent, []).append(collection)
+    result: list[Collection] = []
+    stack = sorted(children.get(None, []), key=lambda c: (c.order, c.id), reverse=True)
+    while stack:
+        collection = stack.pop()
+        result.append(collection)
+        stack.extend(sorted(children.get(collection.id, []), key=lambda c: (c.order, c.id), reverse=True))
+    placed = {c.id for c in result}
+    return result + [c for c in items if c.id not in placed]  # parents in a cycle: kept, at the end
 
 
 @dataclass(frozen=True)
 class Record:
+    """One archival document.
+
+    `number` is the document's number in its source: the Wilson Center's document number
+    (`110485`) or the FRUS document number (`@n`, `"66"`, shown as "Document 66"). `chapter` is
+    the title of the FRUS chapter or compilation that holds the document (the enclosing div's
+    head), None elsewhere. `origin` (file and line, or file#xml:id) and `warnings` (what the
+    importer had to fall back on, as `Problem(origin, message)`) are for staff: `public_dict`
+    leaves them out.
+    """
+
     id: str
     title: str
     type: str | None = None
@@ -125,12 +238,15 @@ class Record:
     collections: tuple[str, ...] = ()
     url: str | None = None
     number: str | None = None
+    chapter: str | None = None
     place: str | None = None
+    extent: str | None = None  # physical extent as the archive describes it ("33 pages", "2 folders")
     subjects: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
     renditions: tuple[Rendition, ...] = ()
     persons: tuple[PersonLink, ...] = ()
     origin: str | None = None
+    warnings: tuple[Problem, ...] = ()
     # The hash of the record as its importer gave it, before fonds linked names: ingesting the
     # same input again is recognised as unchanged even after the authority has changed the links.
     fingerprint: str | None = None
@@ -149,6 +265,31 @@ class Record:
         """All rendition text, for indexing."""
         return "\n\n".join(r.text for r in self.renditions if r.text)
 
+    def people(self) -> tuple[Person, ...]:
+        """Each linked person once, in order of first link, with all their roles.
+
+        `persons` holds one link per mention (with its span) and per role; this folds them.
+        "mentioned" is listed only for a person with no other role. The name is the longest
+        name the links give (the authority's "Nikita Khrushchev" over the printed "Khrushchev").
+        """
+        names: dict[str, str] = {}
+        roles: dict[str, list[str]] = {}
+        mentions: dict[str, int] = {}
+        for link in self.persons:
+            if len(link.name) > len(names.get(link.id, "")):
+                names[link.id] = link.name
+            found = roles.setdefault(link.id, [])
+            if link.role not in found:
+                found.append(link.role)
+            mentions[link.id] = mentions.get(link.id, 0) + (1 if link.start is not None else 0)
+        rank = {role: i for i, role in enumerate(PERSON_ROLES)}
+        people = []
+        for person_id, found in roles.items():
+            kept = [r for r in found if r != "mentioned"] or ["mentioned"]
+            kept.sort(key=lambda role: rank.get(role, len(rank)))
+            people.append(Person(person_id, names[person_id], tuple(kept), mentions[person_id]))
+        return tuple(people)
+
     def with_persons(self, persons: tuple[PersonLink, ...]) -> Record:
         return replace(self, persons=persons)
 
@@ -165,14 +306,28 @@ class Record:
             "collections": list(self.collections),
             "url": self.url,
             "number": self.number,
+            "chapter": self.chapter,
             "place": self.place,
             "subjects": list(self.subjects),
             "participants": list(self.participants),
             "renditions": [_rendition_to_dict(r) for r in self.renditions],
             "persons": [_drop_none(_as_dict(p)) for p in self.persons],
             "origin": self.origin,
+            "warnings": [{"origin": w.origin, "message": w.message} for w in self.warnings],
             "fingerprint": self.fingerprint,
+            **({"extent": self.extent} if self.extent else {}),  # only when known: older hashes stay
         }
+
+    def public_dict(self) -> dict[str, Any]:
+        """The Record JSON readers see: `to_dict` without the staff-only fields (STAFF_FIELDS)."""
+        data = self.to_dict()
+        for key in STAFF_FIELDS:
+            data.pop(key, None)
+        return data
+
+    def with_warnings(self, *warnings: Problem) -> Record:
+        """This record with more warnings (each once, in order)."""
+        return replace(self, warnings=tuple(dict.fromkeys((*self.warnings, *warnings))))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Record:
@@ -196,12 +351,15 @@ class Record:
             collections=tuple(data.get("collections") or ()),
             url=data.get("url"),
             number=data.get("number"),
+            chapter=data.get("chapter"),
             place=data.get("place"),
+            extent=data.get("extent"),
             subjects=tuple(data.get("subjects") or ()),
             participants=tuple(data.get("participants") or ()),
             renditions=tuple(_rendition_from_dict(r) for r in data.get("renditions") or ()),
             persons=tuple(PersonLink(**p) for p in data.get("persons") or ()),
             origin=data.get("origin"),
+            warnings=tuple(Problem(str(w["origin"]), str(w["message"])) for w in data.get("warnings") or ()),
             fingerprint=data.get("fingerprint"),
         )
 

@@ -34,9 +34,16 @@ _ENTITY = re.compile(rb"<!ENTITY\b", re.I)
 _SKIP = re.compile(rb"<\?.*?\?>|<!--.*?-->", re.S)
 
 
-def parse(source: BinaryIO | bytes, origin: str) -> etree._ElementTree:
-    """Parse XML safely. Raises RecordError naming `origin:line:column` for anything refused."""
+def parse(source: BinaryIO | bytes, origin: str, *, ignore_external_doctype: bool = False) -> etree._ElementTree:
+    """Parse XML safely. Raises RecordError naming `origin:line:column` for anything refused.
+
+    With `ignore_external_doctype` (EAD 2002 files often begin `<!DOCTYPE ead PUBLIC ...
+    "ead.dtd">`), a DOCTYPE that only names an external DTD, without an internal subset, is
+    blanked out before parsing: nothing is fetched and no entity is declared, so an entity
+    reference in the body stays an error. Any DOCTYPE with an internal subset is still refused."""
     data = source if isinstance(source, bytes) else source.read()
+    if ignore_external_doctype:
+        data = blank_external_doctype(data)
     refuse_dtd(data, origin)
     try:
         root = etree.fromstring(data, PARSER, base_url=None)
@@ -81,6 +88,19 @@ def refuse_dtd(data: bytes, origin: str) -> None:
         f"{where}: the document has a DOCTYPE; fonds refuses DTDs in imported XML; "
         "remove the DOCTYPE"
     )
+
+
+def blank_external_doctype(data: bytes) -> bytes:
+    """The document with a DOCTYPE that has an external id and no internal subset replaced by
+    spaces (newlines kept, so line numbers stay true); anything else unchanged."""
+    start = _doctype_start(data)
+    if start is None:
+        return data
+    declaration = _doctype(data, start)
+    if b"[" in declaration or not _EXTERNAL_ID.match(declaration):
+        return data
+    blank = bytes(b if b in b"\r\n" else 0x20 for b in declaration)
+    return data[:start] + blank + data[start + len(declaration):]
 
 
 def _doctype_start(data: bytes) -> int | None:

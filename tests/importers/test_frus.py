@@ -93,10 +93,13 @@ def test_minimal_volume(data: Path) -> None:
     assert rendition.text[:54].endswith("I write")
     assert rendition.pages == (PageBreak("1", 0), PageBreak("2", 68))
     assert rendition.text[68:].startswith("the test.")
+    # persName type="from"/"to": author and recipient; the signature's mention adds no second entry.
     assert letter.persons == (
-        PersonLink("frus:frus1961-63v99#p_KNS2", "Khrushchev", "mentioned", "encoded in FRUS"),
-        PersonLink("frus:frus1961-63v99#p_RD1", "Rusk", "mentioned", "encoded in FRUS"),
+        PersonLink("frus:frus1961-63v99#p_KNS2", "Khrushchev", "author", "encoded in FRUS"),
+        PersonLink("frus:frus1961-63v99#p_RD1", "Rusk", "recipient", "encoded in FRUS"),
     )
+    assert [(p.name, p.roles) for p in letter.people()] == [("Khrushchev", ("author",)), ("Rusk", ("recipient",))]
+    assert letter.chapter == "Letters, 1961"
 
     memcon = records["frus1961-63v99-d2"]
     assert memcon.type == "Memorandum of Conversation"
@@ -367,3 +370,67 @@ def test_records_round_trip_through_the_store(volumes: dict[str, list], tmp_path
         assert record == records_of(items)["frus1961-63v06-d3"]
         linked = store.records_of_entity("frus:frus1961-63v06#p_KNS2")
         assert len(linked) > 100
+
+
+# -- documents that don't fit the mould ------------------------------------------------------
+
+
+def _volume(documents: str, volume: str = "frus1961-63v97") -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{volume}">
+  <text><body>
+    <div type="chapter" xml:id="ch1"><head>Berlin<note n="1">A note on the chapter.</note></head>
+{documents}
+    </div>
+  </body></text>
+</TEI>""".encode()
+
+
+def test_an_empty_head_gets_a_devised_title_and_a_warning_and_the_rest_goes_in() -> None:
+    raw = _volume("""
+      <div type="document" xml:id="d71" n="71"><head>71. Telegram From the Embassy in Moscow</head><p>One.</p></div>
+      <div type="document" xml:id="d72A" n="72A"><head>  </head><p>Two.</p></div>
+      <div type="document" xml:id="d73"><p>Three, with no head at all.</p></div>
+      <div type="document" xml:id="d74" n="74"><head>74. Letter</head><p>Four.</p></div>""")
+    records = records_of(list(frus.read(io.BytesIO(raw), origin="v97.xml")))
+    assert [r.title for r in records.values()] == [
+        "Telegram From the Embassy in Moscow", "[Untitled document 72A]", "[Untitled document d73]", "Letter",
+    ]
+    untitled = records["frus1961-63v97-d72A"]
+    (warning,) = untitled.warnings
+    assert warning.origin == "v97.xml:7"  # the line of the empty <head>
+    assert "empty <head>" in warning.message and "[Untitled document 72A]" in warning.message
+    assert "no <head>" in records["frus1961-63v97-d73"].warnings[0].message
+    assert records["frus1961-63v97-d71"].warnings == ()
+
+
+def test_document_numbers_and_chapters_are_kept(volumes: dict[str, list[Record | Collection | Entity]]) -> None:
+    v05 = records_of(volumes["frus1961-63v05"])
+    d66 = v05["frus1961-63v05-d66"]
+    assert (d66.number, d66.chapter) == ("66", "Soviet Union")
+    v29 = records_of(volumes["frus1964-68v29p1"])
+    chapters = {r.chapter for r in v29.values()}
+    assert chapters == {
+        "Korea", "Pueblo Crisis",
+        "U.S. Efforts To Encourage Normalization of Relations Between the Republic of Korea and Japan",
+    }
+    assert all(r.number and r.id.endswith(f"-d{r.number}") for r in v29.values())
+
+
+def test_the_chapter_title_leaves_its_notes_out() -> None:
+    raw = _volume('<div type="document" xml:id="d1" n="1"><head>1. Letter</head><p>One.</p></div>')
+    (record,) = records_of(list(frus.read(io.BytesIO(raw), origin="v97.xml"))).values()
+    assert record.chapter == "Berlin"
+
+
+def test_from_and_to_become_author_and_recipient_each_person_once(corpus: Path) -> None:
+    path = corpus / "frus" / CURRENT
+    records = records_of(read_all(path))
+    tree = etree.parse(str(path))
+    for div in tree.iterfind(".//tei:div[@type='document']", NS):
+        record = records[f"frus1961-63v06-{div.get(XML_ID)}"]
+        people = {p.id.split("#")[1]: p.roles for p in record.people()}
+        assert len(people) == len(record.people())  # each person once
+        for name in div.iterfind(".//tei:persName[@type]", NS):
+            role = {"from": "author", "to": "recipient"}[name.get("type")]
+            assert role in people[name.get("corresp")[1:]], (record.id, name.get("corresp"))

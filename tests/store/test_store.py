@@ -8,9 +8,9 @@ from typing import Any, Callable
 import pytest
 
 from fonds.authority import Entity
-from fonds.dates import HistoricalDate
+from fonds.dates import HistoricalDate, parse_date
 from fonds.errors import NotFound
-from fonds.record import Collection, PersonLink, Record
+from fonds.record import Collection, PersonLink, Record, sorted_collections
 from fonds.store.base import AddResult, Stats, Store
 
 MakeRecord = Callable[..., Record]
@@ -369,3 +369,27 @@ def test_a_store_reopened_sees_what_was_written(store_url: str, make_record: Mak
         assert second.changes_since(0) == changes
         assert second.get("b") == make_record("b")
         assert second.get_stored("a").is_deleted
+
+
+def test_collections_keep_their_hierarchy_order_and_description(store: Store) -> None:
+    fonds_unit = Collection(
+        "ead-x",
+        "Henry Street Music School records",
+        kind="fonds",
+        unitid="sw0116",
+        date=parse_date("1927/1969"),
+        summary="Records of a settlement music school.",
+        extent="3 boxes",
+        creator="Henry Street Settlement",
+        languages=("en",),
+        links=("https://example.org/scan/1",),
+    )
+    second = Collection("ead-x-c2", "Series 2: Programs", parent="ead-x", kind="series", order=1)
+    first = Collection("ead-x-c9", "Series 1: Administration", parent="ead-x", kind="series", order=0)
+    store.add([], collections=[second, fonds_unit, first])
+    stored = {c.id: c for c in store.collections()}
+    assert stored["ead-x"] == fonds_unit
+    assert stored["ead-x"].date is not None and stored["ead-x"].date.earliest == "1927-01-01"
+    assert [c.id for c in sorted_collections(stored.values())] == ["ead-x", "ead-x-c9", "ead-x-c2"]
+    store.add([], collections=[replace(second, title="Series 2: Concerts")])
+    assert {c.id: c for c in store.collections()}["ead-x-c2"].title == "Series 2: Concerts"

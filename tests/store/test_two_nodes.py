@@ -92,7 +92,7 @@ def run_fonds(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 class Node:
     """One `fonds serve` process with its own index folder."""
 
-    def __init__(self, name: str, db: str, folder: Path) -> None:
+    def __init__(self, name: str, db: str, folder: Path, *serve_options: str) -> None:
         self.name = name
         self.folder = folder
         self.index = folder / "index"
@@ -102,7 +102,7 @@ class Node:
         folder.mkdir(parents=True)
         self._log_file = self.log.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "fonds.cli", "--db", db, "--index", str(self.index), "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "fonds.cli", "--db", db, "--index", str(self.index), "serve", "--port", str(self.port), *serve_options],
             cwd=folder,
             env=fonds_env(),
             stdout=self._log_file,

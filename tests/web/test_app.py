@@ -78,8 +78,17 @@ def test_home_says_what_the_archive_holds(client: Any, store_with_corpus: SQLite
 
 def test_record_json_is_the_record(client: Any, store_with_corpus: SQLiteStore) -> None:
     data = client.get("/records/wcda-110485.json").json()
-    assert data == json.loads(json.dumps(store_with_corpus.get("wcda-110485").to_dict()))
+    assert data == json.loads(json.dumps(store_with_corpus.get("wcda-110485").public_dict()))
     assert data["source"]["reference"]["fond"] == "0102"
+
+
+def test_public_json_and_pages_never_show_origin_or_warnings(client: Any, store_with_corpus: SQLiteStore) -> None:
+    stored = store_with_corpus.get("wcda-110485")
+    assert stored.origin and "/" in stored.origin  # the archivist's path is kept for staff
+    folder = stored.origin.rsplit("/", 1)[0]
+    for path in ("/records/wcda-110485.json", "/records/wcda-110485"):
+        body = client.get(path).text
+        assert folder not in body and '"origin"' not in body and '"warnings"' not in body
 
 
 def test_record_page_shows_the_record(client: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 import click
 
 from fonds.cli.main import Context, main, no_bar, pass_context
+from fonds.importers.options import ImportOptions, load_mapping
 from fonds.index import SearchResult
 from fonds.ingest import all_files, ingest
 from fonds.query import parse
@@ -20,30 +21,52 @@ from fonds.store.base import Store
 
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--strict", is_flag=True, help="Stop at the first rejected file.")
+@click.option("--strict", is_flag=True, help="Stop at the first rejected file, or skipped file of a folder.")
+@click.option("--dry-run", is_flag=True, help="Read and check everything, report every problem and warning, store nothing.")
+@click.option("--encoding", help="The encoding of CSV/TSV files that are not UTF-8, e.g. windows-1252 (default: detect).")
+@click.option("--map", "mapping", type=click.Path(dir_okay=False), help="A TOML file mapping a CSV's column names to fonds' (docs/importing.md).")
+@click.option("--skip-bad-rows", is_flag=True, help="Store a CSV's good rows and report each bad row skipped (default: a bad row stores nothing).")
 @pass_context
-def ingest_command(context: Context, paths: tuple[str, ...], strict: bool) -> None:
+def ingest_command(
+    context: Context,
+    paths: tuple[str, ...],
+    strict: bool,
+    dry_run: bool,
+    encoding: str | None,
+    mapping: str | None,
+    skip_bad_rows: bool,
+) -> None:
     """Ingest record files and folders; the format is detected from each file's content.
+
+    Rejected files, warnings (values stored through an archival fallback, such as a devised
+    title) and files of a folder that are not records are each listed by name. Exits 1 if any
+    file was rejected (with --strict, also if one was skipped).
 
     Example: fonds ingest ../shared/corpus/wilson-center ../shared/corpus/frus/*.xml
     """
+    options = ImportOptions(encoding=encoding, mapping=load_mapping(mapping) if mapping else {}, skip_bad_rows=skip_bad_rows)
     files = all_files(paths)
     store = context.store
-    index = context.index(catch_up=False)
+    index = None if dry_run else context.index(catch_up=False)
     show_progress = sys.stderr.isatty() and len(files) > 1
     with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr, show_pos=True) if show_progress else no_bar() as bar:
-        report = ingest(store, paths, on_file=lambda _path: bar.update(1), strict=strict)
+        report = ingest(
+            store, paths, on_file=lambda _path: bar.update(1), strict=strict, dry_run=dry_run, options=options
+        )
     for problem in report.rejected:
         click.echo(f"rejected: {problem}", err=True)
+    for name in report.skipped:
+        click.echo(f"skipped: {name}: not a record format", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if report.merged:
         click.echo(f"authority: {report.merged} entries merged into entries that name the same person")
-    applied = index.update(store)
+    applied = index.update(store) if index is not None else 0
     click.echo(report.summary())
-    if applied:
+    if applied and index is not None:
         click.echo(f"index: {applied} changes applied, {index.count()} records searchable")
     if not report.ok:
         sys.exit(1)
-
 
 
 @main.command("search")
@@ -122,17 +145,22 @@ def describe(record: Record) -> Iterator[str]:
         ("id", record.id),
         ("date", record.date.text or "undated"),
         ("type", record.type),
+        ("number", record.number),
+        ("chapter", record.chapter),
         ("repository", " ".join(filter(None, [record.source.repository, f"({record.source.repository_code})" if record.source.repository_code else None]))),
         ("reference", format_reference(record.source.reference)),
         ("languages", ", ".join(record.original_languages)),
         ("credits", "; ".join(f"{c.name} ({c.role})" for c in record.credits)),
         ("collections", ", ".join(record.collections)),
-        ("persons", ", ".join(f"{p.name} ({p.role})" for p in record.persons[:20])),
+        ("persons", ", ".join(f"{p.name} ({', '.join(p.roles)})" for p in record.people()[:20])),
         ("url", record.url),
+        ("origin", record.origin),
     ]
     for label, value in rows:
         if value:
             yield f"{label:>12}: {value}"
+    for warning in record.warnings:
+        yield f"{'warning':>12}: {warning}"
     if record.summary:
         yield ""
         yield record.summary
@@ -175,15 +203,20 @@ def stats_command(context: Context, as_json: bool) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--read-only", is_flag=True, default=None,
+              help="Only read the database (a node on a PostgreSQL hot standby); writes are refused.")
 @pass_context
-def serve_command(context: Context, host: str, port: int) -> None:
+def serve_command(context: Context, host: str, port: int, read_only: bool | None) -> None:
     """Serve the reading room, the JSON API and OAI-PMH; the index follows the store while it runs.
 
-    Example: fonds serve --host 127.0.0.1 --port 8000
+    Example: fonds --db postgresql://fonds@standby/archive serve --read-only --port 8001
     """
+    from dataclasses import replace
+
     from fonds.web.app import serve
 
-    serve(context.settings, host, port)
+    settings = replace(context.settings, read_only=True) if read_only else context.settings
+    serve(settings, host, port)
 
 
 

@@ -29,7 +29,7 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = open_store(self.settings.db)
+            self._store = open_store(self.settings.db, read_only=self.settings.read_only)
         return self._store
 
     def index(self, *, catch_up: bool = True) -> Index:

@@ -1,21 +1,46 @@
-"""Importers, one per input format, all of one shape: read(source, *, origin) -> Iterator."""
+"""Importers, one per input format, all of one shape: read(source, *, origin) -> Iterator.
+
+Each yields Records, Collections, authority Entities and, for warnings, Problems. Formats are
+sniffed from the file's structure, in the order of SNIFFERS. Importers listed in TAKES_OPTIONS
+also take `options=ImportOptions` (`fonds ingest --encoding/--map/--skip-bad-rows`).
+"""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable, Iterator
 
-from fonds.importers import frus, jsonfile, text
+from fonds.importers import csvfile, ead, frus, jsonfile, text
+from fonds.importers.options import ImportOptions
 
 Reader = Callable[..., Iterator[object]]
 
-# Sniffed in this order: FRUS TEI, then Record JSON, then the text record.
-IMPORTERS: dict[str, Reader] = {"frus": frus.read, "text": text.read, "json": jsonfile.read}
-SNIFFERS: dict[str, Callable[[bytes], bool]] = {"frus": frus.sniff, "json": jsonfile.sniff, "text": text.sniff}
+IMPORTERS: dict[str, Reader] = {"frus": frus.read, "text": text.read, "json": jsonfile.read, "csv": csvfile.read, "ead": ead.read}
+# Sniffed in this order: FRUS TEI, Record JSON, EAD, a table whose header fonds knows, the text record.
+SNIFFERS: dict[str, Callable[[bytes], bool]] = {
+    "frus": frus.sniff,
+    "json": jsonfile.sniff,
+    "ead": ead.sniff,
+    "csv": csvfile.sniff,
+    "text": text.sniff,
+}
+TAKES_OPTIONS = frozenset({"csv"})
 
 
-def detect(head: bytes) -> str | None:
-    """The format of a file from its first bytes, or None."""
-    return next((name for name, sniff in SNIFFERS.items() if sniff(head)), None)
+def detect(head: bytes, options: ImportOptions | None = None) -> str | None:
+    """The format of a file from its first bytes, or None. With a column mapping in `options`,
+    a table whose header only the mapping names is a CSV table too."""
+    found = next((name for name, sniff in SNIFFERS.items() if sniff(head)), None)
+    if options is not None and options.mapping and found in (None, "text") and csvfile.sniff(head, options.mapping):
+        return "csv"
+    return found
 
 
-__all__ = ["IMPORTERS", "SNIFFERS", "detect"]
+def reader(fmt: str, options: ImportOptions | None = None) -> Reader:
+    """The importer of a format, with the user's options bound when it takes them."""
+    if options is not None and fmt in TAKES_OPTIONS:
+        return partial(IMPORTERS[fmt], options=options)
+    return IMPORTERS[fmt]
+
+
+__all__ = ["IMPORTERS", "SNIFFERS", "ImportOptions", "detect", "reader"]

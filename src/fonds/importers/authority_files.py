@@ -203,7 +203,9 @@ def relink(persons: tuple[PersonLink, ...], aliases: dict[str, str]) -> tuple[Pe
     links: dict[tuple[object, ...], PersonLink] = {}
     for link in persons:
         moved = replace(link, id=aliases.get(link.id, link.id))
-        key = (moved.id, moved.start, moved.end, moved.rendition)
+        # Author and recipient links (no span) are kept beside a participant or mention link.
+        kept_role = moved.role if moved.role not in ("participant", "mentioned") else None
+        key = (moved.id, moved.start, moved.end, moved.rendition, kept_role)
         known = links.get(key)
         if known is None or (moved.role == "participant" and known.role != "participant"):
             links[key] = moved

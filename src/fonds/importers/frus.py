@@ -20,7 +20,7 @@ from lxml import etree
 from fonds import safexml
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_date
-from fonds.errors import RecordError
+from fonds.errors import Problem, RecordError
 from fonds.record import Collection, Note, PageBreak, PersonLink, Record, Rendition, Source
 
 TEI = "http://www.tei-c.org/ns/1.0"
@@ -223,8 +223,15 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
     head = div.find("tei:head", NS)
     number = div.get("n")
     title = _title(head, number)
+    warnings: list[Problem] = []
     if not title:
-        raise RecordError(f"{where}: document {xml_id} has no <head> title; add one")
+        # Archival practice (DACS 2.3.18, ISAD(G) 3.1.2): a devised title, in square brackets.
+        title = f"[Untitled document {number or xml_id}]"
+        warnings.append(Problem(
+            f"{origin}:{head.sourceline if head is not None else div.sourceline}",
+            f"document {xml_id} has {'an empty <head>' if head is not None else 'no <head>'}; "
+            f"stored with the devised title {title!r}: add its title to the volume",
+        ))
     source_element = _source_note(div)
     source = read_source_note(_plain(source_element) if source_element is not None else None)
     text = _Text()
@@ -256,13 +263,26 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
         collections=(volume.id, *_collections(div, volume.id)),
         url=f"{HSG}/{volume.id}/{xml_id}",
         number=number,
+        chapter=_chapter(div),
         place=_place(div),
         subjects=_items(div, "subject"),
         participants=_items(div, "participants"),
         renditions=(rendition,),
         persons=_person_links(div, volume.id),
         origin=f"{origin}#{xml_id}",
+        warnings=tuple(warnings),
     )
+
+
+def _chapter(div: etree._Element) -> str | None:
+    """The title (head) of the chapter or compilation the document stands in, nearest first."""
+    for ancestor in div.iterancestors(f"{{{TEI}}}div"):
+        if ancestor.get("type") in ("compilation", "chapter", "subchapter"):
+            head = ancestor.find("tei:head", NS)
+            title = _plain(head, skip_notes=True) if head is not None else ""
+            if title:
+                return title
+    return None
 
 
 def _title(head: etree._Element | None, number: str | None) -> str:
@@ -327,9 +347,13 @@ def _items(div: etree._Element, kind: str) -> tuple[str, ...]:
     )
 
 
+_NAME_ROLES = {"from": "author", "to": "recipient"}
+
+
 def _person_links(div: etree._Element, volume_id: str) -> tuple[PersonLink, ...]:
-    """One link per person: participant if in the participants list anywhere, else mentioned."""
-    links: dict[str, PersonLink] = {}
+    """One link per person and role: `persName type="from"` → author, `type="to"` → recipient,
+    in the participants list → participant; "mentioned" only for a person with no other role."""
+    links: dict[tuple[str, str], PersonLink] = {}
     for name in div.iterfind(".//tei:persName[@corresp]", NS):
         for target in (name.get("corresp") or "").split():
             if not target.startswith("#") or len(target) < 2:
@@ -339,11 +363,10 @@ def _person_links(div: etree._Element, volume_id: str) -> tuple[PersonLink, ...]
                 ancestor.get("type") == "participants"
                 for ancestor in name.iterancestors(f"{{{TEI}}}list")
             )
-            role = "participant" if in_list else "mentioned"
-            known = links.get(entity)
-            if known is None or (role == "participant" and known.role != "participant"):
-                links[entity] = PersonLink(entity, _plain(name), role, LINK_SOURCE)
-    return tuple(links.values())
+            role = _NAME_ROLES.get(name.get("type") or "") or ("participant" if in_list else "mentioned")
+            links.setdefault((entity, role), PersonLink(entity, _plain(name), role, LINK_SOURCE))
+    with_role = {entity for entity, role in links if role != "mentioned"}
+    return tuple(link for (entity, role), link in links.items() if role != "mentioned" or entity not in with_role)
 
 
 # -- dates -----------------------------------------------------------------------------------

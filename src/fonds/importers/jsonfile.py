@@ -9,6 +9,7 @@ import json
 from typing import Any, BinaryIO, Iterator
 
 from fonds.errors import RecordError
+from fonds.importers import record_schema
 from fonds.importers.text import decode
 from fonds.record import Record
 
@@ -27,6 +28,10 @@ def read(source: BinaryIO, *, origin: str) -> Iterator[Record]:
 def _items(text: str, origin: str) -> list[tuple[int, Any]]:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise RecordError(
+            f"{origin}:1: the JSON is nested too deeply to be a record; give Record objects"
+        ) from None
     except json.JSONDecodeError as whole_error:
         items = []
         for number, line in enumerate(text.splitlines(), 1):
@@ -34,6 +39,10 @@ def _items(text: str, origin: str) -> list[tuple[int, Any]]:
                 continue
             try:
                 items.append((number, json.loads(line)))
+            except RecursionError:
+                raise RecordError(
+                    f"{origin}:{number}: the JSON is nested too deeply to be a record; give Record objects"
+                ) from None
             except json.JSONDecodeError:
                 raise RecordError(
                     f"{origin}:{whole_error.lineno}:{whole_error.colno}: not valid JSON "
@@ -44,11 +53,13 @@ def _items(text: str, origin: str) -> list[tuple[int, Any]]:
 
 
 def _record(item: Any, origin: str) -> Record:
+    """One Record from one JSON value, checked field by field first (importers.record_schema)."""
     if not isinstance(item, dict):
         raise RecordError(f"{origin}: expected a Record object, found {type(item).__name__}")
     for key in ("id", "title"):
         if not isinstance(item.get(key), str) or not item[key].strip():
             raise RecordError(f"{origin}: a record needs a non-empty {key!r}")
+    record_schema.check(item, origin=origin)
     try:
         return Record.from_dict(item)
     except (TypeError, KeyError, ValueError, AttributeError) as error:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
 from fonds.authority import Entity
+from fonds.errors import RecordError
+from fonds.identifiers import check_identifier
 from fonds.record import Collection, Record
 from fonds.store.curation import CurationStore
 
@@ -81,21 +83,70 @@ def content_json(data: Any) -> tuple[str, str]:
     return text, _sha256(text)
 
 
+_UNHASHED = ("origin", "warnings")
+
+
 def record_hash(data: dict[str, Any]) -> str:
-    """The content hash of Record JSON. `origin` (where it was read from) is not content:
-    the same file ingested from another path changes nothing."""
-    return content_hash({k: v for k, v in data.items() if k != "origin"})
+    """The content hash of Record JSON. `origin` (where it was read from) and `warnings` (which
+    name that place) are not content: the same file ingested from another path changes nothing."""
+    return content_hash({k: v for k, v in data.items() if k not in _UNHASHED})
 
 
 def record_json(data: dict[str, Any]) -> tuple[str, str]:
     """(Record JSON text to store, `record_hash` of it) from one serialization.
 
-    The text is the canonical JSON of everything but `origin`, with `"origin"` put first."""
-    text, digest = content_json({k: v for k, v in data.items() if k != "origin"})
-    if "origin" in data:
-        origin = '{"origin":' + json.dumps(data["origin"], ensure_ascii=False)
-        text = origin + ("}" if text == "{}" else "," + text[1:])
+    The text is the canonical JSON of everything but `origin` and `warnings`, with those put first."""
+    text, digest = content_json({k: v for k, v in data.items() if k not in _UNHASHED})
+    head = ",".join(
+        json.dumps(key) + ":" + json.dumps(data[key], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        for key in _UNHASHED
+        if key in data and (key == "origin" or data[key])
+    )
+    if head:
+        text = "{" + head + ("}" if text == "{}" else "," + text[1:])
     return text, digest
+
+
+def prepare_records(records: Sequence[Record]) -> list[tuple[Record, str, str]]:
+    """(record, Record JSON text, hash) for each record, after the door's last check.
+
+    Raises RecordError naming the record (its origin) and the field when an id breaks the
+    identifier rule (fonds.identifiers) or a text holds a lone surrogate, which no store can
+    keep as UTF-8."""
+    prepared = []
+    for record in records:
+        where = record.origin or f"record {record.id!r}"
+        check_identifier(record.id, origin=where)
+        for number, collection_id in enumerate(record.collections):
+            check_identifier(collection_id, origin=where, what=f"collections[{number}]")
+        for number, link in enumerate(record.persons):
+            check_identifier(link.id, origin=where, what=f"persons[{number}].id")
+        try:
+            text, digest = record_json(record.to_dict())
+        except UnicodeEncodeError as error:  # only a lone surrogate cannot be UTF-8
+            raise RecordError(
+                f"{where}: the record holds a lone surrogate (U+{ord(error.object[error.start]):04X}), "
+                "which is not Unicode text; fix the encoding of the input"
+            ) from None
+        prepared.append((record, text, digest))
+    return prepared
+
+
+def check_collections_and_entities(collections: Sequence[Collection], entities: Sequence[Entity]) -> None:
+    """RecordError when a collection or authority entry id breaks the identifier rule."""
+    for collection in collections:
+        check_identifier(collection.id, origin=f"collection {collection.title[:60]!r}")
+        if collection.parent is not None:
+            check_identifier(collection.parent, origin=f"collection {collection.id!r}", what="parent")
+    for entity in entities:
+        check_identifier(entity.id, origin=f"authority entry {entity.preferred[:60]!r}")
+
+
+def collection_details(collection: Collection) -> str | None:
+    """The `details` column of a collection row: its description beyond id/title/parent/kind as
+    canonical JSON, or None when it has none."""
+    details = collection.details()
+    return canonical_json(details) if details else None
 
 
 def _sha256(text: str) -> str:

@@ -88,6 +88,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         3,
+        "collections keep their description (EAD did) and sibling order",
+        "ALTER TABLE collections ADD COLUMN details TEXT;",
+    ),
+    Migration(
+        4,
         "staff: users, sessions, audit log, record versions, withdrawals, corrections, link decisions",
         POSTGRES_TABLES + ";\n" + BACKFILL_VERSIONS + ";",
     ),
@@ -138,6 +143,20 @@ def upgrade(conn: psycopg.Connection[Any], *, where: str, target: int = LATEST) 
         if not conn.broken:
             conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     return found, max(found, target)
+
+
+def require_latest(conn: psycopg.Connection[Any], *, where: str) -> None:
+    """Check, without writing, that a database has this fonds' schema (for standbys and read-only nodes).
+
+    Raises StoreError when the schema is older (migrate the primary) or newer (upgrade fonds).
+    """
+    found = schema_version(conn)
+    refuse_newer(found, where)
+    if found < LATEST:
+        raise StoreError(
+            f"{where}: database schema version {found} is older than this fonds ({LATEST}) and this "
+            "connection is read-only; run `fonds migrate` against the primary, then start this node again"
+        )
 
 
 def refuse_newer(version: int, where: str) -> None:

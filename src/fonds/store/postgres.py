@@ -31,10 +31,20 @@ from psycopg.pq import TransactionStatus
 
 from fonds.authority import Entity
 from fonds.config import mask_password
-from fonds.errors import NotFound, StoreError
+from fonds.errors import NotFound, ReadOnlyError, StoreError
 from fonds.record import Collection, Record
 from fonds.store import migrations
-from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_json, record_json
+from fonds.store.base import (
+    AddResult,
+    Change,
+    Stats,
+    Store,
+    StoredRecord,
+    check_collections_and_entities,
+    collection_details,
+    content_json,
+    prepare_records,
+)
 from fonds.store.curation import Sql
 
 # Held by every writing transaction; the key spells "fonds".
@@ -78,8 +88,12 @@ def describe(url: str) -> str:
     return f"PostgreSQL at {host}:{port}/{params.get('dbname') or params.get('user') or ''}"
 
 
-def connect(url: str) -> Connection:
-    """One autocommit connection, or a one-line StoreError that says what to do."""
+def connect(url: str, *, read_only: bool = False) -> Connection:
+    """One autocommit connection, or a one-line StoreError that says what to do.
+
+    With `read_only`, every transaction of the connection is read-only
+    (`default_transaction_read_only`), so the server itself refuses writes.
+    """
     try:
         params = conninfo_to_dict(url)
     except psycopg.ProgrammingError as error:
@@ -94,6 +108,8 @@ def connect(url: str) -> Connection:
         extra["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
     if "application_name" not in params:
         extra["application_name"] = "fonds"
+    if read_only:
+        extra["options"] = f"{params.get('options') or ''} -c default_transaction_read_only=on".strip()
     try:
         return psycopg.connect(url, **extra)
     except psycopg.OperationalError as error:
@@ -116,6 +132,12 @@ def _connect_message(url: str, params: dict[str, Any], error: Exception) -> str:
     return mask_password(f"cannot connect to {where}: {reason}; {todo}")
 
 
+def _in_recovery(conn: Connection) -> bool:
+    """True on a hot standby: the server replays the primary's WAL and takes no writes."""
+    row = conn.execute("SELECT pg_is_in_recovery()").fetchone()
+    return bool(row and row[0])
+
+
 def _first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -136,9 +158,10 @@ def _is_alive(conn: Connection) -> bool:
 class _Pool:
     """Up to `size` autocommit connections, lent to one thread at a time."""
 
-    def __init__(self, url: str, size: int) -> None:
+    def __init__(self, url: str, size: int, *, read_only: bool = False) -> None:
         self.url = url
         self.size = size
+        self.read_only = read_only
         self._idle: list[Connection] = []
         self._open = 0
         self._closed = False
@@ -178,7 +201,7 @@ class _Pool:
                         f"{POOL_WAIT_SECONDS:.0f} seconds; the server or a long write is stuck"
                     )
         try:
-            return connect(self.url)
+            return connect(self.url, read_only=self.read_only)
         except BaseException:
             with self._cond:
                 self._open -= 1
@@ -214,16 +237,21 @@ class _Pool:
 class PostgresStore(Store):
     """A store in a PostgreSQL database. `url` is the masked URL: it never shows a password."""
 
-    def __init__(self, url: str, *, pool_size: int = POOL_SIZE) -> None:
+    def __init__(self, url: str, *, pool_size: int = POOL_SIZE, read_only: bool = False) -> None:
         self.url = mask_password(url)
         self.where = describe(url)
-        conn = connect(url)
+        self.read_only = read_only
+        conn = connect(url, read_only=read_only)
         try:
-            migrations.upgrade(conn, where=self.where)
+            if read_only or _in_recovery(conn):
+                # A standby (or a node told to only read) never migrates: the primary does.
+                migrations.require_latest(conn, where=self.where)
+            else:
+                migrations.upgrade(conn, where=self.where)
         except BaseException:
             conn.close()
             raise
-        self._pool = _Pool(url, pool_size)
+        self._pool = _Pool(url, pool_size, read_only=read_only)
         self._pool.add(conn)
 
     def __repr__(self) -> str:
@@ -235,6 +263,8 @@ class PostgresStore(Store):
     def _translated(self) -> Iterator[None]:
         try:
             yield
+        except psycopg.errors.ReadOnlySqlTransaction as error:
+            raise self._read_only_error() from error
         except psycopg.OperationalError as error:
             raise StoreError(
                 mask_password(f"{self.where}: {_first_line(error)}; check that the server is running")
@@ -248,9 +278,17 @@ class PostgresStore(Store):
         rows = self._read(query, args)
         return rows[0] if rows else None
 
+    def _read_only_error(self) -> ReadOnlyError:
+        return ReadOnlyError(
+            f"{self.where} is read-only (a hot standby, or a node started with --read-only); "
+            "write through a node on the primary database"
+        )
+
     @contextmanager
     def _writing(self) -> Iterator[tuple[Cursor, str]]:
         """One transaction holding the write lock; yields a cursor and the server's UTC time."""
+        if self.read_only:
+            raise self._read_only_error()
         with self._translated(), self._pool.connection() as conn, conn.transaction():
             cur = conn.cursor()
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
@@ -278,14 +316,15 @@ class PostgresStore(Store):
         note: str = "",
     ) -> AddResult:
         result = AddResult()
-        prepared = [(record, *record_json(record.to_dict())) for record in records]  # before taking the lock
+        check_collections_and_entities(collections, entities)
+        prepared = prepare_records(records)  # checked and serialized before taking the lock
         with self._writing() as (cur, at):
             if collections:
                 cur.executemany(
-                    "INSERT INTO collections (id, title, parent, kind) VALUES (%s, %s, %s, %s) "
+                    "INSERT INTO collections (id, title, parent, kind, details) VALUES (%s, %s, %s, %s, %s) "
                     "ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, "
-                    "parent = EXCLUDED.parent, kind = EXCLUDED.kind",
-                    [(c.id, c.title, c.parent, c.kind) for c in collections],
+                    "parent = EXCLUDED.parent, kind = EXCLUDED.kind, details = EXCLUDED.details",
+                    [(c.id, c.title, c.parent, c.kind, collection_details(c)) for c in collections],
                 )
             self._put_entities(cur, entities)
             changed = self._add_records(cur, prepared, at, result)
@@ -375,6 +414,7 @@ class PostgresStore(Store):
 
     def _put_entities(self, cur: Cursor, entities: Iterable[Entity]) -> int:
         prepared = [(entity, *content_json(entity.to_dict())) for entity in entities]
+        check_collections_and_entities((), [entity for entity, _, _ in prepared])
         if not prepared:
             return 0
         known: dict[str, str | None] = {
@@ -498,8 +538,8 @@ class PostgresStore(Store):
             last = rows[-1][0]
 
     def collections(self) -> list[Collection]:
-        rows = self._read("SELECT id, title, parent, kind FROM collections ORDER BY id")
-        return [Collection(*row) for row in rows]
+        rows = self._read("SELECT id, title, parent, kind, details FROM collections ORDER BY id")
+        return [Collection.from_row(*row) for row in rows]
 
     def collection_counts(self) -> dict[str, int]:
         rows = self._read("SELECT collection_id, COUNT(*) FROM record_collections GROUP BY collection_id")

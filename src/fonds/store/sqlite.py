@@ -16,12 +16,22 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from fonds.authority import Entity
-from fonds.errors import NotFound, StoreError
+from fonds.errors import NotFound, ReadOnlyError, StoreError
 from fonds.record import Collection, Record
-from fonds.store.base import AddResult, Change, Stats, Store, StoredRecord, content_json, record_json
+from fonds.store.base import (
+    AddResult,
+    Change,
+    Stats,
+    Store,
+    StoredRecord,
+    check_collections_and_entities,
+    collection_details,
+    content_json,
+    prepare_records,
+)
 from fonds.store.curation import BACKFILL_VERSIONS, SQLITE_TABLES, Sql
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: collections.details (EAD description and sibling order)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,7 +58,7 @@ CREATE TABLE IF NOT EXISTS record_collections (
 );
 CREATE INDEX IF NOT EXISTS record_collections_record ON record_collections (record_id);
 CREATE TABLE IF NOT EXISTS collections (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, parent TEXT, kind TEXT NOT NULL
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, parent TEXT, kind TEXT NOT NULL, details TEXT
 );
 CREATE TABLE IF NOT EXISTS entities (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, preferred TEXT NOT NULL, data TEXT NOT NULL, hash TEXT
@@ -69,18 +79,25 @@ def utc_now() -> str:
 class SQLiteStore(Store):
     """One connection per thread (WAL lets readers go on while one writer writes)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
+        self.read_only = read_only
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.executescript(SCHEMA)
+            if read_only:
+                if not self.path.is_file():
+                    raise StoreError(f"{self.path}: no such database; a read-only node needs an existing one")
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.executescript(SCHEMA)
             self._check_version()
-            self._create_staff_tables()
+            if not read_only:
+                self._upgrade()
+                self._create_staff_tables()
         except sqlite3.DatabaseError as error:
             self.close()
             raise StoreError(
@@ -96,6 +113,8 @@ class SQLiteStore(Store):
             connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
+            if self.read_only:
+                connection.execute("PRAGMA query_only=ON")
             self._local.connection = connection
             with self._guard:
                 self._connections.append(connection)
@@ -103,6 +122,11 @@ class SQLiteStore(Store):
 
     def _check_version(self) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if self.read_only and (row is None or int(row[0]) < SCHEMA_VERSION):
+            raise StoreError(
+                f"{self.path}: database schema version {row[0] if row else 'unknown'} is older than this "
+                f"fonds ({SCHEMA_VERSION}) and it is opened read-only; open it once without --read-only to upgrade it"
+            )
         if row is None:
             self.db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
@@ -126,7 +150,7 @@ class SQLiteStore(Store):
     @contextmanager
     def _staff_write(self) -> Iterator[Sql]:
         cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        self._begin(cur)
         try:
             yield _Statements(cur)
             cur.execute("COMMIT")
@@ -134,7 +158,26 @@ class SQLiteStore(Store):
             cur.execute("ROLLBACK")
             raise
 
+    def _upgrade(self) -> None:
+        """Bring a file written by an older fonds up to SCHEMA_VERSION (adds columns only)."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(collections)")}
+        if "details" not in columns:
+            self.db.execute("ALTER TABLE collections ADD COLUMN details TEXT")
+        self.db.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+            (str(SCHEMA_VERSION), SCHEMA_VERSION),
+        )
+
     # -- writing ---------------------------------------------------------------------------
+
+    def _begin(self, cur: sqlite3.Cursor) -> None:
+        """Begin a write transaction, taking the database's write lock now (not at the first write)."""
+        if self.read_only:
+            raise ReadOnlyError(
+                f"{self.path} is opened read-only (a node started with --read-only); "
+                "write through a node that opens it for writing"
+            )
+        cur.execute("BEGIN IMMEDIATE")
 
     def add(
         self,
@@ -147,14 +190,16 @@ class SQLiteStore(Store):
     ) -> AddResult:
         result = AddResult()
         at = utc_now()
-        prepared = [(record, *record_json(record.to_dict())) for record in records]  # before taking the lock
+        check_collections_and_entities(collections, entities)
+        prepared = prepare_records(records)  # checked and serialized before taking the lock
         cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        self._begin(cur)
         try:
             cur.executemany(
-                "INSERT INTO collections VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "title = excluded.title, parent = excluded.parent, kind = excluded.kind",
-                [(c.id, c.title, c.parent, c.kind) for c in collections],
+                "INSERT INTO collections (id, title, parent, kind, details) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET title = excluded.title, parent = excluded.parent, "
+                "kind = excluded.kind, details = excluded.details",
+                [(c.id, c.title, c.parent, c.kind, collection_details(c)) for c in collections],
             )
             self._put_entities(cur, entities)
             changed = self._add_records(cur, prepared, at, result)
@@ -222,7 +267,7 @@ class SQLiteStore(Store):
 
     def delete(self, record_id: str, *, agent: str = "fonds", reason: str = "") -> bool:
         cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        self._begin(cur)
         try:
             row = cur.execute("SELECT is_deleted, data FROM records WHERE id = ?", (record_id,)).fetchone()
             if row is None or row[0]:
@@ -245,7 +290,7 @@ class SQLiteStore(Store):
 
     def put_entities(self, entities: Iterable[Entity]) -> int:
         cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        self._begin(cur)
         try:
             changed = self._put_entities(cur, entities)
             cur.execute("COMMIT")
@@ -256,7 +301,7 @@ class SQLiteStore(Store):
 
     def delete_entities(self, entity_ids: Iterable[str]) -> int:
         cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        self._begin(cur)
         try:
             removed = 0
             for entity_id in entity_ids:
@@ -269,6 +314,7 @@ class SQLiteStore(Store):
 
     def _put_entities(self, cur: sqlite3.Cursor, entities: Iterable[Entity]) -> int:
         prepared = [(entity, *content_json(entity.to_dict())) for entity in entities]
+        check_collections_and_entities((), [entity for entity, _, _ in prepared])
         known: dict[str, str | None] = {
             row[0]: row[1]
             for row in _rows_for_ids(cur, "SELECT id, hash FROM entities WHERE id IN ({})",
@@ -391,8 +437,8 @@ class SQLiteStore(Store):
             last = rows[-1][0]
 
     def collections(self) -> list[Collection]:
-        rows = self.db.execute("SELECT id, title, parent, kind FROM collections ORDER BY id").fetchall()
-        return [Collection(*row) for row in rows]
+        rows = self.db.execute("SELECT id, title, parent, kind, details FROM collections ORDER BY id").fetchall()
+        return [Collection.from_row(*row) for row in rows]
 
     def collection_counts(self) -> dict[str, int]:
         rows = self.db.execute(

@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
 from fonds import __version__
+from fonds.identifiers import MAX_LENGTH
 from fonds.query import MAX_QUERY_LENGTH
 from fonds.web import citing
 
@@ -221,13 +222,13 @@ class RecordBody(BaseModel):
     credits: list[CreditBody]
     collections: list[str]
     url: str | None
-    number: str | None
+    number: str | None = Field(description="the document's number: Wilson Center document number, FRUS @n")
+    chapter: str | None = Field(None, description="the FRUS chapter or compilation the document stands in")
     place: str | None
     subjects: list[str]
     participants: list[str]
     renditions: list[RenditionBody]
     persons: list[PersonLinkBody]
-    origin: str | None = Field(description="where the record was read from: file and line, or XPath")
 
 
 class VariantBody(BaseModel):
@@ -311,7 +312,7 @@ class About(BaseModel):
 DATE_PATTERN = r"^\s*([0-9]{1,4}(-[0-9]{2}(-[0-9]{2})?)?)?\s*$"
 # Search parameters that may be sent empty (`?sort=&page=`, as forms send them): empty means the default.
 EMPTY_MEANS_DEFAULT = ("from", "to", "sort", "page")
-MAX_ID_LENGTH = 300  # a longer id in a path is a 404 (app._path_id)
+MAX_ID_LENGTH = MAX_LENGTH  # the identifier rule (fonds.identifiers); a longer id is a 404 (app._path_id)
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "No such record or person"}}
 GONE: dict[int | str, dict[str, Any]] = {410: {"model": ErrorBody, "description": "The record was withdrawn"}}

@@ -188,7 +188,7 @@ def _path_id(request: Request, name: str) -> str:
     raw = str(request.path_params.get(name, ""))
     if raw.endswith(".json"):
         raw = raw[: -len(".json")]
-    if not raw or len(raw) > MAX_ID_LENGTH or any(ord(c) < 32 for c in raw):
+    if not raw or len(raw) > MAX_ID_LENGTH + 16 or any(ord(c) < 32 for c in raw):  # 16: an export suffix
         raise NotFound(f"{raw[:60]!r} is not an identifier in this archive; search for the document instead")
     return raw
 
@@ -353,8 +353,8 @@ def serve(settings: Settings, host: str, port: int) -> None:
 
     The follower thread reads the change log through its own connection to the store.
     """
-    store = open_store(settings.db)
-    follower_store = open_store(settings.db)
+    store = open_store(settings.db, read_only=settings.read_only)
+    follower_store = open_store(settings.db, read_only=settings.read_only)
     try:
         index = Index(settings.index_path)
         index.update(store)
@@ -363,7 +363,8 @@ def serve(settings: Settings, host: str, port: int) -> None:
         follower.start()
         try:
             shown = f"[{host}]" if ":" in host else host
-            print(f"fonds: serving {settings.repository_name} at http://{shown}:{port}/ (Ctrl-C stops)", flush=True)
+            mode = " read-only" if settings.read_only else ""
+            print(f"fonds: serving {settings.repository_name}{mode} at http://{shown}:{port}/ (Ctrl-C stops)", flush=True)
             uvicorn.run(app, host=host, port=port, log_level="warning")
         finally:
             follower.stop()

@@ -218,7 +218,7 @@ class RecordPage:
         return any(r.has_marks for r in self.renditions)
 
     def json(self) -> dict[str, Any]:
-        return self.record.to_dict()
+        return self.record.public_dict()
 
 
 def record_page(archive: Archive, record: Record, base_url: str) -> RecordPage:

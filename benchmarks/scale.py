@@ -1,0 +1,154 @@
+"""Costs that must follow the work, not the archive (issue 18), each against a baseline in the same run.
+
+1. incremental: `fonds ingest` of the same 1,000 new records into a copy of the
+   N-record archive and into a 1,000-record archive; goal: the N archive costs at most
+   1.5x the small one (wall seconds of the whole command, as a user waits for it).
+2. start-up: `fonds serve` on the N archive, from process start to its first answer
+   to a search (the index already caught up); goal <= 2 s. The same on the small
+   archive is printed beside it.
+3. ingest memory: peak RSS of `fonds ingest` of all N records in a child process, beside
+   the raw baseline (json + sqlite3 + tantivy, benchmarks/raw.py) in one too; goal <= 1 GB.
+
+Every command runs as a separate process, so a figure is what a user's terminal shows.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from benchmarks import corpus, httpload
+
+EXTRA = 1_000
+EXTRA_SEED = 1_0007
+GOALS = {"incremental": 1.5, "startup": 2.0, "ingest-memory": 1024.0}
+
+
+def _fonds() -> list[str]:
+    return [sys.executable, "-m", "fonds.cli"]
+
+
+def _run(command: list[str], cwd: Path) -> float:
+    """Wall seconds of a child process; raises when it fails."""
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return seconds
+
+
+def _peak_rss_mb(command: list[str], cwd: Path) -> float:
+    """Peak RSS in MB of one child process, read by a wrapper process that runs only it."""
+    code = (
+        "import resource, subprocess, sys; "
+        "r = subprocess.run(sys.argv[1:]); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *command], cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return int(done.stdout.strip().splitlines()[-1]) / 1024
+
+
+def extra_records(work: Path) -> Path:
+    """1,000 records none of the corpora has (ids bench-extra-NNNN), one JSON Lines file."""
+    path = work / "extra-1000.jsonl"
+    if not path.is_file():
+        with path.open("w", encoding="utf-8") as out:
+            for number, record in enumerate(corpus.generate(EXTRA, seed=EXTRA_SEED)):
+                record["id"] = f"bench-extra-{number:04d}"
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def _copy_archive(db: Path, index: Path, to: Path) -> tuple[Path, Path]:
+    if to.exists():
+        shutil.rmtree(to)
+    to.mkdir(parents=True)
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{db}{suffix}")
+        if source.exists():
+            shutil.copy2(source, to / f"fonds.db{suffix}")
+    shutil.copytree(index, to / "fonds.db.index")
+    return to / "fonds.db", to / "fonds.db.index"
+
+
+def _ingest(db: Path, index: Path, files: Sequence[Path], cwd: Path) -> float:
+    return _run([*_fonds(), "--db", str(db), "--index", str(index), "ingest", *map(str, files)], cwd)
+
+
+def _startup(db: Path, index: Path, cwd: Path) -> float:
+    """Seconds from starting `fonds serve` to its first 200 answer to a search."""
+    start = time.perf_counter()
+    server = httpload.start_fonds(db, index, cwd, timeout=300)
+    seconds = time.perf_counter() - start
+    server.stop()
+    return seconds
+
+
+def measure(files: Sequence[Path], work: Path) -> dict[str, Any]:
+    """The three figures; `work` holds the N-record archive `fonds.db` (+ index) made by the ingest figure."""
+    scratch = work / "scale"
+    scratch.mkdir(exist_ok=True)
+    extra = extra_records(scratch)
+    big_db, big_index = _copy_archive(work / "fonds.db", work / "fonds.db.index", scratch / "big")
+    small = scratch / "small"
+    if small.exists():
+        shutil.rmtree(small)
+    small.mkdir()
+    small_db, small_index = small / "fonds.db", small / "fonds.db.index"
+    print("bench: scale: a 1,000-record archive", file=sys.stderr)
+    _ingest(small_db, small_index, files[:1], scratch)
+    results: dict[str, Any] = {}
+    print("bench: scale: start-up", file=sys.stderr)
+    results["startup_big_s"] = _startup(big_db, big_index, scratch)
+    results["startup_small_s"] = _startup(small_db, small_index, scratch)
+    print("bench: scale: adding 1,000 records", file=sys.stderr)
+    results["add_big_s"] = _ingest(big_db, big_index, [extra], scratch)
+    results["add_small_s"] = _ingest(small_db, small_index, [extra], scratch)
+    print("bench: scale: ingest memory", file=sys.stderr)
+    mem = scratch / "memory"
+    if mem.exists():
+        shutil.rmtree(mem)
+    mem.mkdir()
+    results["ingest_rss_mb"] = _peak_rss_mb(
+        [*_fonds(), "--db", str(mem / "fonds.db"), "--index", str(mem / "fonds.db.index"), "ingest", *map(str, files)], scratch
+    )
+    raw_code = (
+        "import sys; from pathlib import Path; from benchmarks import raw; "
+        "raw.ingest([Path(p) for p in sys.argv[3:]], Path(sys.argv[1]), Path(sys.argv[2]))"
+    )
+    results["raw_rss_mb"] = _peak_rss_mb(
+        [sys.executable, "-c", raw_code, str(mem / "raw.db"), str(mem / "raw.index"), *map(str, files)],
+        Path(__file__).resolve().parent.parent,
+    )
+    shutil.rmtree(scratch / "big")
+    shutil.rmtree(mem)
+    return results
+
+
+def goals(n: int, results: dict[str, Any]) -> list[str]:
+    """The goal lines of the three figures."""
+    ratio = results["add_big_s"] / results["add_small_s"]
+    ok = ratio <= GOALS["incremental"]
+    lines = [
+        f"goal incremental: adding 1,000 records to {n:,} takes {results['add_big_s']:.1f} s, to 1,000 takes "
+        f"{results['add_small_s']:.1f} s, ratio {ratio:.2f} (goal <= {GOALS['incremental']:g}) {'PASS' if ok else 'FAIL'}",
+    ]
+    ok = results["startup_big_s"] <= GOALS["startup"]
+    lines.append(
+        f"goal startup: fonds serve answers {results['startup_big_s']:.2f} s after start at {n:,} records "
+        f"({results['startup_small_s']:.2f} s at 1,000) (goal <= {GOALS['startup']:g} s) {'PASS' if ok else 'FAIL'}"
+    )
+    ok = results["ingest_rss_mb"] <= GOALS["ingest-memory"]
+    lines.append(
+        f"goal ingest-memory: fonds ingest of {n:,} records peaks at {results['ingest_rss_mb']:.0f} MB, raw at "
+        f"{results['raw_rss_mb']:.0f} MB (goal <= {GOALS['ingest-memory']:.0f} MB) {'PASS' if ok else 'FAIL'}"
+    )
+    return lines

@@ -1,0 +1,33 @@
+"""Names.link: the persons a memo's title names are linked even when the text never names them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fonds.ingest import ingest
+from fonds.record import Record, Rendition
+from fonds.store.sqlite import SQLiteStore
+
+
+def test_the_shared_record_links_the_ambassador_its_title_names(empty_store: SQLiteStore, corpus: Path) -> None:
+    ingest(empty_store, [corpus / "wilson-center" / "110485.txt"])
+    people = {p.name: p.roles for p in empty_store.get("wcda-110485").people()}
+    assert people["Vasily Moskovsky"] == ("participant",)
+    assert people["Kim Il Sung"] == ("participant",)
+
+
+def test_a_title_participant_is_linked_once_without_a_span(empty_store: SQLiteStore) -> None:
+    from fonds.naming import Names
+
+    record = Record(
+        id="t-1",
+        title="Record of Conversation between Ambassador Moskovsky and Kim Il Sung",
+        type="Record of Conversation",
+        renditions=(Rendition("translation", "en", "I paid a visit to comrade Kim Il Sung."),),
+    )
+    linked = Names.of(empty_store).link(record)
+    moskovsky = [p for p in linked.persons if p.id == "fonds:moskovsky"]
+    assert len(moskovsky) == 1 and moskovsky[0].role == "participant" and moskovsky[0].start is None
+    # A letter's title names no participants: nothing is added from it.
+    letter = Names.of(empty_store).link(Record(id="t-2", title="Letter to Ambassador Moskovsky", type="Letter"))
+    assert letter.persons == ()
