@@ -292,7 +292,7 @@ def test_an_edit_makes_a_version_with_a_word_diff_and_version_1_stays_citable(ap
     assert f"/records/{WCDA}/v/1" in first.text and "version 1 (" in first.text and "accessed" in first.text
     first_json = reader.get(f"/records/{WCDA}/v/1.json").json()
     assert first_json["record"]["title"] == old_title and first_json["version"]["latest"] == 2
-    assert "origin" not in first_json["record"]
+    assert "origin" not in first_json["record"] and "warnings" not in first_json["record"]
     current = reader.get(f"/records/{WCDA}")
     assert "Version</dt><dd>2 of" in current.text and f"/records/{WCDA}/v/2" in current.text
     assert reader.get(f"/records/{WCDA}/v/3").status_code == 404
@@ -302,14 +302,28 @@ def test_an_edit_is_derived_again_as_an_import_would(app: FastAPI, store: SQLite
     browser = editor(app)
     fields = edit_form(browser, WCDA)
     text = fields["text-0"] + "\n\nThe Ambassador [then] left [...]."
-    browser.submit(f"/staff/records/{WCDA}/edit", f"/staff/records/{WCDA}/edit",
-                   {**fields, "date": "c. 1963", "reference": "fond 0102, opis 19", "text-0": text})
+    response = browser.submit(f"/staff/records/{WCDA}/edit", f"/staff/records/{WCDA}/edit",
+                              {**fields, "date": "c. 1963", "reference": "fond 0102, opis 19", "text-0": text})
+    assert response.status_code == 303, re.findall(r"<li>(.*?)</li>", response.text)[-4:]
     record = store.get(WCDA)
     assert (record.date.earliest, record.date.latest) == ("1962-01-01", "1964-12-31")
     assert dict(record.source.reference) == {"fond": "0102", "opis": "19"}
     kinds = [(m.kind, record.renditions[0].text[m.start:m.end]) for m in record.renditions[0].marks]
     assert ("supplied", "[then]") in kinds and ("gap", "[...]") in kinds
     assert any(p.name == "Kim Il Sung" for p in record.persons)  # names linked again
+
+
+def test_staff_see_the_warnings_kept_on_a_record_and_readers_do_not(app: FastAPI, store: SQLiteStore) -> None:
+    from dataclasses import replace
+
+    from fonds.errors import Problem
+
+    record = store.get(WCDA)
+    store.add([replace(record, title=record.title + ".").with_warnings(Problem("110485.txt:3", "date <b>guessed</b> from the citation"))])
+    assert "date &lt;b&gt;guessed&lt;/b&gt; from the citation" in editor(app).get(f"/staff/records/{WCDA}/edit").text
+    reader = Browser(app)
+    assert "guessed" not in reader.get(f"/records/{WCDA}").text
+    assert "guessed" not in reader.get(f"/records/{WCDA}/v/2.json").text
 
 
 def test_a_bad_edit_stores_nothing_and_says_what_is_wrong(app: FastAPI, store: SQLiteStore) -> None:

@@ -8,8 +8,8 @@
 - A withdrawn record answers 410 Gone with a tombstone: its title, citation, the reason
   and the date (`/records/ID`, its versions and its history).
 
-Each page has a JSON twin (`.json`). The public JSON of a version leaves out `origin`
-(the archivist's local file path).
+Each page has a JSON twin (`.json`). The public JSON of a version leaves out what is kept for staff
+(`origin`, the archivist's local file path, and `warnings`).
 """
 
 from __future__ import annotations
@@ -73,9 +73,8 @@ def versioned_citation(record: Record, version: Version, permalink: str, accesse
 
 
 def public_json(record: Record) -> dict[str, Any]:
-    data = record.to_dict()
-    data.pop("origin", None)
-    return data
+    """The Record JSON readers get: without what is kept for staff (origin, warnings)."""
+    return record.public_dict()
 
 
 def _versions(archive: Archive, record_id: str) -> list[Version]:
