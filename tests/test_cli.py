@@ -37,7 +37,7 @@ def test_rejected_files_are_listed_and_exit_1(run, data: Path, corpus: Path) -> 
     result = run("ingest", str(data / "text_cut_off.txt"), str(corpus / "wilson-center"))
     assert result.exit_code == 1
     assert (
-        f"rejected: {data / 'text_cut_off.txt'}:3: the record ends before its 'Citation:' block; "
+        f"rejected: {data / 'text_cut_off.txt'}:3: the record ends before its 'Citation', 'Original Language' and 'Contents' blocks; "
         "the file may be cut off: export it again"
     ) in result.output
     assert "1 added, 0 updated, 0 unchanged, 1 rejected" in result.output

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from importlib.resources import files
 from typing import Any, Mapping
 
-ENTITY_KINDS = ("person", "organization", "place")
+ENTITY_KINDS = ("person", "organization", "place", "repository")
 
 # What a variant is. Russian transliterations name their scheme after a colon:
 # "Russian transliteration: BGN/PCGN".

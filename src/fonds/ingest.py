@@ -184,6 +184,9 @@ def ingest(
             store.put_entities(names.missing_curated)
         linker = names.link_all
         enrich = linker if enrich is None else (lambda records, first=enrich: first(linker(records)))
+    from fonds.repositories import Repositories
+
+    repositories = Repositories.of(store)
     named, found, missing = collect_files(paths)
     report = IngestReport(rejected=list(missing), dry_run=dry_run, strict=strict)
     claimed: dict[str, Path] = {}  # record id -> the file of this batch that holds it
@@ -225,6 +228,7 @@ def ingest(
             report.result.updated += sum(1 for r in records if r.id in stored)
             report.result.added += sum(1 for r in records if r.id not in stored)
             continue
+        records = repositories.apply_all(records)  # one repository however it was printed
         if enrich is not None and records:
             records = list(enrich(records))
         if link_names and records:

@@ -21,6 +21,7 @@ from fonds.variants import NameIndex, _full_names, complete, expand, merge_curat
 
 CONVERSATION_TYPES = ("Memorandum of Conversation", "Record of Conversation", "Minutes of Conversation")
 RETIRED_KINDS = ("alias",)
+NOT_NAMES = ("repository",)  # entries of the repository authority (fonds.repositories): not linked in text
 
 
 class HasEntities(Protocol):
@@ -34,7 +35,7 @@ class Names:
 
     @classmethod
     def of(cls, store: HasEntities) -> Names:
-        live = [e for e in store.iter_entities() if e.kind not in RETIRED_KINDS]  # type: ignore[attr-defined]
+        live = [e for e in store.iter_entities() if e.kind not in RETIRED_KINDS and e.kind not in NOT_NAMES]  # type: ignore[attr-defined]
         merged = merge_curated(live)
         known = {fold(name) for entity in merged for name in _full_names(entity)}
         missing = tuple(

@@ -17,7 +17,10 @@ from fonds.errors import Problem
 # Order in which archival reference parts are printed (fond, opis, ...).
 REFERENCE_PARTS = ("fond", "opis", "papka", "delo", "listy", "list", "file", "text")
 
-MARK_KINDS = ("supplied", "gap", "alternate")
+MARK_KINDS = (
+    "supplied", "gap", "alternate", "illegible", "unclear", "sic", "signature", "stamp", "handwritten",
+    "redacted", "page",
+)
 RENDITION_KINDS = ("translation", "transcript", "scan", "original")
 # What a record keeps for staff only: never in public pages, public JSON or exports.
 STAFF_FIELDS = ("origin", "warnings")
@@ -31,6 +34,14 @@ class Mark:
     - gap: `[...]`, a passage the translator omitted.
     - alternate: `Pak Seong-cheol [Pak Song Chol]`; the span covers both forms,
       `text` is the form before the bracket, `alternate` the one inside it.
+    - illegible (`[2 words illegible]`), redacted (`[1 line not declassified]`): what the
+      original does not let us read; `text` is the bracket's words.
+    - unclear: `[Moscow?]`, a doubtful reading (`text`), or `[unclear]`.
+    - sic: `Kim II Sung [sic]`; the span covers the word before and the bracket, `text` the word.
+    - signature, stamp, handwritten: what the original bears there; `text` what the bracket
+      quotes after a colon (`[stamp: Top Secret]`).
+    - page: `[page 2]`, where a page of the original begins; `text` the page number.
+    See importers/marks.py for every printed form.
     """
 
     kind: str
@@ -110,7 +121,14 @@ class Person:
 
 @dataclass(frozen=True)
 class Source:
-    """Where the original is held, and the citation as given."""
+    """Where the original is held, and the citation as given.
+
+    `repository` is the repository's preferred name in the archive's repository authority
+    (`fonds.repositories`) when the printed name is a known form of it, with the name as printed
+    in `repository_printed` when it differs (`Department of Sate`); else the name as printed.
+    `publication` is a published source the citation names instead of a repository
+    (`Public Papers of the Presidents`): never a repository.
+    """
 
     citation: str | None = None
     repository: str | None = None
@@ -118,6 +136,8 @@ class Source:
     reference: Mapping[str, str] = field(default_factory=dict)
     classification: str | None = None
     drafter: str | None = None
+    publication: str | None = None
+    repository_printed: str | None = None
 
 
 COLLECTION_DETAILS = ("unitid", "date", "summary", "extent", "creator", "repository", "languages", "links")
@@ -346,6 +366,8 @@ class Record:
                 reference=ordered_reference(source.get("reference") or {}),
                 classification=source.get("classification"),
                 drafter=source.get("drafter"),
+                publication=source.get("publication"),
+                repository_printed=source.get("repository_printed"),
             ),
             credits=tuple(Credit(**c) for c in data.get("credits") or ()),
             collections=tuple(data.get("collections") or ()),
@@ -389,6 +411,9 @@ def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
 def _source_to_dict(source: Source) -> dict[str, Any]:
     data = _as_dict(source)
     data["reference"] = dict(source.reference)
+    for key in ("publication", "repository_printed"):  # only when there is one: older JSON stays as it was
+        if data[key] is None:
+            del data[key]
     return data
 
 

@@ -3,14 +3,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from fonds.errors import ExportError
 from fonds.exports import dump
-from fonds.record import Record
+from fonds.record import Collection, PersonLink, Record
 
 
 def test_jsonl_reads_back_as_the_same_records(wilson_record: Record, frus_like_record: Record) -> None:
@@ -20,22 +22,34 @@ def test_jsonl_reads_back_as_the_same_records(wilson_record: Record, frus_like_r
     assert [Record.from_dict(json.loads(line)) for line in lines] == [wilson_record, frus_like_record]
 
 
-def test_csv_has_the_fixed_header_and_one_row_per_record(wilson_record: Record, hostile_record: Record) -> None:
+def test_csv_has_fonds_columns_and_one_row_per_record(wilson_record: Record, hostile_record: Record) -> None:
     out = io.StringIO()
     assert dump.write_all([wilson_record, hostile_record], "csv", out) == 2
-    rows = list(csv.reader(io.StringIO(out.getvalue())))
-    assert rows[0] == [
-        "id", "title", "type", "date_text", "earliest", "latest", "languages",
-        "repository", "reference", "translators", "collections", "url",
-    ]
-    assert rows[1] == [
-        "wcda-110485", wilson_record.title, "Memorandum of Conversation", "August 14, 1962",
-        "1962-08-14", "1962-08-14", "ru; en", "Archive of the Foreign Policy of the Russian Federation",
-        "fond 0102, opis 18, papka 93, delo 5, listy 3-9", "Sergey Radchenko", "NKIDP",
-        "https://digitalarchive.wilsoncenter.org/document/110485",
-    ]
-    assert rows[2][1] == hostile_record.title
-    assert len(rows) == 3
+    rows = [dict(zip(dump.CSV_HEADER, row)) for row in list(csv.reader(io.StringIO(out.getvalue())))[1:]]
+    assert list(csv.reader(io.StringIO(out.getvalue())))[0] == list(dump.CSV_HEADER)
+    first = rows[0]
+    assert (first["identifier"], first["date"], first["original_language"], first["translator"]) == (
+        "wcda-110485", "August 14, 1962", "ru", "Sergey Radchenko",
+    )
+    assert first["repository"] == "Archive of the Foreign Policy of the Russian Federation"
+    assert first["reference"] == "fond 0102, opis 18, papka 93, delo 5, listy 3-9"
+    assert (first["collection"], first["kind"]) == ("NKIDP", "record")
+    assert Record.from_dict(json.loads(first["json"])) == wilson_record
+    assert rows[1]["title"] == hostile_record.title
+    assert len(rows) == 2
+
+
+def test_the_tei_corpus_keeps_xml_ids_unique_when_records_share_persons(
+    tmp_path: Path, jing: Callable[[list[Path]], list[str]], wilson_record: Record
+) -> None:
+    shared = PersonLink(id="kim-il-sung", name="Kim Il Sung", role="participant")
+    records = [replace(wilson_record, id=f"wcda-{n}", persons=(shared,)) for n in range(3)]
+    path = tmp_path / "corpus.xml"
+    with open(path, "w", encoding="utf-8") as out:
+        dump.write_all(records, "tei", out, collections=[Collection("NKIDP", "North Korea International Documentation Project")])
+    ids = etree.parse(str(path)).xpath("//@xml:id")
+    assert len(ids) == len(set(ids)) == 3
+    assert jing([path]) == []
 
 
 def test_tei_corpus_validates(

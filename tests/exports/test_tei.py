@@ -124,3 +124,36 @@ def test_overlapping_and_out_of_range_spans_never_break_the_xml(wilson_record: R
     assert "".join(root.find("t:text", NS).itertext()).count("comrade Kim II Sung") == rendition.text.count(
         "comrade Kim II Sung"
     )
+
+
+MARKED = (
+    "The letter of Kim II Sung [sic] from [Moscow?] reads: [2 words illegible] and [1 line not declassified].\n\n"
+    "[page 2]\n\n[stamp: Top Secret] [handwritten: Agreed] [handwritten] Signed [signature: A. Gromyko] "
+    "[unclear] [redacted] [...]"
+)
+
+
+def test_editorial_marks_become_their_tei_elements_and_validate(
+    tmp_path: Path, jing: Callable[[list[Path]], list[str]]
+) -> None:
+    from fonds.importers.marks import find_marks
+    from fonds.record import Rendition
+
+    record = Record(id="marks", title="Marks", renditions=(
+        Rendition("translation", "en", MARKED, marks=find_marks(MARKED)),
+    ))
+    assert jing(_write_all([record], tmp_path)) == []
+    body = _parse(record).find("t:text/t:body", NS)
+    assert [g.get("reason") for g in body.iterfind(".//t:gap", NS)] == [
+        "illegible", "redacted", "signature", "redacted", "omitted",
+    ]
+    assert [g.findtext("t:desc", namespaces=NS) for g in body.iterfind(".//t:gap", NS)] == [
+        "2 words illegible", "1 line not declassified", "A. Gromyko", "redacted", None,
+    ]
+    assert [s.text for s in body.iterfind(".//t:sic", NS)] == ["Sung"]
+    assert [u.text for u in body.iterfind(".//t:unclear", NS)] == ["Moscow", None]
+    assert [p.get("n") for p in body.iterfind(".//t:pb", NS)] == ["2"]
+    assert body.findtext(".//t:stamp", namespaces=NS) == "Top Secret"
+    assert body.find(".//t:add", NS).get("rend") == "handwritten" and body.findtext(".//t:add", namespaces=NS) == "Agreed"
+    assert body.find(".//t:handShift", NS).get("medium") == "handwritten"
+    assert "[" not in "".join(body.itertext())

@@ -89,7 +89,7 @@ def test_a_bad_row_is_reported_by_row_and_column_and_stores_nothing(empty_store:
     table = write(tmp_path / "bad.csv", "identifier,title,date\nok-1,Fine,1962\nbad id,Broken,1963\n,No id,1964\n")
     report = ingest(empty_store, [table], link_names=False)
     message = str(report.rejected[0])
-    assert f'{table}:row 3, column "identifier": \'bad id\' cannot be a record identifier' in message
+    assert f'{table}:row 3, column "identifier": \'bad id\' cannot be a record identifier: the identifier holds a space' in message
     assert f'{table}:row 4, column "identifier": the record has no identifier' in message
     assert "nothing stored" in message and "--skip-bad-rows" in message
     assert empty_store.stats().records == 0
@@ -103,7 +103,11 @@ def test_skip_bad_rows_stores_the_good_ones_and_reports_each_skipped(empty_store
     with table.open("rb") as source:
         items = list(csvfile.read(source, origin=str(table), options=ImportOptions(skip_bad_rows=True)))
     skipped = [str(i) for i in items if type(i).__name__ == "Problem"]
-    assert skipped == [f"{table}:row 3, column \"identifier\": row skipped: 'bad id' cannot be a record identifier (use letters, digits and . _ : ~ -, no spaces or slashes, at most 200 characters); correct it or map another column to identifier"]
+    assert skipped == [
+        f"{table}:row 3, column \"identifier\": row skipped: 'bad id' cannot be a record identifier: the identifier "
+        "holds a space (U+0020) at character 4; use letters, digits and punctuation only; correct it or map another "
+        "column to identifier"
+    ]
     report = ingest(empty_store, [table], link_names=False, options=ImportOptions(skip_bad_rows=True))
     assert report.ok and report.result.added == 2
 

@@ -178,10 +178,29 @@ def test_entities_and_dtds_are_refused_before_anything_is_yielded(data: Path, na
 
 
 def test_a_bad_document_stops_the_volume_before_anything_is_yielded(data: Path) -> None:
-    text = (data / "frus_minimal.xml").read_text().replace('when="1961-02-03"', 'when="1961-02-30"')
+    text = (data / "frus_minimal.xml").read_text().replace('xml:id="d2" n="2"', "")
     documents = frus.read(io.BytesIO(text.encode()), origin="bad.xml")
-    with pytest.raises(RecordError, match=r"^bad.xml:\d+: date '1961-02-30'"):
+    with pytest.raises(RecordError, match=r"^bad.xml:\d+: <div type=\"document\"> has no xml:id and no document number"):
         next(documents)
+
+
+def test_an_impossible_encoded_date_is_a_warning_and_the_printed_date_is_kept(data: Path) -> None:
+    text = (data / "frus_minimal.xml").read_text().replace('when="1961-02-03"', 'when="1961-02-30"')
+    records = records_of(list(frus.read(io.BytesIO(text.encode()), origin="bad.xml")))
+    letter = records["frus1961-63v99-d1"]
+    assert (letter.date.text, letter.date.earliest) == ("February 3, 1961", "1961-02-03")
+    (warning,) = letter.warnings
+    assert warning.origin.startswith("bad.xml:") and "date '1961-02-30'" in warning.message
+    assert "read from the printed date" in warning.message
+    assert len(records) == 3
+
+
+def test_a_document_without_xml_id_takes_its_number() -> None:
+    raw = _volume('<div type="document" n="12"><head>12. Letter</head><p>One.</p></div>')
+    (record,) = records_of(list(frus.read(io.BytesIO(raw), origin="v97.xml"))).values()
+    assert record.id == "frus1961-63v97-d12" and "no xml:id" in record.warnings[0].message
+    with pytest.raises(RecordError, match=r"^v97.xml:\d+: <div type=\"document\"> has no xml:id and no document number"):
+        list(frus.read(io.BytesIO(_volume('<div type="document"><head>Letter</head></div>')), origin="v97.xml"))
 
 
 def test_sniff(data: Path, corpus: Path) -> None:

@@ -112,7 +112,7 @@ def test_reference_of_another_shape_is_kept_as_text() -> None:
         ("text_empty.txt", "text_empty.txt:1: the file is empty; a text record starts with a date line"),
         ("text_binary.bin", "text_binary.bin:1: this is a binary file, not a text record"),
         ("text_not_utf8.txt", "text_not_utf8.txt:7: the file is not UTF-8 (byte 0xff at offset 125); save it as UTF-8 and ingest it again"),
-        ("text_cut_off.txt", "text_cut_off.txt:3: the record ends before its 'Citation:' block; the file may be cut off: export it again"),
+        ("text_cut_off.txt", "text_cut_off.txt:3: the record ends before its 'Citation', 'Original Language' and 'Contents' blocks; the file may be cut off: export it again"),
         ("text_no_title.txt", "text_no_title.txt:3: the record has no title line after its date"),
     ],
 )
@@ -144,3 +144,98 @@ def test_hostile_text_is_kept_as_given(data: Path) -> None:
     record = read_record(data / "text_hostile.txt")
     assert record.title == '<script>alert("title")</script> Letter about <img src=x onerror=alert(1)>'
     assert record.renditions[0].text.startswith('<script>document.title="pwned"</script>')
+
+
+# -- records that don't fit the mould --------------------------------------------------------
+
+RECORD = """{date}
+
+Telegram from Moscow
+
+Citation:
+
+{citation}
+{identifier}
+Original Language:
+
+Russian
+
+Contents:
+
+Translation - English
+
+The text.
+"""
+
+
+def make(citation: str, *, date: str = "March 3, 1963", identifier: str = "") -> bytes:
+    return RECORD.format(date=date, citation=citation, identifier=identifier).encode()
+
+
+def only_record(raw: bytes, origin: str = "in/tel 12.txt") -> Record:
+    return next(item for item in read_bytes(raw, origin) if isinstance(item, Record))
+
+
+def test_an_identifier_block_gives_the_id() -> None:
+    record = only_record(make('"Telegram", 1963, Archive X, file 4.', identifier="\nIdentifier:\n\nABC-1963-14\n"))
+    assert record.id == "ABC-1963-14" and record.warnings == ()
+
+
+def test_without_any_url_or_identifier_the_file_name_gives_the_id_with_a_warning() -> None:
+    record = only_record(make('"Telegram", 1963, National Archives, file 4.'))
+    assert record.id == "file-tel-12"
+    (warning,) = record.warnings
+    assert warning.origin == "in/tel 12.txt:7"  # the citation's line
+    assert "made from the file name" in warning.message and "'Identifier' block" in warning.message
+
+
+def test_another_sites_url_is_not_a_wilson_center_id() -> None:
+    record = only_record(make('"Telegram", 1963, Archive X. https://archive.example.org/document/500001'))
+    assert record.id == "archive.example.org-500001" and record.url == "https://archive.example.org/document/500001"
+
+
+def test_a_citation_warning_is_kept_on_the_record() -> None:
+    record = only_record(make('"Telegram", March 3, 1963, box 4. https://digitalarchive.wilsoncenter.org/document/77'))
+    assert record.id == "wcda-77" and record.source.repository is None
+    assert [w.origin for w in record.warnings] == ["in/tel 12.txt:7"]
+
+
+def test_a_supplied_date_line_is_a_text_record_not_broken_json() -> None:
+    from fonds.importers import detect
+
+    for date in ("[1962]", "[ca. 1962]", "[n.d.]"):
+        raw = make('"Telegram", 1962, Archive X. https://digitalarchive.wilsoncenter.org/document/78', date=date)
+        assert detect(raw) == "text", date
+    assert detect(b'[{"id": "a", "title": "b"}]') == "json"
+    assert detect(b"[\n  ]") == "json"
+
+
+@pytest.mark.parametrize(
+    ("cut", "message"),
+    [
+        ("\nOriginal Language:\n\nRussian\n\nContents:\n\nTranslation - English\n\nThe text.\n",
+         "cut.txt:11: the record ends before its 'Original Language' and 'Contents' blocks (only Summary is optional)"),
+        ("\nContents:\n\nTranslation - English\n\nThe text.\n",
+         "cut.txt:15: the record ends before its 'Contents' block (only Summary is optional)"),
+    ],
+)
+def test_a_record_cut_off_mid_summary_names_what_is_missing(cut: str, message: str) -> None:
+    raw = make('"Telegram", 1963, Archive X. https://digitalarchive.wilsoncenter.org/document/79')
+    raw = raw.replace(b"Original Language:", b"Summary:\n\nThe ambassador reports on\n\nOriginal Language:")
+    text_ = raw.decode()
+    with pytest.raises(RecordError) as error:
+        read_bytes(text_[: text_.index(cut)].encode(), "cut.txt")
+    assert str(error.value).startswith(message)
+
+
+def test_without_original_language_the_record_is_refused() -> None:
+    raw = make('"Telegram", 1963, Archive X. https://digitalarchive.wilsoncenter.org/document/80')
+    raw = raw.replace(b"Original Language:\n\nRussian\n\n", b"")
+    with pytest.raises(RecordError, match=r"^x.txt:\d+: the record has no 'Original Language' block"):
+        read_bytes(raw, "x.txt")
+
+
+def test_an_identifier_that_breaks_the_identifier_rule_is_refused_with_its_line() -> None:
+    raw = make('"Telegram", 1963, Archive X.', identifier="\nIdentifier:\n\nABC 1963 14\n")
+    with pytest.raises(RecordError, match=r"^x.txt:11: the 'Identifier' block's id 'ABC 1963 14': the identifier holds a space"):
+        read_bytes(raw, "x.txt")

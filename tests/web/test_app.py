@@ -360,3 +360,14 @@ def test_records_ingested_elsewhere_appear_within_seconds(tmp_path: Any) -> None
         follower.store.close()
         reader.close()
         writer.close()
+
+
+def test_a_collection_downloads_as_ead_2002_and_ead3(client: Any) -> None:
+    from fonds.schema_check import validate
+
+    for suffix, schema in ((".ead.xml", "ead2002.rng"), (".ead3.xml", "ead3.rng")):
+        response = client.get(f"/collections/frus1961-63v06{suffix}")
+        assert response.status_code == 200, response.text[:300]
+        assert response.headers["content-type"].startswith("application/xml")
+        assert validate(response.content, schema) == []
+    assert client.get("/collections/no-such-thing.ead.xml").status_code == 404

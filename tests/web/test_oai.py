@@ -54,7 +54,7 @@ def test_identify(store: SQLiteStore, schema: etree.XMLSchema) -> None:
 
 def test_list_metadata_formats(store: SQLiteStore, schema: etree.XMLSchema) -> None:
     root = ask(store, schema, "verb=ListMetadataFormats")
-    assert root.xpath("//o:metadataPrefix/text()", namespaces=NS) == ["oai_dc", "tei"]
+    assert root.xpath("//o:metadataPrefix/text()", namespaces=NS) == ["oai_dc", "tei", "oai_ead"]
     assert error_code(ask(store, schema, "verb=ListMetadataFormats&identifier=oai:fonds:nope")) == "idDoesNotExist"
 
 
@@ -71,6 +71,16 @@ def test_get_record_in_both_formats(store: SQLiteStore, schema: etree.XMLSchema)
     assert root.xpath("//tei:msIdentifier/tei:repository/text()", namespaces=NS) == [
         "Archive of the Foreign Policy of the Russian Federation"
     ]
+
+
+def test_get_record_as_oai_ead_is_valid_ead(store: SQLiteStore, schema: etree.XMLSchema, schemas: Path) -> None:
+    from fonds.schema_check import validate
+
+    root = ask(store, schema, "verb=GetRecord&identifier=oai:fonds:wcda-110485&metadataPrefix=oai_ead")
+    (ead,) = root.xpath("//o:metadata/*", namespaces=NS)
+    assert ead.tag == "{urn:isbn:1-931666-22-9}ead"
+    assert ead.findtext(".//{urn:isbn:1-931666-22-9}unitid") == "wcda-110485"
+    assert validate(etree.tostring(ead), "ead2002.rng") == []
 
 
 def harvest(store: SQLiteStore, schema: etree.XMLSchema, first: str, verb: str = "ListIdentifiers") -> list[str]:

@@ -248,16 +248,25 @@ def export_command(context: Context, record_id: str, fmt: str, output: str | Non
 def dump_command(context: Context, fmt: str, output: str | None) -> None:
     """Stream every record as JSON Lines, a TEI corpus or CSV; memory stays flat however many there are.
 
+    The dump starts with the collections and authority entries and carries each record whole:
+    `fonds ingest` of it into an empty archive gives back the same archive.
+
     Example: fonds dump --format jsonl -o archive.jsonl
     """
     from fonds.exports.dump import write_all
 
     if output:
         with open(output, "w", encoding="utf-8", newline="") as out:
-            count = write_all(context.store.iter_records(), fmt, out)
+            count = write_all(
+                context.store.iter_records(), fmt, out,
+                collections=context.store.collections(), entities=context.store.iter_entities(),
+            )
         click.echo(f"wrote {count} records to {output}", err=True)
     else:
-        write_all(context.store.iter_records(), fmt, sys.stdout)
+        write_all(
+            context.store.iter_records(), fmt, sys.stdout,
+            collections=context.store.collections(), entities=context.store.iter_entities(),
+        )
 
 
 @main.command("migrate")

@@ -82,12 +82,19 @@ def authority_variants_command(context: Context, name: str) -> None:
 
 @authority_group.command("candidates")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--repositories", is_flag=True, help="Propose printed repository names that look like a known repository (typos) instead.")
 @pass_context
-def authority_candidates_command(context: Context, limit: int) -> None:
+def authority_candidates_command(context: Context, limit: int, repositories: bool) -> None:
     """Names in the records that look like persons but match no authority entry: for review.
+
+    With --repositories: repository names as printed that match no entry but resemble one
+    ("Department of Sate"); confirm one with `fonds authority confirm-repository`.
 
     Example: fonds authority candidates --limit 20
     """
+    if repositories:
+        _repository_candidates(context, limit)
+        return
     from fonds.linking import candidates
     from fonds.naming import Names
 
@@ -98,6 +105,46 @@ def authority_candidates_command(context: Context, limit: int) -> None:
     for candidate in found[:limit]:
         shown = ", ".join(candidate.records[:3]) + (" ..." if len(candidate.records) > 3 else "")
         click.echo(f"{candidate.count:>5}  {candidate.name}  ({shown})")
+
+
+def _repository_candidates(context: Context, limit: int) -> None:
+    from fonds.repositories import Repositories
+
+    found = Repositories.of(context.store).candidates(context.store.iter_records())
+    if not found:
+        click.echo("no candidates: every repository name printed is a known form or resembles none")
+    for candidate in found[:limit]:
+        shown = ", ".join(candidate.records[:3]) + (" ..." if len(candidate.records) > 3 else "")
+        click.echo(
+            f"{len(candidate.records):>5}  {candidate.printed!r} looks like {candidate.entity.preferred!r} "
+            f"[{candidate.entity.id}] ({candidate.score:.0f}%)  ({shown})"
+        )
+        click.echo(f"       confirm: fonds authority confirm-repository {_quoted(candidate.printed)} {candidate.entity.id}")
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+@authority_group.command("confirm-repository")
+@click.argument("printed")
+@click.argument("entity_id")
+@pass_context
+def authority_confirm_repository_command(context: Context, printed: str, entity_id: str) -> None:
+    """Confirm a printed repository name as a form of a repository entry: records printing it
+    then count under that repository (the printed form stays on each record).
+
+    Example: fonds authority confirm-repository 'Department of Sate' repo:DOS
+    """
+    from fonds.repositories import confirm_variant
+
+    changed = confirm_variant(context.store, printed, entity_id)
+    click.echo(f"{printed!r} is now a form of {entity_id}: {changed} records moved under it")
+    applied = context.index(catch_up=False).update(context.store)
+    if applied:
+        click.echo(f"index: {applied} changes applied")
 
 
 @main.group("eval")

@@ -1,5 +1,9 @@
 """Bulk dumps: every record, streamed one at a time, as JSON Lines, a TEI corpus or CSV.
 
+Each dump starts with the archive's collections and authority entries and carries each
+record whole (JSON Lines is the Record JSON; CSV adds a `json` column; TEI a
+`<note type="fonds-record">`), so `fonds ingest` of a dump gives back the same archive.
+
 Nothing is held but the record being written, so a million records need no
 more memory than one.
 """
@@ -16,62 +20,105 @@ from lxml import etree
 
 from fonds.errors import ExportError
 from fonds.exports import citation, tei
-from fonds.record import Record
+from fonds.authority import Entity
+from fonds.record import Collection, Record, sorted_collections
 
 FORMATS = ("jsonl", "tei", "csv")
+# fonds' CSV columns (importers/csv_columns), then `kind` and `json`: the row's whole
+# collection, authority entry or record, so that ingesting the dump gives back the same.
 CSV_HEADER = (
-    "id", "title", "type", "date_text", "earliest", "latest", "languages",
-    "repository", "reference", "translators", "collections", "url",
+    "identifier", "title", "date", "type", "repository", "reference", "extent", "creator",
+    "recipient", "translator", "original_language", "language", "summary", "subjects", "places",
+    "persons", "collection", "url", "classification", "level", "parent", "kind", "json",
 )
-LIST_SEPARATOR = "; "
+LIST_SEPARATOR = "|"
+RECORD_NOTE = "fonds-record"  # the TEI <note type> that carries a record's JSON in a dump
+COLLECTION_NOTE = "fonds-collection"
+ENTITY_NOTE = "fonds-entity"
 
-_CORPUS_HEADER = (
+_CORPUS_HEAD = (
     '<teiCorpus xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>'
     "<titleStmt><title>Records exported from fonds</title></titleStmt>"
     "<publicationStmt><p>Exported by fonds.</p></publicationStmt>"
+)
+_CORPUS_TAIL = (
     "<sourceDesc><p>Each TEI document below describes its own source.</p></sourceDesc>"
     "</fileDesc></teiHeader>\n"
 )
 
 
-def write_all(records: Iterable[Record], fmt: str, out: TextIO) -> int:
-    """Write every record to `out` in `fmt` (jsonl, tei or csv); return how many were written."""
-    writers: dict[str, Callable[[Iterator[Record], TextIO], int]] = {
+def write_all(
+    records: Iterable[Record],
+    fmt: str,
+    out: TextIO,
+    *,
+    collections: Iterable[Collection] = (),
+    entities: Iterable[Entity] = (),
+) -> int:
+    """Write every record to `out` in `fmt` (jsonl, tei or csv), preceded by the archive's
+    collections and authority entries, so that `fonds ingest` of the dump gives back the same
+    archive; return how many records were written."""
+    writers: dict[str, Callable[[Iterator[Record], list[Collection], Iterable[Entity], TextIO], int]] = {
         "jsonl": _jsonl,
         "tei": _tei_corpus,
         "csv": _csv,
     }
     if fmt not in writers:
         raise ExportError(f"dump format {fmt!r} is not one we write; use one of {', '.join(FORMATS)}")
-    return writers[fmt](iter(records), out)
+    return writers[fmt](iter(records), sorted_collections(collections), entities, out)
 
 
-def _jsonl(records: Iterator[Record], out: TextIO) -> int:
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _jsonl(records: Iterator[Record], collections: list[Collection], entities: Iterable[Entity], out: TextIO) -> int:
+    for collection in collections:
+        out.write(_json({"collection": collection.to_dict()}) + "\n")
+    for entity in entities:
+        out.write(_json({"entity": entity.to_dict()}) + "\n")
     count = 0
     for record in records:
-        out.write(json.dumps(record.to_dict(), ensure_ascii=False, separators=(",", ":")))
+        out.write(_json(record.to_dict()))
         out.write("\n")
         count += 1
     return count
 
 
-def _tei_corpus(records: Iterator[Record], out: TextIO) -> int:
+def _tei_corpus(records: Iterator[Record], collections: list[Collection], entities: Iterable[Entity], out: TextIO) -> int:
     first = next(records, None)
     if first is None:
         raise ExportError("there are no records to dump; a TEI corpus must hold at least one")
-    out.write(_CORPUS_HEADER)
+    out.write(_CORPUS_HEAD)
+    notes = [(COLLECTION_NOTE, c.to_dict()) for c in collections] + [(ENTITY_NOTE, e.to_dict()) for e in entities]
+    if notes:
+        holder = etree.Element(f"{{{tei.TEI_NS}}}notesStmt", nsmap={None: tei.TEI_NS})
+        for kind, data in notes:
+            etree.SubElement(holder, f"{{{tei.TEI_NS}}}note", type=kind).text = tei.clean_text(_json(data))
+        out.write(_without_namespace_declaration(etree.tostring(holder, encoding="unicode")))
+    out.write(_CORPUS_TAIL)
     count = 0
     for record in itertools.chain([first], records):
-        out.write(etree.tostring(tei.element(record), encoding="unicode"))
+        element = tei.element(record, id_prefix=f"{tei.name_token(record.id)}-")
+        tei.add_record_note(element, RECORD_NOTE, _json(record.to_dict()))
+        out.write(etree.tostring(element, encoding="unicode"))
         out.write("\n")
         count += 1
     out.write("</teiCorpus>\n")
     return count
 
 
-def _csv(records: Iterator[Record], out: TextIO) -> int:
+def _without_namespace_declaration(text: str) -> str:
+    return text.replace(f' xmlns="{tei.TEI_NS}"', "", 1)
+
+
+def _csv(records: Iterator[Record], collections: list[Collection], entities: Iterable[Entity], out: TextIO) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
+    for collection in collections:
+        writer.writerow(_collection_row(collection))
+    for entity in entities:
+        writer.writerow(_entity_row(entity))
     count = 0
     for record in records:
         writer.writerow(csv_row(record))
@@ -79,21 +126,48 @@ def _csv(records: Iterator[Record], out: TextIO) -> int:
     return count
 
 
+def _row(**cells: str) -> list[str]:
+    return [cells.get(column, "") for column in CSV_HEADER]
+
+
+def _collection_row(collection: Collection) -> list[str]:
+    return _row(
+        identifier=collection.id, title=collection.title, level=collection.kind, parent=collection.parent or "",
+        date=collection.date.text or "" if collection.date else "", summary=collection.summary or "",
+        extent=collection.extent or "", kind="collection", json=_json(collection.to_dict()),
+    )
+
+
+def _entity_row(entity: Entity) -> list[str]:
+    return _row(identifier=entity.id, title=entity.preferred, type=entity.kind, kind="entity", json=_json(entity.to_dict()))
+
+
 def csv_row(record: Record) -> list[str]:
-    """One CSV row, in the order of CSV_HEADER; lists joined with `; `."""
+    """One CSV row in the order of CSV_HEADER: fonds' columns (several values joined with `|`),
+    then `kind` = record and `json`, the whole record."""
     source = record.source
-    translators = [c.name for c in record.credits if c.role == "translator"]
-    return [
-        record.id,
-        record.title,
-        record.type or "",
-        record.date.text or "",
-        record.date.earliest or "",
-        record.date.latest or "",
-        LIST_SEPARATOR.join(record.languages),
-        source.repository or source.repository_code or "",
-        citation.reference_text(source) or "",
-        LIST_SEPARATOR.join(translators),
-        LIST_SEPARATOR.join(record.collections),
-        record.url or "",
-    ]
+    names = {role: [c.name for c in record.credits if c.role == role] for role in ("author", "recipient", "translator")}
+    text = next((r for r in record.renditions if r.text.strip()), None)
+    return _row(
+        identifier=record.id,
+        title=record.title,
+        date=record.date.text or record.date.edtf or "",
+        type=record.type or "",
+        repository=source.repository or source.repository_code or "",
+        reference=citation.reference_text(source) or "",
+        extent=record.extent or "",
+        creator=LIST_SEPARATOR.join(names["author"]),
+        recipient=LIST_SEPARATOR.join(names["recipient"]),
+        translator=LIST_SEPARATOR.join(names["translator"]),
+        original_language=LIST_SEPARATOR.join(record.original_languages),
+        language=text.language or "" if text else "",
+        summary=record.summary or "",
+        subjects=LIST_SEPARATOR.join(record.subjects),
+        places=record.place or "",
+        persons=LIST_SEPARATOR.join(dict.fromkeys(p.name for p in record.persons)),
+        collection=LIST_SEPARATOR.join(record.collections),
+        url=record.url or "",
+        classification=source.classification or "",
+        kind="record",
+        json=_json(record.to_dict()),
+    )

@@ -29,7 +29,12 @@ _PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)", re.DOTALL)
 _NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9._-]+")
 
 # When two spans cover the same text, the lower rank goes outside.
-_RANKS = {"p": 0, "persName": 1, "alternate": 2, "supplied": 3, "gap": 4}
+_RANKS = {
+    "p": 0, "persName": 1, "alternate": 2, "sic": 3, "supplied": 4, "unclear": 5, "stamp": 6, "handwritten": 7,
+    "gap": 8, "illegible": 9, "redacted": 10, "signature": 11, "page": 12,
+}
+# Marks written as <gap reason="..."> (the bracket's words in <desc>), and the reason.
+_GAP_REASONS = {"gap": "omitted", "illegible": "illegible", "redacted": "redacted", "signature": "signature"}
 
 
 def write(record: Record) -> str:
@@ -37,9 +42,11 @@ def write(record: Record) -> str:
     return str(etree.tostring(element(record), encoding="unicode"))
 
 
-def element(record: Record) -> etree._Element:
-    """The record as a <TEI> element, for embedding (OAI-PMH, teiCorpus dumps)."""
-    people = _person_ids(record.persons)
+def element(record: Record, *, id_prefix: str = "") -> etree._Element:
+    """The record as a <TEI> element, for embedding (OAI-PMH, teiCorpus dumps). `id_prefix`
+    starts every xml:id it writes, so that documents put together in one corpus keep their ids
+    unique (xml:id must be unique in the whole file)."""
+    people = _person_ids(record.persons, id_prefix)
     root = _el(None, "TEI")
     root.append(_header(record, people))
     text = _el(root, "text")
@@ -54,6 +61,29 @@ def element(record: Record) -> etree._Element:
     if not len(body):
         _el(body, "p")
     return root
+
+
+def name_token(value: str) -> str:
+    """A value made fit for an xml:id (an NCName): letters, digits, `.`, `_`, `-`, starting with a letter."""
+    token = _NOT_NAME_CHAR.sub("-", value).strip("-") or "x"
+    return token if token[0].isalpha() else f"r{token}"
+
+
+def clean_text(text: str) -> str:
+    """Text without the characters XML 1.0 cannot carry."""
+    return _NOT_XML.sub("", text)
+
+
+def add_record_note(root: etree._Element, kind: str, text: str) -> None:
+    """Put `<note type=kind>text</note>` in the document's notesStmt (made where TEI wants it:
+    after the seriesStmt, before the sourceDesc)."""
+    file_desc = root.find(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc")
+    assert file_desc is not None
+    notes = file_desc.find(f"{{{TEI_NS}}}notesStmt")
+    if notes is None:
+        notes = etree.Element(f"{{{TEI_NS}}}notesStmt")
+        file_desc.find(f"{{{TEI_NS}}}sourceDesc").addprevious(notes)
+    etree.SubElement(notes, f"{{{TEI_NS}}}note", type=kind).text = clean_text(text)
 
 
 def _text_renditions(record: Record) -> list[Rendition]:
@@ -185,12 +215,12 @@ def _date(parent: etree._Element, record: Record, tag: str) -> None:
             node.set("cert", "medium")
 
 
-def _person_ids(persons: tuple[PersonLink, ...]) -> dict[str, str]:
+def _person_ids(persons: tuple[PersonLink, ...], prefix: str = "") -> dict[str, str]:
     """An xml:id for every linked person, unique within the document."""
     ids: dict[str, str] = {}
     for person in persons:
         if person.id not in ids:
-            base = "person-" + (_NOT_NAME_CHAR.sub("-", person.id).strip("-") or "x")
+            base = prefix + "person-" + (_NOT_NAME_CHAR.sub("-", person.id).strip("-") or "x")
             candidate, n = base, 1
             while candidate in ids.values():
                 n += 1
@@ -255,7 +285,7 @@ def _spans(
         if person.start is not None and person.end is not None:
             spans.append(_Span(person.start, person.end, "persName", person=people[person.id]))
     length = len(text)
-    return [s for s in spans if 0 <= s.start <= s.end <= length and (s.start < s.end or s.kind == "gap")]
+    return [s for s in spans if 0 <= s.start <= s.end <= length and (s.start < s.end or s.kind in _GAP_REASONS)]
 
 
 def _nest(text: str, spans: list[_Span]) -> list[_Node]:
@@ -335,8 +365,12 @@ def _text_until(
 
 def _render(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
     span = node.span
-    if span.kind == "gap":
-        _el(parent, "gap", reason="omitted")
+    if span.kind in _GAP_REASONS:
+        gap = _el(parent, "gap", reason=_GAP_REASONS[span.kind])
+        if span.mark is not None and span.mark.text:
+            _el(gap, "desc", span.mark.text)
+    elif span.kind in _EDITORIAL:
+        _EDITORIAL[span.kind](parent, text, node, stones)
     elif span.kind == "persName":
         element = _el(parent, "persName", ref=f"#{span.person}")
         _fill(element, text, span.start, span.end, node.children, stones)
@@ -350,6 +384,49 @@ def _render(parent: etree._Element, text: str, node: _Node, stones: list[_Milest
         _alternate(parent, text, node, stones)
     while stones and stones[0].offset < span.end:  # milestones inside what was replaced
         parent.append(_milestone(stones.pop(0)))
+
+
+def _quoted(parent: etree._Element, name: str, node: _Node, **attributes: str) -> None:
+    """`[stamp: Top Secret]` as <stamp>Top Secret</stamp>; `[stamp]` as <stamp/>."""
+    element = _el(parent, name)
+    for key, value in attributes.items():
+        element.set(key, value)
+    if node.span.mark is not None and node.span.mark.text:
+        element.text = node.span.mark.text
+
+
+def _unclear(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    _quoted(parent, "unclear", node)
+
+
+def _stamp(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    _quoted(parent, "stamp", node)
+
+
+def _handwritten(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    """`[handwritten: Agreed]` as <add rend="handwritten">Agreed</add>; `[handwritten]` as a
+    <handShift medium="handwritten"/>: what follows is in another hand."""
+    if node.span.mark is not None and node.span.mark.text:
+        _quoted(parent, "add", node, rend="handwritten")
+    else:
+        _el(parent, "handShift", medium="handwritten")
+
+
+def _sic(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    """`on [sic]` as <sic>on</sic>: the word as printed; the bracket is the editor's."""
+    span, mark = node.span, node.span.mark
+    word_end = span.start + len(mark.text) if mark is not None and mark.text else span.start
+    element = _el(parent, "sic")
+    _fill(element, text, span.start, word_end, _inside(node.children, span.start, word_end), stones)
+
+
+def _page(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    element = _el(parent, "pb")
+    if node.span.mark is not None and node.span.mark.text:
+        element.set("n", node.span.mark.text)
+
+
+_EDITORIAL = {"unclear": _unclear, "stamp": _stamp, "handwritten": _handwritten, "sic": _sic, "page": _page}
 
 
 def _alternate(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:

@@ -10,17 +10,20 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable, Iterator
 
-from fonds.importers import csvfile, ead, frus, jsonfile, text
+from fonds.importers import csvfile, dublin_core, ead, frus, jsonfile, tei, text
 from fonds.importers.options import ImportOptions
 
 Reader = Callable[..., Iterator[object]]
 
-IMPORTERS: dict[str, Reader] = {"frus": frus.read, "text": text.read, "json": jsonfile.read, "csv": csvfile.read, "ead": ead.read}
-# Sniffed in this order: FRUS TEI, Record JSON, EAD, a table whose header fonds knows, the text record.
+IMPORTERS: dict[str, Reader] = {"frus": frus.read, "text": text.read, "json": jsonfile.read, "csv": csvfile.read, "ead": ead.read, "tei": tei.read, "dc": dublin_core.read}
+# Sniffed in this order: fonds' own TEI (it may quote FRUS), FRUS TEI, Record JSON, EAD, Dublin
+# Core XML, a table whose header fonds knows, the text record.
 SNIFFERS: dict[str, Callable[[bytes], bool]] = {
+    "tei": tei.sniff,
     "frus": frus.sniff,
     "json": jsonfile.sniff,
     "ead": ead.sniff,
+    "dc": dublin_core.sniff,
     "csv": csvfile.sniff,
     "text": text.sniff,
 }

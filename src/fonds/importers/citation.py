@@ -6,22 +6,39 @@ delo 5, listy 3-9. Obtained and translated for NKIDP by Sergey Radchenko URL`
 gives the repository and its code, the archival reference by parts, the
 credits with their roles, the project and the URL. References of other shapes
 ("PRC FMA 106-00581-01", "BArch, B 136/59748, 403-410") are kept as text.
+
+Citations of other shapes are read as far as they can be, never guessed:
+
+- several URLs: the archive's document URL (digitalarchive.wilsoncenter.org/document/N)
+  gives the id and `url` wherever it stands; without one, a document URL of another
+  site gives an id in that site's namespace (`archive.example.org-500001`);
+- no "Wilson Center Digital Archive": the date after the title is taken off first;
+- a part that names no repository fonds can recognise is kept as reference text, with
+  a warning; a published source ("Public Papers of the Presidents") goes to
+  `source.publication`, never to the repository.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from fonds.errors import RecordError
+from fonds.dates import parse_date
+from fonds.errors import FondsError
 from fonds.record import Credit, Source
+from fonds.repositories import is_repository_name, publication_of
 from fonds.vocabulary import projects, repositories
 
-_URL = re.compile(r"https?://\S+")
-_DOC_NUMBER = re.compile(r"/document/(?:[a-z-]+/)?(\d+)")
-_QUOTED_TITLE = re.compile(r'^\s*["“](.*?)["”],\s*')
-_ARCHIVE = "Wilson Center Digital Archive"
+ARCHIVE = "Wilson Center Digital Archive"
+ARCHIVE_HOST = "digitalarchive.wilsoncenter.org"
+ARCHIVE_PREFIX = "wcda"
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+_DOC_NUMBER = re.compile(r"/document/(?:[a-z0-9-]+/)?(\d+)(?:[/?#]|$)")
+_QUOTED_TITLE = re.compile(r'^\s*["“](.*?)["”],?\s*')
 _NAMED_REPOSITORY = re.compile(r"^(?P<name>[^,()]+?)\s*\((?P<code>[^()]{2,20})\)\s*(?:,\s*|$)")
+_SEGMENT = re.compile(r"^[\w.-]{1,80}$")
 
 # fond 0102, opis 18, papka 93, delo 5, listy 3-9   |   f. 5, op. 49, d. 131, ll. 193-194
 _PART_NAMES = {
@@ -50,32 +67,75 @@ _ROLE_WORDS = (
 
 @dataclass(frozen=True)
 class Citation:
+    """A citation taken apart.
+
+    `record_id` is the id its document URL gives (`wcda-110485`, or `<host>-<id>` for another
+    site), None without one; `warnings` are messages for the parts that could not be identified.
+    """
+
     source: Source
     credits: tuple[Credit, ...]
     projects: tuple[str, ...]
     url: str | None
     number: str | None
+    record_id: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def parse_citation(text: str, *, origin: str) -> Citation:
-    """Take a citation apart. The citation itself is kept whole in `source.citation`."""
+    """Take a citation apart. The citation itself is kept whole in `source.citation`.
+
+    Never raises for a citation's shape: what cannot be identified is kept as text and named in
+    `warnings`. `origin` is kept for callers that report against it.
+    """
     citation = " ".join(text.split())
-    url_match = _URL.search(citation)
-    url = url_match.group(0).rstrip(".,;)") if url_match else None
-    number_match = _DOC_NUMBER.search(url or "")
-    rest = _URL.sub("", citation).strip()
-    rest = _QUOTED_TITLE.sub("", rest)
+    urls = [found.rstrip(".,;)]") for found in _URL.findall(citation)]
+    url, number, record_id = document_url(urls)
+    rest = _URL.sub(" ", citation)
+    rest = " ".join(rest.split()).strip()
+    rest = _QUOTED_TITLE.sub("", rest, count=1)
     holding, credit_text = _split_credits(rest)
-    repository, code, reference = _holding(holding)
-    credits = _credits(credit_text, origin)
+    warnings: list[str] = []
+    source = _holding(holding, warnings)
     found_projects = tuple(dict.fromkeys(re.findall(rf"\b({'|'.join(projects())})\b", citation)))
     return Citation(
-        source=Source(citation=text.strip(), repository=repository, repository_code=code, reference=reference),
-        credits=credits,
+        source=Source(
+            citation=text.strip(),
+            repository=source.repository,
+            repository_code=source.repository_code,
+            reference=dict(source.reference),
+            publication=source.publication,
+        ),
+        credits=_credits(credit_text),
         projects=found_projects,
         url=url,
-        number=number_match.group(1) if number_match else None,
+        number=number,
+        record_id=record_id,
+        warnings=tuple(warnings),
     )
+
+
+def document_url(urls: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(url, document number, record id) from a citation's URLs.
+
+    The Wilson Center archive's document URL wins wherever it stands (`wcda-NUMBER`); else the
+    last URL of another site whose path ends in a document number or name gives
+    `<host>-<last path segment>` (its own namespace: `archive.example.org-500001`); else the
+    last URL, with no id.
+    """
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.hostname and parts.hostname.lower().endswith(ARCHIVE_HOST):
+            found = _DOC_NUMBER.search(parts.path + ("?" if parts.query else ""))
+            if found:
+                return url, found.group(1), f"{ARCHIVE_PREFIX}-{found.group(1)}"
+    for url in reversed(urls):
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        segments = [s for s in parts.path.split("/") if s]
+        if host and segments and _SEGMENT.match(segments[-1]) and any(c.isdigit() for c in segments[-1]):
+            return url, None, f"{host}-{segments[-1]}"
+    return (urls[-1] if urls else None), None, None
 
 
 def _split_credits(rest: str) -> tuple[str, str]:
@@ -85,26 +145,59 @@ def _split_credits(rest: str) -> tuple[str, str]:
     return rest[: found.start()].rstrip(". ,"), rest[found.start():].strip()
 
 
-def _holding(text: str) -> tuple[str | None, str | None, dict[str, str]]:
-    """Repository name, code and reference from the part after the date and archive name."""
-    at = text.find(_ARCHIVE)
+def _holding(text: str, warnings: list[str]) -> Source:
+    """Repository name, code and reference (or publication) from the part after the title."""
+    at = text.find(ARCHIVE)
     if at >= 0:
-        text = text[at + len(_ARCHIVE):].lstrip(", ")
+        text = text[at + len(ARCHIVE):].lstrip(", ")
     else:
-        # No archive name: drop the date that follows the title ("August 14, 1962, ").
-        text = re.sub(r"^[^,]*\d{4},\s*", "", text)
+        text = strip_date(text)
+    text = text.strip(" ,.")
+    if not text:
+        return Source()
+    publication = publication_of(text)
+    if publication is not None:
+        return Source(publication=text)
     named = _NAMED_REPOSITORY.match(text)
-    if named:
+    if named and is_repository_name(named.group("name")):
         name, code = named.group("name").strip(), named.group("code").strip()
-        return name, code, _reference(text[named.end():])
+        return Source(repository=name, repository_code=code, reference=_reference(text[named.end():]))
     known = repositories()
     for code in sorted(known, key=len, reverse=True):
         if text == code or text.startswith((code + ",", code + " ")):
-            return known[code][0], code, _reference(text[len(code):].lstrip(", "))
-    if not text:
-        return None, None, {}
+            return Source(repository=known[code][0], repository_code=code, reference=_reference(text[len(code):].lstrip(", ")))
     head, _, tail = text.partition(",")
-    return head.strip(), None, _reference(tail.strip())
+    head = head.strip()
+    if is_repository_name(head):
+        return Source(repository=head, reference=_reference(tail.strip()))
+    warnings.append(
+        f"the citation names no repository fonds recognises ({_short(text, 60)!r}); it is kept as "
+        "reference text: write the repository's name (or 'Name (CODE)') after the date, or after "
+        f"'{ARCHIVE},'"
+    )
+    return Source(reference={"text": text.rstrip(".")})
+
+
+def strip_date(text: str) -> str:
+    """`text` without the date it starts with (`March 3, 1963, Archive ...` -> `Archive ...`).
+
+    Tries the first one, two and three comma-separated parts, longest first, and takes off the
+    longest that `parse_date` reads as a date; `text` unchanged if none is.
+    """
+    parts = text.split(",")
+    for count in (3, 2, 1):
+        if len(parts) <= count - 1 or count > len(parts):
+            continue
+        candidate = ",".join(parts[:count]).strip()
+        if not candidate or len(candidate) > 40 or not re.search(r"\d|n\.\s?d\.|undated", candidate, re.I):
+            continue
+        try:
+            date = parse_date(candidate)
+        except FondsError:
+            continue
+        if date.text is not None and (date.is_dated or "n" in candidate.lower()):
+            return ",".join(parts[count:]).strip()
+    return text
 
 
 def _reference(text: str) -> dict[str, str]:
@@ -124,7 +217,7 @@ def _reference(text: str) -> dict[str, str]:
     return parts
 
 
-def _credits(text: str, origin: str) -> tuple[Credit, ...]:
+def _credits(text: str) -> tuple[Credit, ...]:
     """`Obtained and translated for NKIDP by X` -> translator X (the most specific role)."""
     credits: list[Credit] = []
     for sentence in re.split(r"(?<=[a-z\]])\.\s+|;\s*|,\s+(?=(?:and\s+)?(?:translated|transcribed)\b)", text):
@@ -143,3 +236,7 @@ def _credits(text: str, origin: str) -> tuple[Credit, ...]:
                 if name and Credit(role, name) not in credits:
                     credits.append(Credit(role=role, name=name))
     return tuple(credits)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

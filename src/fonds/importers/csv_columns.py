@@ -19,12 +19,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_date
 from fonds.errors import Problem, RecordError
+from fonds.identifiers import identifier_problem
 from fonds.importers.access_points import person_entity, person_link
 from fonds.importers.language_names import language_codes
 from fonds.record import Collection, Credit, Record, Rendition, Source
@@ -57,7 +59,7 @@ COLLECTION_LEVELS = {
 }
 SEPARATOR = "|"
 PATH_SEPARATOR = ">"
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")  # an element of a collection path that is an id
 _SLUG = re.compile(r"[^A-Za-z0-9]+")
 
 
@@ -66,6 +68,7 @@ def column_key(header: str) -> str:
     return re.sub(r"[\s_\-:]+", "", header.strip().lower())
 
 
+@lru_cache(maxsize=4096)
 def standard_column(header: str) -> str | None:
     """The fonds column a header cell names, or None."""
     key = column_key(header)
@@ -100,13 +103,11 @@ def values(cell: str | None) -> list[str]:
 
 
 def check_id(value: str, context: RowContext, column: str = "identifier") -> str:
-    """An archive's identifier, kept as given. Raises RecordError when it cannot be an id."""
-    if not _ID.match(value):
-        raise context.error(
-            column,
-            f"{value!r} cannot be a record identifier (use letters, digits and . _ : ~ -, no spaces "
-            "or slashes, at most 200 characters); correct it or map another column to identifier",
-        )
+    """An archive's identifier, kept as given, if it follows fonds' identifier rule
+    (fonds.identifiers). Raises RecordError naming the row and column otherwise."""
+    problem = identifier_problem(value)
+    if problem is not None:
+        raise context.error(column, f"{value[:80]!r} cannot be a record identifier: {problem}; correct it or map another column to identifier")
     return value
 
 

@@ -152,10 +152,14 @@ def generic_converter(mapping: Mapping[str, str]) -> Callable[[Mapping[str, str]
     """fonds' own columns: each header matched by `mapping` (their name -> ours), then by name or alias."""
     lowered = {k.strip().lower(): v for k, v in mapping.items()}
 
+    names: dict[str, str | None] = {}
+
     def convert(row: Mapping[str, str]) -> Row:
         cells: Row = {}
         for header, value in row.items():
-            ours = lowered.get(header.strip().lower()) or standard_column(header)
+            if header not in names:
+                names[header] = lowered.get(header.strip().lower()) or standard_column(header)
+            ours = names[header]
             if ours and value.strip() and ours not in cells:
                 cells[ours] = value
         if "identifier" in cells:

@@ -78,7 +78,7 @@ def read(source: BinaryIO, *, origin: str, options: ImportOptions | None = None)
         raw = dict(zip(header, cells + [""] * (len(header) - len(cells))))
         converted = template.convert(raw)
         if "kind" in header and raw.get("json", "").strip():
-            converted = {"kind": raw.get("kind", "record"), "json": raw["json"]}
+            converted = {"kind": raw.get("kind", "record"), "json": raw["json"], "_title": raw.get("title", ""), "_summary": raw.get("summary", "")}
         rows.append((number, converted))
     if template.name == "fonds columns" and rows and not any("identifier" in r or "json" in r for _, r in rows):
         raise RecordError(
@@ -116,6 +116,12 @@ def _build(rows: list[tuple[int, Row]], origin: str, base: Path, bad: list[str],
         try:
             if "json" in cells and cells.get("kind"):
                 item = from_json(cells["kind"].strip(), cells["json"], context)
+                if isinstance(item, Record):  # a title or summary edited in the spreadsheet wins
+                    title, summary = " ".join(cells["_title"].split()), cells["_summary"].strip()
+                    if title and title != " ".join(item.title.split()):
+                        item = replace(item, title=title)
+                    if summary and summary != (item.summary or "").strip():
+                        item = replace(item, summary=summary)
                 extra.append(item)
                 continue
             parent = _parent(cells, keys, stack, collections, context)

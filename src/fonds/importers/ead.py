@@ -110,8 +110,13 @@ def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection | Ent
     for finding in validate(blank_external_doctype(data), "ead3.rng" if flavour == "EAD3" else "ead2002.rng")[:MAX_FINDINGS]:
         reading.items.append(Problem(f"{origin}:{finding.line}" if finding.line else origin, f"not valid {flavour}: {finding.message}"))
     top = _collection(archdesc, reading, finding_aid, None, 0, archdesc_level=True)
-    reading.items.append(top)
-    _components(archdesc, top, reading, depth=1)
+    dsc = _first(archdesc, "dsc")
+    if not any(isinstance(c.tag, str) and COMPONENT.match(_local(c)) for c in [*archdesc, *(dsc if dsc is not None else [])]) and top.kind in ("item", "file"):
+        # A description of one item or file (an OAI-PMH oai_ead record): a record, not a collection.
+        reading.items.append(replace(_record(archdesc, reading, finding_aid, top), collections=()))
+    else:
+        reading.items.append(top)
+        _components(archdesc, top, reading, depth=1)
     yield from reading.entities.values()
     yield from reading.items
 

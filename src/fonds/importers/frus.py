@@ -21,7 +21,9 @@ from fonds import safexml
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_date
 from fonds.errors import Problem, RecordError
-from fonds.record import Collection, Note, PageBreak, PersonLink, Record, Rendition, Source
+from fonds.importers.frus_source import SourceNote, original_language, read_source_note
+from fonds.importers.frus_text import TextBuilder, plain
+from fonds.record import Collection, Note, PageBreak, PersonLink, Record, Rendition
 
 TEI = "http://www.tei-c.org/ns/1.0"
 NS = {"tei": TEI}
@@ -48,10 +50,6 @@ _TYPE_END = re.compile(
     r"\s+(?:From|from|Front|to|To|of|by|By|Between|between|Prepared|on|for|at|With|with|in)\s"
     r"|\s+(?:No\.\s*)?[A-Z]?[–-]?\d[\w–/-]*"
 )
-_BLOCKS = {
-    "p", "dateline", "list", "item", "closer", "signed", "opener", "salute", "table", "row",
-    "head", "quote", "lg", "l", "postscript", "ab", "figure", "div", "attachment",
-}
 
 
 def sniff(head: bytes) -> bool:
@@ -125,7 +123,7 @@ def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
         if kind in ("compilation", "chapter") and div.get(XML_ID):
             head = div.find("tei:head", NS)
             collection_id = f"{volume_id}-{div.get(XML_ID)}"
-            title = _plain(head) if head is not None else div.get(XML_ID, "")
+            title = plain(head) if head is not None else div.get(XML_ID, "")
             parent = _collection_ancestor(div, volume_id) or volume_id
             volume.collections[collection_id] = Collection(collection_id, title, parent, kind)
     return volume
@@ -151,8 +149,8 @@ def _bibliography_title(volume_id: str, origin: str, name: object) -> str | None
                 with path.open("rb") as file:
                     root = safexml.parse(file, str(path)).getroot()
                 title = root.find("title[@type='complete']")
-                if title is not None and _plain(title):
-                    return _plain(title)
+                if title is not None and plain(title):
+                    return plain(title)
     return None
 
 
@@ -163,7 +161,7 @@ def _header_title(root: etree._Element) -> str | None:
     title = stmt.find("tei:title[@type='complete']", NS)
     if title is None:
         title = stmt.find("tei:title", NS)
-    return _plain(title) if title is not None else None
+    return plain(title) if title is not None else None
 
 
 def _collection_ancestor(div: etree._Element, volume_id: str) -> str | None:
@@ -184,10 +182,10 @@ def _persons(root: etree._Element, volume_id: str) -> list[Entity]:
             if name is None:
                 continue
             xml_id = name.get(XML_ID, "")
-            printed = _plain(name)
-            description = _plain(item)[len(printed):].lstrip(" ,;:") if _plain(item).startswith(
+            printed = plain(name)
+            description = plain(item)[len(printed):].lstrip(" ,;:") if plain(item).startswith(
                 printed
-            ) else _plain(item)
+            ) else plain(item)
             entities.append(
                 Entity(
                     id=person_id(volume_id, xml_id),
@@ -213,17 +211,20 @@ def persons_url(volume_id: str, xml_id: str) -> str:
 
 
 def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
+    where = f"{origin}:{div.sourceline}"
+    number = div.get("n")
+    warnings: list[Problem] = []
     xml_id = div.get(XML_ID)
     if not xml_id:
-        raise RecordError(
-            f"{origin}:{div.sourceline}: <div type=\"document\"> has no xml:id; "
-            "give each document an xml:id such as \"d12\""
-        )
-    where = f"{origin}:{div.sourceline}"
+        if not number or not re.fullmatch(r"[\w.-]{1,20}", number):
+            raise RecordError(
+                f"{where}: <div type=\"document\"> has no xml:id and no document number (@n); "
+                "give each document an xml:id such as \"d12\""
+            )
+        xml_id = f"d{number}"  # the Office of the Historian's own pattern: document 12 is d12
+        warnings.append(Problem(where, f"document {number} has no xml:id; stored as {xml_id!r} from its number: add xml:id=\"{xml_id}\" to the volume"))
     head = div.find("tei:head", NS)
-    number = div.get("n")
     title = _title(head, number)
-    warnings: list[Problem] = []
     if not title:
         # Archival practice (DACS 2.3.18, ISAD(G) 3.1.2): a devised title, in square brackets.
         title = f"[Untitled document {number or xml_id}]"
@@ -233,11 +234,11 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
             f"stored with the devised title {title!r}: add its title to the volume",
         ))
     source_element = _source_note(div)
-    source = read_source_note(_plain(source_element) if source_element is not None else None)
-    text = _Text()
+    source = read_source_note(plain(source_element) if source_element is not None else None)
+    text = TextBuilder()
     text.walk(div, skip={head, source_element})
     notes = [
-        Note(n=note.get("n") or "", text=_plain(note), offset=0)
+        Note(n=note.get("n") or "", text=plain(note), offset=0)
         for note in (head.iterfind(".//tei:note", NS) if head is not None else ())
         if note is not source_element
     ]
@@ -245,7 +246,7 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
     start_page = _start_page(div)
     if start_page is not None and not any(page.offset == 0 for page in pages):
         pages = [PageBreak(start_page, 0), *pages]
-    original = _original_language(source, div)
+    original = original_language(source, _place(div))
     rendition = Rendition(
         kind="translation" if source.is_translation else "original",
         language="en",
@@ -257,7 +258,7 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
         id=f"{volume.id}-{xml_id}",
         title=title,
         type=document_type(title),
-        date=_date(div, where),
+        date=_date(div, where, warnings),
         original_languages=(original,) if original else (),
         source=source.source,
         collections=(volume.id, *_collections(div, volume.id)),
@@ -279,7 +280,7 @@ def _chapter(div: etree._Element) -> str | None:
     for ancestor in div.iterancestors(f"{{{TEI}}}div"):
         if ancestor.get("type") in ("compilation", "chapter", "subchapter"):
             head = ancestor.find("tei:head", NS)
-            title = _plain(head, skip_notes=True) if head is not None else ""
+            title = plain(head, skip_notes=True) if head is not None else ""
             if title:
                 return title
     return None
@@ -288,7 +289,7 @@ def _chapter(div: etree._Element) -> str | None:
 def _title(head: etree._Element | None, number: str | None) -> str:
     if head is None:
         return ""
-    title = _plain(head, skip_notes=True)
+    title = plain(head, skip_notes=True)
     return _NUMBER_PREFIX.sub("", title, count=1) if number else title
 
 
@@ -311,7 +312,7 @@ def _source_note(div: etree._Element) -> etree._Element | None:
         if note.get("type") == "source":
             return note
     first = div.find(".//tei:note", NS)
-    if first is not None and _plain(first).lstrip("[").lower().startswith("source"):
+    if first is not None and plain(first).lstrip("[").lower().startswith("source"):
         return first
     return None
 
@@ -335,15 +336,15 @@ def _place(div: etree._Element) -> str | None:
     place = div.find("tei:dateline//tei:placeName", NS)
     if place is None:
         place = div.find("tei:opener/tei:dateline//tei:placeName", NS)
-    return _plain(place) or None if place is not None else None
+    return plain(place) or None if place is not None else None
 
 
 def _items(div: etree._Element, kind: str) -> tuple[str, ...]:
     return tuple(
-        _plain(item)
+        plain(item)
         for found in div.iterfind(f".//tei:list[@type='{kind}']", NS)
         for item in found.iterfind("tei:item", NS)
-        if _plain(item)
+        if plain(item)
     )
 
 
@@ -364,7 +365,7 @@ def _person_links(div: etree._Element, volume_id: str) -> tuple[PersonLink, ...]
                 for ancestor in name.iterancestors(f"{{{TEI}}}list")
             )
             role = _NAME_ROLES.get(name.get("type") or "") or ("participant" if in_list else "mentioned")
-            links.setdefault((entity, role), PersonLink(entity, _plain(name), role, LINK_SOURCE))
+            links.setdefault((entity, role), PersonLink(entity, plain(name), role, LINK_SOURCE))
     with_role = {entity for entity, role in links if role != "mentioned"}
     return tuple(link for (entity, role), link in links.items() if role != "mentioned" or entity not in with_role)
 
@@ -372,11 +373,30 @@ def _person_links(div: etree._Element, volume_id: str) -> tuple[PersonLink, ...]
 # -- dates -----------------------------------------------------------------------------------
 
 
-def _date(div: etree._Element, where: str) -> HistoricalDate:
-    """The dateline's date as FRUS encodes it; else the bounds FRUS gives the document; else undated."""
+def _date(div: etree._Element, where: str, warnings: list[Problem]) -> HistoricalDate:
+    """The dateline's date as FRUS encodes it; else the bounds FRUS gives the document; else undated.
+
+    An encoded date that is no ISO date (`when="1961-02-30"`) is a warning: the date is then read
+    from the printed text, or kept as printed without bounds."""
+    try:
+        return _encoded_date(div, where)
+    except RecordError as error:
+        origin, _, message = str(error).partition(": ")
+        printed = " ".join(plain(element) for element in div.xpath(
+            "tei:dateline//tei:date | tei:opener/tei:dateline//tei:date", namespaces=NS)).strip() or None
+        try:
+            fallback = parse_date(printed) if printed else HistoricalDate.undated()
+        except RecordError:
+            fallback = HistoricalDate(text=printed)
+        kept = "read from the printed date" if fallback.is_dated else "kept as printed, undated"
+        warnings.append(Problem(origin, f"{message.split('; use ')[0]}; the date is {kept}: correct the encoding"))
+        return fallback
+
+
+def _encoded_date(div: etree._Element, where: str) -> HistoricalDate:
     printed: str | None = None
     for element in div.xpath("tei:dateline//tei:date | tei:opener/tei:dateline//tei:date", namespaces=NS):
-        text = _plain(element) or None
+        text = plain(element) or None
         attributes = {key: element.get(key) for key in ("when", "from", "to", "notBefore", "notAfter")}
         if attributes["when"]:
             return _bounded(text, attributes["when"], attributes["when"], where, element)
@@ -436,209 +456,4 @@ def _attribute(element: etree._Element, localname: str) -> str | None:
     return None
 
 
-# -- the source note ------------------------------------------------------------------------
-
-_CLASSIFICATION = re.compile(
-    r"(?:Top Secret|Secret|Confidential|Unclassified|Limited Official Use|Official Use Only|"
-    r"For Official Use Only|No classification marking|Personal and Confidential|Eyes Only|"
-    r"Priority|Niact|Nodis|Limdis|Exdis|Immediate|Flash|Routine)\b"
-)
-_REPOSITORY = re.compile(
-    r"Department of|Library|Archives|Agency|Records Center|University|Ministry|Council|"
-    r"Institute|Center|Foundation|Historical Office|Papers\b"
-)
-_DRAFTED = re.compile(
-    r"\bDrafted by (.+?)(?:,? (?:and )?(?:was )?(?:cleared|approved|concurred|revised|initialed)\b.*"
-    r"| on [A-Z][a-z]+ \d.*)?$"
-)
-_LANGUAGE_WORDS = r"Russian|Soviet|Korean|Japanese|Chinese|French|German|Spanish|Vietnamese"
-# "a Department of State translation", "translated from Russian", "unofficial translation".
-_TRANSLATION = re.compile(rf"(?:\b({_LANGUAGE_WORDS}) )?\btranslat(?:ion|ed from)\b")
-# "A copy of the Russian text", "The Russian-language text is ibid.": the printed text is English.
-_ORIGINAL_TEXT = re.compile(rf"\b({_LANGUAGE_WORDS})(?:-language)? (?:text|original)\b")
-_ABBREVIATIONS = {
-    "p", "pp", "no", "nos", "vol", "vols", "mr", "mrs", "dr", "st", "jr", "sr", "gen", "lt",
-    "col", "adm", "amb", "op", "cit", "e.g", "i.e", "u.s", "u.n", "ca", "cf", "sec", "dept",
-}
-
-
-@dataclass(frozen=True)
-class SourceNote:
-    source: Source
-    is_translation: bool = False
-
-
-def read_source_note(text: str | None) -> SourceNote:
-    """The source note kept whole, and read into repository, reference, classification, drafter.
-
-    "Source: Department of State, Central Files, 611.61/2-361. Confidential. Drafted by
-    McSweeney." gives repository "Department of State", reference {"file": "Central Files,
-    611.61/2-361"}, classification "Confidential", drafter "McSweeney".
-    """
-    if not text:
-        return SourceNote(Source())
-    body = re.sub(r"^\[?\s*Source\s*:?\s*", "", text, flags=re.I)
-    sentences = _sentences(body) or [body]
-    location, classification = sentences[0], None
-    inline = re.search(rf",\s*({_CLASSIFICATION.pattern}.*)$", location)
-    if inline:
-        location, classification = location[: inline.start()], inline.group(1)
-    for sentence in sentences[1:]:
-        if classification is None and _CLASSIFICATION.match(sentence):
-            classification = sentence
-    drafter = None
-    for sentence in sentences:
-        drafted = _DRAFTED.search(sentence)
-        if drafted:
-            drafter = drafted.group(1).strip(" ,;")
-            break
-    repository, reference = _location(location.strip())
-    source = Source(
-        citation=text,
-        repository=repository,
-        reference=reference,
-        classification=classification,
-        drafter=drafter,
-    )
-    # "the Russian translation" is a translation *into* Russian of the text printed: no signal.
-    said = any(found.group(1) is None for found in _TRANSLATION.finditer(text))
-    is_translation = said or _ORIGINAL_TEXT.search(text) is not None
-    return SourceNote(source, is_translation)
-
-
-def _location(location: str) -> tuple[str | None, dict[str, str]]:
-    head = re.split(r"[,:]| (?=RG \d)| (?=S/S)", location, maxsplit=1)[0].strip()
-    if not _REPOSITORY.search(head):
-        return None, {"text": location} if location else {}
-    rest = location[len(head):].strip(" ,:")
-    return head, {"file": rest} if rest else {}
-
-
-def _sentences(text: str) -> list[str]:
-    """Split a note into sentences, not at "p. 476", "No. 3" or initials."""
-    found: list[str] = []
-    start = 0
-    for end in re.finditer(r"\.[”\"’]?(?=\s+[A-Z\[(“\"‘]|\s*$)", text):
-        token = re.search(r"([\w.]+)$", text[start : end.start()])
-        word = token.group(1).lower() if token else ""
-        if word in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", word):
-            continue
-        sentence = text[start : end.start()].strip()
-        if sentence:
-            found.append(sentence)
-        start = end.end()
-    rest = text[start:].strip(" .")
-    if rest:
-        found.append(rest)
-    return found
-
-
-# -- languages -------------------------------------------------------------------------------
-
-_LANGUAGES = {
-    "russian": "ru", "soviet": "ru", "korean": "ko", "japanese": "ja", "chinese": "zh",
-    "french": "fr", "german": "de", "spanish": "es", "vietnamese": "vi",
-}
-_PLACES = {"moscow": "ru", "kremlin": "ru", "tokyo": "ja", "seoul": "ko", "pyongyang": "ko",
-           "peking": "zh", "beijing": "zh", "taipei": "zh", "paris": "fr", "bonn": "de"}
-
-
-def _original_language(source: SourceNote, div: etree._Element) -> str | None:
-    """English unless the source note says the text is a translation; then the language it names."""
-    if not source.is_translation:
-        return "en"
-    original = _ORIGINAL_TEXT.search(source.source.citation or "")
-    if original:
-        return _LANGUAGES[original.group(1).lower()]
-    note = (source.source.citation or "").lower()
-    for word, code in _LANGUAGES.items():
-        if re.search(rf"\b{word}\b", note):
-            return code
-    place = (_place(div) or "").lower()
-    for word, code in _PLACES.items():
-        if word in note or word == place:
-            return code
-    return None
-
-
-# -- text ------------------------------------------------------------------------------------
-
-
-def _plain(element: etree._Element | None, *, skip_notes: bool = False) -> str:
-    """The element's text with whitespace collapsed (notes left out if asked)."""
-    if element is None:
-        return ""
-    if not skip_notes:
-        return " ".join("".join(element.itertext()).split())
-    text = _Text(keep_notes=False)
-    text.walk(element, skip=set())
-    return " ".join(text.value.split())
-
-
-class _Text:
-    """Builds a rendition's text: blocks split by blank lines, notes and page breaks at offsets."""
-
-    def __init__(self, *, keep_notes: bool = True) -> None:
-        self.parts: list[str] = []
-        self.length = 0
-        self.space = False
-        self.block = False
-        self.keep_notes = keep_notes
-        self.notes: list[Note] = []
-        self.breaks: list[PageBreak] = []
-        self.waiting: list[str] = []  # page breaks that stand before the next word
-
-    @property
-    def pages(self) -> list[PageBreak]:
-        return self.breaks + [PageBreak(n, self.length) for n in self.waiting]
-
-    @property
-    def value(self) -> str:
-        return "".join(self.parts)
-
-    def add(self, chunk: str | None) -> None:
-        if not chunk:
-            return
-        words = chunk.split()
-        if chunk[0].isspace():
-            self.space = True
-        if words:
-            if self.length and self.block:
-                self._write("\n\n")
-            elif self.length and self.space and not self.parts[-1].endswith("\n"):
-                self._write(" ")
-            self.block = self.space = False
-            self.breaks.extend(PageBreak(n, self.length) for n in self.waiting)
-            self.waiting.clear()
-            self._write(" ".join(words))
-        if chunk[-1].isspace():
-            self.space = True
-
-    def _write(self, text: str) -> None:
-        self.parts.append(text)
-        self.length += len(text)
-
-    def walk(self, element: etree._Element, skip: set[etree._Element | None]) -> None:
-        self.add(element.text)
-        for child in element:
-            if child in skip or not isinstance(child.tag, str):
-                self.add(child.tail)
-                continue
-            name = etree.QName(child).localname
-            if name == "note":
-                if self.keep_notes:
-                    self.notes.append(Note(child.get("n") or "", _plain(child), self.length))
-            elif name == "pb":
-                self.waiting.append(child.get("n") or "")
-            elif name == "lb":
-                if self.length and not self.block:
-                    self._write("\n")
-                    self.space = False
-            else:
-                block = name in _BLOCKS
-                if block:
-                    self.block = True
-                self.walk(child, skip)
-                if block:
-                    self.block = True
-            self.add(child.tail)
+__all__ = ["SourceNote", "document_type", "person_id", "persons_url", "read", "read_source_note", "sniff"]

@@ -1,6 +1,8 @@
 """Record JSON, as `fonds show --json` and `fonds dump --format jsonl` write it.
 
-A file holds one record object, a list of them, or one object per line (JSON Lines).
+A file holds one record object, a list of them, or one object per line (JSON Lines). A dump
+also holds the archive's collections and authority entries, each as `{"collection": {...}}` or
+`{"entity": {...}}` (see exports/dump.py).
 """
 
 from __future__ import annotations
@@ -11,18 +13,36 @@ from typing import Any, BinaryIO, Iterator
 from fonds.errors import RecordError
 from fonds.importers import record_schema
 from fonds.importers.text import decode
-from fonds.record import Record
+from fonds.authority import Entity
+from fonds.record import Collection, Record
 
 
 def sniff(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+    """Whether a file's first bytes are Record JSON by structure: an object (`{`), or a list that
+    is empty or starts with an object (`[{`, `[ ]`). A text record whose date line is `[1962]` or
+    `[ca. 1962]` is not JSON."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] == b"{":
+        return True
+    return stripped[:1] == b"[" and stripped[1:].lstrip(b" \t\r\n")[:1] in (b"{", b"]")
 
 
-def read(source: BinaryIO, *, origin: str) -> Iterator[Record]:
+def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection | Entity]:
     """Read Record JSON. Every record is checked before any is given out."""
     text = decode(source.read(), origin)
-    records = [_record(item, f"{origin}:{line}") for line, item in _items(text, origin)]
+    records = [_item(item, f"{origin}:{line}") for line, item in _items(text, origin)]
     yield from records
+
+
+def _item(item: Any, origin: str) -> Record | Collection | Entity:
+    """A record, or a dump's `{"collection": ...}` / `{"entity": ...}` line."""
+    if isinstance(item, dict) and len(item) == 1 and next(iter(item)) in ("collection", "entity"):
+        kind, data = next(iter(item.items()))
+        try:
+            return Collection.from_dict(data) if kind == "collection" else Entity.from_dict(data)
+        except (TypeError, KeyError, ValueError, AttributeError) as error:
+            raise RecordError(f"{origin}: the {kind} does not fit the shape fonds dumps ({error})") from None
+    return _record(item, origin)
 
 
 def _items(text: str, origin: str) -> list[tuple[int, Any]]:

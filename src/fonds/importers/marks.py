@@ -1,8 +1,20 @@
-"""Translators' editorial brackets, found as spans over the unchanged text.
+"""Translators' and editors' brackets, found as spans over the unchanged text.
 
-- `[...]` (or `[…]`, `[. . .]`): a passage the translator omitted (gap).
-- `Pak Seong-cheol [Pak Song Chol]`: another form of the name just before it (alternate).
-- `[and]`, `[I] paid`: words the translator supplied (supplied).
+Each bracket is one kind of mark (`fonds.record.MARK_KINDS`); the first rule that fits wins:
+
+| printed (any case; common variants) | kind | `Mark.text` |
+|---|---|---|
+| `[...]`, `[…]`, `[. . .]`, `[omitted]`, `[text omitted]` | gap (a passage left out) | |
+| `[signature]`, `[signed]`, `[illegible signature]`, `[signature: A. Gromyko]` | signature | what follows the colon |
+| `[stamp]`, `[seal]`, `[stamp: Top Secret]` | stamp | what follows the colon |
+| `[handwritten]`, `[in handwriting]`, `[handwritten note: Agreed]`, `[handwritten: Agreed]` | handwritten | what follows the colon |
+| `[redacted]`, `[excised]`, `[deleted]`, `[name redacted]`, `[1 line not declassified]` | redacted | the bracket's words |
+| `[illegible]`, `[unreadable]`, `[2 words illegible]`, `[indecipherable]` | illegible | the bracket's words |
+| `[unclear]`, `[?]`, `[Moscow?]` (a doubtful reading) | unclear | the reading (`Moscow`), or empty |
+| `word [sic]`, `[sic!]` | sic | the word before the bracket; the span covers it |
+| `[page 2]`, `[p. 2]`, `[Page 2 of 5]`, `[page break]` | page | the page number, or empty |
+| `Pak Seong-cheol [Pak Song Chol]` | alternate | the form before; `alternate` the one inside |
+| `[and]`, `[I] paid` | supplied | the supplied words |
 
 Offsets count Unicode code points, as Python strings do.
 """
@@ -17,16 +29,39 @@ from rapidfuzz import fuzz
 from fonds.record import Mark
 
 _BRACKET = re.compile(r"\[([^\[\]\n]{0,200})\]")
-_GAP = re.compile(r"^\s*(?:\.\s*){2,}\.?\s*$|^\s*…\s*$|^\s*(?:omitted|text omitted|sic omitted)\s*$", re.I)
 _CAPITALIZED_RUN = re.compile(r"((?:[A-ZА-ЯЁ][\w'’.-]*\s+){0,3}[A-ZА-ЯЁ][\w'’.-]*)\s$")
+_WORD_BEFORE = re.compile(r"([\w'’.-]+)\s*$")
+
+_AFTER_COLON = r"(?:\s*:\s*(?P<text>.+?))?\s*\.?"
+# (kind, pattern over the bracket's inside); the first that matches wins.
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.I))
+    for kind, pattern in (
+        ("gap", r"^\s*(?:(?:\.\s*){2,}\.?|…|(?:text |passage |sic )?omitted)\s*$"),
+        ("signature", rf"^\s*(?:illegible\s+)?(?:signature|signed|sig\.)(?:\s+illegible)?{_AFTER_COLON}$"),
+        ("stamp", rf"^\s*(?:stamp|stamped|seal|rubber stamp){_AFTER_COLON}$"),
+        ("handwritten", rf"^\s*(?:in handwriting|handwriting|handwritten|hand-written)"
+                        rf"(?:\s+(?:note|text|annotation|addition|insertion|comment))?{_AFTER_COLON}$"),
+        ("redacted", r"^\s*(?P<text>(?:[\w\s().,-]{0,60}\s)?(?:redacted|excised|deleted|sanitized|censored|"
+                     r"not declassified|blacked out|withheld)(?:\s[\w\s().,-]{0,40})?)\s*\.?\s*$"),
+        ("illegible", r"^\s*(?P<text>(?:[\w\s-]{0,30}\s)?(?:illegible|unreadable|indecipherable|undecipherable)"
+                      r"(?:\s+(?:word|words|text|line|lines|passage|letters?))?)\s*\.?\s*$"),
+        ("unclear", r"^\s*(?:unclear|uncertain|unclear word|word unclear|\?)\s*$"),
+        ("unclear", r"^\s*(?P<text>[^?\[\]]{1,60}?)\s*\?\s*$"),
+        ("sic", r"^\s*sic\s*!?\s*\.?\s*$"),
+        ("page", r"^\s*page\s+break\s*$|^\s*(?:page|p\.|pg\.?)\s*(?P<text>[\w-]{1,12})(?:\s+of\s+\d+)?\s*$"),
+    )
+)
 
 
 def find_marks(text: str) -> tuple[Mark, ...]:
+    """Every editorial bracket in `text` as a Mark, in order (see the table above)."""
     marks: list[Mark] = []
     for found in _BRACKET.finditer(text):
         inner = found.group(1)
-        if _GAP.match(inner):
-            marks.append(Mark(kind="gap", start=found.start(), end=found.end()))
+        mark = _by_rule(text, found, inner)
+        if mark is not None:
+            marks.append(mark)
             continue
         alternate = _alternate_of(text, found.start(), inner)
         if alternate is not None:
@@ -38,6 +73,28 @@ def find_marks(text: str) -> tuple[Mark, ...]:
         if inner.strip():
             marks.append(Mark(kind="supplied", start=found.start(), end=found.end(), text=inner))
     return tuple(marks)
+
+
+def _by_rule(text: str, found: re.Match[str], inner: str) -> Mark | None:
+    for kind, pattern in _RULES:
+        matched = pattern.match(inner)
+        if not matched:
+            continue
+        value = (matched.groupdict().get("text") or "").strip()
+        if kind == "sic":
+            return _sic(text, found)
+        return Mark(kind=kind, start=found.start(), end=found.end(), text=value)
+    return None
+
+
+def _sic(text: str, found: re.Match[str]) -> Mark:
+    """`Kim II Sung [sic]`: the span covers the word before and the bracket; `text` is the word."""
+    before = _WORD_BEFORE.search(text[max(0, found.start() - 60):found.start()])
+    if before is None:
+        return Mark(kind="sic", start=found.start(), end=found.end())
+    word = before.group(1)
+    start = found.start() - len(before.group(0))
+    return Mark(kind="sic", start=start, end=found.end(), text=word)
 
 
 def _alternate_of(text: str, bracket: int, inner: str) -> int | None:

@@ -111,6 +111,13 @@ class SourceModel(_Model):
     reference: dict[Text, Text] = {}
     classification: Text | None = None
     drafter: Text | None = None
+    publication: Text | None = None
+    repository_printed: Text | None = None
+
+
+class WarningModel(_Model):
+    origin: Text
+    message: Text
 
 
 class CreditModel(_Model):
@@ -204,12 +211,14 @@ class RecordModel(_Model):
     collections: list[Identifier] = []
     url: Text | None = None
     number: Text | None = None
+    chapter: Text | None = None
     place: Text | None = None
     subjects: list[Text] = []
     participants: list[Text] = []
     renditions: list[RenditionModel] = []
     persons: list[PersonModel] = []
     origin: Text | None = None
+    warnings: list[WarningModel] = []
     fingerprint: Text | None = None
 
     @model_validator(mode="after")

@@ -1,9 +1,11 @@
 """The Wilson Center Digital Archive's plain-text record export.
 
-A record is a date line, a title, then blocks headed `Citation:`, `Summary:`,
-`Original Language:` and `Contents:`, then the text of the renditions. See
-docs/record-format.md. Every problem is reported as `origin:line: what, and
-what to do`; a file with a problem yields nothing.
+A record is a date line, a title, then blocks headed `Citation:`, `Summary:`
+(optional), `Identifier:` (optional), `Original Language:` and `Contents:`, then the
+text of the renditions. See docs/record-format.md. Every problem is reported as
+`origin:line: what, and what to do`; a file with a problem yields nothing. What has an
+archival fallback (no id anywhere: the file name; a citation part that names no
+repository: kept as text) is a warning kept on the record.
 """
 
 from __future__ import annotations
@@ -12,15 +14,20 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
+from pathlib import PurePath
+
 from fonds.dates import parse_date
-from fonds.errors import RecordError
+from fonds.errors import Problem, RecordError
+from fonds.identifiers import MAX_LENGTH, check_identifier
 from fonds.importers.citation import parse_citation
 from fonds.importers.marks import find_marks
 from fonds.record import Collection, Record, Rendition
 from fonds.vocabulary import document_type, language_code, projects
 
 MAX_BYTES = 20 * 1024 * 1024
-HEADINGS = ("Citation:", "Summary:", "Original Language:", "Contents:")
+HEADINGS = ("Citation:", "Summary:", "Identifier:", "Original Language:", "Contents:")
+REQUIRED = ("Citation:", "Original Language:", "Contents:")  # only Summary: and Identifier: are optional
+FILE_ID_PREFIX = "file"
 RENDITION_KINDS = {
     "translation": "translation",
     "transcript": "transcript",
@@ -109,16 +116,28 @@ def _parse(lines: list[str], origin: str) -> Record:
     title = lines[at].strip()
     title_line = at + 1
     blocks, body_line, body = _blocks(lines, at + 1, origin)
-    if "Citation:" not in blocks:
+    missing = [heading for heading in REQUIRED if heading not in blocks]
+    if missing:
+        quoted = [f"'{heading[:-1]}'" for heading in missing]
+        names = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        where = "ends before its" if "Citation:" in missing or "Contents:" in missing else "has no"
+        last = max((i + 1 for i, line in enumerate(lines) if line.strip()), default=1)
         raise RecordError(
-            f"{origin}:{len(lines)}: the record ends before its 'Citation:' block; "
+            f"{origin}:{last}: the record {where} {names} block{'s' if len(missing) > 1 else ''}"
+            f"{' (only Summary is optional)' if 'Citation:' not in missing else ''}; "
             "the file may be cut off: export it again"
         )
     citation_block = blocks["Citation:"]
     if not citation_block.text:
-        raise RecordError(f"{origin}:{citation_block.line}: the 'Citation:' block is empty")
-    citation = parse_citation(citation_block.text, origin=f"{origin}:{citation_block.line + 1}")
-    record_id = _record_id(citation.url, citation.number, origin)
+        raise RecordError(f"{origin}:{citation_block.line}: the 'Citation' block is empty; give the citation under it")
+    citation_line = citation_block.line + 1 + next(
+        (i for i, line in enumerate(citation_block.lines) if line.strip()), 0
+    )
+    citation = parse_citation(citation_block.text, origin=f"{origin}:{citation_line}")
+    warnings = [Problem(f"{origin}:{citation_line}", message) for message in citation.warnings]
+    record_id, id_warning = _record_id(blocks.get("Identifier:"), citation.record_id, origin, citation_line)
+    if id_warning:
+        warnings.append(id_warning)
     languages = _languages(blocks.get("Original Language:"), origin)
     renditions = _renditions(blocks.get("Contents:"), body, origin)
     summary_block = blocks.get("Summary:")
@@ -136,6 +155,7 @@ def _parse(lines: list[str], origin: str) -> Record:
         number=citation.number,
         renditions=renditions,
         origin=f"{origin}:{title_line}" if body_line is None else f"{origin}:{title_line}-{body_line}",
+        warnings=tuple(warnings),
     )
 
 
@@ -156,7 +176,8 @@ def _blocks(lines: list[str], start: int, origin: str) -> tuple[dict[str, _Block
         elif stripped:
             raise RecordError(
                 f"{origin}:{index + 1}: unexpected text {_short(stripped, 60)!r} between the title "
-                f"and the first block; expected one of {', '.join(HEADINGS)}"
+                f"and the first block; expected a block heading ({', '.join(h[:-1] for h in HEADINGS)}), "
+                "each on its own line and ending in a colon"
             )
         index += 1
     return blocks, None, ""
@@ -174,12 +195,32 @@ def _contents(lines: list[str], start: int, block: _Block) -> tuple[int | None, 
     return first + 1, "\n".join(lines[first:]).rstrip()
 
 
-def _record_id(url: str | None, number: str | None, origin: str) -> str:
-    if number:
-        return f"wcda-{number}"
-    raise RecordError(
-        f"{origin}: the citation has no document URL (…/document/NUMBER), so the record has no "
-        "stable id; add the archive's URL to the citation"
+def _record_id(
+    block: _Block | None, from_citation: str | None, origin: str, citation_line: int
+) -> tuple[str, Problem | None]:
+    """The record's id, and a warning when it had to come from the file name.
+
+    An `Identifier:` block wins; else the id the citation's document URL gives (`wcda-NUMBER`,
+    or `<host>-<id>` for another site); else `file-<file name without extension>`, warned.
+    """
+    if block is not None:
+        value = block.text
+        if not value or "\n" in value:
+            raise RecordError(
+                f"{origin}:{block.line}: the 'Identifier' block must hold one id on one line "
+                "(such as 'ABC-1962-14')"
+            )
+        line = block.line + 1 + next((i for i, text in enumerate(block.lines) if text.strip()), 0)
+        return check_identifier(value, origin=f"{origin}:{line}", what="the 'Identifier' block's id"), None
+    if from_citation:
+        return check_identifier(from_citation, origin=f"{origin}:{citation_line}", what="the id its URL gives"), None
+    stem = re.sub(r"[^\w.-]+", "-", PurePath(origin.split("#", 1)[0]).stem).strip("-.") or "record"
+    record_id = f"{FILE_ID_PREFIX}-{stem}"[:MAX_LENGTH]
+    return record_id, Problem(
+        f"{origin}:{citation_line}",
+        f"the citation has no document URL (…/document/NUMBER), so the id {record_id!r} was made "
+        "from the file name; add the archive's URL to the citation or an 'Identifier' block to keep "
+        "it stable",
     )
 
 

@@ -133,6 +133,13 @@ def openapi(request: Request, archive: Archive) -> Any:
     return JSONResponse(document)
 
 
+def finding_aid(request: Request, archive: Archive) -> Any:
+    """A collection as an EAD finding aid (fonds.web.finding_aid)."""
+    from fonds.web.finding_aid import finding_aid as view
+
+    return view(request, archive)
+
+
 def oai_pmh(request: Request, archive: Archive) -> Any:
     """OAI-PMH 2.0 (fonds.web.oai): the protocol's own XML, errors included, always status 200."""
     from fonds.web import oai
@@ -157,6 +164,9 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/records/{id}/report", corrections.report, "report"),
     ("/records/{record_path:path}", record, "record"),
     ("/persons/{person_path:path}", person, "person"),
+    # Before any /collections/{...:path} route: the finding aid of a collection (web/finding_aid.py).
+    ("/collections/{collection_path:path}.ead.xml", finding_aid, "collection.ead"),
+    ("/collections/{collection_path:path}.ead3.xml", finding_aid, "collection.ead3"),
     ("/browse", browse, "browse"),
     ("/browse.json", browse, "browse.json"),
     ("/about", about, "about"),

@@ -21,7 +21,7 @@ from lxml import etree
 
 from fonds.config import Settings
 from fonds.errors import NotFound
-from fonds.exports import dublin_core, tei
+from fonds.exports import dublin_core, ead, tei
 from fonds.record import Collection, Record
 from fonds.store.base import Store, StoredRecord
 
@@ -47,6 +47,8 @@ FORMATS = {
     "tei": MetadataFormat(
         "tei", "https://tei-c.org/release/xml/tei/custom/schema/xsd/tei_all.xsd", "http://www.tei-c.org/ns/1.0", tei.element
     ),
+    # Each item as an EAD 2002 description at level item (exports/ead.record_element).
+    "oai_ead": MetadataFormat("oai_ead", "http://www.loc.gov/ead/ead.xsd", ead.EAD2002, ead.record_element),
 }
 
 VERBS: dict[str, tuple[set[str], set[str]]] = {
@@ -253,7 +255,7 @@ def _start(store: Store, args: Mapping[str, str]) -> _Token:
         return _Token.decode(args["resumptionToken"])
     prefix = args["metadataPrefix"]
     if prefix not in FORMATS:
-        raise OAIError("cannotDisseminateFormat", f"metadata format {prefix[:40]!r} is not offered; use oai_dc or tei")
+        raise OAIError("cannotDisseminateFormat", f"metadata format {prefix[:40]!r} is not offered; use oai_dc, tei or oai_ead")
     since = until = None
     grains = []
     if "from" in args:
@@ -334,7 +336,7 @@ def _stored(store: Store, identifier: str) -> StoredRecord:
 def _get_record(store: Store, settings: Settings, args: Mapping[str, str], base_url: str) -> etree._Element:
     prefix = args["metadataPrefix"]
     if prefix not in FORMATS:
-        raise OAIError("cannotDisseminateFormat", f"metadata format {prefix[:40]!r} is not offered; use oai_dc or tei")
+        raise OAIError("cannotDisseminateFormat", f"metadata format {prefix[:40]!r} is not offered; use oai_dc, tei or oai_ead")
     stored = _stored(store, args["identifier"])
     node = etree.Element(f"{{{OAI_NS}}}GetRecord")
     _record(node, stored, prefix, set_specs(store.collections()))
