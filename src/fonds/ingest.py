@@ -237,7 +237,7 @@ def ingest(
             records = apply_stored_decisions(store, records)
         try:
             report.result += store.add(records, collections=contents.collections, entities=contents.entities,
-                                       agent=f"ingest {path}")
+                                       agent=f"ingest {path.name}")
         except FondsError as error:
             report.rejected.append(_problem(path, error))
             if strict:

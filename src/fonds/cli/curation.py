@@ -163,6 +163,9 @@ def withdraw_command(context: Context, record_id: str, reason: str) -> None:
     if not reason:
         raise FondsError("--reason is empty; say why the record is withdrawn")
     if not context.store.withdraw(record_id, reason, agent=_cli_agent()):
+        earlier = context.store.withdrawal(record_id)
+        if earlier is not None:
+            raise NotFound(f"record {record_id!r} is withdrawn already ({earlier.reason}); `fonds restore` brings it back")
         context.store.get(record_id)
         raise NotFound(f"record {record_id!r} is not live; nothing to withdraw")
     context.store.audit(_cli_agent(), "withdraw", record_id, reason)
