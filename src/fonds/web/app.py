@@ -104,7 +104,7 @@ def record(request: Request, archive: Archive) -> Any:
     page = record_page(archive, rec, str(request.base_url))
     versions = archive.store.versions(rec.id)
     if versions:
-        note = history.version_note(archive, rec, versions[-1], versions[-1].number, str(request.base_url))
+        note = history.version_note(archive, page, versions[-1], versions[-1].number, str(request.base_url))
         page = replace(page, version=note)
     links = staff.staff_links(request, rec.id)
     return replace(page, staff=links) if links else page

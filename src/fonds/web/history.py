@@ -52,23 +52,32 @@ class VersionNote:
         return self.number == self.latest
 
 
-def version_note(archive: Archive, record: Record, version: Version, latest: int, base_url: str) -> VersionNote:
-    """The version banner and its citation: a Chicago note naming version, permalink and access date."""
+def version_note(archive: Archive, page: RecordPage, version: Version, latest: int, base_url: str) -> VersionNote:
+    """The version banner and its citation: the page's Chicago note naming version, permalink and access date."""
+    record = page.record
     root = archive.settings.base_url.rstrip("/") or base_url.rstrip("/")
     permalink = root + record_href(record.id, f"/v/{version.number}")
     today = Date.today().isoformat()
+    note = next((c.text for c in page.citations if c.key == "chicago-note"), None)
     return VersionNote(version.number, version.at, latest, permalink, long_date(today),
-                       versioned_citation(record, version, permalink, today))
+                       versioned_citation(record, version, permalink, today, note))
 
 
-def versioned_citation(record: Record, version: Version, permalink: str, accessed: str) -> str:
-    """A Chicago note for one version: `..., version 2 (November 30, 2026), PERMALINK (accessed ...).`"""
-    try:
-        from fonds.exports import chicago
+def versioned_citation(record: Record, version: Version, permalink: str, accessed: str, note: str | None = None) -> str:
+    """A Chicago note for one version: `..., version 2 (November 30, 2026), PERMALINK (accessed ...).`
 
-        note = chicago.format_citation(replace(record, url=None), form="note", output="text").strip().rstrip(".")
-    except Exception:  # noqa: BLE001 - a citation style failing must not take the page down
-        note = record.title
+    `note` is the record's Chicago note when the page has it already (rendering one costs a CSL run);
+    the record's own URL in it gives way to the version's permalink."""
+    if note is None:
+        try:
+            from fonds.exports import chicago
+
+            note = chicago.format_citation(record, form="note", output="text")
+        except Exception:  # noqa: BLE001 - a citation style failing must not take the page down
+            note = record.title
+    note = note.strip().rstrip(".")
+    if record.url and record.url in note:
+        note = note.replace(record.url, "").rstrip(" ,")
     return f"{note}, version {version.number} ({long_date(version.at)}), {permalink} (accessed {long_date(accessed)})."
 
 
@@ -200,5 +209,5 @@ def version(request: Request, archive: Archive) -> Any:
     if as_json:
         return VersionJson(found, versions[-1].number)
     page: RecordPage = record_page(archive, found.record, str(request.base_url))
-    note = version_note(archive, found.record, found, versions[-1].number, str(request.base_url))
+    note = version_note(archive, page, found, versions[-1].number, str(request.base_url))
     return replace(page, version=note)
