@@ -355,13 +355,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--skip-http", action="store_true", help="measure ingest and library search only")
     parser.add_argument("--skip-scale", action="store_true", help="leave out the incremental, start-up and ingest-memory figures")
     parser.add_argument(
-        "--only", choices=["search-library", "scale"],
+        "--only", choices=["search-library", "scale", "holdings"],
         help="measure one figure alone, reusing the work folder of an earlier run (ingests once if there is none)",
     )
     parser.add_argument("--times", type=int, default=3, help="with --only: independent runs, medians reported")
     args = parser.parse_args(argv)
     n = args.size
     started = time.perf_counter()
+    if args.only == "holdings":  # a CSV of 50,000 rows read and ingested (benchmarks/holdings.py)
+        from benchmarks import holdings
+
+        print("\n".join(holdings.lines(holdings.measure(50_000))))
+        return
     print(f"bench: generating {n} records (seed {args.seed})", file=sys.stderr)
     files = corpus.write(n, seed=args.seed)
     work = corpus.OUT / f"work-{n}-s{args.seed}"

@@ -94,3 +94,11 @@ def test_the_cli_lists_warnings_skipped_files_and_dry_run(tmp_path: Path) -> Non
         assert store.stats().records == 2  # v97.xml comes before z-readme.md, where --strict stops
     finally:
         store.close()
+
+
+def test_the_shared_corpus_reads_without_a_warning(empty_store: SQLiteStore, corpus: Path) -> None:
+    volumes = sorted((corpus / "frus").glob("frus*.xml"))
+    assert len(volumes) == 4
+    report = ingest(empty_store, [corpus / "wilson-center", *volumes], dry_run=True)
+    assert (report.rejected, report.warnings, report.skipped) == ([], [], [])
+    assert report.result.added == 1 + 336 + 390 + 120 + 369

@@ -27,6 +27,12 @@ class QueryError(FondsError):
     status = 400
 
 
+class BadRequest(FondsError):
+    """A page's parameter that cannot be read (a page number that is not one)."""
+
+    status = 400
+
+
 class NotFound(FondsError):
     status = 404
 

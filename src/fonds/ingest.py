@@ -39,6 +39,7 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     merged: int = 0  # persons-list entries folded into the authority entries that name them
     withdrawn: list[str] = field(default_factory=list)  # ids left alone: withdrawn by an editor
+    collections: int = 0  # collections (levels of a hierarchy) read from the accepted files
     dry_run: bool = False
     strict: bool = False
 
@@ -216,6 +217,7 @@ def ingest(
                 break
             continue
         report.files += 1
+        report.collections += len(contents.collections)
         report.warnings.extend(contents.all_warnings)
         records, unchanged = changed_records(store, contents.records)
         report.result.unchanged += unchanged

@@ -53,6 +53,9 @@ def test_without_the_archive_name_the_date_is_taken_off_first() -> None:
         ("March 1963, Archive X", "Archive X"),
         ("n.d., Archive X", "Archive X"),
         ("Archive X, fond 5", "Archive X, fond 5"),
+        ("Memorandum, March 3, 1963, Archive X", "Archive X"),
+        ("National Archives, 1963", "National Archives, 1963"),
+        ("Memorandum of Conversation, 1963, Archive X, fond 5", "Archive X, fond 5"),
     ],
 )
 def test_strip_date(printed: str, rest: str) -> None:

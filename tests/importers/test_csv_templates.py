@@ -65,3 +65,14 @@ def test_omeka_s_dublin_core_columns(empty_store: SQLiteStore, tmp_path: Path) -
     record = empty_store.get("om-7")
     assert (record.title, record.date.earliest, record.subjects) == ("Letter from Warsaw", "1956-10-21", ("Poland", "Gomułka"))
     assert record.url == "https://example.org/om-7.jpg"
+
+
+def test_the_cli_says_what_a_file_of_collections_only_stored(tmp_path: Path, corpus: Path) -> None:
+    from click.testing import CliRunner
+
+    from fonds.cli import main
+
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "a.db"), "ingest", str(corpus / "csv" / "aspace_bulk_import_VFIRST01_test01.csv")])
+    assert result.exit_code == 0, result.output
+    assert "collections: 3 stored with their hierarchy (the files hold no records)" in result.output
+    assert "no unit_id or ref_id; the unit gets the id VFIRST01-row3" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,24 @@ def test_an_identifier_that_breaks_the_identifier_rule_is_refused_with_its_line(
     raw = make('"Telegram", 1963, Archive X.', identifier="\nIdentifier:\n\nABC 1963 14\n")
     with pytest.raises(RecordError, match=r"^x.txt:11: the 'Identifier' block's id 'ABC 1963 14': the identifier holds a space"):
         read_bytes(raw, "x.txt")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda raw: raw.replace(b'"Telegram", 1963, Archive X.', b""),  # empty Citation block
+        lambda raw: raw.replace(b"Telegram from Moscow\n", b"Telegram from Moscow\nstray words\n"),
+        lambda raw: raw.replace(b"Translation - English", b"Photocopy - English"),
+        lambda raw: raw.replace(b"\nRussian\n", b"\nKlingon\n"),
+        lambda raw: raw.replace(b"Citation:", b"Identifier:\n\nA-1\nB-2\n\nCitation:"),
+        lambda raw: raw.replace(b"Contents:", b"Contents"),
+        lambda raw: raw.split(b"Citation:")[0],
+    ],
+)
+def test_every_refusal_names_a_line_and_never_ends_on_a_colon(change) -> None:  # type: ignore[no-untyped-def]
+    raw = change(make('"Telegram", 1963, Archive X.'))
+    with pytest.raises(RecordError) as error:
+        read_bytes(raw, "x.txt")
+    message = str(error.value)
+    assert re.match(r"^x\.txt:\d+: \S", message), message
+    assert not message.rstrip().endswith(":"), message

@@ -18,7 +18,8 @@ from fonds.config import Settings
 from fonds.dates import HistoricalDate
 from fonds.index import Index
 from fonds.ingest import ingest
-from fonds.record import Credit, Mark, Note, PersonLink, Record, Rendition, Source
+from fonds.authority import Entity, Variant
+from fonds.record import Collection, Credit, Mark, Note, PersonLink, Record, Rendition, Source
 from fonds.store.sqlite import SQLiteStore
 from fonds.web.app import create_app
 
@@ -60,6 +61,94 @@ HOSTILE_RECORD = Record(
     ),
     persons=(PersonLink(id='p"><script>alert(5)</script>', name=f"Person {HOSTILE}", start=0, end=4),),
 )
+
+
+# -- the shelf: three FRUS volumes (two with a chapter called "Korea"), the Wilson Center record,
+# and records written to try the reading room's edges (facet values with quotes, many types,
+# a person with many names and a gap of years in their documents).
+
+QUOTED_TYPE = 'Letter "x" (draft) & annex'
+LONG_NAME = "Hieronymus Karl Friedrich Freiherr von Münchhausen-Bodenwerder"
+PERSON_ID = "test:munchhausen"
+PERSON = Entity(
+    id=PERSON_ID,
+    preferred=LONG_NAME,
+    description="A person written for the reading room's tests",
+    variants=(
+        Variant("Иероним Карл Фридрих фон Мюнхгаузен", "original script", "https://example.org/ru"),
+        Variant("Ieronim Karl Fridrikh fon Myunkhgauzen", "transliteration", "curated: fonds/data/persons.json"),
+        Variant("Münchhausen", "printed form", "curated: fonds/data/persons.json"),
+        Variant("Baron Munchausen", "printed form", "curated: fonds/data/persons.json"),
+    ),
+    sources=tuple(f"https://source{n}.example.org/persons/munchhausen" for n in range(9))
+    + ("https://history.state.gov/historicaldocuments/frus1961-63v06/persons#p_X",),
+)
+SHELF_TYPES = ("Aide-Mémoire", "Cable", "Communiqué", "Diary Entry", "Minutes", "Note Verbale", "Report",
+               "Speech", "Telegram", "Treaty", QUOTED_TYPE)
+
+
+def shelf_records() -> list[Record]:
+    """Records that name the test person (1958 and 1961, none between) and carry many types."""
+    records = []
+    for n, kind in enumerate(SHELF_TYPES):
+        year = 1958 if n % 2 == 0 else 1961
+        text = f"Baron Munchausen wrote about the moon, report {n}."
+        records.append(
+            Record(
+                id=f"shelf-{n}",
+                title=f"Shelf record {n}: {kind}",
+                type=kind,
+                date=HistoricalDate(text=f"March {n + 1}, {year}", earliest=f"{year}-03-{n + 1:02d}",
+                                    latest=f"{year}-03-{n + 1:02d}"),
+                collections=("SHELF",),
+                renditions=(Rendition(kind="translation", language="en", text=text),),
+                persons=(
+                    PersonLink(id=PERSON_ID, name="Baron Munchausen", start=0, end=16),
+                    PersonLink(id="frus:frus1961-63v06#p_KNS2", name="N. Khrushchev", start=0, end=0),
+                ),
+            )
+        )
+    return records
+
+
+@pytest.fixture(scope="session")
+def shelf_path(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
+    folder = tmp_path_factory.mktemp("shelf")
+    store = SQLiteStore(folder / "fonds.db")
+    try:
+        frus = corpus / "frus"
+        report = ingest(store, [corpus / "wilson-center", frus / "frus1961-63v06.xml", frus / "frus1958-60v18.xml",
+                                frus / "frus1964-68v29p1.xml"])
+        assert report.ok, report.rejected
+        store.put_entities([PERSON])
+        store.add(shelf_records(), collections=[Collection("SHELF", "Test Shelf", kind="project")])
+        Index(folder / "fonds.db.index").update(store)
+    finally:
+        store.close()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def shelf_settings(shelf_path: Path) -> Settings:
+    return Settings(db=str(shelf_path / "fonds.db"), index=str(shelf_path / "fonds.db.index"), sync_seconds=0.5)
+
+
+@pytest.fixture(scope="session")
+def shelf_store(shelf_settings: Settings) -> Iterator[SQLiteStore]:
+    store = SQLiteStore(shelf_settings.db)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def shelf_client(shelf_store: SQLiteStore, shelf_settings: Settings) -> Client:
+    return Client(create_app(shelf_store, shelf_settings, Index(shelf_settings.index_path)))
+
+
+@pytest.fixture(scope="session")
+def shelf_server(shelf_store: SQLiteStore, shelf_settings: Settings) -> Iterator[str]:
+    """A real server over the shelf, on a free port of 127.0.0.1; yields its address."""
+    yield from _serve(create_app(shelf_store, shelf_settings, Index(shelf_settings.index_path)))
 
 
 def free_port() -> int:
@@ -136,7 +225,10 @@ def client(app: FastAPI) -> Client:
 @pytest.fixture(scope="session")
 def live_server(store_with_corpus: SQLiteStore, settings: Settings) -> Iterator[str]:
     """A real uvicorn server on a free port of 127.0.0.1; yields its address."""
-    app = create_app(store_with_corpus, settings, Index(settings.index_path))
+    yield from _serve(create_app(store_with_corpus, settings, Index(settings.index_path)))
+
+
+def _serve(app: FastAPI) -> Iterator[str]:
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, name="fonds-test-server", daemon=True)

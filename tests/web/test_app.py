@@ -183,10 +183,13 @@ def test_search_json_has_the_design_shape(client: Any) -> None:
 
 def test_search_page_facets_toggle(client: Any) -> None:
     html = client.get("/search?q=Khrushchev").text
-    assert "href=\"/search?q=Khrushchev+lang%3Aru\"" in html
-    narrowed = client.get("/search?q=Khrushchev+lang%3Aru")
+    assert "href=\"/search?q=Khrushchev&amp;filter=lang%3Aru\"" in html, "a facet adds a filter"
+    narrowed = client.get("/search?q=Khrushchev&filter=lang%3Aru")
     assert 'aria-current="true"' in narrowed.text
     assert 'href="/search?q=Khrushchev"' in narrowed.text, "the active facet links back to the wider search"
+    typed = client.get("/search?q=Khrushchev+lang%3Aru")
+    assert 'aria-current="true"' in typed.text, "a filter typed into the search shows as on"
+    assert 'href="/search?q=Khrushchev"' in typed.text, "and its facet takes it out of the query text"
     assert client.get("/search.json?q=Khrushchev+lang:ru").json()["total"] < client.get("/search.json?q=Khrushchev").json()["total"]
 
 

@@ -47,15 +47,19 @@ def browser() -> Iterator[Any]:
 class Page:
     """A browser tab that records dialogs and script errors, so a test can say none happened."""
 
-    def __init__(self, browser: Any, base: str) -> None:
+    def __init__(self, browser: Any, base: str, width: int = 1280) -> None:
         self.base = base
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.width = width
+        self.context = browser.new_context(viewport={"width": width, "height": 900 if width > 600 else 844})
         self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
         self.errors: list[str] = []
         self.page.on("dialog", self._on_dialog)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.console_errors: list[str] = []  # failed loads (a missing favicon), CSP refusals, script errors
+        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.expected_statuses: set[int] = set()
 
     def _on_dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
@@ -64,7 +68,14 @@ class Page:
     def open(self, path: str) -> Any:
         response = self.page.goto(self.base + path)
         self.page.wait_for_load_state("load")
+        if response is not None and response.status >= 400:
+            self.expected_statuses.add(response.status)  # the console reports an error page's own status
         return response
+
+    @property
+    def unexpected_console_errors(self) -> list[str]:
+        own = tuple(f"status of {n}" for n in self.expected_statuses)
+        return [m for m in self.console_errors if not any(o in m for o in own)]
 
     def shoot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -91,6 +102,7 @@ def tab(browser: Any, live_server: str) -> Iterator[Page]:
     page = Page(browser, live_server)
     yield page
     assert page.errors == [], f"script errors on the page: {page.errors}"
+    assert page.unexpected_console_errors == [], f"console errors: {page.unexpected_console_errors}"
     page.close()
 
 
@@ -111,7 +123,9 @@ def test_search_then_facet_then_record(tab: Page) -> None:
     facet_name = facet.locator(".facet-name").inner_text()
     facet.click()
     tab.page.wait_for_load_state("load")
-    assert "type:" in tab.page.get_by_label("Search for").input_value()
+    assert "filter=type" in tab.page.url
+    assert tab.page.get_by_label("Search for").input_value() == "Khrushchev", "the query text stays as typed"
+    assert facet_name in tab.page.locator(".active-filters").inner_text(), "the filter is listed as on"
     active = tab.page.locator("a.facet-link.active")
     assert active.count() == 1 and facet_name in active.inner_text()
     narrowed = int(tab.page.locator("#h-results").inner_text().split()[0])
@@ -216,7 +230,7 @@ def test_errors_are_pages(tab: Page) -> None:
     tab.shoot("error-404")
     response = tab.open("/search?q=%22unclosed")
     assert response.status == 400
-    assert "unclosed quote" in tab.page.locator("[role=alert]").inner_text()
+    assert "unclosed quote" in (tab.page.locator("[role=alert]").text_content() or "")
     assert tab.page.get_by_label("Change your search").input_value() == '"unclosed'
     tab.shoot("error-400")
 

@@ -63,6 +63,10 @@ def ingest_command(
         click.echo(f"authority: {report.merged} entries merged into entries that name the same person")
     applied = index.update(store) if index is not None else 0
     click.echo(report.summary())
+    if report.collections and not report.result.changed and not report.result.unchanged:
+        # A file of collections only (an ArchivesSpace series list): say what it did.
+        verb = "read" if dry_run else "stored"
+        click.echo(f"collections: {report.collections} {verb} with their hierarchy (the files hold no records)")
     if applied and index is not None:
         click.echo(f"index: {applied} changes applied, {index.count()} records searchable")
     if not report.ok:
@@ -148,7 +152,9 @@ def describe(record: Record) -> Iterator[str]:
         ("number", record.number),
         ("chapter", record.chapter),
         ("repository", " ".join(filter(None, [record.source.repository, f"({record.source.repository_code})" if record.source.repository_code else None]))),
+        ("printed as", record.source.repository_printed),
         ("reference", format_reference(record.source.reference)),
+        ("published in", record.source.publication),
         ("languages", ", ".join(record.original_languages)),
         ("credits", "; ".join(f"{c.name} ({c.role})" for c in record.credits)),
         ("collections", ", ".join(record.collections)),

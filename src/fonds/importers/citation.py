@@ -179,24 +179,29 @@ def _holding(text: str, warnings: list[str]) -> Source:
 
 
 def strip_date(text: str) -> str:
-    """`text` without the date it starts with (`March 3, 1963, Archive ...` -> `Archive ...`).
+    """`text` without its date and what stands before it (`March 3, 1963, Archive ...` or
+    `Memorandum, March 3, 1963, Archive ...` -> `Archive ...`).
 
-    Tries the first one, two and three comma-separated parts, longest first, and takes off the
-    longest that `parse_date` reads as a date; `text` unchanged if none is.
+    The date is looked for in the first three comma-separated places (an unquoted title may
+    stand before it), one to three parts long, longest first, read by `parse_date`; `text`
+    unchanged if there is none.
     """
     parts = text.split(",")
-    for count in (3, 2, 1):
-        if len(parts) <= count - 1 or count > len(parts):
-            continue
-        candidate = ",".join(parts[:count]).strip()
-        if not candidate or len(candidate) > 40 or not re.search(r"\d|n\.\s?d\.|undated", candidate, re.I):
-            continue
-        try:
-            date = parse_date(candidate)
-        except FondsError:
-            continue
-        if date.text is not None and (date.is_dated or "n" in candidate.lower()):
-            return ",".join(parts[count:]).strip()
+    for first in range(min(3, len(parts))):
+        if first and is_repository_name(",".join(parts[:first])):
+            break  # the date comes after the repository: the citation starts with the holding
+        for count in (3, 2, 1):
+            if first + count > len(parts):
+                continue
+            candidate = ",".join(parts[first:first + count]).strip()
+            if not candidate or len(candidate) > 40 or not re.search(r"\d|n\.\s?d\.|undated", candidate, re.I):
+                continue
+            try:
+                date = parse_date(candidate)
+            except FondsError:
+                continue
+            if date.text is not None and (date.is_dated or "n" in candidate.lower()):
+                return ",".join(parts[first + count:]).strip()
     return text
 
 

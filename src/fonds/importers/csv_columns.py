@@ -84,6 +84,9 @@ class RowContext:
     row: int
     warnings: list[Problem] = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)
+    by_name: dict[str, Entity] = field(default_factory=dict)  # the file's names already made entries
+    known: dict[str, Collection] = field(default_factory=dict)  # the file's collections by id
+    paths: dict[str, list[tuple[Collection, bool]]] = field(default_factory=dict)  # cell -> its collections
 
     def where(self, column: str | None = None) -> str:
         return f"{self.origin}:row {self.row}" + (f', column "{column}"' if column else "")
@@ -172,7 +175,7 @@ def make_record(cells: Mapping[str, str], context: RowContext, base: Path | None
             classification=cells.get("classification", "").strip() or None,
         ),
         credits=tuple(credits),
-        collections=tuple(dict.fromkeys(c.id for c in collection_path(cells.get("collection"), context))),
+        collections=tuple(dict.fromkeys(c.id for c, _ in collection_path(cells.get("collection"), context, context.known))),
         url=cells.get("url", "").strip() or None,
         place="; ".join(values(cells.get("places"))) or None,
         extent=cells.get("extent", "").strip() or None,
@@ -184,8 +187,12 @@ def make_record(cells: Mapping[str, str], context: RowContext, base: Path | None
 
 
 def _entity(name: str, context: RowContext) -> Entity:
+    known = context.by_name.get(name)
+    if known is not None:
+        return known
     entity = person_entity(name, f"{context.origin}")
     context.entities.setdefault(entity.id, entity)
+    context.by_name[name] = context.entities[entity.id]
     return context.entities[entity.id]
 
 
@@ -211,25 +218,36 @@ def _renditions(cells: Mapping[str, str], context: RowContext, base: Path | None
     return tuple(renditions)
 
 
-def collection_path(cell: str | None, context: RowContext, known: Mapping[str, Collection] | None = None) -> list[Collection]:
-    """The collections a `collection` cell names, deepest of each path last: each `|` value is a
-    path `Fonds > Series > File` of titles or ids. An element that is an id already known (a row
-    of the file, a project) is used as is; any other gets an id from its path."""
-    found: list[Collection] = []
+def collection_path(cell: str | None, context: RowContext, known: Mapping[str, Collection] | None = None) -> list[tuple[Collection, bool]]:
+    """The collections a `collection` cell names, each with whether the file describes it (so the
+    import stores it): each `|` value is a path `Fonds > Series > File` of titles or ids.
+
+    An element that is a row of the file is that row's collection; a project code (`NKIDP`, or
+    any upper-case code) is a project; an element already written as an id (`emb-1`,
+    `frus1961-63v05`) refers to a collection the archive holds and is never overwritten; any
+    other element is a title (`Letters`), and gets an id from its path (`letters`)."""
+    if cell and cell in context.paths and known is context.known:
+        return context.paths[cell]
+    found: list[tuple[Collection, bool]] = []
     for path in values(cell):
         parent: Collection | None = None
-        for order, element in enumerate(part.strip() for part in path.split(PATH_SEPARATOR)):
+        for element in (part.strip() for part in path.split(PATH_SEPARATOR)):
             if not element:
                 continue
+            describes = True
             if known and element in known:
                 collection = known[element]
             elif _ID.match(element) and parent is None and (element in projects() or element.isupper()):
                 collection = Collection(id=element, title=projects().get(element, element), kind="project")
+            elif parent is None and _ID.match(element) and slug(element) == element and any(c in element for c in "-_.:0123456789"):
+                collection, describes = Collection(id=element, title=element), False
             else:
                 collection_id = slug(element) if parent is None else f"{parent.id}-{slug(element)}"
                 collection = Collection(id=collection_id, title=element, parent=parent.id if parent else None, kind="collection" if parent is None else "series")
-            found.append(collection)
+            found.append((collection, describes))
             parent = collection
+    if cell and known is context.known:
+        context.paths[cell] = found
     return found
 
 

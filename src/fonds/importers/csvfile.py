@@ -68,7 +68,7 @@ def read(source: BinaryIO, *, origin: str, options: ImportOptions | None = None)
     header = table.header
     rows: list[tuple[int, Row]] = []
     bad: list[str] = []
-    warnings: list[Problem] = [Problem(f"{origin}:row 1", f"read as {template.name}")] if template.name != "fonds columns" else []
+    warnings: list[Problem] = []
     for number, cells in table.rows:
         if number <= template.header_rows:
             continue
@@ -111,8 +111,10 @@ def _build(rows: list[tuple[int, Row]], origin: str, base: Path, bad: list[str],
     stack: list[str] = []  # ArchivesSpace: the collection at each hierarchy depth
     siblings: dict[str | None, int] = {}
     seen: dict[str, int] = {}
+    by_name: dict[str, Entity] = {}
+    paths: dict[str, list[tuple[Collection, bool]]] = {}
     for position, (number, cells) in enumerate(rows):
-        context = RowContext(origin, number, entities=entities)
+        context = RowContext(origin, number, entities=entities, by_name=by_name, known=collections, paths=paths)
         try:
             if "json" in cells and cells.get("kind"):
                 item = from_json(cells["kind"].strip(), cells["json"], context)
@@ -139,15 +141,17 @@ def _build(rows: list[tuple[int, Row]], origin: str, base: Path, bad: list[str],
                 siblings[parent] = order + 1
                 collection = make_collection(cells, context, parent, order)
                 collections[collection.id] = collection
+                paths.clear()  # a path cell may name this collection now
                 if "_depth" in cells:
                     depth = int(cells["_depth"])
                     del stack[depth:]
                     stack.append(collection.id)
             else:
                 record = make_record(cells, context, base)
-                path = collection_path(cells.get("collection"), context, collections)
-                for found in path:
-                    collections.setdefault(found.id, found)
+                path = collection_path(cells.get("collection"), context, collections)  # cached per cell
+                for found, described in path:
+                    if described:
+                        collections.setdefault(found.id, found)
                 if parent:
                     record = replace(record, collections=tuple(dict.fromkeys((parent, *record.collections))))
                 records.append(record.with_warnings(*context.warnings))  # kept on the record

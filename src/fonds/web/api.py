@@ -21,6 +21,7 @@ from fonds import __version__
 from fonds.identifiers import MAX_LENGTH
 from fonds.query import MAX_QUERY_LENGTH
 from fonds.web import citing
+from fonds.web.search import FILTER_FIELDS, MAX_FILTER_LENGTH, MAX_FILTERS
 
 # -- response bodies -----------------------------------------------------------------------
 # Keys may be added to every body (DESIGN.md: "keys may be added, these stay"), so no model
@@ -84,10 +85,16 @@ class FacetCount(BaseModel):
     count: int
 
 
+class FilterBody(BaseModel):
+    field: str = Field(description="lang, repository, collection, type or person")
+    value: str
+
+
 class SearchResult(BaseModel):
     """`/search.json`: `{"total", "hits": [{"id", "title", "date", "snippet", "matched"}], "facets"}`."""
 
     query: str = Field(description="the query as run, with the date range added")
+    filters: list[FilterBody] = Field(description="the filters on, each a field and its exact value")
     total: int
     offset: int = Field(description="how many hits come before the first one here")
     hits: list[Hit]
@@ -110,6 +117,8 @@ class SourceBody(BaseModel):
     reference: dict[str, str] = Field(description="fond, opis, papka, delo, listy... as given")
     classification: str | None
     drafter: str | None
+    publication: str | None = Field(None, description="a published source the citation names instead of a repository")
+    repository_printed: str | None = Field(None, description="the repository's name as printed, when it differs from the authority's")
 
 
 class CreditBody(BaseModel):
@@ -118,7 +127,9 @@ class CreditBody(BaseModel):
 
 
 class MarkBody(BaseModel):
-    kind: str = Field(description="supplied, gap or alternate")
+    kind: str = Field(
+        description="supplied, gap, alternate, illegible, unclear, sic, signature, stamp, handwritten, redacted or page"
+    )
     start: int
     end: int
     text: str
@@ -291,6 +302,39 @@ class Browse(BaseModel):
     repositories: list[Level]
 
 
+class TocItem(BaseModel):
+    id: str
+    title: str
+    date: str | None
+    type: str | None
+    number: str | None = Field(description="the document number a volume prints (\"66\"), if any")
+
+
+class TocSection(Count):
+    id: str
+    title: str
+    kind: str
+    items: list[TocItem]
+    sections: list[TocSection]
+
+
+class CollectionBody(Count):
+    """`/collections/{id}.json`: a collection and its table of contents, in its own order."""
+
+    id: str
+    title: str
+    label: str = Field(description="the title, qualified when another collection has the same one")
+    kind: str = Field(description="volume, compilation, chapter, project, or an archival level")
+    parent: str | None
+    description: str
+    date_span: DateSpan
+    order: Literal["document number", "date"]
+    sections: list[TocSection]
+    items: list[TocItem]
+    page: int
+    pages: int
+
+
 class SearchExample(BaseModel):
     example: str
     meaning: str
@@ -313,8 +357,11 @@ DATE_PATTERN = r"^\s*([0-9]{1,4}(-[0-9]{2}(-[0-9]{2})?)?)?\s*$"
 # Search parameters that may be sent empty (`?sort=&page=`, as forms send them): empty means the default.
 EMPTY_MEANS_DEFAULT = ("from", "to", "sort", "page")
 MAX_ID_LENGTH = MAX_LENGTH  # the identifier rule (fonds.identifiers); a longer id is a 404 (app._path_id)
+FILTER_PATTERN = rf"^({'|'.join(FILTER_FIELDS)}):[\s\S]+$"
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "No such record or person"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "No such record, person or collection"}
+}
 GONE: dict[int | str, dict[str, Any]] = {410: {"model": ErrorBody, "description": "The record was withdrawn"}}
 BAD_SEARCH: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The search or one of its parameters cannot be read"}
@@ -336,6 +383,15 @@ PersonId = Annotated[
         max_length=MAX_ID_LENGTH,
         description="an authority id, percent-encoded",
         examples=["frus:frus1961-63v06#p_KNS2"],
+    ),
+]
+CollectionId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_ID_LENGTH,
+        description="a collection id, percent-encoded",
+        examples=["frus1961-63v06", "NKIDP"],
     ),
 ]
 ExportFormat = Annotated[
@@ -392,6 +448,17 @@ def operations(formats: dict[str, citing.Export]) -> APIRouter:
             int,
             Query(ge=1, description="1, 2, 3...; each page holds the `page_size` setting's number of hits"),
         ] = 1,
+        filter: Annotated[
+            list[Annotated[str, Field(pattern=FILTER_PATTERN, max_length=MAX_FILTER_LENGTH + 12)]],
+            Query(
+                max_length=MAX_FILTERS,
+                description=(
+                    "FIELD:VALUE, repeated: records whose FIELD (lang, repository, collection, type, person) "
+                    "has exactly VALUE, whatever characters it holds. The facets' links add these."
+                ),
+                examples=[["type:Letter", "collection:NKIDP"]],
+            ),
+        ] = [],  # noqa: B006 - FastAPI copies defaults
     ) -> None:
         """Hits with highlighted snippets, and facet counts over all hits.
 
@@ -431,6 +498,20 @@ def operations(formats: dict[str, citing.Export]) -> APIRouter:
     )
     def person(id: PersonId) -> None:
         """The preferred name, every variant and its source, the person's documents, and who appears with them."""
+
+    @router.get(
+        "/collections/{id}.json",
+        response_model=CollectionBody,
+        responses={**NOT_FOUND, **BAD_SEARCH},
+        operation_id="collection",
+        summary="One collection and its contents",
+    )
+    def collection(
+        id: CollectionId,
+        page: Annotated[int, Query(ge=1, description="1, 2, 3...: a collection listed by date comes 100 records a page")] = 1,
+    ) -> None:
+        """Title, description, date span, counts, and the table of contents: a FRUS volume's chapters and
+        documents by number, as printed; any other collection's parts, then its records by date."""
 
     @router.get(
         "/records/{id}/history.json",

@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable, Mapping
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -26,23 +26,26 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fonds.authority_edits import resolve_alias
 from fonds.config import Settings
-from fonds.errors import FondsError, NotFound, QueryError
+from fonds.errors import BadRequest, FondsError, NotFound, QueryError
 from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
 from fonds.web import api, citing, corrections, history, staff
 from fonds.web.api import MAX_ID_LENGTH
+from fonds.web.browse import browse_page
+from fonds.web.collections import collection_page
 from fonds.web.pages import (
     Archive,
     about_page,
-    browse_page,
+    collection_href,
+    filter_href,
     home_page,
     person_href,
     record_href,
-    record_page,
     search_href,
 )
 from fonds.web.persons import person_page
+from fonds.web.records import record_page
 from fonds.web.search import read_params, search_page
 from fonds.web.sessions import MAX_FORM_BYTES, Sessions
 
@@ -80,7 +83,7 @@ def home(request: Request, archive: Archive) -> Any:
 
 
 def search(request: Request, archive: Archive) -> Any:
-    return search_page(archive, read_params(request.query_params))
+    return search_page(archive, read_params(request.query_params, request.query_params.getlist("filter")))
 
 
 def record(request: Request, archive: Archive) -> Any:
@@ -119,12 +122,25 @@ def person(request: Request, archive: Archive) -> Any:
     return person_page(archive, entity_id)
 
 
+def collection(request: Request, archive: Archive) -> Any:
+    raw_page = request.query_params.get("page", "1") or "1"
+    if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1:
+        raise BadRequest(f"page {raw_page[:20]!r} is not a page number; use 1, 2, 3...")
+    return collection_page(archive, _path_id(request, "collection_path"), int(raw_page))
+
+
 def browse(request: Request, archive: Archive) -> Any:
     return browse_page(archive)
 
 
 def about(request: Request, archive: Archive) -> Any:
     return about_page(archive)
+
+
+def favicon(request: Request, archive: Archive) -> Any:
+    """The site's icon, for browsers that ask for /favicon.ico (pages name /static/favicon.svg)."""
+    return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 def openapi(request: Request, archive: Archive) -> Any:
@@ -167,12 +183,14 @@ ROUTES: list[tuple[str, View, str]] = [
     # Before any /collections/{...:path} route: the finding aid of a collection (web/finding_aid.py).
     ("/collections/{collection_path:path}.ead.xml", finding_aid, "collection.ead"),
     ("/collections/{collection_path:path}.ead3.xml", finding_aid, "collection.ead3"),
+    ("/collections/{collection_path:path}", collection, "collection"),
     ("/browse", browse, "browse"),
     ("/browse.json", browse, "browse.json"),
     ("/about", about, "about"),
     ("/about.json", about, "about.json"),
     ("/oai", oai_pmh, "oai"),
     ("/openapi.json", openapi, "openapi"),
+    ("/favicon.ico", favicon, "favicon"),
     ("/staff/", staff.home, "staff"),
     ("/staff/index.json", staff.home, "staff.json"),
     ("/staff/login", staff.login, "staff-login"),
@@ -238,6 +256,8 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         record_href=record_href,
         person_href=person_href,
         search_href=search_href,
+        collection_href=collection_href,
+        filter_href=filter_href,
         site_name=settings.repository_name,
     )
     app = FastAPI(title=settings.repository_name, docs_url=None, redoc_url=None, openapi_url=None)
@@ -278,8 +298,10 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
     def error_page(
         request: Request, status: int, message: str, *, is_query: bool = False, headers: Mapping[str, str] | None = None
     ) -> Response:
-        titles = {400: "That search could not be run", 403: "Not allowed", 404: "Not found", 405: "Not allowed",
-                  413: "Too large", 429: "Too many attempts"}
+        titles = {400: "That request could not be read", 404: "Not found in this archive", 405: "Not allowed",
+                  403: "Not allowed", 413: "Too large", 429: "Too many attempts"}
+        if is_query:
+            titles[400] = "That search could not be run"
         page = ErrorPage(
             status=status,
             title=titles.get(status, "Something went wrong"),

@@ -24,7 +24,8 @@ from fonds.errors import NotFound
 from fonds.record import Record
 from fonds.store.curation import Version, Withdrawal
 from fonds.versions import FieldChange, diff_records
-from fonds.web.pages import Archive, RecordPage, record_href, record_page
+from fonds.web.pages import Archive, record_href
+from fonds.web.records import RecordPage, record_page
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")

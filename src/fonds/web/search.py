@@ -1,23 +1,28 @@
 """The search page: the query, its filters and facets, the hits, the histogram and the pages.
 
-The search is the query text plus an optional date range (`from`, `to`). A facet
-link adds its filter to the query text, or takes it out again when it is there.
-Every parameter is checked here; a bad one is a QueryError (400) that says which.
+The search is the query text, an optional date range (`from`, `to`) and any number of
+filters (`filter=type:Letter`, repeated). A facet link adds its filter, or takes it out
+again when it is on (in `filter`, or typed into the query text as `type:Letter`).
+Filters are field and value, not query text: a value with quotes, brackets or any other
+character is matched exactly as the facet gave it. Every parameter is checked here; a bad
+one is a QueryError (400) that says which.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from fonds import query as q
+from fonds.query import And, Filter, Node, Person, parse
 from fonds.errors import QueryError
+from fonds.vocabulary import language_code
 from fonds.web.markup import snippet_html
-from fonds.web.pages import Archive, _filter, language_label, record_href
+from fonds.web.collections import labels, root_of, short_title
+from fonds.web.pages import Archive, language_label, record_href
 
 SORTS = {"relevance": "relevance", "date": "date (oldest first)", "-date": "date (newest first)"}
 FACET_LABELS = {
@@ -28,6 +33,10 @@ FACET_LABELS = {
     "person": "Person",
 }
 FACET_FIELDS = {"language": "lang", "repository": "repository", "collection": "collection", "type": "type", "person": "person"}
+FILTER_FIELDS = tuple(FACET_FIELDS.values())
+MAX_FILTERS = 20
+MAX_FILTER_LENGTH = 1000
+FACET_SHOWN = 8  # values shown before "more"
 MAX_OFFSET = 10_000
 _DATE = re.compile(r"^[0-9]{1,4}(-[0-9]{2}(-[0-9]{2})?)?$")
 
@@ -39,6 +48,7 @@ class SearchParams:
     date_to: str = ""
     sort: str = "relevance"
     page: int = 1
+    filters: tuple[tuple[str, str], ...] = ()  # (field, value): lang, repository, collection, type, person
 
     @property
     def full_query(self) -> str:
@@ -47,17 +57,56 @@ class SearchParams:
             return f"{self.q} date:{self.date_from}..{self.date_to}".strip()
         return self.q
 
+    def node(self) -> Node | None:
+        """The parsed query, the date range and the filters, as one search."""
+        parsed = parse(self.full_query)
+        filters: list[Node] = [Person(value) if name == "person" else Filter(name, value) for name, value in self.filters]
+        items = ([parsed] if parsed is not None else []) + filters
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else And(tuple(items))
+
     def href(self, **changes: Any) -> str:
         values = {"q": self.q, "from": self.date_from, "to": self.date_to, "sort": self.sort, "page": self.page}
         values.update({("from" if k == "date_from" else "to" if k == "date_to" else k): v for k, v in changes.items()})
+        filters: tuple[tuple[str, str], ...] = changes.get("filters", self.filters)
+        values.pop("filters", None)
         if values["sort"] == "relevance":
             values.pop("sort")
         if values["page"] == 1:
             values.pop("page")
-        return "/search?" + urlencode({k: v for k, v in values.items() if v not in ("", None)})
+        pairs = [(k, v) for k, v in values.items() if v not in ("", None)]
+        pairs[1:1] = [("filter", f"{name}:{value}") for name, value in filters]
+        return "/search?" + urlencode(pairs)
 
 
-def read_params(query: Mapping[str, str]) -> SearchParams:
+def read_filters(raw: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """`["type:Letter", 'collection:NKIDP']` as (field, value) pairs, each once, in order.
+
+    Raises QueryError for a filter without a known field, or too many or too long ones.
+    """
+    if len(raw) > MAX_FILTERS:
+        raise QueryError(f"{len(raw)} filters are too many; use at most {MAX_FILTERS}")
+    found: list[tuple[str, str]] = []
+    for text in raw:
+        name, colon, value = text.partition(":")
+        if not colon or name not in FILTER_FIELDS or not value:
+            raise QueryError(
+                f"filter {text[:80]!r} is not one we know; write FIELD:VALUE with FIELD one of {', '.join(FILTER_FIELDS)}"
+            )
+        if len(value) > MAX_FILTER_LENGTH:
+            raise QueryError(f"a {name} filter is {len(value)} characters long; keep it under {MAX_FILTER_LENGTH}")
+        if name == "lang":
+            code = language_code(value)
+            if code is None:
+                raise QueryError(f"unknown language {value[:80]!r} in a filter; use an ISO 639-1 code (ru) or a name")
+            value = code
+        if (name, value) not in found:
+            found.append((name, value))
+    return tuple(found)
+
+
+def read_params(query: Mapping[str, str], filters: Sequence[str] = ()) -> SearchParams:
     text = query.get("q", "").strip()
     date_from = query.get("from", "").strip()
     date_to = query.get("to", "").strip()
@@ -70,7 +119,7 @@ def read_params(query: Mapping[str, str]) -> SearchParams:
     raw_page = query.get("page", "1") or "1"
     if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1:
         raise QueryError(f"page {raw_page!r} is not a page number; use 1, 2, 3...")
-    return SearchParams(text, date_from, date_to, sort, int(raw_page))
+    return SearchParams(text, date_from, date_to, sort, int(raw_page), read_filters(filters))
 
 
 @dataclass(frozen=True)
@@ -98,6 +147,25 @@ class FacetGroup:
     name: str
     label: str
     values: tuple[FacetValue, ...]
+
+    @property
+    def shown(self) -> tuple[FacetValue, ...]:
+        """The values listed at once: the first FACET_SHOWN, and any that are on."""
+        return tuple(v for i, v in enumerate(self.values) if i < FACET_SHOWN or v.is_active)
+
+    @property
+    def more(self) -> tuple[FacetValue, ...]:
+        """The rest, folded under "more"."""
+        return tuple(v for i, v in enumerate(self.values) if i >= FACET_SHOWN and not v.is_active)
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """A filter that is on, with the link that takes it off."""
+
+    field: str
+    label: str
+    href: str
 
 
 @dataclass(frozen=True)
@@ -129,11 +197,20 @@ class SearchPage:
     first: int
     sorts: tuple[tuple[str, str, str], ...]  # value, label, href
     raw_facets: dict[str, list[tuple[str, int]]]
+    active: tuple[ActiveFilter, ...] = ()
     template: str = "search.html"
+
+    @property
+    def heading(self) -> str:
+        """What the results are for, in words: `for “Khrushchev”, Type: Letter`."""
+        parts = [f"“{self.params.full_query}”"] if self.params.full_query else []
+        parts += [f"{a.field}: {a.label}" for a in self.active]
+        return ", ".join(parts)
 
     def json(self) -> dict[str, Any]:
         return {
             "query": self.params.full_query,
+            "filters": [{"field": name, "value": value} for name, value in self.params.filters],
             "total": self.total,
             "offset": self.first - 1 if self.hits else 0,
             "hits": [
@@ -148,7 +225,7 @@ class SearchPage:
 
 
 def search_page(archive: Archive, params: SearchParams) -> SearchPage:
-    node = q.parse(params.full_query)
+    node = params.node()
     size = archive.settings.page_size
     offset = (params.page - 1) * size
     if offset > MAX_OFFSET:
@@ -162,11 +239,12 @@ def search_page(archive: Archive, params: SearchParams) -> SearchPage:
     )
     last_page = max(1, min(-(-result.total // size), MAX_OFFSET // size + 1))
     window = range(max(1, params.page - 4), min(last_page, params.page + 4) + 1)
+    groups = facet_groups(archive, params, result.facets)
     return SearchPage(
         params=params,
         total=result.total,
         hits=hits,
-        facets=facet_groups(archive, params, result.facets),
+        facets=groups,
         histogram=histogram(params, result.facets.get("year", [])),
         pages=tuple(PageLink(n, params.href(page=n), n == params.page) for n in window) if last_page > 1 else (),
         previous_href=params.href(page=params.page - 1) if params.page > 1 else None,
@@ -174,6 +252,7 @@ def search_page(archive: Archive, params: SearchParams) -> SearchPage:
         first=offset + 1,
         sorts=tuple((value, label, params.href(sort=value, page=1)) for value, label in SORTS.items()),
         raw_facets=result.facets,
+        active=active_filters(archive, params),
     )
 
 
@@ -186,29 +265,90 @@ def toggle(text: str, term: str) -> tuple[str, bool]:
 
 
 def facet_groups(archive: Archive, params: SearchParams, facets: dict[str, list[tuple[str, int]]]) -> tuple[FacetGroup, ...]:
-    collections = archive.collections()
+    """The facets, each value with a label no other value of its group shares, and the link that
+    turns it on (adds a filter) or off (takes the filter out of `filter` or of the query text)."""
     groups = []
     for name, label in FACET_LABELS.items():
+        field = FACET_FIELDS[name]
+        entries = facets.get(name, [])
+        names = unique_labels(archive, name, [value for value, _ in entries])
         values = []
-        for value, count in facets.get(name, []):
-            if '"' in value:
-                continue
-            term = _filter(FACET_FIELDS[name], value)
-            new_text, active = toggle(params.q, term)
-            values.append(FacetValue(value, facet_label(archive, name, value, collections), count, active,
-                                     params.href(q=new_text, page=1)))
+        for value, count in entries:
+            new_text, typed = toggle(params.q, _typed(field, value))
+            if typed:
+                href = params.href(q=new_text, page=1)
+            elif (field, value) in params.filters:
+                href = params.href(filters=tuple(f for f in params.filters if f != (field, value)), page=1)
+            else:
+                href = params.href(filters=(*params.filters, (field, value)), page=1)
+            is_active = typed or (field, value) in params.filters
+            values.append(FacetValue(value, names[value], count, is_active, href))
         if values:
             groups.append(FacetGroup(name, label, tuple(values)))
     return tuple(groups)
 
 
-def facet_label(archive: Archive, name: str, value: str, collections: Mapping[str, Any]) -> str:
+def active_filters(archive: Archive, params: SearchParams) -> tuple[ActiveFilter, ...]:
+    names = {v: k for k, v in FACET_FIELDS.items()}
+    return tuple(
+        ActiveFilter(
+            FACET_LABELS[names[field]],
+            unique_labels(archive, names[field], [value])[value],
+            params.href(filters=tuple(f for f in params.filters if f != (field, value)), page=1),
+        )
+        for field, value in params.filters
+    )
+
+
+def _typed(field: str, value: str) -> str:
+    """The filter as a reader may type it into the query text: `type:Letter`, `repository:"Department of State"`."""
+    simple = value and all(ch.isalnum() or ch in "-_.'" for ch in value)
+    return f"{field}:{value}" if simple else f'{field}:"{value}"'
+
+
+def unique_labels(archive: Archive, facet: str, values: Sequence[str]) -> dict[str, str]:
+    """Each value's label, qualified where two values would read alike.
+
+    Collections take their collection-wide unique labels ("Korea (FRUS 1958–1960, vol. XVIII)");
+    persons with one name are told apart by their description or dates, then their id; anything
+    else that repeats gets its value.
+    """
+    if facet == "collection":
+        collections = archive.collections()
+        every: dict[str, str] = archive.cached("collection-labels", lambda: labels(collections))
+        return {v: every.get(v, v) for v in values}
+    result = {v: facet_label(archive, facet, v) for v in values}
+    by_label: dict[str, list[str]] = {}
+    for value, label in result.items():
+        by_label.setdefault(label, []).append(value)
+    for same in (ids for ids in by_label.values() if len(ids) > 1):
+        for value in same:
+            extra = _person_detail(archive, value) if facet == "person" else value
+            result[value] = f"{result[value]} ({extra or value})"
+    return result
+
+
+def _person_detail(archive: Archive, entity_id: str) -> str:
+    from fonds.errors import NotFound
+
+    try:
+        entity = archive.store.get_entity(entity_id)
+    except NotFound:
+        return entity_id
+    return entity.dates or entity.description or entity_id
+
+
+def facet_label(archive: Archive, name: str, value: str) -> str:
     if name == "language":
         return language_label(value)
     if name == "person":
         return archive.person_name(value)
-    if name == "collection" and value in collections:
-        return str(collections[value].title)
+    if name == "collection":
+        collections = archive.collections()
+        if value in collections:
+            c = collections[value]
+            top = root_of(c, collections)
+            return c.title if top.id == c.id else f"{c.title} ({short_title(top)})"
     return value
 
 

@@ -1,4 +1,5 @@
-// fonds reading room: tabs for renditions and copy buttons for citations.
+// fonds reading room: tabs for renditions, copy buttons for citations, and the search filters
+// folded behind a button on narrow screens.
 // Every page works without this file; it only adds to what is there.
 (function () {
   "use strict";
@@ -84,8 +85,20 @@
     });
   }
 
+  // On a phone the results come first: the filters (a <details>, open without this script)
+  // fold behind their summary button. On a wide screen they stay open beside the results.
+  function foldFilters() {
+    var panel = document.querySelector("[data-refine]");
+    if (!panel || !window.matchMedia) return;
+    var narrow = window.matchMedia("(max-width: 50rem)");
+    function apply() { panel.open = !narrow.matches; }
+    apply();
+    if (narrow.addEventListener) narrow.addEventListener("change", apply);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-tabs]").forEach(makeTabs);
     makeCopyButtons();
+    foldFilters();
   });
 })();
