@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -27,10 +28,14 @@ def authority_import_command(context: Context, path: str) -> None:
     from fonds.importers.authority_files import import_authority
 
     result = import_authority(context.store, path)
+    for problem in result.problems:
+        click.echo(f"rejected: {problem}", err=True)
     click.echo(result.summary())
     applied = context.index(catch_up=False).update(context.store)
     if applied:
         click.echo(f"index: {applied} changes applied")
+    if result.problems:
+        sys.exit(1)
 
 
 @authority_group.command("show")
