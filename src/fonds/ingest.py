@@ -42,6 +42,7 @@ class IngestReport:
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     merged: int = 0  # persons-list entries folded into the authority entries that name them
+    withdrawn: list[str] = field(default_factory=list)  # ids left alone: withdrawn by an editor
     collections: int = 0  # collections (levels of a hierarchy) read from the accepted files
     dry_run: bool = False
     strict: bool = False
@@ -61,6 +62,8 @@ class IngestReport:
             text += f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
         if self.skipped:
             text += f", {len(self.skipped)} skipped (not a record format)"
+        if self.withdrawn:
+            text += f", {len(self.withdrawn)} left withdrawn (fonds restore ID brings one back)"
         if self.dry_run:
             text += "; dry run: nothing stored"
         elif self.files and not self.result.changed and not self.rejected:
@@ -303,6 +306,10 @@ def ingest(
         report.warnings.extend(contents.all_warnings)
         records, unchanged = changed_records(store, contents.records)
         report.result.unchanged += unchanged
+        withdrawn = store.withdrawn_ids([r.id for r in records])
+        if withdrawn:  # a withdrawal stands until an editor restores the record
+            report.withdrawn.extend(sorted(withdrawn))
+            records = [r for r in records if r.id not in withdrawn]
         if dry_run:
             stored = store.fingerprints([r.id for r in records])
             report.result.updated += sum(1 for r in records if r.id in stored)
@@ -311,6 +318,10 @@ def ingest(
         records = repositories.apply_all(records)  # one repository however it was printed
         if enrich is not None and records:
             records = list(enrich(records))
+        if link_names and records:
+            from fonds.review import apply_stored_decisions
+
+            records = apply_stored_decisions(store, records)
         try:
             if link_names and not marked and (records or contents.entities):
                 store.set_pending(RECONCILE)  # before the write: a kill after it leaves the mark
@@ -318,7 +329,8 @@ def ingest(
             if link_names and contents.entities and not authority_changed:
                 store.set_pending(RELINK)
                 authority_changed = True
-            report.result += store.add(records, collections=contents.collections, entities=contents.entities)
+            report.result += store.add(records, collections=contents.collections, entities=contents.entities,
+                                       agent=f"ingest {path.name}")
         except FondsError as error:
             report.rejected.append(_problem(path, error))
             if strict:

@@ -235,6 +235,7 @@ def reconcile(store: Store, *, batch: int = RELINK_BATCH) -> AuthorityResult:
         retired.append(entity)
     store.add([], entities=[e for e in updated.values() if e != entries[e.id]])
     result.relinked = relink_records(store, aliases, batch=batch)
+    store.move_link_decisions(aliases)  # review decisions follow the person they were about
     _retire(store, retired, aliases)
     store.clear_pending(RECONCILE)
     result.merged = len(retired)
@@ -252,7 +253,7 @@ def relink_records(store: Store, aliases: dict[str, str], *, batch: int = RELINK
         page = store.records_linking(retired, after_id=after, limit=batch)
         if not page:
             break
-        store.add([record.with_persons(relink(record.persons, aliases)) for record in page])
+        store.add([record.with_persons(relink(record.persons, aliases)) for record in page], agent="authority: persons relinked")
         relinked += len(page)
         after = page[-1].id
     return relinked
