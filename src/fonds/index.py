@@ -52,12 +52,14 @@ from tantivy import Query
 from fonds import query as q
 from fonds.analysis import ANALYZED_FIELDS, ENGLISH, Analysis, analyzers, document_fields
 from fonds.compiler import MAX_VARIANTS, Compiler, NameResolver, day
+from fonds.dates import SORT_LAST
 from fonds.errors import NotFound, QueryError, StoreError
 from fonds.record import Record
 from fonds.snippets import Snippets, matched_variants, needles, snippet_or_start
 from fonds.store.base import Store
 
-INDEX_VERSION = 3  # 2: text no longer stored; stored-only snippet_text. 3: language fields (analysis.py)
+INDEX_VERSION = 4  # 2: text no longer stored; stored-only snippet_text. 3: language fields (analysis.py).
+# 4: date_sort is YYYYMMDDHHMM (HistoricalDate.sort_key), open dates' bounds from search_bounds
 BATCH = 500
 SNIPPET_CHARS = 20_000  # how much of each text snippets and `matched` look at
 FUZZY_BELOW = 3  # exact matches below this many: run the search again with fuzzy clauses
@@ -138,9 +140,9 @@ def document(record: Record, names: dict[str, Sequence[str]] | None = None) -> t
         type=[record.type] if record.type else [],
         person_id=sorted({p.id for p in record.persons}),
         year=list(record.date.years),
-        earliest=day(record.date.earliest, 0),
-        latest=day(record.date.latest, 99991231),
-        date_sort=day(record.date.earliest, 99991231),
+        earliest=day(record.date.search_bounds[0], 0),  # an open side reaches past the archive's span
+        latest=day(record.date.search_bounds[1], 99991231),
+        date_sort=record.date.sort_key or SORT_LAST,  # YYYYMMDDHHMM: the time of day too
         date_text=record.date.text or "",
         type_stored=record.type or "",
     )
