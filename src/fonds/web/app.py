@@ -9,27 +9,30 @@ HTML and quoted links.
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping
+from urllib.parse import parse_qsl
 
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from fonds.authority_edits import resolve_alias
 from fonds.config import Settings
 from fonds.errors import BadRequest, FondsError, NotFound, QueryError
 from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
-from fonds.web import api, citing, iiif
+from fonds.web import api, citing, corrections, history, iiif, staff
 from fonds.web.api import MAX_ID_LENGTH
 from fonds.web.browse import browse_page
 from fonds.web.collections import collection_page
@@ -47,8 +50,10 @@ from fonds.web.persons import person_page
 from fonds.web.reader import reader_view
 from fonds.web.records import record_page
 from fonds.web.search import read_params, search_page
+from fonds.web.sessions import MAX_FORM_BYTES, Sessions, form_view
 
 HERE = Path(__file__).resolve().parent
+LOG = logging.getLogger("fonds.web")
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -90,7 +95,14 @@ def search(request: Request, archive: Archive) -> Any:
 
 def record(request: Request, archive: Archive) -> Any:
     raw = _path_id(request, "record_path")
-    rec, fmt = _record_and_format(archive, raw, with_format=not _wants_json(request))
+    try:
+        rec, fmt = _record_and_format(archive, raw, with_format=not _wants_json(request))
+    except NotFound:
+        gone = history.tombstone(archive, raw)
+        if gone is None:
+            raise
+        links = staff.staff_links(request, raw)
+        return replace(gone, staff=links) if links else gone
     if fmt is not None:
         text, export = citing.export(rec, fmt)
         filename = f"{citing._safe_name(rec.id)}.{export.extension}"
@@ -99,13 +111,23 @@ def record(request: Request, archive: Archive) -> Any:
             media_type=export.media_type,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
-    page = record_page(archive, rec, str(request.base_url))
-    base = iiif.base_of(archive, request)
-    return replace(page, reader=reader_view(rec, ""), files_base=base)
+    page = record_page(archive, rec, public_base(request, archive))
+    versions = archive.store.versions(rec.id)
+    if versions:
+        note = history.version_note(archive, page, versions[-1], versions[-1].number, public_base(request, archive))
+        page = replace(page, version=note)
+    links = staff.staff_links(request, rec.id)
+    page = replace(page, reader=reader_view(rec, ""), files_base=public_base(request, archive))
+    return replace(page, staff=links) if links else page
 
 
 def person(request: Request, archive: Archive) -> Any:
-    return person_page(archive, _path_id(request, "person_path"))
+    entity_id = _path_id(request, "person_path")
+    target = resolve_alias(archive.store, entity_id)
+    if target is not None:  # a person merged into another: the old address leads to the kept one
+        suffix = ".json" if _wants_json(request) else ""
+        return RedirectResponse(person_href(target, suffix), status_code=301)
+    return person_page(archive, entity_id)
 
 
 def collection(request: Request, archive: Archive) -> Any:
@@ -142,14 +164,16 @@ def finding_aid(request: Request, archive: Archive) -> Any:
     return view(request, archive)
 
 
+@form_view  # OAI-PMH 2.0, section 3.1.1: harvesters may POST their arguments
 def oai_pmh(request: Request, archive: Archive) -> Any:
     """OAI-PMH 2.0 (fonds.web.oai): the protocol's own XML, errors included, always status 200."""
     from fonds.web import oai
 
     params: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
+    form = getattr(request.state, "form_items", None)  # POST (OAI-PMH 2.0, section 3.1.1)
+    for key, value in form if form is not None else request.query_params.multi_items():
         params.setdefault(key, []).append(value)
-    base = (archive.settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")) + "/oai"
+    base = public_base(request, archive) + "/oai"
     body = oai.respond(archive.store, archive.settings, params, base)
     return Response(body, media_type="text/xml; charset=utf-8")
 
@@ -160,6 +184,10 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/index.json", home, "home.json"),
     ("/search", search, "search"),
     ("/search.json", search, "search.json"),
+    ("/records/{id}/history", history.history, "history"),
+    ("/records/{id}/history.json", history.history, "history.json"),
+    ("/records/{id}/v/{number}", history.version, "version"),
+    ("/records/{id}/report", corrections.report, "report"),
     ("/records/{record_path:path}", record, "record"),
     ("/persons/{person_path:path}", person, "person"),
     # Before any /collections/{...:path} route: the finding aid of a collection (web/finding_aid.py).
@@ -175,7 +203,42 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/iiif/{iiif_path:path}", iiif.iiif, "iiif"),
     ("/files/{sha256}", iiif.file_download, "file"),
     ("/favicon.ico", favicon, "favicon"),
+    ("/staff/", staff.home, "staff"),
+    ("/staff/index.json", staff.home, "staff.json"),
+    ("/staff/login", staff.login, "staff-login"),
+    ("/staff/logout", staff.logout, "staff-logout"),
+    ("/staff/records/{record_id}/edit", staff.edit, "staff-edit"),
+    ("/staff/records/{record_id}/withdraw", staff.withdraw, "staff-withdraw"),
+    ("/staff/records/{record_id}/restore", staff.restore, "staff-restore"),
+    ("/staff/review", staff.review, "staff-review"),
+    ("/staff/review.json", staff.review, "staff-review.json"),
+    ("/staff/corrections", staff.corrections, "staff-corrections"),
+    ("/staff/corrections.json", staff.corrections, "staff-corrections.json"),
+    ("/staff/persons/{entity_id:path}", staff.person, "staff-person"),
 ]
+# Views that take forms say so (web/sessions.py: form_view, post_view); the rest answer GET and HEAD.
+GET = ("GET", "HEAD")
+
+
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a title holding
+# U+202E shows its text reversed and can make a file name or link read as another (CVE-2021-42574).
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def neutralise_bidi(value: Any) -> Any:
+    """Text as shown on a page: bidirectional control characters removed (the stored record keeps
+    them). Markup stays Markup: removing characters adds no HTML."""
+    if isinstance(value, str) and not value.isascii():
+        return type(value)(str.translate(value, _BIDI_CONTROLS))
+    return value
+
+
+def public_base(request: Request, archive: Archive) -> str:
+    """The site's own address for canonical links, citation URLs and the OAI-PMH baseURL: the
+    configured `base_url`, else the address the server listens on (`serve`). Never the request's
+    Host header, which any client can forge; only an app made without either (tests) uses it."""
+    listen = getattr(request.app.state, "listen_url", None)
+    return (archive.settings.base_url or listen or str(request.base_url)).rstrip("/")
 
 
 def _wants_json(request: Request) -> bool:
@@ -222,6 +285,7 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
     env.autoescape = True
+    env.finalize = neutralise_bidi  # every value a template prints
     env.globals.update(
         record_href=record_href,
         person_href=person_href,
@@ -232,15 +296,28 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
     )
     app = FastAPI(title=settings.repository_name, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.archive = archive
+    app.state.sessions = Sessions(store, settings)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def render(request: Request, page: Any, status: int = 200) -> Response:
+        status = getattr(page, "status", status)
         if _wants_json(request):
-            return JSONResponse(page.json(), status_code=status)
-        return templates.TemplateResponse(request, page.template, {"page": page}, status_code=status)
+            response: Response = JSONResponse(page.json(), status_code=status)
+        else:
+            response = templates.TemplateResponse(request, page.template, {"page": page}, status_code=status)
+        finish = getattr(page, "finish", None)
+        if finish is not None:  # a page that sets a cookie (web/sessions.py)
+            finish(response)
+        return response
 
     def endpoint(view: View) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
+            if request.method == "POST":
+                if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
+                    return error_page(request, 413, "the form is too large to take; send less text at once")
+                form = await request.form(max_files=0, max_fields=200)
+                request.state.form = {k: v for k, v in form.items() if isinstance(v, str)}
+                request.state.form_items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
             result = await _in_thread(view, request, archive)
             if isinstance(result, Response):
                 return result
@@ -250,12 +327,14 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         return run
 
     for path, view, name in ROUTES:
-        app.add_api_route(path, endpoint(view), methods=["GET", "HEAD"], name=name, include_in_schema=False)
+        methods = list(getattr(view, "methods", GET))
+        app.add_api_route(path, endpoint(view), methods=methods, name=name, include_in_schema=False)
 
     def error_page(
         request: Request, status: int, message: str, *, is_query: bool = False, headers: Mapping[str, str] | None = None
     ) -> Response:
-        titles = {400: "That request could not be read", 404: "Not found in this archive", 405: "Not allowed"}
+        titles = {400: "That request could not be read", 404: "Not found in this archive", 405: "Not allowed",
+                  403: "Not allowed", 413: "Too large", 429: "Too many attempts"}
         if is_query:
             titles[400] = "That search could not be run"
         page = ErrorPage(
@@ -267,6 +346,14 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         )
         response = render(request, page, status)
         response.headers.update(headers or {})
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        """A fault of fonds, not of the request: logged, answered 500 with every security header."""
+        LOG.error("%s %s failed", request.method, request.url.path, exc_info=error)
+        response = error_page(request, 500, "something went wrong on our side; it has been logged")
+        response.headers.update(SECURITY_HEADERS)
         return response
 
     @app.exception_handler(FondsError)
@@ -292,6 +379,8 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         response = await call_next(request)
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
+        if request.url.path.startswith("/staff/") or "set-cookie" in response.headers:
+            response.headers["Cache-Control"] = "no-store"  # staff pages and sessions are never cached
         return response
 
     return app
@@ -299,8 +388,11 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
 
 async def _in_thread(view: View, request: Request, archive: Archive) -> Any:
     """Run a view in a worker thread: store and index calls block."""
+    if getattr(archive.store, "thread_safe", False):  # a connection per thread, or a pool: no lock
+        return await run_in_threadpool(view, request, archive)
+
     def locked() -> Any:
-        with archive.store_lock:  # one connection to the store is shared by every request
+        with archive.store_lock:  # a store that shares one connection: one request at a time
             return view(request, archive)
 
     return await run_in_threadpool(locked)
@@ -318,6 +410,7 @@ class Follower:
         self.seconds = seconds
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fonds-index-follower", daemon=True)
+        self.failures = 0  # rounds that failed (logged); the next round tries again
 
     def start(self) -> None:
         self._thread.start()
@@ -331,7 +424,11 @@ class Follower:
             try:
                 self.index.update(self.store)
             except FondsError as error:  # keep serving what the index has; say why it lags
+                self.failures += 1
                 print(f"fonds: the index could not follow the store: {error}", file=sys.stderr)
+            except Exception:  # noqa: BLE001 - the follower outlives any error and tries again
+                self.failures += 1
+                LOG.exception("the index could not follow the store; trying again in %s s", self.seconds)
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
@@ -345,6 +442,15 @@ def serve(settings: Settings, host: str, port: int) -> None:
         index = Index(settings.index_path)
         index.update(store)
         app = create_app(store, settings, index)
+        shown_host = f"[{host}]" if ":" in host else host
+        if not settings.base_url:
+            app.state.listen_url = f"http://{shown_host}:{port}"
+            print(
+                f"fonds: warning: base_url is not set; links, citations and OAI-PMH use "
+                f"{app.state.listen_url} (set FONDS_BASE_URL to the public address)",
+                file=sys.stderr,
+                flush=True,
+            )
         follower = Follower(follower_store, index, settings.sync_seconds)
         follower.start()
         try:

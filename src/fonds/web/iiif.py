@@ -47,7 +47,10 @@ def images_of(archive: Archive) -> Images:
 
 
 def base_of(archive: Archive, request: Request) -> str:
-    return archive.settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")
+    """The site's address for IIIF ids: `base_url`, else where the server listens; never the
+    request's Host header, which a client can forge (as app.public_base)."""
+    listen = getattr(request.app.state, "listen_url", None)
+    return str(archive.settings.base_url or listen or request.base_url).rstrip("/")
 
 
 def image_service_id(base: str, sha256: str) -> str:

@@ -83,6 +83,8 @@ class RecordPage:
     collection_title: str | None
     placement: Placement | None = None
     order: str = "by date"  # how previous and next are ordered
+    version: Any = None  # web/history.VersionNote: the version shown and how to cite it
+    staff: Any = None  # web/staff.staff_links: what a logged-in staff member may do here
     template: str = "record.html"
     reader: Any = None  # web/reader.py's ReaderView, set by the record view when there is a reader
     files_base: str = ""  # the archive's address, for the URLs of attached files in the JSON twin
