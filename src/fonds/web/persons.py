@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 from fonds.authority import Entity
 from fonds.errors import NotFound
+from fonds.naming import Names
 from fonds.record import Record
 from fonds.web.pages import Archive, person_href, record_href
 
@@ -68,7 +69,7 @@ class PersonPage:
 def person_page(archive: Archive, entity_id: str) -> PersonPage:
     records = archive.store.records_of_entity(entity_id, limit=2000)
     try:
-        entity = archive.store.get_entity(entity_id)
+        entity = _names(archive).entity(entity_id) or archive.store.get_entity(entity_id)  # curated variants too
     except NotFound:
         names = [p.name for r in records for p in r.persons if p.id == entity_id]
         if not names:
@@ -77,6 +78,12 @@ def person_page(archive: Archive, entity_id: str) -> PersonPage:
             ) from None
         entity = Entity(id=entity_id, preferred=Counter(names).most_common(1)[0][0])
     return PersonPage(entity, timeline(records), companions(archive, entity_id, records), len(records))
+
+
+def _names(archive: Archive) -> Names:
+    """The archive's names (store entries with the curated persons folded in), built once per index state."""
+    names: Names = archive.cached("names", lambda: Names.of(archive.store))
+    return names
 
 
 def timeline(records: Sequence[Record]) -> tuple[TimelineYear, ...]:
