@@ -89,7 +89,8 @@ def _names(archive: Archive) -> Names:
 def timeline(records: Sequence[Record]) -> tuple[TimelineYear, ...]:
     by_year: dict[str, list[tuple[str, str, str, str]]] = {}
     for r in records:
-        year = r.date.earliest[:4] if r.date.earliest else "undated"
+        known = r.date.earliest or r.date.latest  # an open date (`before 1962`) by its known side
+        year = known[:4] if known else "undated"
         by_year.setdefault(year, []).append((r.id, r.title, r.date.text or "undated", record_href(r.id)))
     most = max((len(v) for v in by_year.values()), default=1)
     return tuple(
