@@ -82,7 +82,8 @@ def one_round(db: str, inputs: Sequence[Path], env: dict[str, str], clean: str, 
 
 def run(databases: Sequence[str], inputs: Sequence[Path], *, seed: int = 17, out: object = sys.stdout) -> tuple[int, int]:
     """Rounds on each database URL but the first (the clean run's). Returns (corrupt, not converged)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    scratch = tempfile.mkdtemp(prefix="fonds-kill9-")  # a PostgreSQL store's index goes beside the command
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "FONDS_INDEX": os.path.join(scratch, "index")}
     rng = random.Random(seed)
     longest = ingest(databases[0], inputs, env)
     clean = dump(databases[0])
