@@ -80,8 +80,8 @@ PERSON = Entity(
         Variant("Münchhausen", "printed form", "curated: fonds/data/persons.json"),
         Variant("Baron Munchausen", "printed form", "curated: fonds/data/persons.json"),
     ),
-    sources=tuple(f"https://source{n}.example.org/persons/munchhausen" for n in range(9))
-    + ("https://history.state.gov/historicaldocuments/frus1961-63v06/persons#p_X",),
+    sources=("https://history.state.gov/historicaldocuments/frus1961-63v06/persons#p_X",)
+    + tuple(f"https://source{n}.example.org/persons/munchhausen" for n in range(9)),
 )
 SHELF_TYPES = ("Aide-Mémoire", "Cable", "Communiqué", "Diary Entry", "Minutes", "Note Verbale", "Report",
                "Speech", "Telegram", "Treaty", QUOTED_TYPE)
