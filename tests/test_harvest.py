@@ -93,11 +93,17 @@ def test_a_harvest_copies_everything_then_only_the_changes(other_fonds: tuple[st
     assert "other:L-4" not in {r.id for r in empty_store.iter_records()}
 
 
-def test_a_harvest_in_dublin_core_from_a_fonds(other_fonds: tuple[str, Path], empty_store: SQLiteStore) -> None:
+def test_a_harvest_in_dublin_core_and_in_ead_from_a_fonds(other_fonds: tuple[str, Path], empty_store: SQLiteStore, tmp_path: Path) -> None:
     url, _ = other_fonds
     report = harvest(empty_store, url, prefix="oai_dc", namespace="dc", pause=0.05)
     assert report.added == 6
     assert empty_store.get("dc:L-1").title == "Letter 1"
+    with SQLiteStore(tmp_path / "ead.db") as target:
+        report = harvest(target, url, prefix="oai_ead", namespace="ead", pause=0.05)
+        assert report.added == 6
+        letter = target.get("ead:L-1")
+        assert (letter.title, letter.date.earliest) == ("Letter 1", "1962-08-01")
+        assert target.get("ead:wcda-110485").original_languages == ("ru",)
 
 
 # -- recorded responses -----------------------------------------------------------------------

@@ -18,6 +18,8 @@ from typing import Callable, Iterable, Sequence
 from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
 from fonds.importers import ImportOptions, detect, reader
+from fonds.convergence import RELINK
+from fonds.importers.authority_files import RECONCILE
 from fonds.record import Collection, Record
 from fonds.store.base import AddResult, Store, record_hash
 
@@ -174,12 +176,13 @@ def ingest(
     is kept from the first; the second file is rejected, naming both. `options` go to the
     importers that take them (CSV: encoding, column mapping, skip bad rows).
     """
+    curated_added = 0
     if link_names and not dry_run:
         from fonds.naming import Names
 
         names = Names.of(store)
         if names.missing_curated:  # the curated persons that linked records may point to
-            store.put_entities(names.missing_curated)
+            curated_added = store.put_entities(names.missing_curated)
         linker = names.link_all
         enrich = linker if enrich is None else (lambda records, first=enrich: first(linker(records)))
     from fonds.repositories import Repositories
@@ -188,6 +191,8 @@ def ingest(
     named, found, missing = collect_files(paths)
     report = IngestReport(rejected=list(missing), dry_run=dry_run, strict=strict)
     claimed: dict[str, Path] = {}  # record id -> the file of this batch that holds it
+    marked = False  # whether this run has marked person reconciliation as pending
+    authority_changed = False  # whether a file brought authority entries (relink every record)
     done: set[Path] = set()
     for path in named + found:
         if path.resolve() in done:
@@ -227,15 +232,21 @@ def ingest(
         if enrich is not None and records:
             records = list(enrich(records))
         try:
+            if link_names and not marked and (records or contents.entities):
+                store.set_pending(RECONCILE)  # before the write: a kill after it leaves the mark
+                marked = True
+            if link_names and contents.entities and not authority_changed:
+                store.set_pending(RELINK)
+                authority_changed = True
             report.result += store.add(records, collections=contents.collections, entities=contents.entities)
         except FondsError as error:
             report.rejected.append(_problem(path, error))
             if strict:
                 break
-    if link_names and not dry_run and report.result.changed:
-        from fonds.importers.authority_files import reconcile
+    if link_names and not dry_run:
+        from fonds.convergence import converge
 
-        report.merged = reconcile(store).merged
+        _, report.merged = converge(store, authority_changed=authority_changed or bool(curated_added))
     return report
 
 

@@ -170,3 +170,22 @@ def test_a_collection_named_by_its_id_is_referred_to_never_overwritten(empty_sto
     assert collections["frus1961-63v05"].title == "Foreign Relations, 1961-1963, Volume V"
     assert (collections["letters"].title, collections["letters-1962"].parent) == ("Letters", "letters")
     assert empty_store.get("r-1").collections == ("frus1961-63v05",)
+
+
+def test_text_files_beside_the_csv_are_read_and_a_missing_one_named(empty_store: SQLiteStore, tmp_path: Path) -> None:
+    (tmp_path / "t1.txt").write_text("Записка беседы с послом.\n", encoding="utf-8")
+    table = write(tmp_path / "texts.csv", "identifier,title,text_file,language\ntx-1,Memo,t1.txt,ru\ntx-2,Other,t2.txt,ru\n")
+    report = ingest(empty_store, [table], link_names=False)
+    assert f'{table}:row 3, column "text_file": no file t2.txt (looked in {tmp_path})' in str(report.rejected[0])
+    table.write_text("identifier,title,text_file,language\ntx-1,Memo,t1.txt,ru\n", encoding="utf-8")
+    assert ingest(empty_store, [table], link_names=False).ok
+    (rendition,) = empty_store.get("tx-1").renditions
+    assert (rendition.kind, rendition.language, rendition.text) == ("transcript", "ru", "Записка беседы с послом.")
+
+
+def test_a_dry_run_checks_every_row_and_stores_nothing(empty_store: SQLiteStore, tmp_path: Path) -> None:
+    table = write(tmp_path / "d.csv", "identifier,title,date\nd-1,Fine,1962\nd-2,,1963\n")
+    report = ingest(empty_store, [table], link_names=False, dry_run=True)
+    assert report.ok and report.result.added == 2
+    assert [w.message for w in report.warnings] == ["no title; stored with the devised title [Untitled record d-2]"]
+    assert empty_store.stats().records == 0 and empty_store.collections() == []

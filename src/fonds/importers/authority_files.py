@@ -25,6 +25,8 @@ from fonds.record import PersonLink, Record
 from fonds.store.base import Store
 
 CURATED_PREFIX = "fonds:"
+RECONCILE = "reconcile"  # the pending-work mark of `reconcile`
+RELINK_BATCH = 500  # records relinked per transaction
 ALIAS = "alias"  # kind of a retired persons-list entry when the store cannot delete entries
 
 
@@ -49,12 +51,20 @@ class DeletesEntities(Protocol):
 
 
 def import_authority(store: Store, path: str | Path) -> AuthorityResult:
-    """Read hsg-people and/or POCOM at `path`, write the entries, then `reconcile`."""
+    """Read hsg-people and/or POCOM at `path`, write the entries, then bring the records to the
+    fixed point (fonds.convergence): reconcile, relink every record, reconcile what that linked.
+    The relinking is marked pending before the entries are written, so a crash is finished later."""
+    from fonds.convergence import RELINK, relink_all
+
     entities, files = read_authority(Path(path))
     result = AuthorityResult(read=len(entities), files=files)
+    if RELINK not in store.pending():
+        store.set_pending(RELINK)
     result.written = store.put_entities(entities)
     folded = reconcile(store)
     result.merged, result.relinked = folded.merged, folded.relinked
+    result.relinked += relink_all(store)
+    result.merged += reconcile(store).merged
     return result
 
 
@@ -138,8 +148,14 @@ def name_key(name: str) -> tuple[str, str, str] | None:
     return surname.strip(), given[0], given[1][:1] if len(given) > 1 else ""
 
 
-def reconcile(store: Store) -> AuthorityResult:
-    """Fold FRUS persons-list entries into the authority entries that name them; relink records."""
+def reconcile(store: Store, *, batch: int = RELINK_BATCH) -> AuthorityResult:
+    """Fold FRUS persons-list entries into the authority entries that name them; relink records.
+
+    Resumable: it marks itself pending in the store (`RECONCILE`) before writing and clears the
+    mark when done, and every step is idempotent, so a run cut short (kill -9) is finished by
+    the next ingest or `fonds repair`. Entries are retired only after every record linking to
+    them points elsewhere: the store refuses a dangling link."""
+    store.set_pending(RECONCILE)
     aliases: dict[str, str] = {}
     entries: dict[str, Entity] = {}
     per_volume: list[Entity] = []
@@ -180,20 +196,29 @@ def reconcile(store: Store) -> AuthorityResult:
         source = entity.sources[0] if entity.sources else None
         updated[target_id] = target.with_variants((Variant(entity.preferred, "printed form", source),))
         retired.append(entity)
-    records = _relinked(store, aliases)
-    store.add(records, entities=[e for e in updated.values() if e != entries[e.id]])
+    store.add([], entities=[e for e in updated.values() if e != entries[e.id]])
+    result.relinked = relink_records(store, aliases, batch=batch)
     _retire(store, retired, aliases)
-    result.merged, result.relinked = len(retired), len(records)
+    store.clear_pending(RECONCILE)
+    result.merged = len(retired)
     return result
 
 
-def _relinked(store: Store, aliases: dict[str, str]) -> list[Record]:
-    """Records linking to a persons-list entry, with their links pointing to the merged entry."""
-    found: dict[str, Record] = {}
-    for alias in aliases:
-        for record in store.records_of_entity(alias):
-            found.setdefault(record.id, record)
-    return [record.with_persons(relink(record.persons, aliases)) for record in found.values()]
+def relink_records(store: Store, aliases: dict[str, str], *, batch: int = RELINK_BATCH) -> int:
+    """Point every record linking to an alias at the entry it was merged into, `batch` records per
+    transaction (memory and transaction size stay bounded however many records name a person).
+    Returns how many records changed. Idempotent: a record already relinked is not found again."""
+    relinked = 0
+    after = ""
+    retired = sorted(alias for alias, target in aliases.items() if alias != target)
+    while retired:
+        page = store.records_linking(retired, after_id=after, limit=batch)
+        if not page:
+            break
+        store.add([record.with_persons(relink(record.persons, aliases)) for record in page])
+        relinked += len(page)
+        after = page[-1].id
+    return relinked
 
 
 def relink(persons: tuple[PersonLink, ...], aliases: dict[str, str]) -> tuple[PersonLink, ...]:

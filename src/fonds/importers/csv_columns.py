@@ -84,6 +84,9 @@ class RowContext:
     row: int
     warnings: list[Problem] = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)
+    by_name: dict[str, Entity] = field(default_factory=dict)  # the file's names already made entries
+    known: dict[str, Collection] = field(default_factory=dict)  # the file's collections by id
+    paths: dict[str, list[tuple[Collection, bool]]] = field(default_factory=dict)  # cell -> its collections
 
     def where(self, column: str | None = None) -> str:
         return f"{self.origin}:row {self.row}" + (f', column "{column}"' if column else "")
@@ -172,7 +175,7 @@ def make_record(cells: Mapping[str, str], context: RowContext, base: Path | None
             classification=cells.get("classification", "").strip() or None,
         ),
         credits=tuple(credits),
-        collections=tuple(dict.fromkeys(c.id for c, _ in collection_path(cells.get("collection"), context))),
+        collections=tuple(dict.fromkeys(c.id for c, _ in collection_path(cells.get("collection"), context, context.known))),
         url=cells.get("url", "").strip() or None,
         place="; ".join(values(cells.get("places"))) or None,
         extent=cells.get("extent", "").strip() or None,
@@ -184,8 +187,12 @@ def make_record(cells: Mapping[str, str], context: RowContext, base: Path | None
 
 
 def _entity(name: str, context: RowContext) -> Entity:
+    known = context.by_name.get(name)
+    if known is not None:
+        return known
     entity = person_entity(name, f"{context.origin}")
     context.entities.setdefault(entity.id, entity)
+    context.by_name[name] = context.entities[entity.id]
     return context.entities[entity.id]
 
 
@@ -219,6 +226,8 @@ def collection_path(cell: str | None, context: RowContext, known: Mapping[str, C
     any upper-case code) is a project; an element already written as an id (`emb-1`,
     `frus1961-63v05`) refers to a collection the archive holds and is never overwritten; any
     other element is a title (`Letters`), and gets an id from its path (`letters`)."""
+    if cell and cell in context.paths and known is context.known:
+        return context.paths[cell]
     found: list[tuple[Collection, bool]] = []
     for path in values(cell):
         parent: Collection | None = None
@@ -237,6 +246,8 @@ def collection_path(cell: str | None, context: RowContext, known: Mapping[str, C
                 collection = Collection(id=collection_id, title=element, parent=parent.id if parent else None, kind="collection" if parent is None else "series")
             found.append((collection, describes))
             parent = collection
+    if cell and known is context.known:
+        context.paths[cell] = found
     return found
 
 

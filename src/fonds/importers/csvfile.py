@@ -111,8 +111,10 @@ def _build(rows: list[tuple[int, Row]], origin: str, base: Path, bad: list[str],
     stack: list[str] = []  # ArchivesSpace: the collection at each hierarchy depth
     siblings: dict[str | None, int] = {}
     seen: dict[str, int] = {}
+    by_name: dict[str, Entity] = {}
+    paths: dict[str, list[tuple[Collection, bool]]] = {}
     for position, (number, cells) in enumerate(rows):
-        context = RowContext(origin, number, entities=entities)
+        context = RowContext(origin, number, entities=entities, by_name=by_name, known=collections, paths=paths)
         try:
             if "json" in cells and cells.get("kind"):
                 item = from_json(cells["kind"].strip(), cells["json"], context)
@@ -139,13 +141,14 @@ def _build(rows: list[tuple[int, Row]], origin: str, base: Path, bad: list[str],
                 siblings[parent] = order + 1
                 collection = make_collection(cells, context, parent, order)
                 collections[collection.id] = collection
+                paths.clear()  # a path cell may name this collection now
                 if "_depth" in cells:
                     depth = int(cells["_depth"])
                     del stack[depth:]
                     stack.append(collection.id)
             else:
                 record = make_record(cells, context, base)
-                path = collection_path(cells.get("collection"), context, collections)
+                path = collection_path(cells.get("collection"), context, collections)  # cached per cell
                 for found, described in path:
                     if described:
                         collections.setdefault(found.id, found)

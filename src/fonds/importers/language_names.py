@@ -29,25 +29,22 @@ _SPLIT = re.compile(r"\s*[|;,/]\s*|\s+and\s+")
 
 def language_codes(text: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(ISO 639-1 codes, values not understood) of a cell or attribute: `en|fr`, `eng`,
-    `English; Russian`, `Spanish; Castilian` (a MARC name with its alias)."""
+    `English; Russian`, `rus and eng`, `Spanish; Castilian` (a MARC name with its alias)."""
     if not text or not text.strip():
         return (), ()
     whole = _one(text)
     if whole:
         return (whole,), ()
+    parts = [part for part in _SPLIT.split(text.strip()) if part]
     codes: list[str] = []
     unknown: list[str] = []
-    for part in _SPLIT.split(text.strip()):
-        if not part:
-            continue
+    for part in parts:
         code = _one(part)
-        if code:
-            if code not in codes:
-                codes.append(code)
-        elif not codes or part[:1].islower() is False and len(part) > 3:
+        if code is None:
             unknown.append(part)
-    # "Spanish; Castilian": the alias after the known name is not a second language.
-    if codes and unknown and len(codes) == 1 and _SPLIT.split(text.strip())[0] and _one(_SPLIT.split(text.strip())[0]):
+        elif code not in codes:
+            codes.append(code)
+    if len(codes) == 1 and _one(parts[0]):  # "Spanish; Castilian": the rest names the same language
         unknown = []
     return tuple(codes), tuple(unknown)
 

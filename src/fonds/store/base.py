@@ -148,6 +148,19 @@ def collection_details(collection: Collection) -> str | None:
     return canonical_json(details) if details else None
 
 
+def refuse_dangling(prepared: Sequence[tuple[Record, str, str]], known: set[str]) -> None:
+    """RecordError when a record links to a person the store does not hold (`known`: the ids of
+    linked entries the store holds, the batch's own included). Both stores call it inside the
+    write transaction; their schema refuses the same (SQLite triggers, a PostgreSQL foreign key)."""
+    for record, _, _ in prepared:
+        for number, link in enumerate(record.persons):
+            if link.id not in known:
+                raise RecordError(
+                    f"{record.origin or f'record {record.id!r}'}: persons[{number}] links to "
+                    f"{link.id!r} ({link.name}), which is not in the authority; add the entry first"
+                )
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -243,6 +256,28 @@ class Store(ABC):
     @abstractmethod
     def records_of_entity(self, entity_id: str, limit: int = 1000) -> list[Record]:
         """Records that link to an authority entry, oldest first."""
+
+    @abstractmethod
+    def records_linking(self, entity_ids: Sequence[str], *, after_id: str = "", limit: int = 500) -> list[Record]:
+        """Live records linking to any of the entries, ordered by id, after `after_id` (a page of
+        at most `limit`): page through every one of them, however many."""
+
+    @abstractmethod
+    def dangling_links(self, limit: int = 1000) -> list[tuple[str, str]]:
+        """(record id, entry id) of person links to authority entries the store does not hold
+        (none, unless the database was written by an older fonds)."""
+
+    @abstractmethod
+    def pending(self) -> dict[str, str]:
+        """Post-ingest work started and not yet finished: task name -> its saved state."""
+
+    @abstractmethod
+    def set_pending(self, task: str, state: str = "") -> None:
+        """Record (in its own transaction) that `task` must run to the end, with its state so far."""
+
+    @abstractmethod
+    def clear_pending(self, task: str) -> None:
+        """Record that `task` has finished."""
 
     @abstractmethod
     def stats(self) -> Stats:

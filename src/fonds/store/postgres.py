@@ -44,6 +44,7 @@ from fonds.store.base import (
     collection_details,
     content_json,
     prepare_records,
+    refuse_dangling,
 )
 
 # Held by every writing transaction; the key spells "fonds".
@@ -316,6 +317,9 @@ class PostgresStore(Store):
                     [(c.id, c.title, c.parent, c.kind, collection_details(c)) for c in collections],
                 )
             self._put_entities(cur, entities)
+            linked = list({link.id for record, _, _ in prepared for link in record.persons})
+            known = {row[0] for row in cur.execute("SELECT id FROM entities WHERE id = ANY(%s)", (linked,))}
+            refuse_dangling(prepared, known)
             self._add_records(cur, prepared, at, result)
         return result
 
@@ -392,7 +396,14 @@ class PostgresStore(Store):
         with self._writing() as (cur, _):
             removed = 0
             for entity_id in entity_ids:
-                removed += cur.execute("DELETE FROM entities WHERE id = %s", (entity_id,)).rowcount
+                try:
+                    with cur.connection.transaction():
+                        removed += cur.execute("DELETE FROM entities WHERE id = %s", (entity_id,)).rowcount
+                except psycopg.errors.ForeignKeyViolation:
+                    raise StoreError(
+                        f"{self.where}: records still link to authority entry {entity_id!r}; "
+                        "relink them first (fonds repair)"
+                    ) from None
             return removed
 
     def _put_entities(self, cur: Cursor, entities: Iterable[Entity]) -> int:
@@ -550,6 +561,36 @@ class PostgresStore(Store):
         )  # sorted here, not in SQL: PostgreSQL's json refuses the \u0000 a record may hold
         records = [Record.from_dict(json.loads(row[0])) for row in rows]
         return sorted(records, key=lambda r: (r.date.earliest or "9999", r.id))[:limit]  # the oldest, as SQLite
+
+    def records_linking(self, entity_ids: Sequence[str], *, after_id: str = "", limit: int = 500) -> list[Record]:
+        rows = self._read(
+            "SELECT data FROM records WHERE NOT is_deleted AND id > %s AND id IN (SELECT record_id FROM "
+            "record_entities WHERE entity_id = ANY(%s)) ORDER BY id LIMIT %s",
+            (after_id, list(entity_ids), limit),
+        )
+        return [Record.from_dict(json.loads(row[0])) for row in rows]
+
+    def dangling_links(self, limit: int = 1000) -> list[tuple[str, str]]:
+        rows = self._read(
+            "SELECT record_id, entity_id FROM record_entities e WHERE NOT EXISTS "
+            "(SELECT 1 FROM entities WHERE id = e.entity_id) ORDER BY record_id, entity_id LIMIT %s",
+            (limit,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def pending(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self._read("SELECT task, state FROM pending_work ORDER BY task")}
+
+    def set_pending(self, task: str, state: str = "") -> None:
+        with self._writing() as (cur, at):
+            cur.execute(
+                "INSERT INTO pending_work VALUES (%s, %s, %s) ON CONFLICT (task) DO UPDATE SET state = EXCLUDED.state",
+                (task, state, at),
+            )
+
+    def clear_pending(self, task: str) -> None:
+        with self._writing() as (cur, _):
+            cur.execute("DELETE FROM pending_work WHERE task = %s", (task,))
 
     def stats(self) -> Stats:
         row = self._one(

@@ -27,9 +27,10 @@ from fonds.store.base import (
     collection_details,
     content_json,
     prepare_records,
+    refuse_dangling,
 )
 
-SCHEMA_VERSION = 2  # 2: collections.details (EAD description and sibling order)
+SCHEMA_VERSION = 3  # 2: collections.details (EAD description and sibling order); 3: pending_work, no dangling links
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -67,6 +68,13 @@ CREATE TABLE IF NOT EXISTS record_entities (
     PRIMARY KEY (entity_id, record_id)
 );
 CREATE INDEX IF NOT EXISTS record_entities_record ON record_entities (record_id);
+CREATE TABLE IF NOT EXISTS pending_work (task TEXT PRIMARY KEY, state TEXT NOT NULL, since TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS record_entities_known BEFORE INSERT ON record_entities
+WHEN NOT EXISTS (SELECT 1 FROM entities WHERE id = NEW.entity_id)
+BEGIN SELECT RAISE(ABORT, 'a person link to an authority entry the store does not hold'); END;
+CREATE TRIGGER IF NOT EXISTS entities_in_use BEFORE DELETE ON entities
+WHEN EXISTS (SELECT 1 FROM record_entities WHERE entity_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'records still link to this authority entry'); END;
 """
 
 
@@ -176,6 +184,7 @@ class SQLiteStore(Store):
                 [(c.id, c.title, c.parent, c.kind, collection_details(c)) for c in collections],
             )
             self._put_entities(cur, entities)
+            refuse_dangling(prepared, self._known_entities(cur, prepared))
             self._add_records(cur, prepared, at, result)
             cur.execute("COMMIT")
         except BaseException:
@@ -269,13 +278,23 @@ class SQLiteStore(Store):
             raise
         return changed
 
+    def _known_entities(self, cur: sqlite3.Cursor, prepared: list[tuple[Record, str, str]]) -> set[str]:
+        linked = [link.id for record, _, _ in prepared for link in record.persons]
+        return {row[0] for row in _rows_for_ids(cur, "SELECT id FROM entities WHERE id IN ({})", linked)}
+
     def delete_entities(self, entity_ids: Iterable[str]) -> int:
         cur = self.db.cursor()
         self._begin(cur)
         try:
             removed = 0
             for entity_id in entity_ids:
-                removed += cur.execute("DELETE FROM entities WHERE id = ?", (entity_id,)).rowcount
+                try:
+                    removed += cur.execute("DELETE FROM entities WHERE id = ?", (entity_id,)).rowcount
+                except sqlite3.IntegrityError:
+                    raise StoreError(
+                        f"{self.path}: records still link to authority entry {entity_id!r}; "
+                        "relink them first (fonds repair)"
+                    ) from None
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
@@ -435,6 +454,44 @@ class SQLiteStore(Store):
             (entity_id, limit),
         ).fetchall()
         return [Record.from_dict(json.loads(row[0])) for row in rows]
+
+    def records_linking(self, entity_ids: Sequence[str], *, after_id: str = "", limit: int = 500) -> list[Record]:
+        rows = self.db.execute(
+            "SELECT data FROM records WHERE is_deleted = 0 AND id > ? AND id IN (SELECT record_id FROM "
+            "record_entities WHERE entity_id IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?",
+            (after_id, json.dumps(list(entity_ids)), limit),
+        ).fetchall()
+        return [Record.from_dict(json.loads(row[0])) for row in rows]
+
+    def dangling_links(self, limit: int = 1000) -> list[tuple[str, str]]:
+        rows = self.db.execute(
+            "SELECT record_id, entity_id FROM record_entities WHERE entity_id NOT IN (SELECT id FROM entities) "
+            "ORDER BY record_id, entity_id LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def pending(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self.db.execute("SELECT task, state FROM pending_work ORDER BY task")}
+
+    def set_pending(self, task: str, state: str = "") -> None:
+        self._write(
+            "INSERT INTO pending_work VALUES (?, ?, ?) ON CONFLICT (task) DO UPDATE SET state = excluded.state",
+            (task, state, utc_now()),
+        )
+
+    def clear_pending(self, task: str) -> None:
+        self._write("DELETE FROM pending_work WHERE task = ?", (task,))
+
+    def _write(self, sql: str, args: Sequence[Any]) -> None:
+        cur = self.db.cursor()
+        self._begin(cur)
+        try:
+            cur.execute(sql, args)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
 
     def stats(self) -> Stats:
         def one(sql: str) -> int:

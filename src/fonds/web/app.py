@@ -81,7 +81,10 @@ def home(request: Request, archive: Archive) -> Any:
 
 
 def search(request: Request, archive: Archive) -> Any:
-    return search_page(archive, read_params(request.query_params, request.query_params.getlist("filter")))
+    params = read_params(request.query_params, request.query_params.getlist("filter"))
+    if not params.full_query.strip() and not params.filters and not _wants_json(request):
+        return home_page(archive)  # an empty search: the archive's overview, not every record as results for ''
+    return search_page(archive, params)
 
 
 def record(request: Request, archive: Archive) -> Any:
