@@ -230,3 +230,19 @@ def test_about_says_where_records_come_from_and_how_to_reach_us(desk: Any) -> No
     tab.page.wait_for_load_state("load")
     assert tab.page.locator(".oai-list > li").count() > 0
     assert tab.axe() == []
+
+
+def test_sorting_by_date_sorts_by_time_of_day_too(desk: Any) -> None:
+    tab = desk()
+    tab.open("/search?q=Clockwork")
+    tab.page.get_by_label("Sort by").select_option("date")
+    tab.page.locator(".search-form button[type=submit]").click()
+    tab.page.wait_for_load_state("load")
+    titles = tab.page.locator(".hit-title").all_inner_texts()
+    assert titles == ["Clock telegram sent at 9:30 a.m.", "Clock telegram sent at 12:15 p.m.",
+                      "Clock telegram sent at 6 p.m."]
+    tab.page.get_by_label("Sort by").select_option("-date")
+    tab.page.locator(".search-form button[type=submit]").click()
+    tab.page.wait_for_load_state("load")
+    assert tab.page.locator(".hit-title").all_inner_texts() == titles[::-1]
+    assert "June 5, 1962, 9:30 a.m." in tab.page.locator(".results").inner_text()

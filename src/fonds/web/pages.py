@@ -219,7 +219,6 @@ PROVENANCE = (
         "its translator and its project.",
         "The Wilson Center makes its documents and translations available for research and teaching; its "
         "terms of use apply to them here too. Ask the Wilson Center before republishing a translation.",
-        "https://www.wilsoncenter.org/about-the-digital-archive",
     ),
     Provenance(
         "Foreign Relations of the United States (FRUS)",
