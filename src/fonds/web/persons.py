@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from fonds.authority import CURATED_SOURCE, Entity, normalize
 from fonds.errors import NotFound
+from fonds.naming import Names
 from fonds.record import Record
 from fonds.web.pages import Archive, person_href, record_href
 
@@ -134,7 +135,7 @@ def person_page(archive: Archive, entity_id: str) -> PersonPage:
     """The page of an authority entry, or of a name records link to without one. Raises NotFound."""
     records = archive.store.records_of_entity(entity_id, limit=2000)
     try:
-        entity = archive.store.get_entity(entity_id)
+        entity = _names(archive).entity(entity_id) or archive.store.get_entity(entity_id)  # curated variants too
     except NotFound:
         names = [p.name for r in records for p in r.persons if p.id == entity_id]
         if not names:
@@ -237,11 +238,18 @@ def name_groups(entity: Entity, records: Sequence[Record]) -> tuple[NameGroup, .
 # -- documents over time --------------------------------------------------------------------
 
 
+def _names(archive: Archive) -> Names:
+    """The archive's names (store entries with the curated persons folded in), built once per index state."""
+    names: Names = archive.cached("names", lambda: Names.of(archive.store))
+    return names
+
+
 def timeline(records: Sequence[Record]) -> tuple[TimelineYear, ...]:
     """Every year from the first document's to the last's (empty years too), then the undated."""
     by_year: dict[str, list[tuple[str, str, str, str]]] = {}
     for r in records:
-        year = r.date.earliest[:4] if r.date.earliest else "undated"
+        known = r.date.earliest or r.date.latest  # an open date (`before 1962`) by its known side
+        year = known[:4] if known else "undated"
         by_year.setdefault(year, []).append((r.id, r.title, r.date.text or "undated", record_href(r.id)))
     years = sorted(int(y) for y in by_year if y != "undated" and y.lstrip("-").isdigit())
     if years and years[-1] - years[0] <= MAX_GAP_YEARS:
