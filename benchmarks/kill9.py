@@ -45,8 +45,12 @@ class Round:
     converged: bool
 
 
+SCRATCH = Path(tempfile.gettempdir()) / f"fonds-kill9-{os.getpid()}"  # each store's index, not the working folder
+
+
 def fonds(db: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "fonds.cli", "--db", db, *args]
+    index = SCRATCH / uuid.uuid5(uuid.NAMESPACE_URL, db).hex
+    return [sys.executable, "-m", "fonds.cli", "--db", db, "--index", str(index), *args]
 
 
 def dump(db: str) -> str:
@@ -82,8 +86,7 @@ def one_round(db: str, inputs: Sequence[Path], env: dict[str, str], clean: str, 
 
 def run(databases: Sequence[str], inputs: Sequence[Path], *, seed: int = 17, out: object = sys.stdout) -> tuple[int, int]:
     """Rounds on each database URL but the first (the clean run's). Returns (corrupt, not converged)."""
-    scratch = tempfile.mkdtemp(prefix="fonds-kill9-")  # a PostgreSQL store's index goes beside the command
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "FONDS_INDEX": os.path.join(scratch, "index")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     rng = random.Random(seed)
     longest = ingest(databases[0], inputs, env)
     clean = dump(databases[0])
