@@ -27,7 +27,7 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_ingest_reports_and_is_idempotent(run, corpus: Path) -> None:  # type: ignore[no-untyped-def]
     first = run("ingest", str(corpus / "wilson-center"), str(ROOT / "examples"))
     assert first.exit_code == 0
-    assert "4 added, 0 updated, 0 unchanged, 0 rejected" in first.output
+    assert "8 added, 0 updated, 0 unchanged, 0 rejected" in first.output
     again = run("ingest", str(corpus / "wilson-center"))
     assert again.exit_code == 0
     assert "0 added, 0 updated, 1 unchanged, 0 rejected; nothing changed" in again.output
@@ -56,7 +56,7 @@ def test_search_json_has_the_design_shape(run, corpus: Path) -> None:  # type: i
 def test_search_text_output_and_bad_query(run, corpus: Path) -> None:  # type: ignore[no-untyped-def]
     run("ingest", str(corpus / "wilson-center"))
     result = run("search", '"air defense"')
-    assert "1 records match" in result.output and "wcda-110485" in result.output
+    assert "1 record matches" in result.output and "wcda-110485" in result.output
     bad = run("search", 'title:"kim')
     assert bad.exit_code == 1
     assert bad.output.strip() == 'fonds: unclosed quote at position 7: title:▸"kim; add the closing " or remove the opening one'
@@ -75,8 +75,8 @@ def test_show_json_round_trips_the_record(run, corpus: Path) -> None:  # type: i
 def test_stats_and_reindex(run, corpus: Path) -> None:  # type: ignore[no-untyped-def]
     run("ingest", str(corpus / "wilson-center"), str(ROOT / "examples"))
     stats = json.loads(run("stats", "--json").output)
-    assert stats["records"] == 4 and stats["collections"] == 2
-    assert run("reindex").output.strip() == "index rebuilt: 4 records searchable"
+    assert stats["records"] == 8 and stats["collections"] == 2
+    assert run("reindex").output.strip() == "index rebuilt: 8 records searchable"
 
 
 def test_bad_setting_names_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,3 +104,20 @@ def test_authority_import_and_show(run, corpus: Path) -> None:  # type: ignore[n
     assert "frus1961-63v06-d1  Message From Chairman Khrushchev to President-elect Kennedy" in shown.output
     missing = run("authority", "show", "hsg:0")
     assert missing.exit_code == 1 and missing.output.strip() == "fonds: no authority entry with id 'hsg:0'"
+
+
+def test_search_words_starting_with_a_minus_are_not_and_one_record_is_singular(run, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    run("ingest", str(corpus / "wilson-center"), str(ROOT / "examples"))
+    without = run("search", "-Moskovsky", "--json")
+    assert without.exit_code == 0, without.output
+    found = {hit["id"] for hit in json.loads(without.output)["hits"]}
+    assert found and "wcda-110485" not in found
+    two_words = run("search", "Kim", "-Moskovsky")  # several arguments are one search
+    assert two_words.exit_code == 0 and "wcda-110485" not in two_words.output
+    single = run("search", "Moskovsky")
+    assert single.output.splitlines()[0] == "1 record matches 'Moskovsky'"
+    lines = single.output.splitlines()
+    assert lines[4].startswith("   ") and len(lines) == 5 + sum(line.startswith("   matched:") for line in lines)
+    assert lines[4].strip() != lines[2].split("  [")[0].split(". ", 1)[1]  # the snippet does not repeat the title
+    empty = run("search", "?!")
+    assert empty.exit_code != 0 and "punctuation alone is not searched" in empty.output

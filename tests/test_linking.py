@@ -101,3 +101,42 @@ def test_unknown_person_names_become_candidates(curated_matcher: Matcher) -> Non
     found = {c.name: c for c in candidates([record], curated_matcher)}
     assert set(found) == {"Ri Ju-yon", "P.K. Ponomarenko"}
     assert found["Ri Ju-yon"].records == ("r",)
+
+
+@pytest.mark.parametrize(
+    ("text", "entity_id", "mention"),
+    [
+        ("просил передать Никите Сергеевичу Хрущёву благодарность", "fonds:khrushchev", "Никите Сергеевичу Хрущёву"),
+        ("в письме Хрущёва говорилось", "fonds:khrushchev", "Хрущёва"),
+        ("встреча с Косыгиным состоялась", "fonds:kosygin", "Косыгиным"),
+        ("передать товарищу Ким Ир Сену", "fonds:kim-il-sung", "Ким Ир Сену"),  # a Korean name the dictionary lacks
+        ("министр Пак Сон Чхоль сообщил", "fonds:pak-seong-cheol", "Пак Сон Чхоль"),  # Kontsevich, not Пак Сон Чер
+        ("беседа с Пак Сон Чером", "fonds:pak-seong-cheol", "Пак Сон Чером"),
+    ],
+)
+def test_russian_names_are_linked_in_any_grammatical_case(
+    curated_matcher: Matcher, text: str, entity_id: str, mention: str
+) -> None:
+    assert (entity_id, mention) in {(p.id, p.text) for p in link_text(text, curated_matcher)}
+
+
+def test_a_russian_case_never_overrides_a_name_as_written(curated_matcher: Matcher) -> None:
+    links = link_text("Ким Ир Сен принял посла", curated_matcher)  # Ир is not read as a case of Ира
+    assert [(p.id, p.text) for p in links] == [("fonds:kim-il-sung", "Ким Ир Сен")]
+    assert link_text("Сергеевичу передали письмо", curated_matcher) == []  # a patronymic alone names no one
+
+
+@pytest.mark.parametrize(
+    ("text", "entity_id", "mention"),
+    [
+        ("他说，苏联大使下周将拜会金日成首相。", "fonds:kim-il-sung", "金日成"),  # inside a run of Han
+        ("转达对毛澤東主席的问候", "fonds:mao-zedong", "毛澤東"),  # traditional, inside a run
+        ("北京放送は本日、毛沢東主席が会談した", "fonds:mao-zedong", "毛沢東"),  # Japanese
+        ("김일성은 말했다", "fonds:kim-il-sung", "김일성"),  # a Korean particle attached
+    ],
+)
+def test_cjk_names_are_linked_inside_longer_runs(curated_matcher: Matcher, text: str, entity_id: str, mention: str) -> None:
+    links = [(p.id, p.text) for p in link_text(text, curated_matcher)]
+    assert links == [(entity_id, mention)]
+    link = link_text(text, curated_matcher)[0]
+    assert link.start is not None and text[link.start : link.end] == mention

@@ -31,3 +31,12 @@ def test_a_title_participant_is_linked_once_without_a_span(empty_store: SQLiteSt
     # A letter's title names no participants: nothing is added from it.
     letter = Names.of(empty_store).link(Record(id="t-2", title="Letter to Ambassador Moskovsky", type="Letter"))
     assert letter.persons == ()
+
+
+def test_a_person_has_every_variant_in_every_script(empty_store: SQLiteStore) -> None:
+    from fonds.naming import Names
+
+    kim = Names.of(empty_store).entity("fonds:kim-il-sung")
+    assert kim is not None
+    assert {"김일성", "金日成", "Ким Ир Сен", "Kim Il-sung", "Kim Ir Sen"} <= {v.name for v in kim.variants}
+    assert Names.of(empty_store).entity("fonds:nobody") is None

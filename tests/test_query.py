@@ -82,9 +82,21 @@ def test_huge_query_is_refused() -> None:
 
 
 def test_names_in() -> None:
-    assert names_in(parse('person:"Kim Il Sung" "Mao Zedong" air')) == ["Kim Il Sung", "Mao Zedong"]
+    assert names_in(parse('person:"Kim Il Sung" "Mao Zedong" air')) == ["Kim Il Sung"]  # a quoted phrase is not a name
 
 
 def test_deep_nesting_is_refused() -> None:
     with pytest.raises(QueryError, match="^parentheses nest deeper than 32 levels at position 33; simplify the search$"):
         parse("(" * 40 + "Kim" + ")" * 40)
+
+
+@pytest.mark.parametrize("text", ["?!", "-", "  &  ", "—"])
+def test_punctuation_alone_says_there_is_no_word(text: str) -> None:
+    with pytest.raises(QueryError, match="has no letters or digits, and punctuation alone is not searched"):
+        parse(text)
+
+
+def test_punctuation_beside_words_is_left_out() -> None:
+    assert parse("Kim ?!") == Word("Kim")
+    assert parse("Kim - Pak") == And((Word("Kim"), Word("Pak")))
+    assert parse("-Berlin") == Not(Word("Berlin"))

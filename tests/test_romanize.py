@@ -100,3 +100,11 @@ def test_fold_merges_case_hyphens_spaces_and_scripts() -> None:
     assert fold("김일성") == "gimilseong"  # through our Revised Romanization table
     assert fold("Satō") == fold("Sato")
     assert fold("Kim Chong-p'il") == fold("Kim Chong Pil")
+
+
+def test_korean_in_cyrillic_by_kontsevich() -> None:
+    from fonds.romanize import cyrillize_korean
+
+    assert cyrillize_korean("박성철") == ["Пак", "Сон", "Чхоль"]
+    assert cyrillize_korean("김일성") == ["Ким", "Иль", "Сон"]
+    assert cyrillize_korean("최용건") == ["Чхве", "Ён", "Кон"]  # syllables apart: no voicing

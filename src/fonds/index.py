@@ -18,20 +18,19 @@ What a search costs, and how it is kept small (see docs/benchmarks.md):
   without digits) on the title and text, never on words after NOT. So a
   misspelling still finds its record, exact matches always rank first, and a
   common word is not widened to every word one letter away ("wheat" to "what").
-  Tantivy's snippets do not highlight fuzzy matches (they never did), so a hit
-  found only fuzzily shows the start of its summary or text.
+  Snippets do not highlight fuzzy matches, so a hit found only fuzzily shows the
+  start of its summary or text.
+- Each language is analysed in fields of its own (analysis.py: `text_cjk` bigrams,
+  `text_ru`, `text_de`, `text_fr` stemmed), fed by each rendition according to its
+  language; the query is compiled by compiler.py.
 - The text is indexed but not stored. A stored-only `snippet_text` keeps its first
   SNIPPET_CHARS characters, for snippets and for `matched`. A hit whose terms lie
   only beyond that gets a snippet from its summary or title, or no highlight.
-- Snippets are built only when the search has words to highlight (not for
-  filters, dates, an empty search or a person: search without name variants:
+- Snippets (snippets.py) are built only when the search has words to highlight (not
+  for filters, dates, an empty search or a person: search without name variants:
   those show the start of the summary or text), and only with `snippets=True`.
-  The text's generator runs over short windows around the first word of each
-  searched term (words that begin with the term's letters, confirmed by the
-  analyzer: "Korean" is not "korea"), not over the whole text; the generator
-  still picks the best fragment among them. Only a non-ASCII text where no window
-  was found ("Sŏng" for song) goes through the generator whole. The summary's
-  and title's generators are made only when the text has no highlight.
+  The needles are compiled once per search; each hit's text is folded once and
+  searched with them (fast literal scanning, at most LOOKS occurrences per needle).
 - `matched` (which name variants a hit contains) is computed only when the search
   expanded a name, over the title, summary and stored text.
 - `neighbours` finds the records before and after one record in a search's order
@@ -41,33 +40,29 @@ What a search costs, and how it is kept small (see docs/benchmarks.md):
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 import tantivy
-from tantivy import Occur, Query
+from tantivy import Query
 
 from fonds import query as q
+from fonds.analysis import ANALYZED_FIELDS, ENGLISH, Analysis, analyzers, document_fields
+from fonds.compiler import MAX_VARIANTS, Compiler, NameResolver, day
+from fonds.dates import SORT_LAST
 from fonds.errors import NotFound, QueryError, StoreError
 from fonds.record import Record
+from fonds.snippets import Snippets, matched_variants, needles, snippet_or_start
 from fonds.store.base import Store
 
-INDEX_VERSION = 2  # 2: text no longer stored; stored-only snippet_text (its first SNIPPET_CHARS)
+INDEX_VERSION = 4  # 2: text no longer stored; stored-only snippet_text. 3: language fields (analysis.py).
+# 4: date_sort is YYYYMMDDHHMM (HistoricalDate.sort_key), open dates' bounds from search_bounds
 BATCH = 500
 SNIPPET_CHARS = 20_000  # how much of each text snippets and `matched` look at
-SNIPPET_LENGTH = 240  # characters in a snippet
-PLAIN_LENGTH = 200  # characters of summary or text shown when nothing is highlighted
 FUZZY_BELOW = 3  # exact matches below this many: run the search again with fuzzy clauses
-FUZZY_FIELDS = ("title", "text")
-MAX_NEEDLES = 12  # words looked for in a text to place its snippet (the search's own first, then name variants)
-CHUNK = 4096  # characters of text lowercased at a time while looking for the terms
-LOOKS = 30  # words beginning with a term's letters checked per text before giving up
-WINDOWS = 4  # distinct words around which the text's snippet is looked for
-WINDOW_BEFORE, WINDOW_AFTER = 100, 220
 FACETS = {
     "language": ("lang", 60),
     "repository": ("repository", 30),
@@ -76,8 +71,6 @@ FACETS = {
     "year": ("year", 200),
     "person": ("person_id", 20),
 }
-TEXT_BOOSTS = {"title": 3.0, "summary": 1.5, "text": 1.0, "persons": 2.0}
-NameResolver = Callable[[str], Sequence[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -98,17 +91,6 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-def _analyzer() -> tantivy.TextAnalyzer:
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(60))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
-    )
-
-
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
@@ -117,6 +99,8 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("text", stored=False, tokenizer_name="fonds")
     builder.add_bytes_field("snippet_text", stored=True, indexed=False)  # UTF-8, the first SNIPPET_CHARS of text
     builder.add_text_field("persons", stored=False, tokenizer_name="fonds")
+    for name in ANALYZED_FIELDS:  # each language's own analysis (see analysis.py); named as its tokenizer
+        builder.add_text_field(name, stored=False, tokenizer_name=name)
     for name in ("repository_text", "collection_text", "type_text"):
         builder.add_text_field(name, stored=False, tokenizer_name="fonds")
     for name in ("lang", "repository", "collection", "type", "person_id"):
@@ -130,10 +114,6 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _day(iso: str | None, default: int) -> int:
-    return int(iso.replace("-", "")) if iso else default
-
-
 def document(record: Record, names: dict[str, Sequence[str]] | None = None) -> tantivy.Document:
     """The index document for a record. `names` gives each linked person's variants."""
     persons: list[str] = []
@@ -141,7 +121,10 @@ def document(record: Record, names: dict[str, Sequence[str]] | None = None) -> t
         persons.append(link.name)
         persons.extend((names or {}).get(link.id, ()))
     collections = list(record.collections)
+    texts: list[tuple[str, str | None]] = [(record.title, None), (record.summary or "", None)]
+    texts.extend((rendition.text, rendition.language) for rendition in record.renditions)
     return tantivy.Document(
+        **document_fields(texts),
         id=record.id,
         title=record.title,
         summary=record.summary or "",
@@ -157,9 +140,9 @@ def document(record: Record, names: dict[str, Sequence[str]] | None = None) -> t
         type=[record.type] if record.type else [],
         person_id=sorted({p.id for p in record.persons}),
         year=list(record.date.years),
-        earliest=_day(record.date.earliest, 0),
-        latest=_day(record.date.latest, 99991231),
-        date_sort=_day(record.date.earliest, 99991231),
+        earliest=day(record.date.search_bounds[0], 0),  # an open side reaches past the archive's span
+        latest=day(record.date.search_bounds[1], 99991231),
+        date_sort=record.date.sort_key or SORT_LAST,  # YYYYMMDDHHMM: the time of day too
         date_text=record.date.text or "",
         type_stored=record.type or "",
     )
@@ -184,8 +167,9 @@ class Index:
             self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         except ValueError as error:
             raise StoreError(f"{self.path}: the search index cannot be opened ({error}); run: fonds reindex") from None
-        self.index.register_tokenizer("fonds", _analyzer())
-        self.analyzer = _analyzer()
+        for name, analyzer in analyzers().items():
+            self.index.register_tokenizer(name, analyzer)
+        self.analysis = Analysis()
 
     # -- checkpoint -------------------------------------------------------------------------
 
@@ -312,17 +296,17 @@ class Index:
         searcher = self.index.searcher()
         resolve = _remembering(resolve_names) if resolve_names else None
         expansions: list[tuple[str, str]] = []
-        compiler = _Compiler(self, resolve, expansions)
+        compiler = Compiler(self.schema, self.analysis, resolve, expansions)
         compiled = compiler.compile(node)
         result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
         if compiler.is_fuzzy_possible and int(result.count or 0) < FUZZY_BELOW:
             expansions = []
-            compiled = _Compiler(self, resolve, expansions, fuzzy=True).compile(node)
+            compiled = Compiler(self.schema, self.analysis, resolve, expansions, fuzzy=True).compile(node)
             result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
         highlighter = None
         if snippets and _has_text_terms(node, expanded=bool(expansions)):
-            needles = self._needles(node, expansions)
-            highlighter = _Highlighter(self, searcher, compiled, needles)
+            variants = [variant for variant, _why in expansions[:MAX_VARIANTS]]
+            highlighter = Snippets(needles(node, variants, self.analysis), self.analysis)
         hits = []
         for score, address in result.hits:
             doc = searcher.doc(address)
@@ -342,7 +326,7 @@ class Index:
         if not found.hits:
             return None
         target = found.hits[0][1]
-        compiled = _Compiler(self, None, []).compile(node)
+        compiled = Compiler(self.schema, self.analysis, None, []).compile(node)
         hits = self._run(searcher, compiled, limit=max(1, int(searcher.num_docs)), offset=0, sort=sort).hits
         at = next((i for i, (_score, address) in enumerate(hits) if address == target), None)
         if at is None:
@@ -367,18 +351,6 @@ class Index:
         except ValueError as error:
             raise QueryError(f"the search could not be run ({error}); simplify it") from None
 
-    def _needles(self, node: q.Node | None, expansions: list[tuple[str, str]]) -> dict[str, str]:
-        """The analyzed terms a snippet should show, each under the lowercase word beginning to look for."""
-        words = _positive_words(node) + [variant for variant, _why in expansions]
-        needles: dict[str, str] = {}
-        for word in words:
-            for token in self.tokens(word):
-                if len(token) >= 3:  # shorter ones ("n", "il") begin too many other words
-                    needles[token[:-1] if token.endswith("i") and len(token) > 3 else token] = token  # treati <- treaty
-            if len(needles) >= MAX_NEEDLES:
-                break
-        return needles
-
     def _facets(self, searcher: tantivy.Searcher, compiled: Query) -> dict[str, list[tuple[str, int]]]:
         spec = {name: {"terms": {"field": fname, "size": size}} for name, (fname, size) in FACETS.items()}
         try:
@@ -395,8 +367,9 @@ class Index:
     def count(self) -> int:
         return int(self.index.searcher().num_docs)
 
-    def tokens(self, text: str) -> list[str]:
-        return [t for t in self.analyzer.analyze(text) if t]
+    def tokens(self, text: str, field: str = ENGLISH) -> list[str]:
+        """The terms `text` gives in a field's analysis (the English one by default)."""
+        return self.analysis.tokens(text, field)
 
 
 def _check_sort(sort: str) -> None:
@@ -416,24 +389,16 @@ def _remembering(resolve: NameResolver) -> NameResolver:
     return resolve_once
 
 
-def _hit(
-    doc: tantivy.Document, score: Any, highlighter: _Highlighter | None, expansions: list[tuple[str, str]]
-) -> Hit:
+def _hit(doc: tantivy.Document, score: Any, snippets: Snippets | None, expansions: list[tuple[str, str]]) -> Hit:
     title = _first(doc, "title")
     summary = _first(doc, "summary")
     text = _stored_text(doc)
-    snippet = highlighter.snippet(text, summary, title) if highlighter else ""
-    if not snippet:
-        snippet = _escape((summary or text)[:PLAIN_LENGTH])
-    matched: tuple[str, ...] = ()
-    if expansions:
-        haystack = " ".join((title, summary, text)).lower()
-        matched = tuple(dict.fromkeys(why for variant, why in expansions if variant.lower() in haystack))
+    matched = matched_variants(expansions, " ".join((title, summary, text))) if expansions else ()
     return Hit(
         id=_first(doc, "id"),
         title=title,
         date=_first(doc, "date_text") or None,
-        snippet=snippet,
+        snippet=snippet_or_start(snippets, text, summary, title),
         matched=matched,
         score=float(score) if isinstance(score, float) else 0.0,
         type=_first(doc, "type_stored") or None,
@@ -450,10 +415,6 @@ def _stored_text(doc: tantivy.Document) -> str:
     return bytes(values[0]).decode("utf-8", errors="replace") if values else ""
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
 def _has_text_terms(node: q.Node | None, *, expanded: bool) -> bool:
     """Whether a search has words that a snippet could highlight (not only filters, dates, or unexpanded person:)."""
     if isinstance(node, (q.Word, q.Phrase)):
@@ -465,271 +426,5 @@ def _has_text_terms(node: q.Node | None, *, expanded: bool) -> bool:
     return False  # Filter, DateRange, Not, None
 
 
-def _positive_words(node: q.Node | None) -> list[str]:
-    """The words and phrases a search looks for in the text (not those after NOT, not title: or summary: ones)."""
-    if isinstance(node, (q.Word, q.Phrase)):
-        return [node.text] if node.field in (None, "text") else []
-    if isinstance(node, (q.And, q.Or)):
-        return [word for item in node.items for word in _positive_words(item)]
-    return []
-
-
-class _Highlighter:
-    """Snippets for one search's hits: each generator is made once, and only when it is needed."""
-
-    def __init__(self, index: Index, searcher: tantivy.Searcher, query: Query, needles: dict[str, str]):
-        self.index = index
-        self.searcher = searcher
-        self.query = query
-        self.needles = needles
-        self.generators: dict[str, Any] = {}
-
-    def snippet(self, text: str, summary: str, title: str) -> str:
-        """Highlighted HTML from the text, else the summary, else the title; "" when nothing is highlighted."""
-        if text:
-            windows = _windows(text, self.needles, self.index.tokens)
-            html = self.highlight("text", windows) if windows else ""
-            if not windows and not text.isascii():  # a term found only through folding ("Sŏng" for song)
-                html = self.highlight("text", text)
-            if html:
-                return html
-        for name, value in (("summary", summary), ("title", title)):
-            html = self.highlight(name, value) if value else ""
-            if html:
-                return html
-        return ""
-
-    def highlight(self, field_name: str, value: str) -> str:
-        generator = self.generators.get(field_name)
-        if generator is None:
-            generator = tantivy.SnippetGenerator.create(self.searcher, self.query, self.index.schema, field_name)
-            generator.set_max_num_chars(SNIPPET_LENGTH)
-            self.generators[field_name] = generator
-        html = str(generator.snippet_from_doc(tantivy.Document(**{field_name: value})).to_html())
-        return html if "<b>" in html else ""
-
-
-def _word_starts(text: str, needle: str) -> Iterator[int]:
-    """Where `needle` begins a word in `text`, in order."""
-    at = text.find(needle)
-    while at >= 0:
-        if at == 0 or not text[at - 1].isalnum():
-            yield at
-        at = text.find(needle, at + 1)
-
-
-def _first_term(text: str, needle: str, term: str, analyze: Callable[[str], list[str]]) -> int:
-    """Where the first word that analyzes to `term` begins, among the words that begin with `needle`; or -1."""
-    for count, at in enumerate(_word_starts(text, needle)):
-        if count == LOOKS:
-            break
-        end = at + len(needle)
-        while end < len(text) and text[end].isalnum():
-            end += 1
-        if term in analyze(text[at:end]):  # "Korean" begins with "korea" but is another term
-            return at
-    return -1
-
-
-def _windows(text: str, needles: dict[str, str], analyze: Callable[[str], list[str]]) -> str:
-    """The stretches of text around the first word of each searched term (at most WINDOWS), joined; "" if none."""
-    starts: list[int] = []
-    pending = dict(needles)
-    begin = 0
-    while pending and begin < len(text):  # lowercased a chunk at a time: most terms turn up early
-        end = min(len(text), begin + CHUNK)
-        while end < len(text) and text[end].isalnum():  # end between words
-            end += 1
-        chunk = text[begin:end].lower()  # "McNamara" for mcnamara; the same length but for a few letters ("İ")
-        for needle, term in list(pending.items()):
-            at = _first_term(chunk, needle, term, analyze)
-            if at >= 0:
-                starts.append(begin + at)
-                del pending[needle]
-        begin = end
-    spans: list[tuple[int, int]] = []
-    for at in sorted(starts)[:WINDOWS]:
-        start, end = max(0, at - WINDOW_BEFORE), min(len(text), at + WINDOW_AFTER)
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    pieces = []
-    for start, end in spans:
-        if start > 0:  # begin and end on whole words
-            space = text.find(" ", start, start + 30)
-            start = space + 1 if space >= 0 else start
-        if end < len(text):
-            space = text.rfind(" ", end - 30, end)
-            end = space if space > start else end
-        pieces.append(text[start:end])
-    return " … ".join(pieces)
-
-
 def _entity_names(store: Store) -> dict[str, Sequence[str]]:
     return {entity.id: entity.names for entity in store.iter_entities()}
-
-
-class _Compiler:
-    """Turns the parsed search into Tantivy queries."""
-
-    def __init__(
-        self, index: Index, resolve: NameResolver | None, expansions: list[tuple[str, str]], *, fuzzy: bool = False
-    ) -> None:
-        self.index = index
-        self.schema = index.schema
-        self.resolve = resolve
-        self.expansions = expansions
-        self.fuzzy = fuzzy
-        self.is_fuzzy_possible = False  # a word that fuzzy clauses could widen (the fallback's condition)
-        self.negated = 0
-
-    def compile(self, node: q.Node | None) -> Query:
-        if node is None:
-            return Query.all_query()
-        return self.node(node)
-
-    def node(self, node: q.Node) -> Query:
-        if isinstance(node, q.And):
-            return self.conjunction(node)
-        if isinstance(node, q.Or):
-            return Query.boolean_query([(Occur.Should, self.node(item)) for item in node.items])
-        if isinstance(node, q.Not):
-            return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, self.excluded(node.item))])
-        if isinstance(node, q.Word):
-            return self.word(node)
-        if isinstance(node, q.Phrase):
-            return self.phrase(node.text, [node.field] if node.field else list(TEXT_BOOSTS), names=node.field is None)
-        if isinstance(node, q.Person):
-            return self.person(node.name)
-        if isinstance(node, q.Filter):
-            return self.filter(node)
-        if isinstance(node, q.DateRange):
-            return self.date_range(node)
-        raise QueryError(f"cannot search for {node!r}")  # pragma: no cover
-
-    def conjunction(self, node: q.And) -> Query:
-        items: list[tuple[Occur, Query]] = []
-        plain = [i for i in node.items if isinstance(i, q.Word) and i.field is None and not i.prefix]
-        if self.resolve and len(plain) >= 2 and len(plain) == len(node.items):
-            name = " ".join(w.text for w in plain)
-            name_query = self.names(name)
-            if name_query is not None:
-                return Query.boolean_query(
-                    [(Occur.Should, name_query), (Occur.Should, self.all_words(node.items))]
-                )
-        for item in node.items:
-            if isinstance(item, q.Not):
-                items.append((Occur.MustNot, self.excluded(item.item)))
-            else:
-                items.append((Occur.Must, self.node(item)))
-        if all(occur == Occur.MustNot for occur, _ in items):
-            items.append((Occur.Must, Query.all_query()))
-        return Query.boolean_query(items)
-
-    def excluded(self, node: q.Node) -> Query:
-        """A search after NOT: never fuzzy, so that it leaves out only what it names."""
-        self.negated += 1
-        try:
-            return self.node(node)
-        finally:
-            self.negated -= 1
-
-    def all_words(self, items: Sequence[q.Node]) -> Query:
-        return Query.boolean_query([(Occur.Must, self.node(item)) for item in items])
-
-    def fields_for(self, field: str | None) -> list[str]:
-        return [field] if field else list(TEXT_BOOSTS)
-
-    def word(self, node: q.Word) -> Query:
-        fields = self.fields_for(node.field)
-        if node.prefix:
-            prefix = node.text.lower()
-            pattern = re.escape(prefix) + ".*"
-            return Query.boolean_query(
-                [(Occur.Should, Query.regex_query(self.schema, f, pattern)) for f in fields]
-            )
-        tokens = self.index.tokens(node.text)
-        if not tokens:
-            return Query.empty_query()
-        if len(tokens) > 1:  # "Il-sung", "N.S." -> a phrase
-            return self.phrase(" ".join(tokens), fields, names=False, analyzed=True)
-        token = tokens[0]
-        clauses: list[tuple[Occur, Query]] = []
-        for f in fields:
-            term = Query.term_query(self.schema, f, token)
-            clauses.append((Occur.Should, Query.boost_query(term, TEXT_BOOSTS.get(f, 1.0))))
-        fuzzy_fields = [f for f in fields if f in FUZZY_FIELDS]
-        if fuzzy_fields and not self.negated and len(token) >= 4 and not any(c.isdigit() for c in token):
-            self.is_fuzzy_possible = True
-            if self.fuzzy:
-                distance = 1 if len(token) < 8 else 2
-                for f in fuzzy_fields:
-                    fuzzy = Query.fuzzy_term_query(self.schema, f, token, distance=distance, prefix=False)
-                    clauses.append((Occur.Should, Query.const_score_query(fuzzy, 0.01)))
-        return Query.boolean_query(clauses)
-
-    def phrase(self, text: str, fields: list[str], *, names: bool, analyzed: bool = False) -> Query:
-        tokens = text.split() if analyzed else self.index.tokens(text)
-        if not tokens:
-            return Query.empty_query()
-        clauses: list[tuple[Occur, Query]] = []
-        for f in fields:
-            if len(tokens) == 1:
-                query = Query.term_query(self.schema, f, tokens[0])
-            else:
-                query = Query.phrase_query(self.schema, f, list[str | tuple[int, str]](tokens))
-            clauses.append((Occur.Should, Query.boost_query(query, TEXT_BOOSTS.get(f, 1.0))))
-        if names:
-            expanded = self.names(text)
-            if expanded is not None:
-                clauses.append((Occur.Should, expanded))
-        return Query.boolean_query(clauses)
-
-    def names(self, name: str) -> Query | None:
-        """Every variant of the persons a name resolves to, or None when it names no one."""
-        if self.resolve is None:
-            return None
-        variants = list(self.resolve(name))
-        if not variants:
-            return None
-        self.expansions.extend(variants)
-        clauses: list[tuple[Occur, Query]] = []
-        for variant, _why in variants[:50]:
-            tokens = self.index.tokens(variant)
-            if not tokens:
-                continue
-            for f in TEXT_BOOSTS:
-                query = (
-                    Query.term_query(self.schema, f, tokens[0])
-                    if len(tokens) == 1
-                    else Query.phrase_query(self.schema, f, list[str | tuple[int, str]](tokens))
-                )
-                clauses.append((Occur.Should, Query.boost_query(query, TEXT_BOOSTS[f])))
-        return Query.boolean_query(clauses) if clauses else None
-
-    def person(self, name: str) -> Query:
-        clauses = [(Occur.Should, self.phrase(name, ["persons"], names=False))]
-        clauses.append((Occur.Should, Query.term_query(self.schema, "person_id", name)))
-        expanded = self.names(name)
-        if expanded is not None:
-            clauses.append((Occur.Should, expanded))
-        return Query.boolean_query(clauses)
-
-    def filter(self, node: q.Filter) -> Query:
-        if node.field == "lang":
-            return Query.term_query(self.schema, "lang", node.value)
-        exact = Query.term_query(self.schema, node.field, node.value)
-        words = self.phrase(node.value, [f"{node.field}_text"], names=False)
-        return Query.boolean_query([(Occur.Should, exact), (Occur.Should, words)])
-
-    def date_range(self, node: q.DateRange) -> Query:
-        lo = _day(node.earliest, 0)
-        hi = _day(node.latest, 99991231)
-        integer = tantivy.FieldType.Integer
-        return Query.boolean_query(
-            [
-                (Occur.Must, Query.range_query(self.schema, "earliest", integer, 1, hi)),
-                (Occur.Must, Query.range_query(self.schema, "latest", integer, lo, 99991230)),
-            ]
-        )

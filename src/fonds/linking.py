@@ -30,8 +30,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
+from fonds.analysis import CJK_RUN, fold_han, has_cjk
 from fonds.authority import Entity
 from fonds.record import PersonLink, Record
 from fonds.romanize import fold, is_common_korean_surname, ocr_fold
@@ -81,6 +82,7 @@ class Matcher:
     given: dict[str, tuple[str, ...]] = field(default_factory=dict)
     resolve_roles: bool = True
     priors: dict[str, int] = field(default_factory=dict)
+    cjk: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a CJK variant (Han simplified) -> entries
     # Spelling of a capitalized word -> its keys, or () if no name starts with it and it is no given name.
     _wanted: dict[str, tuple[int, str, str] | tuple[()]] = field(default_factory=dict, init=False, repr=False, compare=False)
     # Entity id -> its titles, description and name in lower case, for `holds`.
@@ -106,6 +108,9 @@ class Matcher:
         length, key, ocr_key, capitalized = _keys(spelling)
         if capitalized and (ocr_key in self.prefixes or ocr_key in self.given):
             return length, key, ocr_key
+        for case_key in _case_keys(spelling[:length]) if capitalized else ():  # `Никите` for Никита
+            if ocr_fold(case_key) in self.prefixes:
+                return length, case_key, ocr_fold(case_key)
         return ()
 
     def holds(self, entity_id: str, word: str) -> bool:
@@ -151,10 +156,16 @@ class Matcher:
             between = text[word[1]:following[0]]
             if not _joins(between, word[1] - word[0]):
                 break
+            joined = ocr_fold(raw + following[3])
+            if joined not in prefixes:  # a Russian name in another case: `Сергеевичу` for Сергеевич
+                case_key = next(
+                    (k for k in _case_keys(text[following[0]:following[1]]) if ocr_fold(raw + k) in prefixes), None
+                )
+                if case_key is None:
+                    break
+                joined = ocr_fold(raw + case_key)
+                following = (*following[:3], case_key, ocr_fold(case_key), following[5])
             raw += following[3]
-            joined = ocr_fold(raw)
-            if joined not in prefixes:
-                break
             word = following
             if not word[5] and between != "-":
                 continue
@@ -188,6 +199,51 @@ def _keys(word: str) -> tuple[int, str, str, bool]:
         key = fold(stem)
         found = _KEYS[word] = (len(stem), key, ocr_fold(key), _capitalized(stem))
     return found
+
+
+_NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr"})
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
+
+
+@cache
+def _morphology() -> Any:
+    import pymorphy3  # with pymorphy3-dicts-ru: the OpenCorpora dictionary, shipped in the wheel
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+_CASE_ENDINGS = ("ому", "ым", "ом", "ой", "ою", "у", "ю", "а", "я", "е")  # longest first
+
+
+@cache
+def _case_keys(word: str) -> tuple[str, ...]:
+    """The folded keys a Cyrillic word may have as a name in the nominative: through the
+    dictionary (`Сергеевичу` -> сергеевич), else without a case ending (`Сену` -> сен, for the
+    Korean and Chinese names the dictionary does not hold); () for other words."""
+    if not _CYRILLIC_WORD.fullmatch(word):
+        return ()
+    keys = [fold(nominative(word))]
+    keys.extend(fold(word[: -len(e)]) for e in _CASE_ENDINGS if word.endswith(e) and len(word) - len(e) >= 2)
+    own = fold(word)
+    return tuple(k for k in dict.fromkeys(keys) if k != own)
+
+
+@cache
+def nominative(word: str) -> str:
+    """A Russian given name, patronymic or family name in the nominative (`Никите` -> `Никита`,
+    `Сергеевичу` -> `Сергеевич`, `Хрущёву` -> `Хрущёв`); any other word as it is.
+
+    pymorphy3's analyses of the word are read in order of likelihood; the first that is a name
+    (grammemes Name, Surn, Patr in the OpenCorpora tag set) gives its normal form. A word it does
+    not know is left alone: its guesses for unknown words would turn `Чхоль` into a verb.
+    """
+    if not _CYRILLIC_WORD.fullmatch(word) or not word[:1].isupper():
+        return word
+    for parse in _morphology().parse(word):
+        if parse.is_known and _NAME_GRAMMEMES & set(parse.tag.grammemes):
+            normal = str(parse.normal_form)
+            return normal[:1].upper() + normal[1:]
+    return word
 
 
 def _joins(between: str, previous_length: int) -> bool:
@@ -229,6 +285,12 @@ def build_matcher(entities: Iterable[Entity], *, generated: bool = False, resolv
         if entity.language in ("ko", "zh", "ja") or not first or len(first[0].rstrip(".")) < 3:
             continue
         given.setdefault(ocr_fold(fold(first[0])), set()).add(entity.id)
+    cjk: dict[str, set[str]] = {}
+    for entity in done:
+        for name in (entity.preferred, *(v.name for v in entity.variants)):
+            spelled = "".join(fold_han(name).split())
+            if len(spelled) >= 2 and all(CJK_RUN.fullmatch(c) for c in spelled):
+                cjk.setdefault(spelled, set()).add(entity.id)
     prefixes = {key[:n] for key in (*full, *family) for n in range(1, len(key) + 1)}
     return Matcher(
         index=index,
@@ -237,6 +299,7 @@ def build_matcher(entities: Iterable[Entity], *, generated: bool = False, resolv
         prefixes=prefixes,
         given={k: tuple(sorted(v)) for k, v in given.items() if k not in family},
         resolve_roles=resolve_roles,
+        cjk={k: tuple(sorted(v)) for k, v in cjk.items()},
     )
 
 
@@ -258,12 +321,38 @@ def _link_text(text: str, matcher: Matcher, present: set[str], rendition: int | 
         chosen = _resolve(mention, text, matcher, full_at, in_text, present)
         if chosen is None:
             continue
-        entity_id, confidence = chosen
-        links.append(_link(matcher, entity_id, mention.text, mention.start, mention.end, confidence, rendition))
+        entity_id, confidence, rule = chosen
+        links.append(_link(matcher, entity_id, mention.text, mention.start, mention.end, confidence, rendition, rule))
+    links.extend(_cjk_links(text, matcher, mentions, rendition))
     links.extend(_given_name_links(text, words, matcher, links, rendition))
     if matcher.resolve_roles:
         links.extend(_role_links(text, matcher, links, present, rendition))
     return links
+
+
+def _cjk_links(text: str, matcher: Matcher, mentions: list[Mention], rendition: int | None) -> list[PersonLink]:
+    """Names in Chinese, Japanese or Korean script found inside longer runs, where no spaces part
+    the words (`…拜会金日成首相`, `김일성은`): every variant in CJK script is looked for as it stands,
+    Han folded to simplified on both sides. A full name of one entry links (0.95)."""
+    if not matcher.cjk or not has_cjk(text):
+        return []
+    folded = fold_han(text)
+    if len(folded) != len(text):
+        folded = text
+    taken = [(m.start, m.end) for m in mentions]
+    links = []
+    for found in _cjk_pattern(tuple(matcher.cjk)).finditer(folded):
+        start, end = found.span()
+        ids = matcher.cjk[found.group()]
+        if len(ids) != 1 or any(start < e and s < end for s, e in taken):
+            continue
+        links.append(_link(matcher, ids[0], text[start:end], start, end, 0.95, rendition, "name in its own script"))
+    return links
+
+
+@cache
+def _cjk_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
 
 
 def _given_name_links(
@@ -285,7 +374,7 @@ def _given_name_links(
         after = text[end:end + 3]
         if any(s < end and start < e for s, e in taken) or (after[:1] == " " and after[1:2].isupper()):
             continue
-        found.append(_link(matcher, ids[0], text[start:end], start, end, 0.6, rendition))
+        found.append(_link(matcher, ids[0], text[start:end], start, end, 0.6, rendition, "given name; bearer in the text"))
     return found
 
 
@@ -296,10 +385,10 @@ def _resolve(
     full_at: list[tuple[int, str]],
     in_text: set[str],
     present: set[str],
-) -> tuple[str, float] | None:
+) -> tuple[str, float, str] | None:
     candidates = mention.candidates
     if mention.is_full and len(candidates) == 1:
-        return candidates[0], 0.95
+        return candidates[0], 0.95, "full name"
     candidates = _title_allows(mention, text, matcher, candidates)
     if not candidates:
         return None
@@ -308,22 +397,22 @@ def _resolve(
         return None
     mentioned = [c for c in candidates if c in in_text]
     if len(mentioned) == 1:
-        return mentioned[0], 0.85
+        return mentioned[0], 0.85, "family name; full name in the text"
     if mentioned:
         before = [entity_id for start, entity_id in full_at if start < mention.start and entity_id in mentioned]
-        return (before[-1] if before else mentioned[0]), 0.7
+        return (before[-1] if before else mentioned[0]), 0.7, "family name; nearest full name before"
     titled = _by_title(mention, text, matcher, candidates)
     if titled:
-        return titled, 0.8
+        return titled, 0.8, "family name; title before it"
     attending = [c for c in candidates if c in present]
     if len(attending) == 1:
-        return attending[0], 0.8
+        return attending[0], 0.8, "family name; participant"
     if len(candidates) == 1:
-        return candidates[0], 0.75 if mention.is_full else 0.7
+        return candidates[0], (0.75 if mention.is_full else 0.7), "only entry with this name"
     ranked = sorted(candidates, key=lambda c: matcher.priors.get(c, 0), reverse=True)
     first, second = (matcher.priors.get(c, 0) for c in ranked[:2])
     if first >= 3 and first >= 3 * second:
-        return ranked[0], 0.5
+        return ranked[0], 0.5, "most often named in the volume"
     return None
 
 
@@ -386,7 +475,7 @@ def _role_links(
         word = role.split()[-1].lower()
         holders = [p for p in people if matcher.holds(p, word)]
         if len(holders) == 1:
-            found.append(_link(matcher, holders[0], text[start:end], start, end, 0.5, rendition))
+            found.append(_link(matcher, holders[0], text[start:end], start, end, 0.5, rendition, "role word; one holder"))
     return found
 
 
@@ -398,7 +487,10 @@ def _roles(text: str) -> Iterator[tuple[int, int, str]]:
             yield start, match.end(), match.group(1)
 
 
-def _link(matcher: Matcher, entity_id: str, text: str, start: int, end: int, confidence: float, rendition: int | None) -> PersonLink:
+def _link(
+    matcher: Matcher, entity_id: str, text: str, start: int, end: int, confidence: float, rendition: int | None,
+    rule: str,
+) -> PersonLink:
     entity = matcher.index.entities[entity_id]
     return PersonLink(
         id=entity_id,
@@ -406,6 +498,7 @@ def _link(matcher: Matcher, entity_id: str, text: str, start: int, end: int, con
         role="mentioned",
         source=SOURCE,
         confidence=confidence,
+        rule=rule,
         text=text,
         start=start,
         end=end,
@@ -423,7 +516,7 @@ def link_record(record: Record, matcher: Matcher) -> Record:
             if not any(_same_link(link, other) for other in existing):
                 added.append(link)
     for entity_id in sorted(present):
-        link = _link(matcher, entity_id, "", 0, 0, 0.9, None)
+        link = _link(matcher, entity_id, "", 0, 0, 0.9, None, "participants list")
         link = replace(link, role="participant", text=None, start=None, end=None)
         if not any(other.id == entity_id and other.role == "participant" for other in existing):
             added.append(link)

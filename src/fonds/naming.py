@@ -52,6 +52,13 @@ class Names:
     def matcher(self) -> Matcher:
         return build_matcher(self.entities)
 
+    def entity(self, entity_id: str) -> Entity | None:
+        """The entry with every variant the authority holds and fonds generates, original scripts
+        included (`김일성`, `金日成`, `Ким Ир Сен` for Kim Il Sung), for a person page; None if unknown.
+
+        The store's own entry lacks the curated variants folded into it and the generated ones."""
+        return self.index.entities.get(entity_id)
+
     def resolve(self, name: str) -> Sequence[tuple[str, str]]:
         """Every spelling of the persons a name resolves to, each with why it matches."""
         return expand(name, self.index)

@@ -4,7 +4,8 @@
     title:  person:  repository:  lang:  type:  collection:
     date:1962   date:1962-08   date:1962-08..1962-12   date:..1961   date:1963..
 
-A mistake comes back as a QueryError that says what is wrong and where
+A word of punctuation alone (`?!`, `-`, `&`) is left out; a search of nothing else is a
+QueryError that says so. A mistake comes back as a QueryError that says what is wrong and where
 ("unclosed quote at position 7: ..."), never as a search-engine error. The
 index turns the tree into engine queries; nothing else parses search text.
 """
@@ -99,6 +100,11 @@ def parse(text: str) -> Node | None:
         raise QueryError(f"the search is {len(text)} characters long; keep it under {MAX_QUERY_LENGTH}")
     tokens = _tokens(text)
     if not tokens:
+        if text.strip():
+            raise QueryError(
+                f"the search {text.strip()!r} has no letters or digits, and punctuation alone is not searched; "
+                "type a word, or leave the search empty to browse the whole archive"
+            )
         return None
     parser = _Parser(tokens, text)
     node = parser.expression()
@@ -135,8 +141,10 @@ def _tokens(text: str) -> list[_Token]:
             tokens.append(_Token("phrase", text[found.end():end], start + 1))
             pos = end + 1
             continue
-        tokens.append(_Token(kind, found.group(kind), start + 1))
         pos = found.end()
+        if kind == "word" and not any(c.isalnum() for c in found.group(kind)):
+            continue  # punctuation alone ("?!", "-", "&") has no terms: left out
+        tokens.append(_Token(kind, found.group(kind), start + 1))
     return tokens
 
 
@@ -283,13 +291,11 @@ def _count_terms(node: Node) -> int:
 
 
 def names_in(node: Node | None) -> list[str]:
-    """The person names a search asks for (person: values and phrases), for name expansion."""
+    """The person names a search asks for by `person:` (a quoted phrase is that phrase, not a name)."""
     if node is None:
         return []
     if isinstance(node, Person):
         return [node.name]
-    if isinstance(node, Phrase) and node.field is None:
-        return [node.text]
     if isinstance(node, (And, Or)):
         return [name for item in node.items for name in names_in(item)]
     return []

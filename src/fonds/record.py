@@ -87,13 +87,18 @@ class Credit:
 
 @dataclass(frozen=True)
 class PersonLink:
-    """A person named in or taking part in the document."""
+    """A person named in or taking part in the document.
+
+    Provenance of a link fonds found itself: `source` says who linked it, `rule` which
+    linking rule chose the person, `text` the spelling matched, `confidence` (0-1) how
+    sure the rule is; links below the review threshold wait for an editor (fonds.review)."""
 
     id: str
     name: str
     role: str = "mentioned"
     source: str | None = None
     confidence: float | None = None
+    rule: str | None = None
     text: str | None = None
     start: int | None = None
     end: int | None = None
@@ -231,6 +236,42 @@ def sorted_collections(collections: Iterable[Collection]) -> list[Collection]:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """The published edition a record is printed in, as its title page gives it (a FRUS volume).
+
+    `series` "Foreign Relations of the United States", `subseries` "1961–1963", `volume`
+    "Volume VI", `title` "Kennedy-Khrushchev Exchanges", `editors` the primary editors.
+    """
+
+    title: str
+    series: str | None = None
+    subseries: str | None = None
+    volume: str | None = None
+    editors: tuple[str, ...] = ()
+    publisher: str | None = None
+    place: str | None = None
+    year: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = _drop_none(_as_dict(self))
+        data["editors"] = list(self.editors)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Publication:
+        return cls(
+            title=data["title"],
+            series=data.get("series"),
+            subseries=data.get("subseries"),
+            volume=data.get("volume"),
+            editors=tuple(data.get("editors") or ()),
+            publisher=data.get("publisher"),
+            place=data.get("place"),
+            year=data.get("year"),
+        )
+
+
+@dataclass(frozen=True)
 class Record:
     """One archival document.
 
@@ -262,6 +303,8 @@ class Record:
     persons: tuple[PersonLink, ...] = ()
     origin: str | None = None
     warnings: tuple[Problem, ...] = ()
+    # The edition the document is printed in (FRUS volume); None for archival records.
+    publication: Publication | None = None
     # The hash of the record as its importer gave it, before fonds linked names: ingesting the
     # same input again is recognised as unchanged even after the authority has changed the links.
     fingerprint: str | None = None
@@ -331,6 +374,7 @@ class Record:
             "warnings": [{"origin": w.origin, "message": w.message} for w in self.warnings],
             "fingerprint": self.fingerprint,
             **({"extent": self.extent} if self.extent else {}),  # only when known: older hashes stay
+            **({"publication": self.publication.to_dict()} if self.publication else {}),
         }
 
     def public_dict(self) -> dict[str, Any]:
@@ -378,6 +422,7 @@ class Record:
             origin=data.get("origin"),
             warnings=tuple(Problem(str(w["origin"]), str(w["message"])) for w in data.get("warnings") or ()),
             fingerprint=data.get("fingerprint"),
+            publication=Publication.from_dict(data["publication"]) if data.get("publication") else None,
         )
 
 

@@ -134,6 +134,27 @@ def romanize_korean(word: str, system: str, *, hyphen: bool = True) -> str:
     return joined[:1].upper() + joined[1:]
 
 
+@cache
+def _jamo_cyrillic() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {"initial": [], "medial": [], "final": []}
+    for row in read_table("korean_cyrillic.tsv"):
+        table[row[0]].append((row + [""] * 3)[2])
+    return table
+
+
+def cyrillize_korean(word: str) -> list[str]:
+    """The syllables of a Hangul word in Cyrillic, by the Kontsevich system (Russian practice):
+    박 -> [Пак], 성철 -> [Сон, Чхоль]. Characters other than Hangul syllables are left out."""
+    jamo = _jamo_cyrillic()
+    syllables = []
+    for char in word:
+        if HANGUL_FIRST <= ord(char) <= HANGUL_LAST:
+            i, m, f = _split_syllable(char)
+            syllable = jamo["initial"][i] + jamo["medial"][m] + jamo["final"][f]
+            syllables.append(syllable[:1].upper() + syllable[1:])
+    return syllables
+
+
 def korean_surname(hangul: str) -> tuple[str, str, tuple[str, ...]]:
     """(Revised, McCune-Reischauer, customary spellings) for a Hangul family name."""
     known = _korean_surnames().get(hangul)

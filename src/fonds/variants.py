@@ -20,6 +20,7 @@ from typing import Iterable, Iterator
 from fonds.authority import Entity, Variant, load_curated, normalize
 from fonds.romanize import (
     KOREAN_SYSTEMS,
+    cyrillize_korean,
     RUSSIAN_SCHEMES,
     fold,
     is_cyrillic,
@@ -265,6 +266,11 @@ def _korean_from_hangul(hangul: str, out: _Collector) -> None:
             if system == "mr-plain" or system == "mr-u":
                 family = strip_diacritics(family).replace("'", "")
             out.add(f"{family} {given}", kind, f"rule: {label} from Hangul {hangul}")
+    family_cyrillic, given_cyrillic = "".join(cyrillize_korean(family_hangul)), cyrillize_korean(given_hangul)
+    if family_cyrillic and given_cyrillic:  # as Russian texts write it: Пак Сон Чхоль, Пак Сончхоль
+        joined = given_cyrillic[0] + "".join(s.lower() for s in given_cyrillic[1:])
+        for given in dict.fromkeys((" ".join(given_cyrillic), joined)):
+            out.add(f"{family_cyrillic} {given}", "Russian transliteration: Kontsevich", f"rule: Kontsevich from Hangul {hangul}")
 
 
 def _korean_from_romanized(parsed: ParsedName, out: _Collector) -> None:

@@ -25,3 +25,29 @@ def test_split_name(credited: str, name: Name) -> None:
 def test_inverted() -> None:
     assert split_name("Ludwig van Beethoven").inverted == "van Beethoven, Ludwig"
     assert split_name("NKIDP").inverted == "NKIDP"
+
+
+@pytest.mark.parametrize(
+    ("credited", "inverted", "sort_key"),
+    [
+        ("Charles de Gaulle", "de Gaulle, Charles", "degaulle charles"),
+        ("Max van der Stoel", "van der Stoel, Max", "vanderstoel max"),
+        ("Stephen Van Rensselaer", "Van Rensselaer, Stephen", "vanrensselaer stephen"),
+        ("Thomas De Quincey", "De Quincey, Thomas", "dequincey thomas"),
+        ("Walter de la Mare", "de la Mare, Walter", "delamare walter"),
+        ("Robert M. La Follette Sr.", "La Follette, Robert M., Sr.", "lafollette robertm"),
+        ("de Gaulle, Charles", "de Gaulle, Charles", "degaulle charles"),
+        ("Wernher von Braun", "von Braun, Wernher", "vonbraun wernher"),
+    ],
+)
+def test_particles_stay_with_the_surname_inverted_and_sorted_as_the_manual_says(
+    credited: str, inverted: str, sort_key: str
+) -> None:
+    name = split_name(credited)
+    assert (name.inverted, name.sort_key) == (inverted, sort_key)
+
+
+def test_a_bibliography_sorts_particles_with_the_surname() -> None:
+    names = ["Max van der Stoel", "Charles de Gaulle", "Dean Acheson", "Stephen Van Rensselaer", "Anatoly Dobrynin"]
+    ordered = [split_name(n).inverted for n in sorted(names, key=lambda n: split_name(n).sort_key)]
+    assert ordered == ["Acheson, Dean", "de Gaulle, Charles", "Dobrynin, Anatoly", "van der Stoel, Max", "Van Rensselaer, Stephen"]

@@ -21,11 +21,11 @@ def test_the_shared_record_field_by_field(wilson_record: Record) -> None:
         "archive": "Archive of the Foreign Policy of the Russian Federation",
         "archive_location": "fond 0102, opis 18, papka 93, delo 5, listy 3-9",
         "archive-place": "Moscow",
-        "collection-title": "NKIDP",
+        "collection-title": "North Korea International Documentation Project",
         "number": "110485",
         "URL": "https://digitalarchive.wilsoncenter.org/document/110485",
         "language": "en",
-        "note": "Original language: Russian",
+        "note": "Original language: Russian\nObtained and translated for NKIDP by Sergey Radchenko",
     }
 
 

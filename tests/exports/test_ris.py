@@ -34,11 +34,16 @@ def test_the_shared_record_field_by_field(wilson_record: Record) -> None:
         "M3": ["Memorandum of Conversation"],
         "DB": ["Archive of the Foreign Policy of the Russian Federation"],
         "AN": ["fond 0102, opis 18, papka 93, delo 5, listy 3-9"],
+        "CY": ["Moscow"],  # where the archive is, not where the memorandum was written
         "LA": ["en"],
         "AB": [wilson_record.summary],
         "UR": ["https://digitalarchive.wilsoncenter.org/document/110485"],
         "ID": ["wcda-110485"],
-        "N1": ["Collection: NKIDP", "Original language: Russian"],
+        "N1": [
+            "Collection: North Korea International Documentation Project",
+            "Original language: Russian",
+            "Obtained and translated for NKIDP by Sergey Radchenko",
+        ],
     }
 
 

@@ -42,6 +42,8 @@ def marks_of(text: str) -> list[tuple[str, str, str]]:
         ("[page break]", "page", ""),
         ("[...]", "gap", ""),
         ("[text omitted]", "gap", ""),
+        ("[Here follows discussion of Vietnam.]", "gap", ""),
+        ("[garble]", "illegible", "garble"),
     ],
 )
 def test_each_kind_and_its_variants(printed: str, kind: str, value: str) -> None:

@@ -116,3 +116,16 @@ def test_json_nested_too_deeply_is_one_clear_error() -> None:
 def test_a_json_lines_file_names_the_line_of_the_bad_record() -> None:
     lines = json.dumps(good()) + "\n" + json.dumps(good(id="wcda-2", date=1962)) + "\n"
     assert "in.json:2: record 'wcda-2': date: expected an object" in refusal(lines.encode())
+
+
+def test_a_date_with_its_time_of_day_and_supplied_flag_is_let_in() -> None:
+    date = {"text": "[January 23, 1968, 2121Z]", "earliest": "1968-01-23", "latest": "1968-01-23",
+            "edtf": "1968-01-23", "time": "1968-01-23T21:21Z", "supplied": True}
+    [record] = read(good(date=date))
+    assert (record.date.time, record.date.supplied) == ("1968-01-23T21:21Z", True)
+
+
+def test_a_time_of_day_that_is_no_time_is_refused() -> None:
+    date = {"text": "x", "earliest": "1968-01-23", "latest": "1968-01-23", "time": "9 p.m."}
+    with pytest.raises(RecordError, match="date.time"):
+        read(good(date=date))

@@ -261,3 +261,25 @@ def test_every_refusal_names_a_line_and_never_ends_on_a_colon(change) -> None:  
     message = str(error.value)
     assert re.match(r"^x\.txt:\d+: \S", message), message
     assert not message.rstrip().endswith(":"), message
+
+
+def _numeric_dated(date_line: str, language: str) -> bytes:
+    return (
+        f"{date_line}\n\nLetter from A to B\n\nCitation:\n\n\"Letter from A to B\", {date_line}, Wilson Center "
+        "Digital Archive, Archive of the Foreign Policy of the Russian Federation (AVPRF), fond 1. "
+        "https://digitalarchive.wilsoncenter.org/document/900001\n\n"
+        f"Original Language:\n\n{language}\n\nContents:\n\nTranslation - English\n\nText.\n"
+    ).encode()
+
+
+def test_a_slashed_date_in_a_european_record_is_day_first() -> None:
+    [record] = [r for r in read_bytes(_numeric_dated("05/04/1962", "Russian")) if isinstance(r, Record)]
+    assert (record.date.text, record.date.earliest, record.warnings) == ("05/04/1962", "1962-04-05", ())
+
+
+def test_an_ambiguous_slashed_date_without_a_hint_warns_with_both_readings() -> None:
+    [record] = [r for r in read_bytes(_numeric_dated("05/04/1962", "English")) if isinstance(r, Record)]
+    assert record.date.earliest == "1962-05-04"
+    [warning] = record.warnings  # kept on the record for staff, listed in the ingest report
+    assert warning.origin == "test.txt:1"
+    assert "May 4, 1962" in warning.message and "April 5, 1962" in warning.message

@@ -21,7 +21,7 @@ import pytest
 from fonds.authority import Entity, Variant
 from fonds.config import mask_password
 from fonds.dates import HistoricalDate
-from fonds.record import Credit, Mark, Note, PageBreak, PersonLink, Record, Rendition, Source
+from fonds.record import Credit, Mark, Note, PageBreak, Record, Rendition, Source
 from fonds.store import open_store
 from fonds.store.base import Store
 
@@ -121,7 +121,6 @@ def build_record(record_id: str, generation: int = 0, **changes: Any) -> Record:
             ),
             Rendition(kind="scan", language=None, label="Original scan"),
         ),
-        persons=(PersonLink(id="kim-il-sung", name="Kim Il Sung", role="participant", confidence=0.95),),
         origin=f"corpus/{record_id}.txt:1",
     )
     fields.update(changes)

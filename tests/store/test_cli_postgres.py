@@ -27,7 +27,8 @@ from fonds.store.migrations import LATEST
 
 ROOT = Path(__file__).resolve().parents[2]
 WILSON = "wcda-110485"
-EXAMPLES = ("wcda-900001", "wcda-900002", "wcda-900003")
+EXAMPLES = ("wcda-900001", "wcda-900002", "wcda-900003", "wcda-900004", "wcda-900005", "wcda-900006", "wcda-900007")
+KIM_IN_CHINESE_KOREAN_RUSSIAN = ("wcda-900004", "wcda-900005", "wcda-900006")  # 金日成, 김일성, Ким Ир Сен
 TEI = "{http://www.tei-c.org/ns/1.0}"
 
 
@@ -100,15 +101,15 @@ def lines(result: Result) -> list[str]:
 def test_ingest_says_what_it_added_and_indexed(archive: Archive) -> None:
     assert archive.ingested.exit_code == 0, archive.ingested.output
     assert lines(archive.ingested) == [
-        "4 added, 0 updated, 0 unchanged, 0 rejected",
-        "index: 4 changes applied, 4 records searchable",
+        "8 added, 0 updated, 0 unchanged, 0 rejected",
+        "index: 8 changes applied, 8 records searchable",
     ]
 
 
 @pytest.mark.postgres
 def test_ingesting_again_changes_nothing(archive: Archive) -> None:
     assert archive.ingested_again.exit_code == 0, archive.ingested_again.output
-    assert lines(archive.ingested_again) == ["0 added, 0 updated, 4 unchanged, 0 rejected; nothing changed"]
+    assert lines(archive.ingested_again) == ["0 added, 0 updated, 8 unchanged, 0 rejected; nothing changed"]
 
 
 @pytest.mark.postgres
@@ -124,8 +125,9 @@ def test_authority_import_reads_every_entry(archive: Archive, corpus: Path) -> N
 def test_search_lists_the_matching_records(archive: Archive) -> None:
     result = archive.fonds("search", "Kim Il Sung")
     assert result.exit_code == 0, result.output
-    assert lines(result)[0] == "2 records match 'Kim Il Sung'"
+    assert lines(result)[0] == "5 records match 'Kim Il Sung'"
     assert f"[{WILSON}]" in result.output and "[wcda-900001]" in result.output
+    assert all(f"[{record}]" in result.output for record in KIM_IN_CHINESE_KOREAN_RUSSIAN)
     assert "matched: Kim II Sung: OCR slip of Kim Il Sung" in result.output
 
 
@@ -161,10 +163,10 @@ def test_show_of_a_missing_record_is_one_line(archive: Archive) -> None:
 def test_stats(archive: Archive, corpus: Path) -> None:
     result = archive.fonds("stats")
     assert result.exit_code == 0, result.output
-    assert lines(result)[0] == "     records: 4"
+    assert lines(result)[0] == "     records: 8"
     assert lines(result)[2] == " collections: 2"
     counts = json.loads(archive.fonds("stats", "--json").output)
-    assert counts["records"] == 4
+    assert counts["records"] == 8
     assert counts["persons"] >= len(list((corpus / "authority" / "hsg-people").glob("*.xml")))
 
 
@@ -172,7 +174,7 @@ def test_stats(archive: Archive, corpus: Path) -> None:
 def test_reindex_then_search(archive: Archive) -> None:
     result = archive.fonds("reindex")
     assert result.exit_code == 0, result.output
-    assert lines(result) == ["index rebuilt: 4 records searchable"]
+    assert lines(result) == ["index rebuilt: 8 records searchable"]
     found = json.loads(archive.fonds("search", "fishing rights", "--json").output)
     assert found["hits"][0]["id"] == "wcda-900001"
 
@@ -205,8 +207,9 @@ def test_authority_show(archive: Archive) -> None:
     assert lines(result)[0] == "Kim Il Sung  [hsg:107176]  person"
     assert any(line.startswith("variants (") for line in lines(result))
     assert any(line.startswith("  Kim Il-sung  (printed form; https://") for line in lines(result))
-    documents = result.output.split("\ndocuments (2):\n")[1]
+    documents = result.output.split("\ndocuments (5):\n")[1]
     assert WILSON in documents and "wcda-900001" in documents
+    assert all(record in documents for record in KIM_IN_CHINESE_KOREAN_RUSSIAN)  # linked in all three scripts
 
 
 @pytest.mark.postgres
@@ -237,7 +240,7 @@ def test_copy_to_sqlite_and_back_keeps_every_record(archive: Archive, new_databa
     there = CliRunner().invoke(main, ["copy", "--from", archive.fonds.db, "--to", laptop], catch_exceptions=False)
     assert there.exit_code == 0, there.output
     persons = json.loads(archive.fonds("stats", "--json").output)["persons"]
-    assert lines(there)[0].startswith("copied 4 records (4 added, 0 updated, 0 unchanged), 2 collections, ")
+    assert lines(there)[0].startswith("copied 8 records (8 added, 0 updated, 0 unchanged), 2 collections, ")
     back = CliRunner().invoke(main, ["copy", "--from", laptop, "--to", new_database], catch_exceptions=False)
     assert back.exit_code == 0, back.output
     assert lines(back) == lines(there)
@@ -248,7 +251,7 @@ def test_copy_to_sqlite_and_back_keeps_every_record(archive: Archive, new_databa
     ]
     assert all(dump.exit_code == 0 for dump in dumps)
     records = [line for line in lines(dumps[0]) if not line.startswith(('{"collection"', '{"entity"'))]
-    assert len(records) == 4
+    assert len(records) == 8
     assert dumps[1].output == dumps[0].output
     assert dumps[2].output == dumps[0].output
     assert json.loads(Fonds(new_database, tmp_path / "i3")("stats", "--json").output)["persons"] == persons

@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
+from fonds.authority import Entity
 from fonds.errors import ConfigError, StoreError
-from fonds.record import Record
+from fonds.record import PersonLink, Record
 from fonds.store import open_store
 from fonds.store.migrations import LATEST, MIGRATIONS, migrate
 from fonds.store.postgres import PostgresStore
@@ -46,8 +47,17 @@ def test_opening_an_older_database_migrates_it(postgres_url: str, make_record: M
         assert store.get("old") == make_record("old")
         assert store.changes_since(0)[0].record_id == "old"
         assert store.put_entities([]) == 0
-        store.add([make_record("new")])
+        kim = PersonLink(id="kim-il-sung", name="Kim Il Sung")
+        store.add([make_record("new", persons=(kim,))], entities=[Entity(id="kim-il-sung", preferred="Kim Il Sung")])
         assert [r.id for r in store.records_of_entity("kim-il-sung")] == ["new"]
+
+
+def test_links_an_older_fonds_left_dangling_do_not_stop_the_upgrade(postgres_url: str) -> None:
+    assert migrate(postgres_url, target=3) == (0, 3)
+    with psycopg.connect(postgres_url) as conn:
+        conn.execute("INSERT INTO record_entities VALUES ('frus:v1#p_GONE', 'old')")
+    with open_store(postgres_url) as store:
+        assert store.dangling_links() == [("old", "frus:v1#p_GONE")]
 
 
 def test_a_newer_database_is_refused_and_left_alone(postgres_url: str) -> None:

@@ -9,12 +9,13 @@ import pytest
 
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_date
-from fonds.errors import NotFound
+from fonds.errors import NotFound, RecordError, StoreError
 from fonds.record import Collection, PersonLink, Record, sorted_collections
 from fonds.store.base import AddResult, Stats, Store
 
 MakeRecord = Callable[..., Record]
 MakeEntity = Callable[..., Entity]
+KIM = PersonLink(id="kim-il-sung", name="Kim Il Sung", role="participant", confidence=0.95)  # store its entry first
 
 
 class ExplodingRecord(Record):
@@ -85,9 +86,9 @@ def test_a_record_read_from_another_path_is_unchanged(store: Store, make_record:
 
 
 def test_a_record_given_twice_in_one_batch_keeps_the_links_of_the_later(
-    store: Store, make_record: MakeRecord
+    store: Store, make_record: MakeRecord, make_entity: MakeEntity
 ) -> None:
-    store.add([make_record("old")])
+    store.add([make_record("old")], entities=[make_entity("p1", "One"), make_entity("p2", "Two")])
     first = make_record("a", collections=("NKIDP",), persons=(PersonLink(id="p1", name="One"),))
     moved = make_record("old", generation=1, collections=("CWIHP",), persons=())
     second = make_record("a", generation=1, collections=("CWIHP",), persons=(PersonLink(id="p2", name="Two"),))
@@ -294,16 +295,64 @@ def test_entities_are_deleted(store: Store, make_entity: MakeEntity) -> None:
 
 def test_entities_come_in_with_records(store: Store, make_record: MakeRecord, make_entity: MakeEntity) -> None:
     kim = make_entity("kim-il-sung", "Kim Il Sung")
-    store.add([make_record("a")], entities=[kim])
+    store.add([make_record("a", persons=(KIM,))], entities=[kim])
     assert store.get_entity("kim-il-sung") == kim
+    assert store.get("a").persons == (KIM,)
     assert store.stats().persons == 1
 
 
-def test_records_of_an_entity_come_oldest_first(store: Store, make_record: MakeRecord) -> None:
+def test_a_link_to_a_person_the_store_lacks_is_refused(store: Store, make_record: MakeRecord) -> None:
+    with pytest.raises(RecordError, match=r"persons\[0\] links to 'kim-il-sung' \(Kim Il Sung\), which is not in the authority"):
+        store.add([make_record("a"), make_record("b", persons=(KIM,))])
+    assert store.stats().records == 0
+
+
+def test_an_entry_records_link_to_cannot_be_deleted(
+    store: Store, make_record: MakeRecord, make_entity: MakeEntity
+) -> None:
+    store.add([make_record("a", persons=(KIM,))], entities=[make_entity("kim-il-sung", "Kim Il Sung")])
+    with pytest.raises(StoreError, match="records still link to authority entry 'kim-il-sung'"):
+        store.delete_entities(["kim-il-sung"])
+    assert store.get_entity("kim-il-sung").preferred == "Kim Il Sung"
+    assert store.dangling_links() == []
+    store.add([make_record("a", persons=())])
+    assert store.delete_entities(["kim-il-sung"]) == 1
+
+
+def test_records_linking_pages_through_every_record_of_several_entries(
+    store: Store, make_record: MakeRecord, make_entity: MakeEntity
+) -> None:
+    other = PersonLink(id="khrushchev", name="Khrushchev")
+    store.add(
+        [make_record(f"r{n:02}", persons=(KIM,) if n % 2 else (other,)) for n in range(12)] + [make_record("none")],
+        entities=[make_entity("kim-il-sung", "Kim Il Sung"), make_entity("khrushchev", "Khrushchev")],
+    )
+    pages, after = [], ""
+    while page := store.records_linking(["kim-il-sung", "khrushchev"], after_id=after, limit=5):
+        pages.append([r.id for r in page])
+        after = page[-1].id
+    assert pages == [[f"r{n:02}" for n in range(0, 5)], [f"r{n:02}" for n in range(5, 10)], ["r10", "r11"]]
+    store.delete("r11")
+    assert [r.id for r in store.records_linking(["kim-il-sung"], after_id="r08")] == ["r09"]
+
+
+def test_pending_work_is_kept_until_cleared(store: Store) -> None:
+    assert store.pending() == {}
+    store.set_pending("reconcile")
+    store.set_pending("relink", "wcda-5")
+    assert store.pending() == {"reconcile": "", "relink": "wcda-5"}
+    store.clear_pending("reconcile")
+    assert store.pending() == {"relink": "wcda-5"}
+
+
+def test_records_of_an_entity_come_oldest_first(
+    store: Store, make_record: MakeRecord, make_entity: MakeEntity
+) -> None:
     def dated(record_id: str, day: str | None) -> Record:
         date = HistoricalDate(text=day, earliest=day, latest=day) if day else HistoricalDate.undated("n.d.")
-        return make_record(record_id, date=date)
+        return make_record(record_id, date=date, persons=(KIM,))
 
+    store.put_entities([make_entity("kim-il-sung", "Kim Il Sung"), make_entity("khrushchev", "Khrushchev")])
     store.add([dated("c", "1962-08-14"), dated("a", "1963-01-01"), dated("b", None), dated("d", "1962-08-14")])
     store.add([make_record("other", persons=(PersonLink(id="khrushchev", name="N.S. Khrushchev"),))])
     assert [r.id for r in store.records_of_entity("kim-il-sung")] == ["c", "d", "a", "b"]

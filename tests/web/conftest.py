@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from fonds.authority import Entity
 from fonds.config import Settings
 from fonds.dates import HistoricalDate
 from fonds.index import Index
@@ -172,7 +173,8 @@ def archive_path(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path
             sources.append(corpus / "frus" / "frus1961-63v06.xml")
         report = ingest(store, sources)
         assert report.ok, report.rejected
-        store.add([HOSTILE_RECORD])
+        hostile_person = HOSTILE_RECORD.persons[0]
+        store.add([HOSTILE_RECORD], entities=[Entity(id=hostile_person.id, preferred=hostile_person.name)])
         index = Index(folder / "fonds.db.index")
         index.update(store)
     finally:

@@ -110,7 +110,7 @@ def test_record_page_shows_the_record(client: Any) -> None:
     assert 'class="mark mark-gap"' in html
     assert 'id="show-supplied"' in html
     for label in ("Chicago note", "Chicago bibliography", "BibTeX", "RIS", "CSL-JSON"):
-        assert f">{label}</label>" in html
+        assert f">{label}</h3>" in html
 
 
 def test_frus_record_links_persons_notes_and_neighbours(client: Any) -> None:

@@ -183,19 +183,24 @@ def test_wilson_center_record_and_copy_citation(tab: Page) -> None:
     assert tab.page.locator(".text .mark-alternate .alt-form").first.inner_text() == "[Pak Song Chol]"
     assert tab.page.locator(".text .mark-supplied").count() >= 3
     tab.shoot("record-wilson-center")
-    expected = tab.page.get_by_label("Chicago note").input_value()
-    assert "Radchenko" in expected and "AVPRF" not in expected or "fond 0102" in expected
+    note = tab.page.locator("#cite-chicago-note")
+    expected = note.inner_text()
+    assert expected.startswith("“Memorandum of Conversation between") and "obtained and translated for NKIDP by Sergey Radchenko" in expected
+    tab.page.locator("#h-cite").scroll_into_view_if_needed()
+    tab.shoot("record-cite-box")
     button = tab.page.get_by_role("button", name="Copy Chicago note")
     button.click()
     tab.page.get_by_text("Copied.").first.wait_for()
     copied = tab.page.evaluate("navigator.clipboard.readText()")
     assert copied == expected
-    download = tab.page.locator("a.download").filter(has_text="BibTeX")
-    with tab.page.expect_download() as info:
-        download.click()
-    path = info.value.path()
-    assert "@" in Path(path).read_text(encoding="utf-8")
-    info.value.delete()
+    tab.page.get_by_role("button", name="Copy BibTeX").click()
+    tab.page.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('@misc'))")
+    for label, start in (("BibTeX (.bib)", "@misc{wcda-110485,"), ("Chicago note and bibliography (.txt)", "“Memorandum")):
+        download = tab.page.locator("a.download").filter(has_text=label)
+        with tab.page.expect_download() as info:
+            download.click()
+        assert Path(info.value.path()).read_text(encoding="utf-8").startswith(start)
+        info.value.delete()
 
 
 def test_frus_record_notes_and_persons(tab: Page) -> None:
@@ -279,3 +284,22 @@ def test_keyboard_reaches_the_content(tab: Page) -> None:
     assert tab.page.evaluate("document.activeElement.id") == "main"
     tab.page.keyboard.press("Tab")
     assert tab.page.evaluate("document.activeElement.id") == "q"
+
+
+def test_frus_cite_box_formats_italics_and_copies_each_citation(tab: Page) -> None:
+    tab.open("/records/frus1961-63v06-d66")
+    note = tab.page.locator("#cite-chicago-note")
+    assert note.locator("i").first.inner_text() == "Foreign Relations of the United States, 1961–1963"
+    assert ", doc. 66, " in note.inner_text()
+    tab.page.get_by_role("button", name="Copy Chicago bibliography").click()
+    tab.page.wait_for_function(
+        "navigator.clipboard.readText().then(t => t.startsWith('“Letter from Chairman Khrushchev'))"
+    )
+    tab.page.get_by_text("Show RIS").click()
+    assert tab.page.locator("#cite-ris").inner_text().startswith("TY  - CHAP")
+    assert tab.axe() == []
+    tab.page.locator("#h-cite").scroll_into_view_if_needed()
+    tab.shoot("record-frus-cite-box")
+    tab.page.set_viewport_size({"width": 390, "height": 844})
+    assert tab.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    tab.shoot("record-frus-cite-box-390")

@@ -73,18 +73,22 @@ def ingest_command(
         sys.exit(1)
 
 
-@main.command("search")
-@click.argument("query")
+@main.command("search", context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the search JSON of DESIGN.md.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0, 100_000))
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @pass_context
-def search_command(context: Context, query: str, as_json: bool, limit: int, offset: int, sort: str) -> None:
+def search_command(context: Context, words: tuple[str, ...], as_json: bool, limit: int, offset: int, sort: str) -> None:
     """Search the archive with the query language (see docs/search.md).
+
+    The words may be given as one argument or several; a word starting with - is
+    a NOT (`fonds search Kim -Berlin`), not an option.
 
     Example: fonds search 'person:"Kim Il Sung" date:1962-08..1962-12 lang:ru'
     """
+    query = " ".join(words)
     node = parse(query)
     result = context.index().search(
         node, limit=limit, offset=offset, sort=sort, resolve_names=_name_resolver(context.store)
@@ -92,7 +96,7 @@ def search_command(context: Context, query: str, as_json: bool, limit: int, offs
     if as_json:
         click.echo(json.dumps(search_json(result), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{result.total} records match {query!r}")
+    click.echo(f"{result.total} {'record matches' if result.total == 1 else 'records match'} {query!r}")
     for number, hit in enumerate(result.hits, offset + 1):
         click.echo(f"\n{number}. {hit.title}  [{hit.id}]")
         if hit.date:
@@ -127,13 +131,14 @@ def _name_resolver(store: Store) -> Any:
 @main.command("show")
 @click.argument("record_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the Record JSON of DESIGN.md.")
+@click.option("--version", "version", type=int, help="Show version N as it was (`fonds history ID` lists them).")
 @pass_context
-def show_command(context: Context, record_id: str, as_json: bool) -> None:
-    """Show one record.
+def show_command(context: Context, record_id: str, as_json: bool, version: int | None) -> None:
+    """Show one record, or one of its versions.
 
     Example: fonds show wcda-110485 --json
     """
-    record = context.store.get(record_id)
+    record = context.store.get_version(record_id, version).record if version else context.store.get(record_id)
     if as_json:
         click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
         return

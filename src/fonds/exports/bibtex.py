@@ -1,13 +1,18 @@
-"""BibTeX (biblatex fields): one `@misc` entry, its key derived from the record id.
+"""BibTeX (biblatex fields): one entry, its key derived from the record id.
 
-The archive, the reference within it and the translator are separate fields:
-`archive`, `archivelocation` (as Zotero and CSL name them), `translator`.
+An archival document is `@misc`; a document printed in a documentary edition (FRUS) is
+`@incollection` with the volume as `booktitle`, the series as `series`, its `volume`,
+`editor`, `publisher` and `location`. The archive, the reference within it and the
+translator are separate fields: `archive`, `archivelocation` (as Zotero and CSL name
+them), `translator`. `date` is EDTF as biblatex reads it (`1962~`, `1962-21`,
+`1962-08-14/1962-08-16`, `1962/..`); `series` names a project, never a raw collection id.
 """
 
 from __future__ import annotations
 
 import re
 
+from fonds import vocabulary
 from fonds.exports import citation
 from fonds.record import Record
 
@@ -28,12 +33,13 @@ _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.\-]+")
 
 
 def write(record: Record) -> str:
-    """Return one biblatex `@misc` entry for the record."""
+    """Return one biblatex entry (`@misc`, or `@incollection` for a FRUS document) for the record."""
     fields = [(name, value) for name, value in _fields(record) if value]
     if record.url:
         fields.append(("url", _url(record.url)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{citation_key(record)},\n{body}\n}}\n"
+    kind = "incollection" if record.publication else "misc"
+    return f"@{kind}{{{citation_key(record)},\n{body}\n}}\n"
 
 
 def citation_key(record: Record) -> str:
@@ -52,29 +58,60 @@ def _fields(record: Record) -> list[tuple[str, str | None]]:
     originals = [citation.language_name(c) or c for c in record.original_languages]
     language = next((r.language for r in record.renditions if r.text and r.language), None)
     year, month = _year_month(record)
+    projects = vocabulary.projects()
+    publication = record.publication
     texts = {
         "title": record.title,
         "type": record.type,
-        "date": citation.iso_date(record.date),
+        "date": biblatex_date(record),
         "year": year,
         "month": month,
         "archive": source.repository or source.repository_code,
         "archivelocation": citation.reference_text(source),
-        "location": citation.archive_place(source),
+        "location": (publication.place if publication else citation.archive_place(source)),
         "language": citation.language_name(language) if language else None,
         "origlanguage": " and ".join(originals) or None,
-        "series": "; ".join(record.collections) or None,
-        "number": record.number,
+        "booktitle": publication.title if publication else None,
+        "series": (
+            ", ".join(p for p in (publication.series, publication.subseries) if p) if publication
+            else "; ".join(projects[c] for c in record.collections if c in projects)
+        ) or None,
+        "volume": re.sub(r"^Volume\s+", "", publication.volume or "") or None if publication else None,
+        "publisher": publication.publisher if publication else None,
+        "number": None if publication else record.number,
+        "addendum": f"Document {record.number}" if publication and record.number else None,
         "abstract": record.summary,
-        "note": None if record.date.is_dated else record.date.text,
+        "note": "; ".join(p for p in (
+            record.date.text if citation.needs_words(record.date) else None,
+            citation.project_credit(record),
+        ) if p) or None,
     }
+    editors = citation.credited(record, "editor") or tuple(
+        citation.split_name(n) for n in (publication.editors if publication else ())
+    )
     names = {
-        role: _names(citation.credited(record, role)) for role in ("author", "translator", "editor")
+        "author": _names(citation.credited(record, "author")),
+        "translator": _names(citation.credited(record, "translator")),
+        "editor": _names(editors),
     }
     fields = [("title", _escaped(texts.pop("title")))]
     fields += list(names.items())
-    fields += [(name, _escaped(value)) for name, value in texts.items()]
+    # `date` is EDTF for biblatex's date parser (`1962~`, `1962%`): its characters are not escaped.
+    fields += [(name, value if name == "date" else _escaped(value)) for name, value in texts.items()]
     return fields
+
+
+def biblatex_date(record: Record) -> str | None:
+    """The EDTF form biblatex reads (levels 0 and 1): qualifiers, seasons, ranges, open ends,
+    and the time of day (`1968-01-23T21:21:00Z`) when one was printed."""
+    date = record.date
+    if not date.edtf:
+        return None
+    if date.time and date.edtf == date.earliest:
+        return citation.date_time(date)
+    if citation.is_part_of_period(date):
+        return date.edtf.replace("~", "")  # the sub-range; the words are in `note`
+    return date.edtf
 
 
 def _escaped(value: str | None) -> str | None:

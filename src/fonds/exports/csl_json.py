@@ -1,10 +1,12 @@
-"""CSL-JSON: the item a citation manager (Zotero, pandoc, citeproc) reads, type `manuscript`."""
+"""CSL-JSON: the item a citation manager (Zotero, pandoc, citeproc) reads: `manuscript`, or `chapter` for FRUS."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from fonds import vocabulary
 from fonds.exports import citation
 from fonds.record import Record
 
@@ -25,8 +27,12 @@ def write(record: Record) -> str:
 
 
 def build_item(record: Record) -> dict[str, Any]:
-    """The record as one CSL-JSON item (a dict)."""
-    item: dict[str, Any] = {"id": record.id, "type": "manuscript", "title": record.title}
+    """The record as one CSL-JSON item (a dict): `manuscript` for an archival document,
+    `chapter` for one printed in a documentary edition (a FRUS volume)."""
+    publication = record.publication
+    item: dict[str, Any] = {
+        "id": record.id, "type": "chapter" if publication else "manuscript", "title": record.title,
+    }
     for role, variable in NAME_VARIABLES.items():
         names = [csl_name(n) for n in citation.credited(record, role)]
         if names:
@@ -34,28 +40,53 @@ def build_item(record: Record) -> dict[str, Any]:
     others = [csl_name(n) for r, n in citation.other_credits(record) if r not in NAME_VARIABLES]
     if others:
         item.setdefault("contributor", []).extend(others)
-    parts = citation.date_parts(record.date)
-    if parts:
-        issued: dict[str, Any] = {"date-parts": parts}
-        if record.date.is_approximate:
-            issued["circa"] = True
+    issued = issued_date(record)
+    if issued:
         item["issued"] = issued
-    elif record.date.text:
-        item["issued"] = {"literal": record.date.text}
+    projects = vocabulary.projects()
     optional = {
         "genre": record.type,
         "abstract": record.summary,
         "archive": record.source.repository or record.source.repository_code,
         "archive_location": citation.reference_text(record.source),
         "archive-place": citation.archive_place(record.source),
-        "collection-title": "; ".join(record.collections) or None,
+        "collection-title": "; ".join(projects[c] for c in record.collections if c in projects) or None,
         "number": record.number,
         "URL": record.url,
         "language": _language(record),
         "note": _note(record),
     }
+    if publication:
+        optional.update({
+            "container-title": publication.title,
+            "collection-title": ", ".join(p for p in (publication.series, publication.subseries) if p) or None,
+            "volume": re.sub(r"^Volume\s+", "", publication.volume or "") or None,
+            "publisher": publication.publisher,
+            "publisher-place": publication.place,
+            "archive-place": None,
+        })
+        if publication.editors:
+            item["editor"] = [csl_name(citation.split_name(n)) for n in publication.editors]
     item.update({k: v for k, v in optional.items() if v})
     return item
+
+
+def issued_date(record: Record) -> dict[str, Any] | None:
+    """CSL `issued`: date-parts (two for a range), `circa` for an approximate date, `season` 1-4;
+    a `literal` (the printed text) for what date-parts can't say: undated, open, early/mid/late."""
+    date = record.date
+    parts = citation.date_parts(date)
+    if parts and not citation.needs_words(date):
+        issued: dict[str, Any] = {"date-parts": parts}
+        if date.is_approximate:
+            issued["circa"] = True
+        season = citation.season(date)
+        if season:
+            issued["season"] = season - 20
+        return issued
+    if date.text:
+        return {"literal": date.text}
+    return None
 
 
 def csl_name(name: citation.Name) -> dict[str, str]:
@@ -79,8 +110,15 @@ def _language(record: Record) -> str | None:
 
 
 def _note(record: Record) -> str | None:
-    """CSL has no variable for the original language; it goes in `note` as `key: value` lines."""
-    if not record.original_languages:
-        return None
-    names = ", ".join(citation.language_name(c) or c for c in record.original_languages)
-    return f"Original language: {names}"
+    """CSL has no variable for the original language or the archive's project credit; they go in
+    `note` as lines."""
+    lines = []
+    if record.original_languages:
+        names = ", ".join(citation.language_name(c) or c for c in record.original_languages)
+        lines.append(f"Original language: {names}")
+    credit = citation.project_credit(record)
+    if credit:
+        lines.append(credit)
+    if record.publication and record.number:
+        lines.append(f"Document {record.number}")
+    return "\n".join(lines) or None

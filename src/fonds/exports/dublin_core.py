@@ -40,7 +40,8 @@ def element(record: Record) -> etree._Element:
     for subject in record.subjects:
         _dc(root, "subject", subject)
     _dc(root, "description", record.summary)
-    _dc(root, "date", _date(record))
+    for value in dates(record):
+        _dc(root, "date", value)
     _dc(root, "type", "Text")
     _dc(root, "type", record.type)
     _dc(root, "identifier", record.url)
@@ -54,12 +55,21 @@ def element(record: Record) -> etree._Element:
     return root
 
 
-def _date(record: Record) -> str | None:
-    """W3CDTF as OAI-PMH asks; an approximate date as the range of its bounds."""
+def dates(record: Record) -> list[str]:
+    """`dc:date` values: the EDTF form (DCMI recommends ISO 8601 or EDTF: `1962~`, `1962-21`,
+    `1962-08-14/1962-08-16`, `1962/..`; the instant for a printed time of day), then the date as
+    printed when it says more than the numbers (`c. 1962`, `after 1962`, `[1962]`, `n.d.`)."""
     date = record.date
-    if date.is_approximate and date.earliest and date.latest:
-        return f"{date.earliest}/{date.latest}"
-    return citation.iso_date(date) or date.text
+    found: list[str] = []
+    if date.edtf:
+        found.append(citation.date_time(date) or date.edtf if date.edtf == date.earliest else date.edtf)
+    says_more = (
+        not date.is_dated or date.is_approximate or date.is_uncertain or date.is_open or date.supplied
+        or citation.season(date) is not None or citation.is_part_of_period(date)
+    )
+    if date.text and date.text.strip() and says_more:
+        found.append(date.text.strip())
+    return [value for value in found if value]
 
 
 def _source(record: Record) -> str | None:

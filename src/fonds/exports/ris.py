@@ -6,6 +6,9 @@ Tags follow the RIS specification as Zotero reads it: `A4` the translator,
 
 from __future__ import annotations
 
+import re
+
+from fonds import vocabulary
 from fonds.exports import citation
 from fonds.record import Record
 
@@ -13,36 +16,69 @@ END_OF_LINE = "\r\n"  # the specification asks for CR LF
 
 
 def write(record: Record) -> str:
-    """Return one RIS reference for the record, `TY` first and `ER` last."""
-    lines: list[tuple[str, str | None]] = [("TY", "MANSCPT"), ("TI", record.title)]
+    """Return one RIS reference for the record, `TY` first and `ER` last.
+
+    An archival document is `MANSCPT`; a document printed in a documentary edition (FRUS) is
+    `CHAP`, with the volume (`T2`), series (`T3`), volume number (`VL`), editors (`A2`),
+    publisher (`PB`) and its place (`CY`). `CY` is never the place a letter was written.
+    """
+    publication = record.publication
+    lines: list[tuple[str, str | None]] = [("TY", "CHAP" if publication else "MANSCPT"), ("TI", record.title)]
     lines += [("AU", n.inverted) for n in citation.credited(record, "author")]
     lines += [("A4", n.inverted) for n in citation.credited(record, "translator")]
     lines += [("A2", n.inverted) for n in citation.credited(record, "editor")]
-    parts = citation.date_parts(record.date)
-    if parts:
-        lines.append(("PY", str(parts[0][0])))
-        lines.append(("DA", _ris_date(parts[0], record.date.text if record.date.is_approximate else None)))
-    elif record.date.text:
-        lines.append(("DA", f"///{record.date.text}"))
+    if publication:
+        lines += [("A2", citation.split_name(n).inverted) for n in publication.editors]
+    lines += _date_lines(record)
     source = record.source
     code = source.repository_code
     lines += [
         ("M3", record.type),
         ("DB", source.repository or code),
         ("AN", citation.reference_text(source)),
-        ("CY", record.place),
+    ]
+    if publication:
+        lines += [
+            ("T2", publication.title),
+            ("T3", ", ".join(p for p in (publication.series, publication.subseries) if p) or None),
+            ("VL", re.sub(r"^Volume\s+", "", publication.volume or "") or None),
+            ("PB", publication.publisher),
+            ("CY", publication.place),
+        ]
+    else:
+        lines.append(("CY", citation.archive_place(source)))
+    lines += [
         ("LA", _language(record)),
         ("AB", record.summary),
         ("UR", record.url),
         ("ID", record.id),
     ]
     lines += [("KW", s) for s in record.subjects]
-    lines += [("N1", f"Collection: {c}") for c in record.collections]
+    projects = vocabulary.projects()
+    lines += [("N1", f"Collection: {projects[c]}") for c in record.collections if c in projects]
+    if publication and record.number:
+        lines.append(("N1", f"Document {record.number}"))
     if record.original_languages:
         names = ", ".join(citation.language_name(c) or c for c in record.original_languages)
         lines.append(("N1", f"Original language: {names}"))
+    credit = citation.project_credit(record)
+    if credit:
+        lines.append(("N1", credit))
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {_one_line(value)}{END_OF_LINE}" for tag, value in lines if value or tag == "ER")
+
+
+def _date_lines(record: Record) -> list[tuple[str, str | None]]:
+    """`PY` the year and `DA` `YYYY/MM/DD/other`: the printed text goes in the last slot when the
+    numbers don't say it all (`c. 1962`, a range, a season, `after 1962`). Undated: no `DA`,
+    the printed text in a note."""
+    date = record.date
+    parts = citation.date_parts(date)
+    if not parts:
+        return [("N1", f"Date: {date.text}")] if date.text else []
+    exact = len(parts) == 1 and date.edtf is not None and date.edtf == citation.iso_date(date) and not date.supplied and not date.time
+    other = None if exact else date.text
+    return [("PY", str(parts[0][0])), ("DA", _ris_date(parts[0], other))]
 
 
 def _ris_date(parts: list[int], other: str | None) -> str:

@@ -200,19 +200,34 @@ def _profile(record: Record, people: dict[str, str]) -> etree._Element:
 
 
 def _date(parent: etree._Element, record: Record, tag: str) -> None:
-    """`<date when="1962-08-14">August 14, 1962</date>`, or notBefore/notAfter for a range."""
+    """The date as printed, with its normalized form (TEI att.datable.w3c):
+
+    - `@when` for one day, month or year (`1962-08-14`, `1962-08`, `1962`), with the time of day
+      when one was printed (`1968-01-23T21:21:00Z`);
+    - `@notBefore`/`@notAfter` for a range, a season or an approximate date, one of them for an
+      open date (`after 1962`: `@notBefore` only);
+    - `@cert`: `medium` for an approximate date, `low` for an uncertain one (`1962?`);
+    - `@evidence="conjecture"` for a date the cataloguer supplied (`[1962]`).
+    """
     date = record.date
     node = _el(parent, tag, date.text or citation.iso_date(date) or "")
-    if not date.is_dated or not date.earliest or not date.latest:
+    if date.supplied:
+        node.set("evidence", "conjecture")
+    if not date.is_dated:
         return
     single = citation.iso_date(date)
-    if single and "/" not in single and not date.is_approximate:
-        node.set("when", single)
+    plain = single and "/" not in single and not date.is_approximate and not date.is_open
+    if plain and citation.season(date) is None:
+        node.set("when", citation.date_time(date) if date.time else single)
     else:
-        node.set("notBefore", date.earliest)
-        node.set("notAfter", date.latest)
-        if date.is_approximate:
-            node.set("cert", "medium")
+        if date.earliest:
+            node.set("notBefore", date.earliest)
+        if date.latest:
+            node.set("notAfter", date.latest)
+    if date.is_uncertain:
+        node.set("cert", "low")
+    elif date.is_approximate:
+        node.set("cert", "medium")
 
 
 def _person_ids(persons: tuple[PersonLink, ...], prefix: str = "") -> dict[str, str]:

@@ -23,7 +23,7 @@ from fonds.dates import HistoricalDate, parse_date
 from fonds.errors import Problem, RecordError
 from fonds.importers.frus_source import SourceNote, original_language, read_source_note
 from fonds.importers.frus_text import TextBuilder, plain
-from fonds.record import Collection, Note, PageBreak, PersonLink, Record, Rendition
+from fonds.record import Collection, Note, PageBreak, PersonLink, Publication, Record, Rendition
 
 TEI = "http://www.tei-c.org/ns/1.0"
 NS = {"tei": TEI}
@@ -95,6 +95,7 @@ def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection | Ent
 class _Volume:
     id: str
     collections: dict[str, Collection] = field(default_factory=dict)
+    publication: Publication | None = None
 
 
 def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
@@ -115,7 +116,7 @@ def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
             f"{origin}:{root.sourceline}: FRUS volume {volume_id!r} has no "
             "<div type=\"document\">; there is nothing to import"
         )
-    volume = _Volume(volume_id)
+    volume = _Volume(volume_id, publication=publication(root))
     title = _bibliography_title(volume_id, origin, name) or _header_title(root) or volume_id
     volume.collections[volume_id] = Collection(volume_id, title, None, "volume")
     for div in root.iterfind(".//tei:div", NS):
@@ -127,6 +128,33 @@ def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
             parent = _collection_ancestor(div, volume_id) or volume_id
             volume.collections[collection_id] = Collection(collection_id, title, parent, kind)
     return volume
+
+
+def publication(root: etree._Element) -> Publication | None:
+    """The volume as its teiHeader's titleStmt and publicationStmt give it (for citations)."""
+    stmt = root.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
+    if stmt is None:
+        return None
+    titles = {t.get("type"): plain(t) for t in stmt.iterfind("tei:title", NS) if plain(t)}
+    title = titles.get("volume") or titles.get("complete")
+    if not title:
+        return None
+    published = root.find("tei:teiHeader/tei:fileDesc/tei:publicationStmt", NS)
+
+    def published_text(tag: str) -> str | None:
+        found = published.find(f"tei:{tag}", NS) if published is not None else None
+        return (plain(found) or None) if found is not None else None
+
+    return Publication(
+        title=title,
+        series=titles.get("series"),
+        subseries=titles.get("subseries"),
+        volume=titles.get("volumenumber"),
+        editors=tuple(plain(e) for e in stmt.iterfind("tei:editor[@role='primary']", NS) if plain(e)),
+        publisher=published_text("publisher"),
+        place=published_text("pubPlace"),
+        year=published_text("date"),
+    )
 
 
 def _volume_id(root: etree._Element) -> str | None:
@@ -272,6 +300,7 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
         persons=_person_links(div, volume.id),
         origin=f"{origin}#{xml_id}",
         warnings=tuple(warnings),
+        publication=volume.publication,
     )
 
 
@@ -421,6 +450,8 @@ def _bounded(text: str | None, low: str, high: str, where: str, element: etree._
     try:
         earliest = _iso_bounds(low)[0]
         latest = _iso_bounds(high)[1]
+        if low == high and "T" in low:
+            return HistoricalDate.at(text, low.strip())  # keeps the time of day
         if low == high:
             edtf = low.strip()[:10]
             return HistoricalDate(text=text, edtf=edtf, earliest=earliest, latest=latest)

@@ -4,12 +4,12 @@ Each bracket is one kind of mark (`fonds.record.MARK_KINDS`); the first rule tha
 
 | printed (any case; common variants) | kind | `Mark.text` |
 |---|---|---|
-| `[...]`, `[…]`, `[. . .]`, `[omitted]`, `[text omitted]` | gap (a passage left out) | |
+| `[...]`, `[…]`, `[. . .]`, `[omitted]`, `[text omitted]`, `[Here follows discussion of Vietnam.]` | gap (a passage left out) | |
 | `[signature]`, `[signed]`, `[illegible signature]`, `[signature: A. Gromyko]` | signature | what follows the colon |
 | `[stamp]`, `[seal]`, `[stamp: Top Secret]` | stamp | what follows the colon |
 | `[handwritten]`, `[in handwriting]`, `[handwritten note: Agreed]`, `[handwritten: Agreed]` | handwritten | what follows the colon |
 | `[redacted]`, `[excised]`, `[deleted]`, `[name redacted]`, `[1 line not declassified]` | redacted | the bracket's words |
-| `[illegible]`, `[unreadable]`, `[2 words illegible]`, `[indecipherable]` | illegible | the bracket's words |
+| `[illegible]`, `[unreadable]`, `[2 words illegible]`, `[indecipherable]`, `[garble]` | illegible | the bracket's words |
 | `[unclear]`, `[?]`, `[Moscow?]` (a doubtful reading) | unclear | the reading (`Moscow`), or empty |
 | `word [sic]`, `[sic!]` | sic | the word before the bracket; the span covers it |
 | `[page 2]`, `[p. 2]`, `[Page 2 of 5]`, `[page break]` | page | the page number, or empty |
@@ -37,14 +37,14 @@ _AFTER_COLON = r"(?:\s*:\s*(?P<text>.+?))?\s*\.?"
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I))
     for kind, pattern in (
-        ("gap", r"^\s*(?:(?:\.\s*){2,}\.?|…|(?:text |passage |sic )?omitted)\s*$"),
+        ("gap", r"^\s*(?:(?:\.\s*){2,}\.?|…|(?:text |passage |sic )?omitted|(?:here follows?|omitted here|remainder omitted)\b.*)\s*$"),
         ("signature", rf"^\s*(?:illegible\s+)?(?:signature|signed|sig\.)(?:\s+illegible)?{_AFTER_COLON}$"),
         ("stamp", rf"^\s*(?:stamp|stamped|seal|rubber stamp){_AFTER_COLON}$"),
         ("handwritten", rf"^\s*(?:in handwriting|handwriting|handwritten|hand-written)"
                         rf"(?:\s+(?:note|text|annotation|addition|insertion|comment))?{_AFTER_COLON}$"),
         ("redacted", r"^\s*(?P<text>(?:[\w\s().,-]{0,60}\s)?(?:redacted|excised|deleted|sanitized|censored|"
                      r"not declassified|blacked out|withheld)(?:\s[\w\s().,-]{0,40})?)\s*\.?\s*$"),
-        ("illegible", r"^\s*(?P<text>(?:[\w\s-]{0,30}\s)?(?:illegible|unreadable|indecipherable|undecipherable)"
+        ("illegible", r"^\s*(?P<text>(?:[\w\s-]{0,30}\s)?(?:illegible|unreadable|indecipherable|undecipherable|garble|garbled)"
                       r"(?:\s+(?:word|words|text|line|lines|passage|letters?))?)\s*\.?\s*$"),
         ("unclear", r"^\s*(?:unclear|uncertain|unclear word|word unclear|\?)\s*$"),
         ("unclear", r"^\s*(?P<text>[^?\[\]]{1,60}?)\s*\?\s*$"),

@@ -34,6 +34,7 @@ from fonds.record import MARK_KINDS, RENDITION_KINDS, Record
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?Z?$")
 
 
 def _text(value: str) -> str:
@@ -91,11 +92,22 @@ class _Model(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
+def _time(value: str) -> str:
+    if not _TIME.match(value):
+        raise ValueError(f"{value[:40]!r} is not a time of day as fonds keeps it (YYYY-MM-DDTHH:MM[:SS][Z])")
+    return value
+
+
+Time = Annotated[str, AfterValidator(_time)]
+
+
 class DateModel(_Model):
     text: Text | None = None
     earliest: Day | None = None
     latest: Day | None = None
     edtf: Text | None = None
+    time: Time | None = None
+    supplied: bool = False
 
     @model_validator(mode="after")
     def _ordered(self) -> DateModel:
@@ -175,6 +187,7 @@ class PersonModel(_Model):
     role: Text = "mentioned"
     source: Text | None = None
     confidence: Annotated[float, Field(ge=0, le=1)] | None = None
+    rule: Text | None = None  # which linking rule chose the person (fonds.review)
     text: Text | None = None
     start: Offset | None = None
     end: Offset | None = None

@@ -16,7 +16,7 @@ from typing import BinaryIO, Iterator
 
 from pathlib import PurePath
 
-from fonds.dates import parse_date
+from fonds.dates import day_first_for, parse_date
 from fonds.errors import Problem, RecordError
 from fonds.identifiers import MAX_LENGTH, check_identifier
 from fonds.importers.citation import parse_citation
@@ -104,6 +104,7 @@ def _nonblank(lines: list[str], start: int) -> int:
 def _parse(lines: list[str], origin: str) -> Record:
     at = _nonblank(lines, 0)
     date_line = lines[at].strip()
+    date_line_number = at + 1
     if date_line in HEADINGS:
         raise RecordError(f"{origin}:{at + 1}: the record has no date line before {date_line!r}")
     try:
@@ -139,6 +140,10 @@ def _parse(lines: list[str], origin: str) -> Record:
     if id_warning:
         warnings.append(id_warning)
     languages = _languages(blocks.get("Original Language:"), origin)
+    if date.warning and day_first_for(languages):  # a European original: 05/04/1962 is 5 April
+        date = parse_date(date_line, day_first=True)
+    if date.warning:
+        warnings.insert(0, Problem(f"{origin}:{date_line_number}", date.warning))
     renditions = _renditions(blocks.get("Contents:"), body, origin)
     summary_block = blocks.get("Summary:")
     return Record(

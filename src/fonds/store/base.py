@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -18,6 +18,7 @@ from fonds.authority import Entity
 from fonds.errors import RecordError
 from fonds.identifiers import check_identifier
 from fonds.record import Collection, Record
+from fonds.store.curation import CurationStore
 
 
 @dataclass(frozen=True)
@@ -148,12 +149,28 @@ def collection_details(collection: Collection) -> str | None:
     return canonical_json(details) if details else None
 
 
+def refuse_dangling(prepared: Sequence[tuple[Record, str, str]], known: set[str]) -> None:
+    """RecordError when a record links to a person the store does not hold (`known`: the ids of
+    linked entries the store holds, the batch's own included). Both stores call it inside the
+    write transaction; their schema refuses the same (SQLite triggers, a PostgreSQL foreign key)."""
+    for record, _, _ in prepared:
+        for number, link in enumerate(record.persons):
+            if link.id not in known:
+                raise RecordError(
+                    f"{record.origin or f'record {record.id!r}'}: persons[{number}] links to "
+                    f"{link.id!r} ({link.name}), which is not in the authority; add the entry first"
+                )
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class Store(ABC):
-    """What every backend (SQLite, PostgreSQL) provides. One shared test module checks both."""
+class Store(CurationStore):
+    """What every backend (SQLite, PostgreSQL) provides. One shared test module checks both.
+
+    The staff side (versions, withdrawals, users, sessions, audit log, corrections, link
+    decisions) comes from `CurationStore`, in the same database."""
 
     url: str
 
@@ -164,8 +181,13 @@ class Store(ABC):
         *,
         collections: Sequence[Collection] = (),
         entities: Sequence[Entity] = (),
+        agent: str = "fonds",
+        note: str = "",
     ) -> AddResult:
-        """Write records, collections and authority entries in one transaction."""
+        """Write records, collections and authority entries in one transaction.
+
+        Each record whose content changed gets a new version naming `agent` (a user, or
+        `ingest FILE`) and `note`, written in the same transaction."""
 
     @abstractmethod
     def get(self, record_id: str) -> Record:
@@ -180,8 +202,9 @@ class Store(ABC):
         """Record id -> the fingerprint of the live record stored under it (ids without one are left out)."""
 
     @abstractmethod
-    def delete(self, record_id: str) -> bool:
-        """Mark a record deleted (logged as a change). False if there was nothing to delete."""
+    def delete(self, record_id: str, *, agent: str = "fonds", reason: str = "") -> bool:
+        """Mark a record deleted (logged as a change), keeping it as a withdrawn version with
+        `reason`. False if there was nothing to delete."""
 
     @abstractmethod
     def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:
@@ -243,6 +266,28 @@ class Store(ABC):
     @abstractmethod
     def records_of_entity(self, entity_id: str, limit: int = 1000) -> list[Record]:
         """Records that link to an authority entry, oldest first."""
+
+    @abstractmethod
+    def records_linking(self, entity_ids: Sequence[str], *, after_id: str = "", limit: int = 500) -> list[Record]:
+        """Live records linking to any of the entries, ordered by id, after `after_id` (a page of
+        at most `limit`): page through every one of them, however many."""
+
+    @abstractmethod
+    def dangling_links(self, limit: int = 1000) -> list[tuple[str, str]]:
+        """(record id, entry id) of person links to authority entries the store does not hold
+        (none, unless the database was written by an older fonds)."""
+
+    @abstractmethod
+    def pending(self) -> dict[str, str]:
+        """Post-ingest work started and not yet finished: task name -> its saved state."""
+
+    @abstractmethod
+    def set_pending(self, task: str, state: str = "") -> None:
+        """Record (in its own transaction) that `task` must run to the end, with its state so far."""
+
+    @abstractmethod
+    def clear_pending(self, task: str) -> None:
+        """Record that `task` has finished."""
 
     @abstractmethod
     def stats(self) -> Stats:

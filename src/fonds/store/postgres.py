@@ -44,7 +44,9 @@ from fonds.store.base import (
     collection_details,
     content_json,
     prepare_records,
+    refuse_dangling,
 )
+from fonds.store.curation import Sql
 
 # Held by every writing transaction; the key spells "fonds".
 WRITE_LOCK = 0x666F6E6473
@@ -295,6 +297,14 @@ class PostgresStore(Store):
             assert row is not None
             yield cur, str(row[0])
 
+    def _staff_read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._read(sql.replace("?", "%s"), args)
+
+    @contextmanager
+    def _staff_write(self) -> Iterator[Sql]:
+        with self._writing() as (cur, _):
+            yield _Statements(cur)
+
     # -- writing -----------------------------------------------------------------------------
 
     def add(
@@ -303,6 +313,8 @@ class PostgresStore(Store):
         *,
         collections: Sequence[Collection] = (),
         entities: Sequence[Entity] = (),
+        agent: str = "fonds",
+        note: str = "",
     ) -> AddResult:
         result = AddResult()
         check_collections_and_entities(collections, entities)
@@ -316,12 +328,19 @@ class PostgresStore(Store):
                     [(c.id, c.title, c.parent, c.kind, collection_details(c)) for c in collections],
                 )
             self._put_entities(cur, entities)
-            self._add_records(cur, prepared, at, result)
+            linked = list({link.id for record, _, _ in prepared for link in record.persons})
+            known = {row[0] for row in cur.execute("SELECT id FROM entities WHERE id = ANY(%s)", (linked,))}
+            refuse_dangling(prepared, known)
+            changed = self._add_records(cur, prepared, at, result)
+            self._log_versions(_Statements(cur), changed, at, agent, note)
         return result
 
     @staticmethod
-    def _add_records(cur: Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult) -> None:
+    def _add_records(
+        cur: Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult
+    ) -> list[tuple[str, str]]:
         """Write the records whose content changed: a few statements for the whole batch.
+        Returns (id, stored JSON text) of each change, for its version.
 
         A record may come twice in one batch; the later one is compared with the earlier."""
         known: dict[str, tuple[str | None, bool]] = {
@@ -345,7 +364,7 @@ class PostgresStore(Store):
             else:
                 result.updated += 1
         if not changed:
-            return
+            return []
         cur.executemany(
             UPSERT_RECORD,
             [{"id": record.id, "data": text, "hash": digest, "at": at} for record, text, digest in changed],
@@ -369,17 +388,19 @@ class PostgresStore(Store):
                 "SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
                 ([pair[0] for pair in naming], [pair[1] for pair in naming]),
             )
+        return [(record.id, text) for record, text, _ in changed]
 
     @staticmethod
     def _unlink(cur: Cursor, record_id: str) -> None:
         cur.execute("DELETE FROM record_collections WHERE record_id = %s", (record_id,))
         cur.execute("DELETE FROM record_entities WHERE record_id = %s", (record_id,))
 
-    def delete(self, record_id: str) -> bool:
+    def delete(self, record_id: str, *, agent: str = "fonds", reason: str = "") -> bool:
         with self._writing() as (cur, at):
-            row = cur.execute("SELECT is_deleted FROM records WHERE id = %s", (record_id,)).fetchone()
+            row = cur.execute("SELECT is_deleted, data FROM records WHERE id = %s", (record_id,)).fetchone()
             if row is None or row[0]:
                 return False
+            self._log_deletion(_Statements(cur), record_id, row[1], at, agent, reason)
             cur.execute(MARK_DELETED, {"id": record_id, "at": at})
             self._unlink(cur, record_id)
         return True
@@ -392,7 +413,14 @@ class PostgresStore(Store):
         with self._writing() as (cur, _):
             removed = 0
             for entity_id in entity_ids:
-                removed += cur.execute("DELETE FROM entities WHERE id = %s", (entity_id,)).rowcount
+                try:
+                    with cur.connection.transaction():
+                        removed += cur.execute("DELETE FROM entities WHERE id = %s", (entity_id,)).rowcount
+                except psycopg.errors.ForeignKeyViolation:
+                    raise StoreError(
+                        f"{self.where}: records still link to authority entry {entity_id!r}; "
+                        "relink them first (fonds repair)"
+                    ) from None
             return removed
 
     def _put_entities(self, cur: Cursor, entities: Iterable[Entity]) -> int:
@@ -551,6 +579,36 @@ class PostgresStore(Store):
         records = [Record.from_dict(json.loads(row[0])) for row in rows]
         return sorted(records, key=lambda r: (r.date.earliest or "9999", r.id))[:limit]  # the oldest, as SQLite
 
+    def records_linking(self, entity_ids: Sequence[str], *, after_id: str = "", limit: int = 500) -> list[Record]:
+        rows = self._read(
+            "SELECT data FROM records WHERE NOT is_deleted AND id > %s AND id IN (SELECT record_id FROM "
+            "record_entities WHERE entity_id = ANY(%s)) ORDER BY id LIMIT %s",
+            (after_id, list(entity_ids), limit),
+        )
+        return [Record.from_dict(json.loads(row[0])) for row in rows]
+
+    def dangling_links(self, limit: int = 1000) -> list[tuple[str, str]]:
+        rows = self._read(
+            "SELECT record_id, entity_id FROM record_entities e WHERE NOT EXISTS "
+            "(SELECT 1 FROM entities WHERE id = e.entity_id) ORDER BY record_id, entity_id LIMIT %s",
+            (limit,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def pending(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self._read("SELECT task, state FROM pending_work ORDER BY task")}
+
+    def set_pending(self, task: str, state: str = "") -> None:
+        with self._writing() as (cur, at):
+            cur.execute(
+                "INSERT INTO pending_work VALUES (%s, %s, %s) ON CONFLICT (task) DO UPDATE SET state = EXCLUDED.state",
+                (task, state, at),
+            )
+
+    def clear_pending(self, task: str) -> None:
+        with self._writing() as (cur, _):
+            cur.execute("DELETE FROM pending_work WHERE task = %s", (task,))
+
     def stats(self) -> Stats:
         row = self._one(
             "SELECT (SELECT COUNT(*) FROM records WHERE NOT is_deleted), "
@@ -562,6 +620,21 @@ class PostgresStore(Store):
 
     def close(self) -> None:
         self._pool.close()
+
+
+class _Statements:
+    """The `Sql` of store/curation.py over one psycopg cursor: `?` placeholders become `%s`."""
+
+    def __init__(self, cur: Cursor) -> None:
+        self.cur = cur
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self.cur.execute(sql.replace("?", "%s"), tuple(args))
+        return self.cur.fetchall() if self.cur.description else []
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cur.executemany(sql.replace("?", "%s"), [tuple(row) for row in rows])
 
 
 def _stored(row: tuple[Any, ...]) -> StoredRecord:

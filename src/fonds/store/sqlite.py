@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -27,9 +28,11 @@ from fonds.store.base import (
     collection_details,
     content_json,
     prepare_records,
+    refuse_dangling,
 )
+from fonds.store.curation import BACKFILL_VERSIONS, SQLITE_TABLES, Sql
 
-SCHEMA_VERSION = 2  # 2: collections.details (EAD description and sibling order)
+SCHEMA_VERSION = 3  # 2: collections.details (EAD description and sibling order); 3: pending_work, no dangling links
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -67,6 +70,13 @@ CREATE TABLE IF NOT EXISTS record_entities (
     PRIMARY KEY (entity_id, record_id)
 );
 CREATE INDEX IF NOT EXISTS record_entities_record ON record_entities (record_id);
+CREATE TABLE IF NOT EXISTS pending_work (task TEXT PRIMARY KEY, state TEXT NOT NULL, since TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS record_entities_known BEFORE INSERT ON record_entities
+WHEN NOT EXISTS (SELECT 1 FROM entities WHERE id = NEW.entity_id)
+BEGIN SELECT RAISE(ABORT, 'a person link to an authority entry the store does not hold'); END;
+CREATE TRIGGER IF NOT EXISTS entities_in_use BEFORE DELETE ON entities
+WHEN EXISTS (SELECT 1 FROM record_entities WHERE entity_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'records still link to this authority entry'); END;
 """
 
 
@@ -95,6 +105,7 @@ class SQLiteStore(Store):
             self._check_version()
             if not read_only:
                 self._upgrade()
+                self._create_staff_tables()
         except sqlite3.DatabaseError as error:
             self.close()
             raise StoreError(
@@ -134,6 +145,27 @@ class SQLiteStore(Store):
                 f"understands ({SCHEMA_VERSION}); upgrade fonds"
             )
 
+    def _create_staff_tables(self) -> None:
+        """The staff tables (store/curation.py); records stored before versions existed get version 1."""
+        had = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'record_versions'").fetchone()
+        self.db.executescript(SQLITE_TABLES)
+        if had is None:
+            self.db.execute(BACKFILL_VERSIONS)
+
+    def _staff_read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.db.execute(sql, tuple(args)).fetchall()
+
+    @contextmanager
+    def _staff_write(self) -> Iterator[Sql]:
+        cur = self.db.cursor()
+        self._begin(cur)
+        try:
+            yield _Statements(cur)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
     def _upgrade(self) -> None:
         """Bring a file written by an older fonds up to SCHEMA_VERSION (adds columns only)."""
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(collections)")}
@@ -161,6 +193,8 @@ class SQLiteStore(Store):
         *,
         collections: Sequence[Collection] = (),
         entities: Sequence[Entity] = (),
+        agent: str = "fonds",
+        note: str = "",
     ) -> AddResult:
         result = AddResult()
         at = utc_now()
@@ -176,7 +210,9 @@ class SQLiteStore(Store):
                 [(c.id, c.title, c.parent, c.kind, collection_details(c)) for c in collections],
             )
             self._put_entities(cur, entities)
-            self._add_records(cur, prepared, at, result)
+            refuse_dangling(prepared, self._known_entities(cur, prepared))
+            changed = self._add_records(cur, prepared, at, result)
+            self._log_versions(_Statements(cur), changed, at, agent, note)
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
@@ -185,8 +221,9 @@ class SQLiteStore(Store):
 
     def _add_records(
         self, cur: sqlite3.Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult
-    ) -> None:
+    ) -> list[tuple[str, str]]:
         """Write the records whose content changed: a few statements for the whole batch.
+        Returns (id, stored JSON text) of each change, for its version.
 
         A record may come twice in one batch; the later one is compared with the earlier."""
         known: dict[str, tuple[str | None, bool]] = {
@@ -208,7 +245,7 @@ class SQLiteStore(Store):
             else:
                 result.updated += 1
         if not changed:
-            return
+            return []
         last = int(cur.execute("SELECT MAX(seq) FROM changes").fetchone()[0] or 0)
         cur.executemany(
             "INSERT INTO changes (record_id, op, at) VALUES (?, 'upsert', ?)", [(r.id, at) for r, _, _ in changed]
@@ -235,16 +272,18 @@ class SQLiteStore(Store):
             "INSERT OR IGNORE INTO record_entities VALUES (?, ?)",
             [(p.id, record_id) for record_id, record in latest.items() for p in record.persons],
         )
+        return [(record.id, text) for record, text, _ in changed]
 
-    def delete(self, record_id: str) -> bool:
+    def delete(self, record_id: str, *, agent: str = "fonds", reason: str = "") -> bool:
         cur = self.db.cursor()
         self._begin(cur)
         try:
-            row = cur.execute("SELECT is_deleted FROM records WHERE id = ?", (record_id,)).fetchone()
+            row = cur.execute("SELECT is_deleted, data FROM records WHERE id = ?", (record_id,)).fetchone()
             if row is None or row[0]:
                 cur.execute("ROLLBACK")
                 return False
             at = utc_now()
+            self._log_deletion(_Statements(cur), record_id, row[1], at, agent, reason)
             cur.execute("INSERT INTO changes (record_id, op, at) VALUES (?, 'delete', ?)", (record_id, at))
             cur.execute(
                 "UPDATE records SET is_deleted = 1, data = NULL, hash = NULL, seq = ?, at = ? WHERE id = ?",
@@ -269,13 +308,23 @@ class SQLiteStore(Store):
             raise
         return changed
 
+    def _known_entities(self, cur: sqlite3.Cursor, prepared: list[tuple[Record, str, str]]) -> set[str]:
+        linked = [link.id for record, _, _ in prepared for link in record.persons]
+        return {row[0] for row in _rows_for_ids(cur, "SELECT id FROM entities WHERE id IN ({})", linked)}
+
     def delete_entities(self, entity_ids: Iterable[str]) -> int:
         cur = self.db.cursor()
         self._begin(cur)
         try:
             removed = 0
             for entity_id in entity_ids:
-                removed += cur.execute("DELETE FROM entities WHERE id = ?", (entity_id,)).rowcount
+                try:
+                    removed += cur.execute("DELETE FROM entities WHERE id = ?", (entity_id,)).rowcount
+                except sqlite3.IntegrityError:
+                    raise StoreError(
+                        f"{self.path}: records still link to authority entry {entity_id!r}; "
+                        "relink them first (fonds repair)"
+                    ) from None
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
@@ -436,6 +485,44 @@ class SQLiteStore(Store):
         ).fetchall()
         return [Record.from_dict(json.loads(row[0])) for row in rows]
 
+    def records_linking(self, entity_ids: Sequence[str], *, after_id: str = "", limit: int = 500) -> list[Record]:
+        rows = self.db.execute(
+            "SELECT data FROM records WHERE is_deleted = 0 AND id > ? AND id IN (SELECT record_id FROM "
+            "record_entities WHERE entity_id IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?",
+            (after_id, json.dumps(list(entity_ids)), limit),
+        ).fetchall()
+        return [Record.from_dict(json.loads(row[0])) for row in rows]
+
+    def dangling_links(self, limit: int = 1000) -> list[tuple[str, str]]:
+        rows = self.db.execute(
+            "SELECT record_id, entity_id FROM record_entities WHERE entity_id NOT IN (SELECT id FROM entities) "
+            "ORDER BY record_id, entity_id LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def pending(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self.db.execute("SELECT task, state FROM pending_work ORDER BY task")}
+
+    def set_pending(self, task: str, state: str = "") -> None:
+        self._write(
+            "INSERT INTO pending_work VALUES (?, ?, ?) ON CONFLICT (task) DO UPDATE SET state = excluded.state",
+            (task, state, utc_now()),
+        )
+
+    def clear_pending(self, task: str) -> None:
+        self._write("DELETE FROM pending_work WHERE task = ?", (task,))
+
+    def _write(self, sql: str, args: Sequence[Any]) -> None:
+        cur = self.db.cursor()
+        self._begin(cur)
+        try:
+            cur.execute(sql, args)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
     def stats(self) -> Stats:
         def one(sql: str) -> int:
             return int(self.db.execute(sql).fetchone()[0])
@@ -453,6 +540,19 @@ class SQLiteStore(Store):
                 connection.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+class _Statements:
+    """The `Sql` of store/curation.py over one SQLite cursor."""
+
+    def __init__(self, cur: sqlite3.Cursor) -> None:
+        self.cur = cur
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.cur.execute(sql, tuple(args)).fetchall()
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.cur.executemany(sql, [tuple(row) for row in rows])
 
 
 def _rows_for_ids(cur: sqlite3.Cursor, query: str, ids: Sequence[str], chunk: int = 500) -> Iterator[tuple[Any, ...]]:

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlencode
 
+from markupsafe import Markup
+
 from fonds.errors import FondsError, NotFound
-from fonds.record import Credit, Record, format_reference
+from fonds.exports import citation
+from fonds.record import Credit, Record
 
 AUTHOR_ROLES = ("author", "creator", "drafter")
 # Formats offered under "Cite this", in order: (export name, label).
@@ -29,11 +32,16 @@ CITATION_FORMATS = (
 
 @dataclass(frozen=True)
 class Citation:
+    """One entry of "Cite this": the text a copy button copies, and for a formatted style (Chicago)
+    the same as HTML with its italics; the download, if any, and the label that says what it is."""
+
     key: str
     label: str
     text: str
     download: str | None  # the export format served at /records/ID.{download}
     filename: str | None
+    html: Markup | None = None
+    download_label: str | None = None
 
 
 EXPORT_LABELS = {
@@ -78,30 +86,34 @@ def export(record: Record, name: str) -> tuple[str, Export]:
 
 
 def citations(record: Record) -> list[Citation]:
+    """The entries of "Cite this", in CITATION_FORMATS order. A format that cannot cite this
+    record (an ExportError) is left out; any other error is a bug and propagates."""
+    from fonds.exports import chicago
+
     formats = exports()
     found: list[Citation] = []
     for key, label in CITATION_FORMATS:
-        text = _citation_text(record, key, formats)
-        if text is None:
+        try:
+            if key.startswith("chicago"):
+                form = key.split("-", 1)[1]
+                text = chicago.format_citation(record, form=form)
+                html: Markup | None = Markup(chicago.format_citation(record, form=form, output="html"))
+            elif key in formats:
+                text, html = formats[key].write(record), None
+            else:
+                continue
+        except FondsError:
             continue
-        download = "chicago" if key.startswith("chicago") else key
-        fmt = formats.get(download)
+        # The Chicago download is one file with the note and the bibliography entry: offered once.
+        download = "chicago" if key == "chicago-note" else None if key.startswith("chicago") else key
+        fmt = formats.get(download) if download else None
         filename = f"{_safe_name(record.id)}.{fmt.extension}" if fmt else None
-        found.append(Citation(key, label, text.strip(), download if fmt else None, filename))
+        what = "Chicago note and bibliography" if download == "chicago" else label
+        found.append(Citation(
+            key, label, text.strip(), download if fmt else None, filename, html,
+            f"{what} (.{fmt.extension})" if fmt else None,
+        ))
     return found
-
-
-def _citation_text(record: Record, key: str, formats: dict[str, Export]) -> str | None:
-    try:
-        if key.startswith("chicago"):
-            from fonds.exports import chicago
-
-            return chicago.format_citation(record, form=key.split("-", 1)[1], output="text")
-        if key in formats:
-            return formats[key].write(record)
-    except (ImportError, FondsError, ValueError, KeyError):
-        return None
-    return None
 
 
 def _safe_name(record_id: str) -> str:
@@ -109,13 +121,9 @@ def _safe_name(record_id: str) -> str:
 
 
 def highwire_date(record: Record) -> str | None:
-    """`1962/08/14` for an exact day, `1962` when only the year is sure, else the bounds' year."""
-    earliest, latest = record.date.earliest, record.date.latest
-    if earliest and earliest == latest:
-        return earliest.replace("-", "/")
-    if earliest and latest and earliest[:4] == latest[:4]:
-        return earliest[:4]
-    return earliest[:4] if earliest else None
+    """`citation_date`: `1962/08/14` for a day, `1962/08` for a month, `1962` for a year,
+    the printed precision kept (`c. 1962` gives 1962, not a widened bound; a range its start)."""
+    return citation.highwire_date(record.date)
 
 
 def authors(record: Record) -> list[Credit]:
@@ -127,15 +135,35 @@ def translators(record: Record) -> list[Credit]:
 
 
 def meta_tags(record: Record, public_url: str) -> list[tuple[str, str]]:
-    """(name, content) pairs for the page head. Values are escaped by the template."""
+    """(name, content) pairs for the page head. Values are escaped by the template.
+
+    Zotero's Embedded Metadata translator reads the Highwire `citation_*` tags it maps (title,
+    date, author, editor, book and series title, volume, publisher, language, abstract, public
+    URL) and hands the `z.*`/`DC.*` tags to its RDF import: `z.itemType`, `z.archive`,
+    `z.archiveLocation`, `z.translators` fill the item's type, archive, location in the archive
+    and translators (tests/web/test_citing.py reads our tags the same way).
+    """
+    publication = record.publication
+    item_type = "bookSection" if publication else "manuscript"
     tags: list[tuple[str, str]] = [("citation_title", record.title)]
     date = highwire_date(record)
     if date:
         tags.append(("citation_date", date))
     tags.extend(("citation_author", c.name) for c in authors(record))
+    if publication:
+        tags.append(("citation_book_title", publication.title))
+        series = ", ".join(p for p in (publication.series, publication.subseries) if p)
+        if series:
+            tags.append(("citation_series_title", series))
+        if publication.volume:
+            tags.append(("citation_volume", publication.volume.removeprefix("Volume ").strip()))
+        tags.extend(("citation_editor", name) for name in publication.editors)
+        if publication.publisher:
+            tags.append(("citation_publisher", publication.publisher))
     tags.extend(("citation_translator", c.name) for c in translators(record))
-    if record.source.repository:
-        tags.append(("citation_archive", record.source.repository))
+    archive = record.source.repository or record.source.repository_code
+    if archive:
+        tags.append(("citation_archive", archive))
     location = archive_location(record)
     if location:
         tags.append(("citation_archive_location", location))
@@ -143,15 +171,20 @@ def meta_tags(record: Record, public_url: str) -> list[tuple[str, str]]:
     if record.summary:
         tags.append(("citation_abstract", record.summary))
     tags.append(("citation_public_url", public_url))
-    tags.append(("z.itemType", "manuscript"))
-    tags.append(("DC.type", "manuscript"))
+    tags.append(("z.itemType", item_type))
+    tags.append(("DC.type", item_type))
+    if archive:
+        tags.append(("z.archive", archive))
+    if location:
+        tags.append(("z.archiveLocation", location))
+    tags.extend(("z.translators", citation.split_name(c.name).inverted) for c in translators(record))
     tags.append(("DC.identifier", record.id))
     return tags
 
 
 def archive_location(record: Record) -> str | None:
-    reference = format_reference(record.source.reference) if record.source.reference else ""
-    return reference or None
+    """The reference within the archive: `fond 0102, opis 18, ...` (a lone file or text part as it is)."""
+    return citation.reference_text(record.source)
 
 
 def coins(record: Record, public_url: str) -> str:
@@ -163,9 +196,9 @@ def coins(record: Record, public_url: str) -> str:
         ("rft.type", "manuscript"),
         ("rft.title", record.title),
     ]
-    date = highwire_date(record)
+    date = citation.iso_date(record.date)
     if date:
-        pairs.append(("rft.date", date.replace("/", "-")))
+        pairs.append(("rft.date", date.split("/")[0]))
     pairs.extend(("rft.creator", c.name) for c in authors(record))
     pairs.extend(("rft.contributor", c.name) for c in translators(record))
     if record.source.repository:

@@ -50,8 +50,19 @@
     select(wanted >= 0 ? wanted : 0, false);
   }
 
-  function copyText(text) {
+  // Copies plain text, and the formatted HTML beside it where the browser takes both
+  // (a word processor then keeps a citation's italics).
+  function copyText(text, html) {
     if (navigator.clipboard && window.isSecureContext) {
+      if (html && window.ClipboardItem && navigator.clipboard.write) {
+        var item = new window.ClipboardItem({
+          "text/plain": new Blob([text], { type: "text/plain" }),
+          "text/html": new Blob([html], { type: "text/html" })
+        });
+        return navigator.clipboard.write([item]).catch(function () {
+          return navigator.clipboard.writeText(text);
+        });
+      }
       return navigator.clipboard.writeText(text);
     }
     return new Promise(function (resolve, reject) {
@@ -67,6 +78,14 @@
     });
   }
 
+  function selectContents(element) {
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
   function makeCopyButtons() {
     document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
       var source = document.getElementById(button.getAttribute("data-copy"));
@@ -74,11 +93,14 @@
       var status = button.parentNode.querySelector(".copied");
       button.hidden = false;
       button.addEventListener("click", function () {
-        copyText(source.value).then(function () {
+        var formatted = source.hasAttribute("data-text");
+        var text = formatted ? source.getAttribute("data-text") : source.textContent;
+        copyText(text, formatted ? source.innerHTML : null).then(function () {
           if (status) status.textContent = "Copied.";
         }, function () {
-          source.focus();
-          source.select();
+          var details = source.closest("details");
+          if (details) details.open = true;
+          selectContents(source);
           if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected text.";
         });
       });

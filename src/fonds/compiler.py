@@ -1,0 +1,267 @@
+"""The parsed search turned into Tantivy queries, every language's fields included.
+
+A word (or a phrase) is looked for in `title`, `summary`, `text` and `persons` through the
+English analyzer, and in the language fields its script calls for (`analysis.Analysis.query_fields`):
+a CJK word as the phrase of its bigrams in `text_cjk` (so `苏联大使` is found inside `苏联大使馆`),
+a Cyrillic word stemmed in `text_ru`, a Latin word stemmed in `text_de` and `text_fr`.
+
+Names (see docs/search.md): unquoted words that together name a person in the authority
+(`Kim Il Sung`, `Chairman Kim`), a single word that is one of a person's own variants in any
+script (`Хрущёв`, `김일성`, `金日成`, `Chruschtschow`), and `person:` values are widened to every
+variant of that person; each variant used is kept in `expansions` with why it matched. A quoted
+phrase is never widened: `"Chairman Kim"` means those two words, in that order.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence
+
+import tantivy
+from tantivy import Occur, Query
+
+from fonds import query as q
+from fonds.analysis import CJK_FIELD, ENGLISH, Analysis
+from fonds.errors import QueryError
+
+TEXT_BOOSTS = {"title": 3.0, "summary": 1.5, "text": 1.0, "persons": 2.0}
+LANGUAGE_BOOST = 1.0
+FUZZY_FIELDS = ("title", "text")
+MAX_VARIANTS = 50  # name variants searched for one name
+FAMILY_ONLY = "family name of "  # the `why` of a name found only as someone's family name
+NameResolver = Callable[[str], Sequence[tuple[str, str]]]
+_PREFIX_FOLD = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase()).filter(
+    tantivy.Filter.ascii_fold()
+).build()
+
+
+def day(iso: str | None, default: int) -> int:
+    """A date as the integer YYYYMMDD the index keeps (`1962-08-14` -> 19620814); `default` when None."""
+    return int(iso.replace("-", "")) if iso else default
+
+
+def is_family_only(variants: Sequence[tuple[str, str]]) -> bool:
+    """Whether a resolver's answer came only from a family name (`Kim`), not from a variant itself."""
+    return bool(variants) and variants[0][1].split(": ", 1)[-1].startswith(FAMILY_ONLY)
+
+
+class Compiler:
+    """Turns one parsed search into a Tantivy query; `expansions` collects the name variants used."""
+
+    def __init__(
+        self,
+        schema: tantivy.Schema,
+        analysis: Analysis,
+        resolve: NameResolver | None,
+        expansions: list[tuple[str, str]],
+        *,
+        fuzzy: bool = False,
+    ) -> None:
+        self.schema = schema
+        self.analysis = analysis
+        self.resolve = resolve
+        self.expansions = expansions
+        self.fuzzy = fuzzy
+        self.is_fuzzy_possible = False  # a word that fuzzy clauses could widen (the fallback's condition)
+        self.negated = 0
+
+    def compile(self, node: q.Node | None) -> Query:
+        if node is None:
+            return Query.all_query()
+        return self.node(node)
+
+    def node(self, node: q.Node) -> Query:
+        if isinstance(node, q.And):
+            return self.conjunction(node)
+        if isinstance(node, q.Or):
+            return Query.boolean_query([(Occur.Should, self.node(item)) for item in node.items])
+        if isinstance(node, q.Not):
+            return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, self.excluded(node.item))])
+        if isinstance(node, q.Word):
+            return self.word(node)
+        if isinstance(node, q.Phrase):
+            return self.text(node.text, self.fields_for(node.field), language=node.field in (None, "text"))
+        if isinstance(node, q.Person):
+            return self.person(node.name)
+        if isinstance(node, q.Filter):
+            return self.filter(node)
+        if isinstance(node, q.DateRange):
+            return self.date_range(node)
+        raise QueryError(f"cannot search for {node!r}")  # pragma: no cover
+
+    def conjunction(self, node: q.And) -> Query:
+        items: list[tuple[Occur, Query]] = []
+        plain = [i for i in node.items if isinstance(i, q.Word) and i.field is None and not i.prefix]
+        if self.resolve and not self.negated and len(plain) >= 2 and len(plain) == len(node.items):
+            name = " ".join(w.text for w in plain)
+            name_query = self.names(name)
+            if name_query is not None:
+                return Query.boolean_query([(Occur.Should, name_query), (Occur.Should, self.all_words(node.items))])
+        for item in node.items:
+            if isinstance(item, q.Not):
+                items.append((Occur.MustNot, self.excluded(item.item)))
+            else:
+                items.append((Occur.Must, self.node(item)))
+        if all(occur == Occur.MustNot for occur, _ in items):
+            items.append((Occur.Must, Query.all_query()))
+        return Query.boolean_query(items)
+
+    def excluded(self, node: q.Node) -> Query:
+        """A search after NOT: never fuzzy and never widened by names, so it leaves out only what it names."""
+        self.negated += 1
+        try:
+            return self.node(node)
+        finally:
+            self.negated -= 1
+
+    def all_words(self, items: Sequence[q.Node]) -> Query:
+        return Query.boolean_query([(Occur.Must, self.node(item)) for item in items])
+
+    def fields_for(self, field: str | None) -> list[str]:
+        return [field] if field else list(TEXT_BOOSTS)
+
+    # -- words and phrases ------------------------------------------------------------------
+
+    def word(self, node: q.Word) -> Query:
+        fields = self.fields_for(node.field)
+        if node.prefix:
+            return self.prefix(node.text, fields)
+        tokens = self.analysis.tokens(node.text)
+        query = self.text(node.text, fields, language=node.field in (None, "text"))
+        if len(tokens) != 1:  # "Il-sung", "N.S." (a phrase), or a CJK word: no fuzzy clauses
+            return self.with_name(node, query)
+        token = tokens[0]
+        clauses: list[tuple[Occur, Query]] = [(Occur.Should, query)]
+        fuzzy_fields = [f for f in fields if f in FUZZY_FIELDS]
+        if fuzzy_fields and not self.negated and len(token) >= 4 and not any(c.isdigit() for c in token):
+            self.is_fuzzy_possible = True
+            if self.fuzzy:
+                distance = 1 if len(token) < 8 else 2
+                for f in fuzzy_fields:
+                    fuzzy = Query.fuzzy_term_query(self.schema, f, token, distance=distance, prefix=False)
+                    clauses.append((Occur.Should, Query.const_score_query(fuzzy, 0.01)))
+        return self.with_name(node, Query.boolean_query(clauses))
+
+    def with_name(self, node: q.Word, query: Query) -> Query:
+        """A plain word that is one of a person's own variants (`Хрущёв`, `金日成`), widened to all of them."""
+        if self.resolve is None or node.field is not None or self.negated:
+            return query
+        variants = self.resolve(node.text)
+        if not variants or is_family_only(variants):  # `Kim` alone names too many people
+            return query
+        expanded = self.variants(variants)
+        if expanded is None:
+            return query
+        return Query.boolean_query([(Occur.Should, query), (Occur.Should, expanded)])
+
+    def text(self, text: str, fields: list[str], *, language: bool, names_only: bool = False) -> Query:
+        """Words as a term (one) or a phrase (several) in each field, plus the language fields.
+
+        `names_only` leaves out the German and French fields (names are not stemmed there).
+        """
+        clauses: list[tuple[Occur, Query]] = []
+        tokens = self.analysis.tokens(text, ENGLISH)
+        if tokens:
+            for f in fields:
+                clauses.append((Occur.Should, Query.boost_query(self.terms(f, tokens), TEXT_BOOSTS.get(f, 1.0))))
+        if language:
+            for f in self.analysis.query_fields(text):
+                if names_only and f in ("text_de", "text_fr"):
+                    continue
+                if f == CJK_FIELD:
+                    forms = [self.terms(f, terms) for terms in self.analysis.cjk_forms(text) if terms]
+                    clauses.extend((Occur.Should, Query.boost_query(form, LANGUAGE_BOOST)) for form in forms)
+                    continue
+                if names_only and f == "text_ru":
+                    clauses.append((Occur.Should, self.russian_name(text)))
+                    continue
+                terms = self.analysis.tokens(text, f)
+                if terms:
+                    clauses.append((Occur.Should, Query.boost_query(self.terms(f, terms), LANGUAGE_BOOST)))
+        if not clauses:
+            return Query.empty_query()
+        return Query.boolean_query(clauses)
+
+    def russian_name(self, name: str) -> Query:
+        """A name's words in `text_ru` in any grammatical case (`Хрущёв` finds `Хрущёву`), as a phrase."""
+        words = [w for w in re.findall(r"\w+", name)]
+        alternatives = ["|".join(re.escape(t) for t in self.analysis.name_terms(w)) for w in words]
+        alternatives = [a for a in alternatives if a]
+        if not alternatives:
+            return Query.empty_query()
+        if len(alternatives) == 1:
+            return Query.regex_query(self.schema, "text_ru", alternatives[0])
+        return Query.regex_phrase_query(self.schema, "text_ru", list[str | tuple[int, str]](alternatives))
+
+    def terms(self, field: str, tokens: list[str]) -> Query:
+        if len(tokens) > 1:
+            return Query.phrase_query(self.schema, field, list[str | tuple[int, str]](tokens))
+        token = tokens[0]
+        if field == CJK_FIELD and len(token) == 1:  # one character: any bigram that holds it
+            character = re.escape(token)
+            return Query.regex_query(self.schema, field, f"{character}.?|.{character}")
+        return Query.term_query(self.schema, field, token)
+
+    def prefix(self, text: str, fields: list[str]) -> Query:
+        """`Khrush*`, `O'Bri*`, `Il-s*`: the last word a prefix, any words before it a phrase."""
+        words = [t for t in _PREFIX_FOLD.analyze(text) if t]
+        if not words:
+            return Query.empty_query()
+        clauses: list[tuple[Occur, Query]] = []
+        last = words[-1]
+        stem = (self.analysis.tokens(last) or [last])[0]
+        pattern = "|".join(re.escape(p) for p in dict.fromkeys((last, stem))) if stem else re.escape(last)
+        for f in fields:
+            if len(words) == 1:
+                query = Query.regex_query(self.schema, f, f"({pattern}).*")
+            else:
+                before = [t for word in words[:-1] for t in self.analysis.tokens(word)]
+                query = Query.phrase_prefix_query(self.schema, f, list[str | tuple[int, str]]([*before, last]))
+            clauses.append((Occur.Should, query))
+        return Query.boolean_query(clauses)
+
+    # -- names ------------------------------------------------------------------------------
+
+    def names(self, name: str) -> Query | None:
+        """Every variant of the persons a name resolves to, or None when it names no one."""
+        if self.resolve is None:
+            return None
+        return self.variants(self.resolve(name))
+
+    def variants(self, variants: Sequence[tuple[str, str]]) -> Query | None:
+        if not variants:
+            return None
+        self.expansions.extend(variants)
+        clauses: list[tuple[Occur, Query]] = []
+        for variant, _why in variants[:MAX_VARIANTS]:
+            query = self.text(variant, list(TEXT_BOOSTS), language=True, names_only=True)
+            clauses.append((Occur.Should, query))
+        return Query.boolean_query(clauses) if clauses else None
+
+    def person(self, name: str) -> Query:
+        clauses = [(Occur.Should, self.text(name, ["persons"], language=False))]
+        clauses.append((Occur.Should, Query.term_query(self.schema, "person_id", name)))
+        expanded = self.names(name)
+        if expanded is not None:
+            clauses.append((Occur.Should, expanded))
+        return Query.boolean_query(clauses)
+
+    # -- filters ----------------------------------------------------------------------------
+
+    def filter(self, node: q.Filter) -> Query:
+        if node.field == "lang":
+            return Query.term_query(self.schema, "lang", node.value)
+        exact = Query.term_query(self.schema, node.field, node.value)
+        words = self.text(node.value, [f"{node.field}_text"], language=False)
+        return Query.boolean_query([(Occur.Should, exact), (Occur.Should, words)])
+
+    def date_range(self, node: q.DateRange) -> Query:
+        lo = day(node.earliest, 0)
+        hi = day(node.latest, 99991231)
+        integer = tantivy.FieldType.Integer
+        return Query.boolean_query(
+            [
+                (Occur.Must, Query.range_query(self.schema, "earliest", integer, 1, hi)),
+                (Occur.Must, Query.range_query(self.schema, "latest", integer, lo, 99991230)),
+            ]
+        )

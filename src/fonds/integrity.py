@@ -1,0 +1,92 @@
+"""The archive's invariants, checked (`fonds check`) and mended (`fonds repair`).
+
+Invariants a store keeps (see docs/reliability.md):
+
+- no person link points to an authority entry the store does not hold (both stores refuse one;
+  a database written by an older fonds may still hold some);
+- no post-ingest work is left half done (`Store.pending`: a reconciliation cut short by a crash);
+- every live record reads back as Record JSON the door would accept (importers.record_schema).
+
+`check` reports each broken invariant as a Problem; `repair` finishes pending work, points
+dangling links at the entry their persons-list entry was merged into, and gives the links left
+an entry of their own (named as the link names it), so nothing a record says is lost. Both are
+idempotent: `repair` on a sound store changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fonds.authority import Entity
+from fonds.errors import FondsError, Problem, RecordError
+from fonds.importers import record_schema
+from fonds.store.base import Store
+
+SHOWN = 20  # problems of one kind listed by name; the rest are counted
+
+
+@dataclass
+class RepairReport:
+    finished: list[str] = field(default_factory=list)  # pending tasks run to the end
+    relinked: int = 0  # records whose links were pointed at merged entries
+    restored: int = 0  # authority entries made for links that had none
+
+    def summary(self) -> str:
+        done = ", ".join(self.finished) or "no pending work"
+        return f"finished: {done}; {self.relinked} records relinked; {self.restored} authority entries restored"
+
+
+def check(store: Store, *, limit: int = SHOWN) -> list[Problem]:
+    """Every broken invariant of the store, at most `limit` of each kind by name plus a count."""
+    problems: list[Problem] = []
+    dangling = store.dangling_links(limit=100_000)
+    for record_id, entity_id in dangling[:limit]:
+        problems.append(
+            Problem(f"record {record_id!r}", f"links to authority entry {entity_id!r}, which does not exist")
+        )
+    if len(dangling) > limit:
+        problems.append(Problem("store", f"{len(dangling) - limit} more dangling person links"))
+    for task, state in store.pending().items():
+        shown = f" (stopped at {state})" if state else ""
+        problems.append(Problem("store", f"post-ingest step {task!r} was started and not finished{shown}"))
+    bad = 0
+    try:
+        for record in store.iter_records():
+            try:
+                record_schema.check(record.to_dict(), origin=f"record {record.id!r}")
+            except RecordError as error:
+                bad += 1
+                if bad <= limit:
+                    problems.append(Problem(f"record {record.id!r}", str(error).split(": ", 1)[1]))
+    except (FondsError, ValueError, TypeError, KeyError) as error:
+        problems.append(Problem("store", f"a stored record cannot be read ({error}); re-ingest it"))
+    if bad > limit:
+        problems.append(Problem("store", f"{bad - limit} more records the door would refuse"))
+    return problems
+
+
+def repair(store: Store) -> RepairReport:
+    """Finish pending work and mend dangling links (see the module docstring)."""
+    from fonds.convergence import RELINK, relink_all
+    from fonds.importers.authority_files import RECONCILE, reconcile
+
+    report = RepairReport()
+    if RELINK in store.pending():
+        report.relinked += relink_all(store)
+        report.finished.append(RELINK)
+    if RECONCILE in store.pending() or store.dangling_links(limit=1):
+        report.relinked += reconcile(store).relinked
+        report.finished.append(RECONCILE)
+    while dangling := store.dangling_links(limit=1000):
+        names: dict[str, str] = {}
+        for record_id, entity_id in dangling:
+            if entity_id in names:
+                continue
+            record = store.get(record_id)
+            names[entity_id] = next((p.name for p in record.persons if p.id == entity_id), entity_id)
+        store.put_entities(
+            Entity(id=entity_id, preferred=name or entity_id, sources=("fonds repair",))
+            for entity_id, name in names.items()
+        )
+        report.restored += len(names)
+    return report

@@ -1,0 +1,294 @@
+"""Snippets: the passage of a hit that best shows why it matched, as escaped HTML with `<b>` marks.
+
+What a reader is shown (docs/search.md, "Snippets"):
+
+- the passage with the most distinct searched terms (a name and all its variants count as one
+  term), found in the stored text, else the summary (a match in the title alone shows the start
+  of the summary or text: the title is shown already);
+- from the body: a match on a short line that does not end a sentence (a signature such as
+  `N. Khrushchev`, a heading, a line repeating the title) counts only when nothing better exists;
+- each match highlighted whole: a stemmed word (`conversations` for conversation), a name
+  variant of several words (`Kim Ir Sen`, `Kim II Sung`), a CJK word inside a longer run;
+- cut at word boundaries (anywhere in CJK text, which has no spaces), with `…` where text was
+  left out before or after; white space, newlines included, collapsed to single spaces.
+
+A needle is found with a regular expression that begins with its own letters (so Python's
+fast literal search does the scanning); at most LOOKS occurrences of each are checked, each
+confirmed by the analyzer of its language (`Korean` begins with `korea` but is another term).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterable, Sequence
+
+from fonds import query as q
+from fonds.analysis import Analysis, fold_han, fold_russian, has_cjk, has_cyrillic
+
+SNIPPET_LENGTH = 240  # characters in a snippet
+PLAIN_LENGTH = 200  # characters of summary or text shown when nothing is highlighted
+LOOKS = 30  # occurrences of one needle checked per text
+LEAD = 70  # characters shown before the first match
+SENTENCE_BACK = 130  # or up to this many, to begin at the start of its sentence
+SHORT_LINE = 60  # a line shorter than this that does not end a sentence is a heading or signature
+_SENTENCE_END = ".!?:;\"”’)»"
+_BETWEEN = r"[\s\-‐‑–.'’]*"  # what may join the words of a name or phrase in the text
+
+
+@dataclass(frozen=True)
+class Needle:
+    """One way a searched term shows in text: `pattern` runs over the folded text (see `fold_text`).
+
+    `group` is the searched term it belongs to (all variants of one name share one group);
+    `confirm` (term, field) asks that the whole word found analyse to that term in that field.
+    """
+
+    group: int
+    pattern: re.Pattern[str]
+    confirm: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    group: int
+
+
+def needles(node: q.Node | None, variants: Sequence[str], analysis: Analysis) -> list[Needle]:
+    """The needles of a search: its positive words and phrases, then the name variants it expanded to."""
+    found: list[Needle] = []
+    group = 0
+    for text, prefix in positive_terms(node):
+        found.extend(_needles_for(text, prefix, group, analysis))
+        group += 1
+    for variant in variants:
+        found.extend(_needles_for(variant, False, group, analysis, whole=True))
+    return found
+
+
+def positive_terms(node: q.Node | None) -> list[tuple[str, bool]]:
+    """(text, is prefix) of the words and phrases a search looks for in the text (not after NOT)."""
+    if isinstance(node, q.Word):
+        return [(node.text, node.prefix)] if node.field in (None, "text") else []
+    if isinstance(node, q.Phrase):
+        return [(node.text, False)] if node.field in (None, "text") else []
+    if isinstance(node, (q.And, q.Or)):
+        return [term for item in node.items for term in positive_terms(item)]
+    return []
+
+
+def _needles_for(text: str, prefix: bool, group: int, analysis: Analysis, *, whole: bool = False) -> list[Needle]:
+    folded = fold_text(text)
+    if has_cjk(folded):
+        runs = [run for run in re.split(r"\s+", folded) if run]
+        pattern = re.compile(_BETWEEN.join(re.escape(run) for run in runs))
+        return [Needle(group, pattern)]
+    words = re.findall(r"\w+", folded)
+    if not words:
+        return []
+    if prefix or whole or len(words) > 1:  # a name is matched as written, a phrase word by word
+        if whole:  # a name: whole words; in Cyrillic with a case ending (`Хрущёву`)
+            ending = r"\w{0,3}" if has_cyrillic(folded) else ""
+            body = _BETWEEN.join(re.escape(w) + ending for w in words) + r"(?!\w)"
+        else:
+            body = _BETWEEN.join(re.escape(w) + r"\w*" for w in words[:-1]) + (_BETWEEN if len(words) > 1 else "")
+            body += re.escape(words[-1]) + r"\w*"
+        return [Needle(group, re.compile(body))]
+    word = words[0]
+    field = "text_ru" if has_cyrillic(word) else "fonds"
+    terms = analysis.tokens(word, field)
+    if not terms:
+        return []
+    term = terms[0]
+    stem = _common_start(word, term)
+    if len(stem) < 2:
+        stem = word
+    return [Needle(group, re.compile(re.escape(stem) + r"\w*"), (term, field))]
+
+
+def _common_start(word: str, term: str) -> str:
+    """The letters a word and its stem share at the start (`treaty`, `treati` -> `treat`)."""
+    n = 0
+    while n < min(len(word), len(term)) and word[n] == term[n]:
+        n += 1
+    return word[:n]
+
+
+@lru_cache(maxsize=4096)
+def _fold_character(c: str) -> str:
+    base = unicodedata.normalize("NFD", c)[0]
+    return base if len(base) == 1 else c
+
+
+def fold_text(text: str) -> str:
+    """Text lower-cased with diacritics off (`Sŏng` -> `song`), `ё` as `е`, Han as simplified:
+    the same length as the text, character for character, so positions carry over."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters lower-case to two ("İ"): keep them as they are
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if lowered.isascii():
+        return lowered
+    folded = "".join(c if c.isascii() else _fold_character(c) for c in fold_russian(lowered))
+    if has_cjk(folded):
+        simplified = fold_han(folded)
+        if len(simplified) == len(folded):
+            folded = simplified
+    return folded
+
+
+def find(text: str, folded: str, found: Sequence[Needle], analysis: Analysis) -> list[Match]:
+    """Where the needles occur in a text (`folded` is `fold_text(text)`), in order of position."""
+    matches: list[Match] = []
+    for needle in found:
+        looked = 0
+        for hit in needle.pattern.finditer(folded):
+            start, end = hit.span()
+            if start > 0 and folded[start - 1].isalnum() and not has_cjk(folded[start]):
+                continue  # inside a word
+            looked += 1
+            if looked > LOOKS:
+                break
+            if needle.confirm is not None:
+                term, field = needle.confirm
+                if term not in analysis.tokens(text[start:end], field):
+                    continue
+            matches.append(Match(start, end, needle.group))
+    matches.sort(key=lambda m: (m.start, -m.end))
+    return matches
+
+
+def _line(text: str, at: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return start, len(text) if end < 0 else end
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _is_aside(text: str, at: int, title: str) -> bool:
+    """Whether a match lies on a heading, a signature or a line repeating the title."""
+    start, end = _line(text, at)
+    line = text[start:end].strip()
+    if title and _normal(line) and _normal(line) in _normal(title):
+        return True
+    return len(line) < SHORT_LINE and not line.endswith(tuple(_SENTENCE_END))
+
+
+def best_window(text: str, matches: Sequence[Match], title: str = "") -> tuple[int, int]:
+    """The [start, end) of at most SNIPPET_LENGTH characters with the most distinct groups, from the body."""
+    best: tuple[tuple[int, int, int], tuple[int, int]] | None = None
+    for i, anchor in enumerate(matches):
+        start = max(0, anchor.start - LEAD)
+        end = min(len(text), start + SNIPPET_LENGTH)
+        groups = {m.group for m in matches[i:] if m.end <= end}
+        groups.update(m.group for m in matches[:i] if m.start >= start)
+        score = (len(groups), 0 if _is_aside(text, anchor.start, title) else 1, -anchor.start)
+        if best is None or score > best[0]:
+            best = (score, (start, end))
+    assert best is not None
+    if best[0][1] == 0:  # every match is on a heading, signature or title line: show the body's start
+        body = _first_body_line(text, title)
+        if body is not None:
+            return body, min(len(text), body + SNIPPET_LENGTH)
+    return best[1]
+
+
+def _first_body_line(text: str, title: str) -> int | None:
+    """Where the first line of running text begins (not a heading, signature or the title)."""
+    at = 0
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        if text[at:end].strip() and not _is_aside(text, at, title):
+            return at
+        at = end + 1
+    return None
+
+
+def _cut(text: str, start: int, end: int, first: int) -> tuple[int, int]:
+    """The window moved to word boundaries: it begins at a sentence or line start when one is near
+    before the first match (`first`), else after a space; it ends before a space."""
+    back = max(0, first - SENTENCE_BACK)
+    sentence = max(text.rfind(mark, back, first) for mark in ("\n", ". ", "? ", "! ", "。"))
+    if sentence >= 0:
+        start = sentence + (2 if text[sentence : sentence + 2] in (". ", "? ", "! ") else 1)
+    elif start > 0 and not has_cjk(text[start]):
+        space = text.find(" ", start, first)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), start + SNIPPET_LENGTH)
+    if end < len(text) and not has_cjk(text[end - 1]):
+        space = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
+        end = space if space > first else end
+    return start, end
+
+
+def render(text: str, matches: Sequence[Match], title: str = "") -> str:
+    """The best passage of `text` as HTML: escaped, matches in `<b>`, `…` where cut, one line."""
+    start, end = best_window(text, matches, title)
+    inside = [m for m in matches if m.start >= start and m.end <= end]
+    first = inside[0].start if inside else start
+    start, end = _cut(text, start, end, first)
+    pieces = ["…"] if start > 0 else []
+    at = start
+    for match in inside:
+        if match.start < at or match.end > end:
+            continue  # overlapping matches: the first (longest) one wins
+        pieces.append(html.escape(text[at : match.start], quote=True))
+        pieces.append(f"<b>{html.escape(text[match.start : match.end], quote=True)}</b>")
+        at = match.end
+    pieces.append(html.escape(text[at:end], quote=True))
+    if end < len(text):
+        pieces.append("…")
+    return " ".join("".join(pieces).split())
+
+
+def plain(text: str, length: int = PLAIN_LENGTH) -> str:
+    """The start of a text as escaped HTML on one line, cut at a word boundary with `…`."""
+    flat = " ".join(text.split())
+    if len(flat) <= length:
+        return html.escape(flat, quote=True)
+    cut = flat.rfind(" ", 0, length)
+    if cut < length // 2 or has_cjk(flat[length - 1]):
+        cut = length
+    return html.escape(flat[:cut].rstrip(), quote=True) + "…"
+
+
+class Snippets:
+    """Snippets for one search's hits; `needles` are made once per search."""
+
+    def __init__(self, found: Sequence[Needle], analysis: Analysis) -> None:
+        self.needles = tuple(found)
+        self.analysis = analysis
+
+    def snippet(self, text: str, summary: str, title: str) -> str:
+        """Highlighted HTML from the text, else the summary; "" when nothing is found in either (a
+        match in the title alone is not repeated: the hit shows its title already)."""
+        for value, own_title in ((text, title), (summary, title)):
+            if not value:
+                continue
+            matches = find(value, fold_text(value), self.needles, self.analysis)
+            if matches:
+                return render(value, matches, own_title)
+        return ""
+
+
+def snippet_or_start(snippets: Snippets | None, text: str, summary: str, title: str) -> str:
+    """A hit's snippet: highlighted when the search has words found in it, else the start of its summary or text."""
+    found = snippets.snippet(text, summary, title) if snippets else ""
+    return found or plain(summary or text)
+
+
+def matched_variants(
+    expansions: Iterable[tuple[str, str]], haystack: str, contains: Callable[[str, str], bool] | None = None
+) -> tuple[str, ...]:
+    """The `why` of each name variant a hit's text holds (`Kim Ir Sen: Russian transliteration of Kim Il Sung`)."""
+    folded = fold_text(haystack)
+    test = contains or (lambda variant, text: fold_text(variant) in text)
+    return tuple(dict.fromkeys(why for variant, why in expansions if test(variant, folded)))

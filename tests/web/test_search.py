@@ -1,0 +1,33 @@
+"""The search page in every language: CJK and Russian queries, names, the empty search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def test_an_empty_search_shows_the_overview_not_every_record(client: Any) -> None:
+    for url in ("/search", "/search?q=", "/search?q=%20%20"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "A digital archive of translated historical documents" in page.text, url
+        assert "results for" not in page.text and "<q></q>" not in page.text
+    assert client.get("/search.json?q=").json()["total"] > 1  # the API still lists everything
+
+
+def test_punctuation_alone_says_what_was_understood(client: Any) -> None:
+    page = client.get("/search?q=%3F%21")
+    assert page.status_code == 400
+    assert "punctuation alone is not searched" in page.text
+
+
+def test_cjk_russian_and_names_from_the_search_page(client: Any) -> None:
+    for query, record in (("苏联大使", "wcda-900004"), ("蘇聯", "wcda-900004"), ("외무상", "wcda-900005"),
+                          ("переговоры", "wcda-900006"), ("Громыко", "wcda-900006"), ("金日成", "wcda-900006")):
+        found = client.get("/search.json", params={"q": query}).json()
+        assert record in [hit["id"] for hit in found["hits"]], query
+    assert client.get("/search.json", params={"q": "переговоры"}).json()["total"] == 1
+    single = client.get("/search", params={"q": "переговоры"})
+    assert "1 record for" in single.text and "1 records" not in single.text
+    kim = client.get("/search.json", params={"q": "김일성"}).json()
+    russian = next(hit for hit in kim["hits"] if hit["id"] == "wcda-900006")
+    assert "<mark>Ким Ир Сен</mark>" in russian["snippet"] and russian["matched"]
