@@ -91,3 +91,12 @@ def test_abbreviated_and_foreign_marks_are_their_own_kinds(printed: str, kind: s
 
 def test_an_initial_is_not_a_page() -> None:
     assert marks_of("signed [S. Smith] today") == [("supplied", "[S. Smith]", "S. Smith")]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    ["[Translator's note: the word is ambiguous]", "[Editor's note: see document 12]", "[Note: sic in original]",
+     "[Примечание переводчика: игра слов]", "[Anm. d. Übers.: Wortspiel]"],
+)
+def test_a_translators_or_editors_note_is_a_note_not_supplied_words(printed: str) -> None:
+    assert marks_of(f"text {printed} text") == [("note", printed, printed[1:-1])]

@@ -14,6 +14,7 @@ Each bracket is one kind of mark (`fonds.record.MARK_KINDS`); the first rule tha
 | `word [sic]`, `[sic!]` | sic | the word before the bracket; the span covers it |
 | `[page 2]`, `[p. 2]`, `[pp. 3-4]`, `[Seite 4]`, `[Page 2 of 5]`, `[page break]` | page | the page number, or empty |
 | `Pak Seong-cheol [Pak Song Chol]` | alternate | the form before; `alternate` the one inside |
+| `[Translator's note: ...]`, `[Editor's note: ...]`, `[Note: ...]`, `[Примечание: ...]` | note | the whole bracket's words |
 | `[and]`, `[I] paid` | supplied | the supplied words |
 
 Russian and German words for signature, stamp and illegible are known too (`[подпись]`,
@@ -38,6 +39,9 @@ _AFTER_COLON = r"(?:\s*:\s*(?P<text>.*?))?\s*\.?"  # `[stamp:]` is a stamp with 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I))
     for kind, pattern in (
+        ("note", r"^\s*(?P<text>(?:(?:translator|editor|transcriber|archivist)(?:'s|s'|’s)?\s+)?"
+                 r"(?:note|comment|remark|примечание|Anm(?:erkung|\.)(?:\s+d\.\s*(?:Übers|Hrsg)\.)?)"
+                 r"(?:\s+(?:of the|by the)\s+\w+|\s+(?:переводчика|редактора|составителя))?\s*:.+?)\s*$"),
         ("gap", r"^\s*(?:(?:\.\s*){2,}\.?|…|(?:text |passage |sic )?omitted|(?:text |passage |words? )?missing|пропуск|(?:here follows?|omitted here|remainder omitted)\b.*)\s*$"),
         ("signature", rf"^\s*(?:illegible\s+)?(?:signature|signed|sig\.|подпись|Unterschrift|gez\.)(?:\s+illegible)?{_AFTER_COLON}$"),
         ("stamp", rf"^\s*(?:stamp|stamped|seal|rubber stamp|печать|штамп|Stempel){_AFTER_COLON}$"),
