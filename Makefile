@@ -39,6 +39,9 @@ demo: install
 	fi
 	$(FONDS) --db $(DEMO_DB) stats
 	@echo "Try: $(FONDS) --db $(DEMO_DB) search 'Moskovsky'"
+	@$(PY) -c 'import secrets; print(secrets.token_urlsafe(12))' > $(dir $(DEMO_DB))demo-password
+	@$(FONDS) --db $(DEMO_DB) user add demo --role editor --password-file $(dir $(DEMO_DB))demo-password >/dev/null
+	@echo "Staff: log in at http://$(HOST):$(PORT)/staff/login as 'demo' with password '$$(cat $(dir $(DEMO_DB))demo-password)' (an editor; docs/curation.md)"
 	$(FONDS) --db $(DEMO_DB) serve --host $(HOST) --port $(PORT)
 
 test: install-test

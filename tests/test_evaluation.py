@@ -44,3 +44,16 @@ def test_f1_on_shared_volumes(corpus: Path, volume: str) -> None:
     result = evaluate_links(corpus / "frus" / volume)
     assert result.f1 >= 0.90, "\n".join(result.lines(volume))
     assert result.counts["gold"] > 900
+
+
+def test_rejected_links_are_left_out_of_the_figures_after_review(data: Path) -> None:
+    from fonds.evaluation import evaluate_links
+
+    before = evaluate_links(data / "frus_minimal.xml")
+    assert (before.precision, before.recall) == (1.0, 1.0)
+    # An editor wrongly rejects a right link: recall drops, and only that document's link goes.
+    after = evaluate_links(data / "frus_minimal.xml", {("d3", "p_MMA1", "Menshikov"): "rejected"})
+    assert after.counts["false_negative"] == 1 and after.counts["true_positive"] == before.counts["true_positive"] - 1
+    assert after.recall < 1.0 and after.precision == 1.0
+    accepted = evaluate_links(data / "frus_minimal.xml", {("d3", "p_MMA1", "Menshikov"): "accepted"})
+    assert accepted.counts == before.counts

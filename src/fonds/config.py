@@ -26,6 +26,7 @@ class Settings:
     repository_name: str = field(default="fonds archive", metadata={"help": "the archive's name, shown on pages and in OAI-PMH"})
     admin_email: str = field(default="archivist@example.org", metadata={"help": "contact address given in OAI-PMH Identify"})
     sync_seconds: float = field(default=2.0, metadata={"help": "how often a server follows the change log into its index"})
+    session_secret: str = field(default="", metadata={"help": "secret that signs staff session cookies (default: one fonds makes and keeps in the database)"})
     read_only: bool = field(default=False, metadata={"help": "open the database only to read (nodes on a PostgreSQL hot standby); writes are refused"})
 
     @property

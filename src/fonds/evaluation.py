@@ -130,8 +130,15 @@ def volume_matcher(entities: list[Entity], *, others: bool = False) -> Matcher:
     return build_matcher(merged + unlisted, generated=True, resolve_roles=False)
 
 
-def evaluate_links(volume_path: str | Path) -> EvalResult:
-    """Link a FRUS volume's documents with its markup stripped and compare with FRUS's own links."""
+# An editor's review decisions, as the evaluation sees them: (document xml:id, person xml:id,
+# the spelling linked) -> "accepted" or "rejected" (see review_decisions in cli/authority.py).
+Decisions = dict[tuple[str, str, str], str]
+
+
+def evaluate_links(volume_path: str | Path, decisions: Decisions | None = None) -> EvalResult:
+    """Link a FRUS volume's documents with its markup stripped and compare with FRUS's own links.
+
+    With `decisions`, links an editor rejected are left out first: the figures after review."""
     started = time.perf_counter()
     entities, documents = read_volume(volume_path)
     matcher = volume_matcher(entities)
@@ -147,6 +154,8 @@ def evaluate_links(volume_path: str | Path) -> EvalResult:
             assert link.start is not None and link.end is not None
             if link.id not in listed:
                 continue  # a curated person the volume does not list: FRUS cannot have encoded him
+            if decisions and decisions.get((document.id, link.id, link.text or "")) == "rejected":
+                continue
             hit = next(
                 (i for i, s in enumerate(gold) if i not in matched_gold and s.person == link.id
                  and s.start < link.end and link.start < s.end),

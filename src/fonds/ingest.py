@@ -10,10 +10,12 @@ is stored.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import BinaryIO, Callable, Iterable, Sequence
 
 from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
@@ -40,6 +42,7 @@ class IngestReport:
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     merged: int = 0  # persons-list entries folded into the authority entries that name them
+    withdrawn: list[str] = field(default_factory=list)  # ids left alone: withdrawn by an editor
     collections: int = 0  # collections (levels of a hierarchy) read from the accepted files
     dry_run: bool = False
     strict: bool = False
@@ -59,6 +62,8 @@ class IngestReport:
             text += f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
         if self.skipped:
             text += f", {len(self.skipped)} skipped (not a record format)"
+        if self.withdrawn:
+            text += f", {len(self.withdrawn)} left withdrawn (fonds restore ID brings one back)"
         if self.dry_run:
             text += "; dry run: nothing stored"
         elif self.files and not self.result.changed and not self.rejected:
@@ -67,21 +72,62 @@ class IngestReport:
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[Problem]]:
-    """Files named directly, and files found in folders (which may be skipped if not records)."""
+    """Files named directly, and files found in folders (which may be skipped if not records).
+
+    Only regular files are ever opened: a FIFO, a device or a socket is reported by name and
+    never read (reading a FIFO waits forever); a symbolic link that loops or points nowhere,
+    and a folder that cannot be read, are reported and the rest goes on. Symbolic links to
+    folders are not followed inside a folder (no loops)."""
     named: list[Path] = []
     found: list[Path] = []
-    missing: list[Problem] = []
+    problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for folder, dirs, files in os.walk(path):
+        kind = file_kind(path)
+        if kind == "folder":
+            def unreadable(error: OSError) -> None:
+                problems.append(Problem(str(error.filename), f"cannot read the folder ({error.strerror})"))
+
+            for folder, dirs, files in os.walk(path, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(folder) / f for f in sorted(files) if not f.startswith("."))
-        elif path.is_file():
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    inner = Path(folder) / name
+                    inner_kind = file_kind(inner)
+                    if inner_kind == "file":
+                        found.append(inner)
+                    elif inner_kind != "folder":
+                        problems.append(Problem(str(inner), inner_kind))
+        elif kind == "file":
             named.append(path)
         else:
-            missing.append(Problem(str(path), "no such file or folder"))
-    return named, found, missing
+            problems.append(Problem(str(path), kind))
+    return named, found, problems
+
+
+_SPECIAL = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+            (stat.S_ISSOCK, "a socket"))
+
+
+def file_kind(path: Path) -> str:
+    """"file", "folder", or what is wrong with `path` as an input (`not a regular file (a FIFO)...`)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return "a symbolic link that loops or points nowhere; it was not read"
+        return "no such file or folder"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a symbolic link that loops or points nowhere; it was not read"
+        return f"cannot read it ({error.strerror})"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode):
+        return "file"
+    what = next((name for test, name in _SPECIAL if test(mode)), "not a file")
+    return f"not a regular file ({what}); it was not read"
 
 
 @dataclass
@@ -103,6 +149,37 @@ class FileContents:
         return list(dict.fromkeys(found))
 
 
+
+def refuse_unreadable_text(source: BinaryIO, head: bytes, origin: str) -> None:
+    """RecordError for a file no importer can read as text: UTF-16 (said as such, not "binary"),
+    or a NUL byte anywhere (with its line and offset). Reads the file through once, 1 MB at a time."""
+    if is_utf16(head):
+        raise RecordError(f"{origin}:1: the file is UTF-16: save it as UTF-8 and ingest it again")
+    offset, lines = 0, 1
+    chunk = head
+    while chunk:
+        position = chunk.find(b"\x00")
+        if position >= 0:
+            line = lines + chunk.count(b"\n", 0, position)
+            raise RecordError(
+                f"{origin}:{line}: the file holds a NUL byte (offset {offset + position}); "
+                "a record file is text: this is a damaged copy"
+            )
+        offset += len(chunk)
+        lines += chunk.count(b"\n")
+        chunk = source.read(1024 * 1024)
+
+
+def is_utf16(head: bytes) -> bool:
+    """A byte-order mark of UTF-16, or ASCII text with every other byte NUL (UTF-16 without one)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:200]
+    if len(sample) < 8:
+        return False
+    return sample[1::2].count(0) > len(sample) // 2 * 0.9 or sample[0::2].count(0) > len(sample) // 2 * 0.9
+
+
 class NotARecordFormat(RecordError):
     """A file whose content is no format fonds reads (skipped when found in a folder)."""
 
@@ -116,8 +193,14 @@ def read_contents(path: Path, options: ImportOptions | None = None) -> FileConte
         with path.open("rb") as source:
             head = source.read(HEAD_BYTES)
             fmt = detect(head, options)
+            declared = options is not None and options.encoding is not None  # a CSV's own encoding
+            if fmt is not None and not declared:  # a file no importer knows is reported below
+                refuse_unreadable_text(source, head, origin)
+                source.seek(0)
             if not head.strip():
                 raise RecordError(f"{origin}:1: the file is empty")
+            if is_utf16(head) and not declared:
+                raise RecordError(f"{origin}:1: the file is UTF-16: save it as UTF-8 and ingest it again")
             if fmt is None and b"\x00" in head:
                 raise NotARecordFormat(f"{origin}:1: this is a binary file, not a record")
             if fmt is None:
@@ -223,6 +306,10 @@ def ingest(
         report.warnings.extend(contents.all_warnings)
         records, unchanged = changed_records(store, contents.records)
         report.result.unchanged += unchanged
+        withdrawn = store.withdrawn_ids([r.id for r in records])
+        if withdrawn:  # a withdrawal stands until an editor restores the record
+            report.withdrawn.extend(sorted(withdrawn))
+            records = [r for r in records if r.id not in withdrawn]
         if dry_run:
             stored = store.fingerprints([r.id for r in records])
             report.result.updated += sum(1 for r in records if r.id in stored)
@@ -231,6 +318,10 @@ def ingest(
         records = repositories.apply_all(records)  # one repository however it was printed
         if enrich is not None and records:
             records = list(enrich(records))
+        if link_names and records:
+            from fonds.review import apply_stored_decisions
+
+            records = apply_stored_decisions(store, records)
         try:
             if link_names and not marked and (records or contents.entities):
                 store.set_pending(RECONCILE)  # before the write: a kill after it leaves the mark
@@ -238,7 +329,8 @@ def ingest(
             if link_names and contents.entities and not authority_changed:
                 store.set_pending(RELINK)
                 authority_changed = True
-            report.result += store.add(records, collections=contents.collections, entities=contents.entities)
+            report.result += store.add(records, collections=contents.collections, entities=contents.entities,
+                                       agent=f"ingest {path.name}")
         except FondsError as error:
             report.rejected.append(_problem(path, error))
             if strict:

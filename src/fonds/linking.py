@@ -321,8 +321,8 @@ def _link_text(text: str, matcher: Matcher, present: set[str], rendition: int | 
         chosen = _resolve(mention, text, matcher, full_at, in_text, present)
         if chosen is None:
             continue
-        entity_id, confidence = chosen
-        links.append(_link(matcher, entity_id, mention.text, mention.start, mention.end, confidence, rendition))
+        entity_id, confidence, rule = chosen
+        links.append(_link(matcher, entity_id, mention.text, mention.start, mention.end, confidence, rendition, rule))
     links.extend(_cjk_links(text, matcher, mentions, rendition))
     links.extend(_given_name_links(text, words, matcher, links, rendition))
     if matcher.resolve_roles:
@@ -346,7 +346,7 @@ def _cjk_links(text: str, matcher: Matcher, mentions: list[Mention], rendition: 
         ids = matcher.cjk[found.group()]
         if len(ids) != 1 or any(start < e and s < end for s, e in taken):
             continue
-        links.append(_link(matcher, ids[0], text[start:end], start, end, 0.95, rendition))
+        links.append(_link(matcher, ids[0], text[start:end], start, end, 0.95, rendition, "name in its own script"))
     return links
 
 
@@ -374,7 +374,7 @@ def _given_name_links(
         after = text[end:end + 3]
         if any(s < end and start < e for s, e in taken) or (after[:1] == " " and after[1:2].isupper()):
             continue
-        found.append(_link(matcher, ids[0], text[start:end], start, end, 0.6, rendition))
+        found.append(_link(matcher, ids[0], text[start:end], start, end, 0.6, rendition, "given name; bearer in the text"))
     return found
 
 
@@ -385,10 +385,10 @@ def _resolve(
     full_at: list[tuple[int, str]],
     in_text: set[str],
     present: set[str],
-) -> tuple[str, float] | None:
+) -> tuple[str, float, str] | None:
     candidates = mention.candidates
     if mention.is_full and len(candidates) == 1:
-        return candidates[0], 0.95
+        return candidates[0], 0.95, "full name"
     candidates = _title_allows(mention, text, matcher, candidates)
     if not candidates:
         return None
@@ -397,22 +397,22 @@ def _resolve(
         return None
     mentioned = [c for c in candidates if c in in_text]
     if len(mentioned) == 1:
-        return mentioned[0], 0.85
+        return mentioned[0], 0.85, "family name; full name in the text"
     if mentioned:
         before = [entity_id for start, entity_id in full_at if start < mention.start and entity_id in mentioned]
-        return (before[-1] if before else mentioned[0]), 0.7
+        return (before[-1] if before else mentioned[0]), 0.7, "family name; nearest full name before"
     titled = _by_title(mention, text, matcher, candidates)
     if titled:
-        return titled, 0.8
+        return titled, 0.8, "family name; title before it"
     attending = [c for c in candidates if c in present]
     if len(attending) == 1:
-        return attending[0], 0.8
+        return attending[0], 0.8, "family name; participant"
     if len(candidates) == 1:
-        return candidates[0], 0.75 if mention.is_full else 0.7
+        return candidates[0], (0.75 if mention.is_full else 0.7), "only entry with this name"
     ranked = sorted(candidates, key=lambda c: matcher.priors.get(c, 0), reverse=True)
     first, second = (matcher.priors.get(c, 0) for c in ranked[:2])
     if first >= 3 and first >= 3 * second:
-        return ranked[0], 0.5
+        return ranked[0], 0.5, "most often named in the volume"
     return None
 
 
@@ -475,7 +475,7 @@ def _role_links(
         word = role.split()[-1].lower()
         holders = [p for p in people if matcher.holds(p, word)]
         if len(holders) == 1:
-            found.append(_link(matcher, holders[0], text[start:end], start, end, 0.5, rendition))
+            found.append(_link(matcher, holders[0], text[start:end], start, end, 0.5, rendition, "role word; one holder"))
     return found
 
 
@@ -487,7 +487,10 @@ def _roles(text: str) -> Iterator[tuple[int, int, str]]:
             yield start, match.end(), match.group(1)
 
 
-def _link(matcher: Matcher, entity_id: str, text: str, start: int, end: int, confidence: float, rendition: int | None) -> PersonLink:
+def _link(
+    matcher: Matcher, entity_id: str, text: str, start: int, end: int, confidence: float, rendition: int | None,
+    rule: str,
+) -> PersonLink:
     entity = matcher.index.entities[entity_id]
     return PersonLink(
         id=entity_id,
@@ -495,6 +498,7 @@ def _link(matcher: Matcher, entity_id: str, text: str, start: int, end: int, con
         role="mentioned",
         source=SOURCE,
         confidence=confidence,
+        rule=rule,
         text=text,
         start=start,
         end=end,
@@ -512,7 +516,7 @@ def link_record(record: Record, matcher: Matcher) -> Record:
             if not any(_same_link(link, other) for other in existing):
                 added.append(link)
     for entity_id in sorted(present):
-        link = _link(matcher, entity_id, "", 0, 0, 0.9, None)
+        link = _link(matcher, entity_id, "", 0, 0, 0.9, None, "participants list")
         link = replace(link, role="participant", text=None, start=None, end=None)
         if not any(other.id == entity_id and other.role == "participant" for other in existing):
             added.append(link)

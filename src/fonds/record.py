@@ -87,13 +87,18 @@ class Credit:
 
 @dataclass(frozen=True)
 class PersonLink:
-    """A person named in or taking part in the document."""
+    """A person named in or taking part in the document.
+
+    Provenance of a link fonds found itself: `source` says who linked it, `rule` which
+    linking rule chose the person, `text` the spelling matched, `confidence` (0-1) how
+    sure the rule is; links below the review threshold wait for an editor (fonds.review)."""
 
     id: str
     name: str
     role: str = "mentioned"
     source: str | None = None
     confidence: float | None = None
+    rule: str | None = None
     text: str | None = None
     start: int | None = None
     end: int | None = None

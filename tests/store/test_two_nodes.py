@@ -190,7 +190,7 @@ def finds(record_id: str, word: str) -> Callable[[Node], bool]:
 def has_forgotten(record_id: str, word: str) -> Callable[[Node], bool]:
     def check(node: Node) -> bool:
         status, body = node.get(f"/records/{record_id}.json")
-        gone = status == 404 and body["ok"] is False
+        gone = status == 410 and body["ok"] is False  # deleted: Gone, with its tombstone
         return gone and record_id not in node.search_ids(word)
 
     return check

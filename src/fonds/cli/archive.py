@@ -131,13 +131,14 @@ def _name_resolver(store: Store) -> Any:
 @main.command("show")
 @click.argument("record_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the Record JSON of DESIGN.md.")
+@click.option("--version", "version", type=int, help="Show version N as it was (`fonds history ID` lists them).")
 @pass_context
-def show_command(context: Context, record_id: str, as_json: bool) -> None:
-    """Show one record.
+def show_command(context: Context, record_id: str, as_json: bool, version: int | None) -> None:
+    """Show one record, or one of its versions.
 
     Example: fonds show wcda-110485 --json
     """
-    record = context.store.get(record_id)
+    record = context.store.get_version(record_id, version).record if version else context.store.get(record_id)
     if as_json:
         click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 
 from fonds.cli.main import Context, main, pass_context
+from fonds.errors import FondsError
 
 
 @main.group("authority")
@@ -26,10 +28,14 @@ def authority_import_command(context: Context, path: str) -> None:
     from fonds.importers.authority_files import import_authority
 
     result = import_authority(context.store, path)
+    for problem in result.problems:
+        click.echo(f"rejected: {problem}", err=True)
     click.echo(result.summary())
     applied = context.index(catch_up=False).update(context.store)
     if applied:
         click.echo(f"index: {applied} changes applied")
+    if result.problems:
+        sys.exit(1)
 
 
 @authority_group.command("show")
@@ -154,13 +160,43 @@ def eval_group() -> None:
 
 @eval_group.command("links")
 @click.argument("volumes", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def eval_links_command(volumes: tuple[str, ...]) -> None:
+@click.option("--reviewed", is_flag=True, help="Also give the figures after the editors' review decisions in --db.")
+@pass_context
+def eval_links_command(context: Context, volumes: tuple[str, ...], reviewed: bool) -> None:
     """Link FRUS volumes with their persName markup stripped; compare with FRUS's own links.
 
-    Example: fonds eval links ../shared/corpus/frus/frus1961-63v05.xml
+    Example: fonds eval links ../shared/corpus/frus/frus1961-63v05.xml --reviewed
     """
     from fonds.evaluation import evaluate_links
 
     for volume in volumes:
-        for line in evaluate_links(volume).lines(Path(volume).stem):
+        stem = Path(volume).stem
+        for line in evaluate_links(volume).lines(stem):
             click.echo(line)
+        if reviewed:
+            decisions = review_decisions(context, stem)
+            click.echo(f"after {len(decisions)} review decisions:")
+            for line in evaluate_links(volume, decisions).lines(stem):
+                click.echo(line)
+
+
+def review_decisions(context: Context, volume: str) -> dict[tuple[str, str, str], str]:
+    """The store's review decisions on one FRUS volume's records, keyed as the evaluation reads them:
+    (document xml:id, person xml:id, the spelling linked). Records are `VOLUME-DOC`, persons `frus:VOLUME#ID`."""
+    found: dict[tuple[str, str, str], str] = {}
+    prefix, person_prefix = f"{volume}-", f"frus:{volume}#"
+    for decision in context.store.link_decisions():
+        if not decision.record_id.startswith(prefix) or not decision.entity_id.startswith(person_prefix):
+            continue
+        parts = decision.mention.split(":")
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            continue
+        try:
+            record = context.store.get(decision.record_id)
+        except FondsError:
+            continue
+        rendition, start, end = (int(p) for p in parts)
+        if rendition < len(record.renditions):
+            text = record.renditions[rendition].text[start:end]
+            found[(decision.record_id[len(prefix):], decision.entity_id[len(person_prefix):], text)] = decision.decision
+    return found

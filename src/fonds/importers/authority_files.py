@@ -19,7 +19,7 @@ from typing import Iterable, Protocol, runtime_checkable
 from fonds.romanize import fold
 from fonds.variants import _full_names, with_generated
 from fonds.authority import Entity, Variant, normalize
-from fonds.errors import RecordError
+from fonds.errors import Problem, RecordError
 from fonds.importers import hsg_people, pocom
 from fonds.record import PersonLink, Record
 from fonds.store.base import Store
@@ -37,6 +37,7 @@ class AuthorityResult:
     merged: int = 0  # persons-list entries folded into an authority entry
     relinked: int = 0  # records whose person links now point to the merged entry
     files: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # files not read, each with why
 
     def summary(self) -> str:
         return (
@@ -56,8 +57,9 @@ def import_authority(store: Store, path: str | Path) -> AuthorityResult:
     The relinking is marked pending before the entries are written, so a crash is finished later."""
     from fonds.convergence import RELINK, relink_all
 
-    entities, files = read_authority(Path(path))
-    result = AuthorityResult(read=len(entities), files=files)
+    problems: list[Problem] = []
+    entities, files = read_authority(Path(path), problems)
+    result = AuthorityResult(read=len(entities), files=files, problems=problems)
     if RELINK not in store.pending():
         store.set_pending(RELINK)
     result.written = store.put_entities(entities)
@@ -68,7 +70,7 @@ def import_authority(store: Store, path: str | Path) -> AuthorityResult:
     return result
 
 
-def read_authority(path: Path) -> tuple[list[Entity], list[str]]:
+def read_authority(path: Path, problems: list[Problem] | None = None) -> tuple[list[Entity], list[str]]:
     """Every entry at `path`: an hsg-people file or folder, a POCOM folder, or a folder holding both."""
     if not path.exists():
         raise RecordError(f"{path}: no such file or folder; give the authority/ folder, hsg-people/ or pocom/")
@@ -76,7 +78,7 @@ def read_authority(path: Path) -> tuple[list[Entity], list[str]]:
     chiefs: list[Entity] = []
     files: list[str] = []
     if path.is_file():
-        people = _read_people([path])
+        people = _read_people([path], problems)
         files.append(str(path))
     elif pocom.is_pocom(path):
         chiefs = pocom.read_folder(path)
@@ -84,8 +86,8 @@ def read_authority(path: Path) -> tuple[list[Entity], list[str]]:
     else:
         for folder in (path, path / "hsg-people"):
             paths = sorted(p for p in folder.glob("*.xml") if p.is_file()) if folder.is_dir() else []
-            if paths and hsg_people.sniff(paths[0].read_bytes()[:4096]):
-                people += _read_people(paths)
+            if paths and _sniff_any(paths):
+                people += _read_people(paths, problems)
                 files.append(str(folder))
         if pocom.is_pocom(path / "pocom"):
             chiefs = pocom.read_folder(path / "pocom")
@@ -97,12 +99,47 @@ def read_authority(path: Path) -> tuple[list[Entity], list[str]]:
     return merge_chiefs(people, chiefs), files
 
 
-def _read_people(paths: list[Path]) -> list[Entity]:
+def _read_people(paths: list[Path], problems: list[Problem] | None = None) -> list[Entity]:
+    """The entries of hsg-people files. A file that cannot be read, a person without a name and
+    a second file claiming an id already read are problems: appended to `problems` (the other
+    files are still read) or, without a list, raised as RecordError."""
     entities: list[Entity] = []
+    claimed: dict[str, Path] = {}
     for path in paths:
-        with path.open("rb") as file:
-            entities.extend(hsg_people.read(file, origin=str(path)))
+        try:
+            try:
+                with path.open("rb") as file:
+                    found = list(hsg_people.read(file, origin=str(path)))
+            except OSError as error:
+                raise RecordError(f"{path}: cannot read the file ({error.strerror})") from None
+            for entity in found:
+                if not entity.preferred.strip():
+                    raise RecordError(f"{path}: the person has no name; give <names><preferred><name>")
+                if entity.id in claimed:
+                    raise RecordError(
+                        f"{path}: authority id {entity.id!r} is also claimed by {claimed[entity.id]}; "
+                        "this file was not read"
+                    )
+        except RecordError as error:
+            if problems is None:
+                raise
+            origin, _, message = str(error).partition(": ")
+            problems.append(Problem(origin, message))
+            continue
+        claimed.update((entity.id, path) for entity in found)
+        entities.extend(found)
     return entities
+
+
+def _sniff_any(paths: list[Path]) -> bool:
+    """Whether the first readable file of a folder is an hsg-people record."""
+    for path in paths:
+        try:
+            with path.open("rb") as file:
+                return hsg_people.sniff(file.read(4096))
+        except OSError:
+            continue
+    return False
 
 
 def merge_chiefs(people: list[Entity], chiefs: list[Entity]) -> list[Entity]:
@@ -198,6 +235,7 @@ def reconcile(store: Store, *, batch: int = RELINK_BATCH) -> AuthorityResult:
         retired.append(entity)
     store.add([], entities=[e for e in updated.values() if e != entries[e.id]])
     result.relinked = relink_records(store, aliases, batch=batch)
+    store.move_link_decisions(aliases)  # review decisions follow the person they were about
     _retire(store, retired, aliases)
     store.clear_pending(RECONCILE)
     result.merged = len(retired)
@@ -215,7 +253,7 @@ def relink_records(store: Store, aliases: dict[str, str], *, batch: int = RELINK
         page = store.records_linking(retired, after_id=after, limit=batch)
         if not page:
             break
-        store.add([record.with_persons(relink(record.persons, aliases)) for record in page])
+        store.add([record.with_persons(relink(record.persons, aliases)) for record in page], agent="authority: persons relinked")
         relinked += len(page)
         after = page[-1].id
     return relinked

@@ -187,6 +187,7 @@ class PersonModel(_Model):
     role: Text = "mentioned"
     source: Text | None = None
     confidence: Annotated[float, Field(ge=0, le=1)] | None = None
+    rule: Text | None = None  # which linking rule chose the person (fonds.review)
     text: Text | None = None
     start: Offset | None = None
     end: Offset | None = None

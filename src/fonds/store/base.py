@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -18,6 +18,7 @@ from fonds.authority import Entity
 from fonds.errors import RecordError
 from fonds.identifiers import check_identifier
 from fonds.record import Collection, Record
+from fonds.store.curation import CurationStore
 
 
 @dataclass(frozen=True)
@@ -165,8 +166,11 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class Store(ABC):
-    """What every backend (SQLite, PostgreSQL) provides. One shared test module checks both."""
+class Store(CurationStore):
+    """What every backend (SQLite, PostgreSQL) provides. One shared test module checks both.
+
+    The staff side (versions, withdrawals, users, sessions, audit log, corrections, link
+    decisions) comes from `CurationStore`, in the same database."""
 
     url: str
 
@@ -177,8 +181,13 @@ class Store(ABC):
         *,
         collections: Sequence[Collection] = (),
         entities: Sequence[Entity] = (),
+        agent: str = "fonds",
+        note: str = "",
     ) -> AddResult:
-        """Write records, collections and authority entries in one transaction."""
+        """Write records, collections and authority entries in one transaction.
+
+        Each record whose content changed gets a new version naming `agent` (a user, or
+        `ingest FILE`) and `note`, written in the same transaction."""
 
     @abstractmethod
     def get(self, record_id: str) -> Record:
@@ -193,8 +202,9 @@ class Store(ABC):
         """Record id -> the fingerprint of the live record stored under it (ids without one are left out)."""
 
     @abstractmethod
-    def delete(self, record_id: str) -> bool:
-        """Mark a record deleted (logged as a change). False if there was nothing to delete."""
+    def delete(self, record_id: str, *, agent: str = "fonds", reason: str = "") -> bool:
+        """Mark a record deleted (logged as a change), keeping it as a withdrawn version with
+        `reason`. False if there was nothing to delete."""
 
     @abstractmethod
     def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:

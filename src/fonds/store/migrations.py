@@ -20,6 +20,7 @@ import psycopg
 
 from fonds.config import mask_password
 from fonds.errors import ConfigError, StoreError
+from fonds.store.curation import BACKFILL_VERSIONS, POSTGRES_TABLES
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE record_entities ADD CONSTRAINT record_entities_entity
             FOREIGN KEY (entity_id) REFERENCES entities (id) NOT VALID;
         """,
+    ),
+    Migration(
+        5,
+        "staff: users, sessions, audit log, record versions, withdrawals, corrections, link decisions",
+        POSTGRES_TABLES + ";\n" + BACKFILL_VERSIONS + ";",
     ),
 )
 

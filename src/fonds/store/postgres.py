@@ -46,6 +46,7 @@ from fonds.store.base import (
     prepare_records,
     refuse_dangling,
 )
+from fonds.store.curation import Sql
 
 # Held by every writing transaction; the key spells "fonds".
 WRITE_LOCK = 0x666F6E6473
@@ -296,6 +297,14 @@ class PostgresStore(Store):
             assert row is not None
             yield cur, str(row[0])
 
+    def _staff_read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._read(sql.replace("?", "%s"), args)
+
+    @contextmanager
+    def _staff_write(self) -> Iterator[Sql]:
+        with self._writing() as (cur, _):
+            yield _Statements(cur)
+
     # -- writing -----------------------------------------------------------------------------
 
     def add(
@@ -304,6 +313,8 @@ class PostgresStore(Store):
         *,
         collections: Sequence[Collection] = (),
         entities: Sequence[Entity] = (),
+        agent: str = "fonds",
+        note: str = "",
     ) -> AddResult:
         result = AddResult()
         check_collections_and_entities(collections, entities)
@@ -320,12 +331,16 @@ class PostgresStore(Store):
             linked = list({link.id for record, _, _ in prepared for link in record.persons})
             known = {row[0] for row in cur.execute("SELECT id FROM entities WHERE id = ANY(%s)", (linked,))}
             refuse_dangling(prepared, known)
-            self._add_records(cur, prepared, at, result)
+            changed = self._add_records(cur, prepared, at, result)
+            self._log_versions(_Statements(cur), changed, at, agent, note)
         return result
 
     @staticmethod
-    def _add_records(cur: Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult) -> None:
+    def _add_records(
+        cur: Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult
+    ) -> list[tuple[str, str]]:
         """Write the records whose content changed: a few statements for the whole batch.
+        Returns (id, stored JSON text) of each change, for its version.
 
         A record may come twice in one batch; the later one is compared with the earlier."""
         known: dict[str, tuple[str | None, bool]] = {
@@ -349,7 +364,7 @@ class PostgresStore(Store):
             else:
                 result.updated += 1
         if not changed:
-            return
+            return []
         cur.executemany(
             UPSERT_RECORD,
             [{"id": record.id, "data": text, "hash": digest, "at": at} for record, text, digest in changed],
@@ -373,17 +388,19 @@ class PostgresStore(Store):
                 "SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
                 ([pair[0] for pair in naming], [pair[1] for pair in naming]),
             )
+        return [(record.id, text) for record, text, _ in changed]
 
     @staticmethod
     def _unlink(cur: Cursor, record_id: str) -> None:
         cur.execute("DELETE FROM record_collections WHERE record_id = %s", (record_id,))
         cur.execute("DELETE FROM record_entities WHERE record_id = %s", (record_id,))
 
-    def delete(self, record_id: str) -> bool:
+    def delete(self, record_id: str, *, agent: str = "fonds", reason: str = "") -> bool:
         with self._writing() as (cur, at):
-            row = cur.execute("SELECT is_deleted FROM records WHERE id = %s", (record_id,)).fetchone()
+            row = cur.execute("SELECT is_deleted, data FROM records WHERE id = %s", (record_id,)).fetchone()
             if row is None or row[0]:
                 return False
+            self._log_deletion(_Statements(cur), record_id, row[1], at, agent, reason)
             cur.execute(MARK_DELETED, {"id": record_id, "at": at})
             self._unlink(cur, record_id)
         return True
@@ -603,6 +620,21 @@ class PostgresStore(Store):
 
     def close(self) -> None:
         self._pool.close()
+
+
+class _Statements:
+    """The `Sql` of store/curation.py over one psycopg cursor: `?` placeholders become `%s`."""
+
+    def __init__(self, cur: Cursor) -> None:
+        self.cur = cur
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self.cur.execute(sql.replace("?", "%s"), tuple(args))
+        return self.cur.fetchall() if self.cur.description else []
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cur.executemany(sql.replace("?", "%s"), [tuple(row) for row in rows])
 
 
 def _stored(row: tuple[Any, ...]) -> StoredRecord:

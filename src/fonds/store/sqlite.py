@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -29,6 +30,7 @@ from fonds.store.base import (
     prepare_records,
     refuse_dangling,
 )
+from fonds.store.curation import BACKFILL_VERSIONS, SQLITE_TABLES, Sql
 
 SCHEMA_VERSION = 3  # 2: collections.details (EAD description and sibling order); 3: pending_work, no dangling links
 
@@ -103,6 +105,7 @@ class SQLiteStore(Store):
             self._check_version()
             if not read_only:
                 self._upgrade()
+                self._create_staff_tables()
         except sqlite3.DatabaseError as error:
             self.close()
             raise StoreError(
@@ -142,6 +145,27 @@ class SQLiteStore(Store):
                 f"understands ({SCHEMA_VERSION}); upgrade fonds"
             )
 
+    def _create_staff_tables(self) -> None:
+        """The staff tables (store/curation.py); records stored before versions existed get version 1."""
+        had = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'record_versions'").fetchone()
+        self.db.executescript(SQLITE_TABLES)
+        if had is None:
+            self.db.execute(BACKFILL_VERSIONS)
+
+    def _staff_read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.db.execute(sql, tuple(args)).fetchall()
+
+    @contextmanager
+    def _staff_write(self) -> Iterator[Sql]:
+        cur = self.db.cursor()
+        self._begin(cur)
+        try:
+            yield _Statements(cur)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
     def _upgrade(self) -> None:
         """Bring a file written by an older fonds up to SCHEMA_VERSION (adds columns only)."""
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(collections)")}
@@ -169,6 +193,8 @@ class SQLiteStore(Store):
         *,
         collections: Sequence[Collection] = (),
         entities: Sequence[Entity] = (),
+        agent: str = "fonds",
+        note: str = "",
     ) -> AddResult:
         result = AddResult()
         at = utc_now()
@@ -185,7 +211,8 @@ class SQLiteStore(Store):
             )
             self._put_entities(cur, entities)
             refuse_dangling(prepared, self._known_entities(cur, prepared))
-            self._add_records(cur, prepared, at, result)
+            changed = self._add_records(cur, prepared, at, result)
+            self._log_versions(_Statements(cur), changed, at, agent, note)
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
@@ -194,8 +221,9 @@ class SQLiteStore(Store):
 
     def _add_records(
         self, cur: sqlite3.Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult
-    ) -> None:
+    ) -> list[tuple[str, str]]:
         """Write the records whose content changed: a few statements for the whole batch.
+        Returns (id, stored JSON text) of each change, for its version.
 
         A record may come twice in one batch; the later one is compared with the earlier."""
         known: dict[str, tuple[str | None, bool]] = {
@@ -217,7 +245,7 @@ class SQLiteStore(Store):
             else:
                 result.updated += 1
         if not changed:
-            return
+            return []
         last = int(cur.execute("SELECT MAX(seq) FROM changes").fetchone()[0] or 0)
         cur.executemany(
             "INSERT INTO changes (record_id, op, at) VALUES (?, 'upsert', ?)", [(r.id, at) for r, _, _ in changed]
@@ -244,16 +272,18 @@ class SQLiteStore(Store):
             "INSERT OR IGNORE INTO record_entities VALUES (?, ?)",
             [(p.id, record_id) for record_id, record in latest.items() for p in record.persons],
         )
+        return [(record.id, text) for record, text, _ in changed]
 
-    def delete(self, record_id: str) -> bool:
+    def delete(self, record_id: str, *, agent: str = "fonds", reason: str = "") -> bool:
         cur = self.db.cursor()
         self._begin(cur)
         try:
-            row = cur.execute("SELECT is_deleted FROM records WHERE id = ?", (record_id,)).fetchone()
+            row = cur.execute("SELECT is_deleted, data FROM records WHERE id = ?", (record_id,)).fetchone()
             if row is None or row[0]:
                 cur.execute("ROLLBACK")
                 return False
             at = utc_now()
+            self._log_deletion(_Statements(cur), record_id, row[1], at, agent, reason)
             cur.execute("INSERT INTO changes (record_id, op, at) VALUES (?, 'delete', ?)", (record_id, at))
             cur.execute(
                 "UPDATE records SET is_deleted = 1, data = NULL, hash = NULL, seq = ?, at = ? WHERE id = ?",
@@ -510,6 +540,19 @@ class SQLiteStore(Store):
                 connection.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+class _Statements:
+    """The `Sql` of store/curation.py over one SQLite cursor."""
+
+    def __init__(self, cur: sqlite3.Cursor) -> None:
+        self.cur = cur
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.cur.execute(sql, tuple(args)).fetchall()
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.cur.executemany(sql, [tuple(row) for row in rows])
 
 
 def _rows_for_ids(cur: sqlite3.Cursor, query: str, ids: Sequence[str], chunk: int = 500) -> Iterator[tuple[Any, ...]]:

@@ -169,6 +169,57 @@ class PersonLinkBody(BaseModel):
     rendition: int | None = None
 
 
+class VersionRow(BaseModel):
+    number: int
+    at: str = Field(description="ISO 8601 UTC time")
+    by: str = Field(description="who or what made it: `user NAME`, `ingest FILE`...")
+    note: str
+    kind: Literal["change", "withdrawn"]
+    href: str
+
+
+class DiffRun(BaseModel):
+    op: Literal["equal", "delete", "insert"]
+    text: str
+
+
+class FieldDiff(BaseModel):
+    field: str
+    old: str
+    new: str
+    runs: list[DiffRun]
+
+
+class Diff(BaseModel):
+    from_: int = Field(alias="from")
+    to: int
+    changes: list[FieldDiff]
+
+
+class History(BaseModel):
+    """`/records/{id}/history.json`."""
+
+    id: str
+    versions: list[VersionRow]
+    diff: Diff
+
+
+class VersionInfo(BaseModel):
+    number: int
+    at: str
+    by: str
+    note: str
+    latest: int
+
+
+class VersionBody(BaseModel):
+    """`/records/{id}/v/{number}.json`: the version and the record as it was (without `origin`)."""
+
+    id: str
+    version: VersionInfo
+    record: dict[str, Any]
+
+
 class RecordBody(BaseModel):
     """`/records/{id}.json`: the Record JSON of DESIGN.md."""
 
@@ -311,6 +362,7 @@ FILTER_PATTERN = rf"^({'|'.join(FILTER_FIELDS)}):[\s\S]+$"
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such record, person or collection"}
 }
+GONE: dict[int | str, dict[str, Any]] = {410: {"model": ErrorBody, "description": "The record was withdrawn"}}
 BAD_SEARCH: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The search or one of its parameters cannot be read"}
 }
@@ -460,6 +512,30 @@ def operations(formats: dict[str, citing.Export]) -> APIRouter:
     ) -> None:
         """Title, description, date span, counts, and the table of contents: a FRUS volume's chapters and
         documents by number, as printed; any other collection's parts, then its records by date."""
+
+    @router.get(
+        "/records/{id}/history.json",
+        response_model=History,
+        responses={**NOT_FOUND, **GONE},
+        operation_id="record_history",
+        summary="A record's versions, and what changed between two",
+    )
+    def record_history(
+        id: RecordId,
+        a: int = Query(None, ge=1, description="compare from this version (default: the one before `b`)"),
+        b: int = Query(None, ge=1, description="compare to this version (default: the latest)"),
+    ) -> None:
+        """Every version (number, time, who or what, note) and a word-level diff of the fields a reader sees."""
+
+    @router.get(
+        "/records/{id}/v/{number}.json",
+        response_model=VersionBody,
+        responses={**NOT_FOUND, **GONE},
+        operation_id="record_version",
+        summary="One version of a record, as it was",
+    )
+    def record_version(id: RecordId, number: int = Path(ge=1, le=999_999_999)) -> None:
+        """Version `number` of the record: a citable state that later versions never change."""
 
     @router.get("/browse.json", response_model=Browse, operation_id="browse", summary="Collections and repositories")
     def browse() -> None:

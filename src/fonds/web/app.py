@@ -11,25 +11,26 @@ from __future__ import annotations
 
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping
 
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from fonds.authority_edits import resolve_alias
 from fonds.config import Settings
 from fonds.errors import BadRequest, FondsError, NotFound, QueryError
 from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
-from fonds.web import api, citing
+from fonds.web import api, citing, corrections, history, staff
 from fonds.web.api import MAX_ID_LENGTH
 from fonds.web.browse import browse_page
 from fonds.web.collections import collection_page
@@ -46,6 +47,7 @@ from fonds.web.pages import (
 from fonds.web.persons import person_page
 from fonds.web.records import record_page
 from fonds.web.search import read_params, search_page
+from fonds.web.sessions import MAX_FORM_BYTES, Sessions
 
 HERE = Path(__file__).resolve().parent
 SECURITY_HEADERS = {
@@ -89,7 +91,14 @@ def search(request: Request, archive: Archive) -> Any:
 
 def record(request: Request, archive: Archive) -> Any:
     raw = _path_id(request, "record_path")
-    rec, fmt = _record_and_format(archive, raw, with_format=not _wants_json(request))
+    try:
+        rec, fmt = _record_and_format(archive, raw, with_format=not _wants_json(request))
+    except NotFound:
+        gone = history.tombstone(archive, raw)
+        if gone is None:
+            raise
+        links = staff.staff_links(request, raw)
+        return replace(gone, staff=links) if links else gone
     if fmt is not None:
         text, export = citing.export(rec, fmt)
         filename = f"{citing._safe_name(rec.id)}.{export.extension}"
@@ -98,11 +107,22 @@ def record(request: Request, archive: Archive) -> Any:
             media_type=export.media_type,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
-    return record_page(archive, rec, str(request.base_url))
+    page = record_page(archive, rec, str(request.base_url))
+    versions = archive.store.versions(rec.id)
+    if versions:
+        note = history.version_note(archive, page, versions[-1], versions[-1].number, str(request.base_url))
+        page = replace(page, version=note)
+    links = staff.staff_links(request, rec.id)
+    return replace(page, staff=links) if links else page
 
 
 def person(request: Request, archive: Archive) -> Any:
-    return person_page(archive, _path_id(request, "person_path"))
+    entity_id = _path_id(request, "person_path")
+    target = resolve_alias(archive.store, entity_id)
+    if target is not None:  # a person merged into another: the old address leads to the kept one
+        suffix = ".json" if _wants_json(request) else ""
+        return RedirectResponse(person_href(target, suffix), status_code=301)
+    return person_page(archive, entity_id)
 
 
 def collection(request: Request, archive: Archive) -> Any:
@@ -157,6 +177,10 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/index.json", home, "home.json"),
     ("/search", search, "search"),
     ("/search.json", search, "search.json"),
+    ("/records/{id}/history", history.history, "history"),
+    ("/records/{id}/history.json", history.history, "history.json"),
+    ("/records/{id}/v/{number}", history.version, "version"),
+    ("/records/{id}/report", corrections.report, "report"),
     ("/records/{record_path:path}", record, "record"),
     ("/persons/{person_path:path}", person, "person"),
     # Before any /collections/{...:path} route: the finding aid of a collection (web/finding_aid.py).
@@ -170,7 +194,21 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/oai", oai_pmh, "oai"),
     ("/openapi.json", openapi, "openapi"),
     ("/favicon.ico", favicon, "favicon"),
+    ("/staff/", staff.home, "staff"),
+    ("/staff/index.json", staff.home, "staff.json"),
+    ("/staff/login", staff.login, "staff-login"),
+    ("/staff/logout", staff.logout, "staff-logout"),
+    ("/staff/records/{record_id}/edit", staff.edit, "staff-edit"),
+    ("/staff/records/{record_id}/withdraw", staff.withdraw, "staff-withdraw"),
+    ("/staff/records/{record_id}/restore", staff.restore, "staff-restore"),
+    ("/staff/review", staff.review, "staff-review"),
+    ("/staff/review.json", staff.review, "staff-review.json"),
+    ("/staff/corrections", staff.corrections, "staff-corrections"),
+    ("/staff/corrections.json", staff.corrections, "staff-corrections.json"),
+    ("/staff/persons/{entity_id:path}", staff.person, "staff-person"),
 ]
+# Views that take forms say so (web/sessions.py: form_view, post_view); the rest answer GET and HEAD.
+GET = ("GET", "HEAD")
 
 
 def _wants_json(request: Request) -> bool:
@@ -227,15 +265,27 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
     )
     app = FastAPI(title=settings.repository_name, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.archive = archive
+    app.state.sessions = Sessions(store, settings)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def render(request: Request, page: Any, status: int = 200) -> Response:
+        status = getattr(page, "status", status)
         if _wants_json(request):
-            return JSONResponse(page.json(), status_code=status)
-        return templates.TemplateResponse(request, page.template, {"page": page}, status_code=status)
+            response: Response = JSONResponse(page.json(), status_code=status)
+        else:
+            response = templates.TemplateResponse(request, page.template, {"page": page}, status_code=status)
+        finish = getattr(page, "finish", None)
+        if finish is not None:  # a page that sets a cookie (web/sessions.py)
+            finish(response)
+        return response
 
     def endpoint(view: View) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
+            if request.method == "POST":
+                if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
+                    return error_page(request, 413, "the form is too large to take; send less text at once")
+                form = await request.form(max_files=0, max_fields=200)
+                request.state.form = {k: v for k, v in form.items() if isinstance(v, str)}
             result = await _in_thread(view, request, archive)
             if isinstance(result, Response):
                 return result
@@ -245,12 +295,14 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         return run
 
     for path, view, name in ROUTES:
-        app.add_api_route(path, endpoint(view), methods=["GET", "HEAD"], name=name, include_in_schema=False)
+        methods = list(getattr(view, "methods", GET))
+        app.add_api_route(path, endpoint(view), methods=methods, name=name, include_in_schema=False)
 
     def error_page(
         request: Request, status: int, message: str, *, is_query: bool = False, headers: Mapping[str, str] | None = None
     ) -> Response:
-        titles = {400: "That request could not be read", 404: "Not found in this archive", 405: "Not allowed"}
+        titles = {400: "That request could not be read", 404: "Not found in this archive", 405: "Not allowed",
+                  403: "Not allowed", 413: "Too large", 429: "Too many attempts"}
         if is_query:
             titles[400] = "That search could not be run"
         page = ErrorPage(
@@ -287,6 +339,8 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         response = await call_next(request)
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
+        if request.url.path.startswith("/staff/") or "set-cookie" in response.headers:
+            response.headers["Cache-Control"] = "no-store"  # staff pages and sessions are never cached
         return response
 
     return app

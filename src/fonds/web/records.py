@@ -82,6 +82,8 @@ class RecordPage:
     collection_title: str | None
     placement: Placement | None = None
     order: str = "by date"  # how previous and next are ordered
+    version: Any = None  # web/history.VersionNote: the version shown and how to cite it
+    staff: Any = None  # web/staff.staff_links: what a logged-in staff member may do here
     template: str = "record.html"
 
     @property
