@@ -22,20 +22,26 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 from fonds import query as q
-from fonds.analysis import Analysis, fold_han, fold_russian, has_cjk, has_cyrillic
+from fonds.analysis import CJK_RUN, Analysis, fold_han, fold_russian, has_cjk, has_cyrillic
 
 SNIPPET_LENGTH = 240  # characters in a snippet
 PLAIN_LENGTH = 200  # characters of summary or text shown when nothing is highlighted
 LOOKS = 30  # occurrences of one needle checked per text
+MAX_MATCHES = 200  # matches weighed for the best passage
+CHUNK = 4096  # characters of text searched at a time
+CHUNK_OVERLAP = 120  # read past a chunk's end, for a match that begins in it
 LEAD = 70  # characters shown before the first match
 SENTENCE_BACK = 130  # or up to this many, to begin at the start of its sentence
+LINE_REACH = 400  # characters looked at either way for the ends of a match's line
 SHORT_LINE = 60  # a line shorter than this that does not end a sentence is a heading or signature
 _SENTENCE_END = ".!?:;\"”’)»"
+_FOLDABLE = re.compile("[\u00c0-\u024f\u1e00-\u1effё]")  # Latin letters with diacritics, and ё
 _BETWEEN = r"[\s\-‐‑–.'’]*"  # what may join the words of a name or phrase in the text
 
 
@@ -119,30 +125,45 @@ def _common_start(word: str, term: str) -> str:
     return word[:n]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _fold_character(c: str) -> str:
-    base = unicodedata.normalize("NFD", c)[0]
-    return base if len(base) == 1 else c
+    """One character lower-cased, without its diacritics, `ё` as `е`; itself when that would not be one character."""
+    lowered = c.lower()
+    if len(lowered) != 1:  # a few letters lower-case to two ("İ"): keep them as they are
+        return c
+    base = unicodedata.normalize("NFD", fold_russian(lowered))[0]
+    return base if len(base) == 1 else lowered
 
 
-def fold_text(text: str) -> str:
-    """Text lower-cased with diacritics off (`Sŏng` -> `song`), `ё` as `е`, Han as simplified:
-    the same length as the text, character for character, so positions carry over."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few letters lower-case to two ("İ"): keep them as they are
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    if lowered.isascii():
-        return lowered
-    folded = "".join(c if c.isascii() else _fold_character(c) for c in fold_russian(lowered))
-    if has_cjk(folded):
-        simplified = fold_han(folded)
-        if len(simplified) == len(folded):
-            folded = simplified
+def fold_text(text: str, *, han: bool = True) -> str:
+    """Text lower-cased with diacritics off (`Sŏng` -> `song`), `ё` as `е`, Han as simplified
+    (unless `han` is False: a search without CJK words need not look for it): the same length as
+    the text, character for character, so positions carry over."""
+    if text.isascii():
+        return text.lower()
+    folded = text.lower()
+    if len(folded) != len(text):  # a few letters lower-case to two ("İ"): one at a time
+        folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    folded = _FOLDABLE.sub(lambda found: _fold_character(found.group()), folded)
+    if han and has_cjk(folded):
+        folded = CJK_RUN.sub(lambda run: _fold_run(run.group()), folded)
     return folded
 
 
-def find(text: str, folded: str, found: Sequence[Needle], analysis: Analysis) -> list[Match]:
-    """Where the needles occur in a text (`folded` is `fold_text(text)`), in order of position."""
+@lru_cache(maxsize=8192)
+def _fold_run(run: str) -> str:
+    """A run of CJK characters with Han folded to simplified, if that keeps its length."""
+    simplified = fold_han(run)
+    return simplified if len(simplified) == len(run) else run
+
+
+def find(
+    text: str, folded: str, found: Sequence[Needle], analysis: Analysis, confirmed: dict[tuple[str, str], bool] | None = None
+) -> list[Match]:
+    """Where the needles occur in a text (`folded` is `fold_text(text)`), in order of position.
+
+    `confirmed` remembers, across the hits of one search, which words analyse to which terms."""
+    confirmed = {} if confirmed is None else confirmed
     matches: list[Match] = []
     for needle in found:
         looked = 0
@@ -155,7 +176,11 @@ def find(text: str, folded: str, found: Sequence[Needle], analysis: Analysis) ->
                 break
             if needle.confirm is not None:
                 term, field = needle.confirm
-                if term not in analysis.tokens(text[start:end], field):
+                key = (folded[start:end], term)
+                is_term = confirmed.get(key)
+                if is_term is None:
+                    is_term = confirmed[key] = term in analysis.tokens(folded[start:end], field)
+                if not is_term:
                     continue
             matches.append(Match(start, end, needle.group))
     matches.sort(key=lambda m: (m.start, -m.end))
@@ -163,50 +188,79 @@ def find(text: str, folded: str, found: Sequence[Needle], analysis: Analysis) ->
 
 
 def _line(text: str, at: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    return start, len(text) if end < 0 else end
+    """The line around a position, looked for at most LINE_REACH characters either way (a line
+    longer than that is running text whatever its ends)."""
+    reach = max(0, at - LINE_REACH)
+    start = text.rfind("\n", reach, at) + 1 or reach
+    end = text.find("\n", at, at + LINE_REACH)
+    return start, min(len(text), at + LINE_REACH) if end < 0 else end
 
 
 def _normal(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
+class _Asides:
+    """Whether a position lies on a heading, a signature or a line repeating the title; each line judged once."""
+
+    def __init__(self, text: str, title: str) -> None:
+        self.text = text
+        self.title = _normal(title)
+        self.lines: dict[int, bool] = {}
+
+    def __call__(self, at: int) -> bool:
+        start, end = _line(self.text, at)
+        known = self.lines.get(start)
+        if known is None:
+            line = self.text[start:end].strip()
+            if len(line) < SHORT_LINE and not line.endswith(tuple(_SENTENCE_END)):
+                known = True
+            elif self.title and len(line) <= 2 * len(self.title):
+                normal = _normal(line)
+                known = bool(normal) and normal in self.title
+            else:
+                known = False
+            self.lines[start] = known
+        return known
+
+
 def _is_aside(text: str, at: int, title: str) -> bool:
     """Whether a match lies on a heading, a signature or a line repeating the title."""
-    start, end = _line(text, at)
-    line = text[start:end].strip()
-    if title and _normal(line) and _normal(line) in _normal(title):
-        return True
-    return len(line) < SHORT_LINE and not line.endswith(tuple(_SENTENCE_END))
+    return _Asides(text, title)(at)
 
 
 def best_window(text: str, matches: Sequence[Match], title: str = "") -> tuple[int, int]:
     """The [start, end) of at most SNIPPET_LENGTH characters with the most distinct groups, from the body."""
+    matches = matches[:MAX_MATCHES]
+    is_aside = _Asides(text, title)
+    starts = [m.start for m in matches]
     best: tuple[tuple[int, int, int], tuple[int, int]] | None = None
-    for i, anchor in enumerate(matches):
+    every_group = len({m.group for m in matches})
+    for anchor in matches:
         start = max(0, anchor.start - LEAD)
         end = min(len(text), start + SNIPPET_LENGTH)
-        groups = {m.group for m in matches[i:] if m.end <= end}
-        groups.update(m.group for m in matches[:i] if m.start >= start)
-        score = (len(groups), 0 if _is_aside(text, anchor.start, title) else 1, -anchor.start)
+        first, last = bisect_left(starts, start), bisect_left(starts, end)
+        groups = {m.group for m in matches[first:last] if m.end <= end}
+        score = (len(groups), 0 if is_aside(anchor.start) else 1, -anchor.start)
         if best is None or score > best[0]:
             best = (score, (start, end))
+            if score[:2] == (every_group, 1):  # no later window can do better
+                break
     assert best is not None
     if best[0][1] == 0:  # every match is on a heading, signature or title line: show the body's start
-        body = _first_body_line(text, title)
+        body = _first_body_line(text, is_aside)
         if body is not None:
             return body, min(len(text), body + SNIPPET_LENGTH)
     return best[1]
 
 
-def _first_body_line(text: str, title: str) -> int | None:
+def _first_body_line(text: str, is_aside: Callable[[int], bool]) -> int | None:
     """Where the first line of running text begins (not a heading, signature or the title)."""
     at = 0
     while at < len(text):
         end = text.find("\n", at)
         end = len(text) if end < 0 else end
-        if text[at:end].strip() and not _is_aside(text, at, title):
+        if text[at:end].strip() and not is_aside(at):
             return at
         at = end + 1
     return None
@@ -251,8 +305,8 @@ def render(text: str, matches: Sequence[Match], title: str = "") -> str:
 
 def plain(text: str, length: int = PLAIN_LENGTH) -> str:
     """The start of a text as escaped HTML on one line, cut at a word boundary with `…`."""
-    flat = " ".join(text.split())
-    if len(flat) <= length:
+    flat = " ".join(text[: length * 3].split())  # enough of the start, white space collapsed
+    if len(flat) <= length and len(text) <= length * 3:
         return html.escape(flat, quote=True)
     cut = flat.rfind(" ", 0, length)
     if cut < length // 2 or has_cjk(flat[length - 1]):
@@ -266,6 +320,8 @@ class Snippets:
     def __init__(self, found: Sequence[Needle], analysis: Analysis) -> None:
         self.needles = tuple(found)
         self.analysis = analysis
+        self.confirmed: dict[tuple[str, str], bool] = {}
+        self.han = any(has_cjk(needle.pattern.pattern) for needle in self.needles)
 
     def snippet(self, text: str, summary: str, title: str) -> str:
         """Highlighted HTML from the text, else the summary; "" when nothing is found in either (a
@@ -273,10 +329,29 @@ class Snippets:
         for value, own_title in ((text, title), (summary, title)):
             if not value:
                 continue
-            matches = find(value, fold_text(value), self.needles, self.analysis)
+            matches = self.find_early(value, own_title)
             if matches:
                 return render(value, matches, own_title)
         return ""
+
+    def find_early(self, text: str, title: str) -> list[Match]:
+        """The needles' matches, read a CHUNK of text at a time until every searched term has
+        turned up and one match lies in running text: most hits are placed from their first pages."""
+        groups = {needle.group for needle in self.needles}
+        is_aside = _Asides(text, title)
+        matches: list[Match] = []
+        begin = 0
+        while begin < len(text):
+            end = min(len(text), begin + CHUNK)
+            while end < len(text) and text[end].isalnum():  # end between words
+                end += 1
+            piece = text[begin : min(len(text), end + CHUNK_OVERLAP)]  # a name may run over the end
+            found = find(piece, fold_text(piece, han=self.han), self.needles, self.analysis, self.confirmed)
+            matches.extend(Match(m.start + begin, m.end + begin, m.group) for m in found if m.start + begin < end)
+            if {m.group for m in matches} >= groups and any(not is_aside(m.start) for m in matches):
+                break
+            begin = end
+        return matches
 
 
 def snippet_or_start(snippets: Snippets | None, text: str, summary: str, title: str) -> str:

@@ -160,7 +160,7 @@ def archival_source(record: Record) -> str | None:
     `Department of State, Presidential Correspondence: Lot 66 D 204`.
     """
     source = record.source
-    if record.publication is not None and source.citation:
+    if record.edition is not None and source.citation:
         first = re.sub(r"^\s*\[?Source:\s*", "", source.citation, flags=re.I)
         if source.classification and f". {source.classification}" in first:
             first = first.split(f". {source.classification}", 1)[0]  # the classification follows the source

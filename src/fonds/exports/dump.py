@@ -116,14 +116,24 @@ def _csv(records: Iterator[Record], collections: list[Collection], entities: Ite
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for collection in collections:
-        writer.writerow(_collection_row(collection))
+        writer.writerow(guard_formulas(_collection_row(collection)))
     for entity in entities:
-        writer.writerow(_entity_row(entity))
+        writer.writerow(guard_formulas(_entity_row(entity)))
     count = 0
     for record in records:
-        writer.writerow(csv_row(record))
+        writer.writerow(guard_formulas(csv_row(record)))
         count += 1
     return count
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_formulas(row: list[str]) -> list[str]:
+    """Cells a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+1`, `-2`, `@SUM`, a leading
+    tab or carriage return) get a leading apostrophe, which spreadsheets show as text (OWASP, CSV
+    injection). The `json` column keeps every value exactly; it starts with `{`."""
+    return ["'" + cell if cell.startswith(FORMULA_STARTS) else cell for cell in row]
 
 
 def _row(**cells: str) -> list[str]:

@@ -24,7 +24,7 @@ from fonds.identifiers import identifier_problem
 from fonds.errors import Problem, RecordError
 from fonds.importers.frus_source import SourceNote, original_language, read_source_note
 from fonds.importers.frus_text import TextBuilder, plain
-from fonds.record import Collection, Note, PageBreak, PersonLink, Publication, Record, Rendition
+from fonds.record import Collection, Note, PageBreak, PersonLink, Edition, Record, Rendition
 
 TEI = "http://www.tei-c.org/ns/1.0"
 NS = {"tei": TEI}
@@ -96,7 +96,7 @@ def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection | Ent
 class _Volume:
     id: str
     collections: dict[str, Collection] = field(default_factory=dict)
-    publication: Publication | None = None
+    edition: Edition | None = None
 
 
 def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
@@ -117,7 +117,7 @@ def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
             f"{origin}:{root.sourceline}: FRUS volume {volume_id!r} has no "
             "<div type=\"document\">; there is nothing to import"
         )
-    volume = _Volume(volume_id, publication=publication(root))
+    volume = _Volume(volume_id, edition=edition(root))
     title = _bibliography_title(volume_id, origin, name) or _header_title(root) or volume_id
     volume.collections[volume_id] = Collection(volume_id, title, None, "volume")
     for div in root.iterfind(".//tei:div", NS):
@@ -131,7 +131,7 @@ def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
     return volume
 
 
-def publication(root: etree._Element) -> Publication | None:
+def edition(root: etree._Element) -> Edition | None:
     """The volume as its teiHeader's titleStmt and publicationStmt give it (for citations)."""
     stmt = root.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
     if stmt is None:
@@ -146,7 +146,7 @@ def publication(root: etree._Element) -> Publication | None:
         found = published.find(f"tei:{tag}", NS) if published is not None else None
         return (plain(found) or None) if found is not None else None
 
-    return Publication(
+    return Edition(
         title=title,
         series=titles.get("series"),
         subseries=titles.get("subseries"),
@@ -316,7 +316,7 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
         persons=_person_links(div, volume.id),
         origin=f"{origin}#{xml_id}",
         warnings=tuple(warnings),
-        publication=volume.publication,
+        edition=volume.edition,
     )
 
 

@@ -105,6 +105,8 @@ def _nonblank(lines: list[str], start: int) -> int:
 
 def _parse(lines: list[str], origin: str) -> Record:
     at = _nonblank(lines, 0)
+    if at >= len(lines):  # only white space Python counts as such (say, U+001C)
+        raise RecordError(f"{origin}:1: the file holds no text; a text record starts with a date line")
     date_line = lines[at].strip()
     date_line_number = at + 1
     if date_line in HEADINGS:

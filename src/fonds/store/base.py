@@ -173,6 +173,9 @@ class Store(CurationStore):
     decisions) comes from `CurationStore`, in the same database."""
 
     url: str
+    # Whether threads may call one store object at once (each backend keeps a connection per
+    # thread or a pool); the web app then serves requests without a lock.
+    thread_safe: bool = False
 
     @abstractmethod
     def add(

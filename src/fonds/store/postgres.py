@@ -238,6 +238,8 @@ class _Pool:
 class PostgresStore(Store):
     """A store in a PostgreSQL database. `url` is the masked URL: it never shows a password."""
 
+    thread_safe = True
+
     def __init__(self, url: str, *, pool_size: int = POOL_SIZE, read_only: bool = False) -> None:
         self.url = mask_password(url)
         self.where = describe(url)

@@ -87,6 +87,8 @@ def utc_now() -> str:
 class SQLiteStore(Store):
     """One connection per thread (WAL lets readers go on while one writer writes)."""
 
+    thread_safe = True
+
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"

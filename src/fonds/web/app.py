@@ -9,11 +9,13 @@ HTML and quoted links.
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping
+from urllib.parse import parse_qsl
 
 import uvicorn
 from fastapi import FastAPI, Request
@@ -47,9 +49,10 @@ from fonds.web.pages import (
 from fonds.web.persons import person_page
 from fonds.web.records import record_page
 from fonds.web.search import read_params, search_page
-from fonds.web.sessions import MAX_FORM_BYTES, Sessions
+from fonds.web.sessions import MAX_FORM_BYTES, Sessions, form_view
 
 HERE = Path(__file__).resolve().parent
+LOG = logging.getLogger("fonds.web")
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -107,10 +110,10 @@ def record(request: Request, archive: Archive) -> Any:
             media_type=export.media_type,
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
-    page = record_page(archive, rec, str(request.base_url))
+    page = record_page(archive, rec, public_base(request, archive))
     versions = archive.store.versions(rec.id)
     if versions:
-        note = history.version_note(archive, page, versions[-1], versions[-1].number, str(request.base_url))
+        note = history.version_note(archive, page, versions[-1], versions[-1].number, public_base(request, archive))
         page = replace(page, version=note)
     links = staff.staff_links(request, rec.id)
     return replace(page, staff=links) if links else page
@@ -159,14 +162,16 @@ def finding_aid(request: Request, archive: Archive) -> Any:
     return view(request, archive)
 
 
+@form_view  # OAI-PMH 2.0, section 3.1.1: harvesters may POST their arguments
 def oai_pmh(request: Request, archive: Archive) -> Any:
     """OAI-PMH 2.0 (fonds.web.oai): the protocol's own XML, errors included, always status 200."""
     from fonds.web import oai
 
     params: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
+    form = getattr(request.state, "form_items", None)  # POST (OAI-PMH 2.0, section 3.1.1)
+    for key, value in form if form is not None else request.query_params.multi_items():
         params.setdefault(key, []).append(value)
-    base = (archive.settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")) + "/oai"
+    base = public_base(request, archive) + "/oai"
     body = oai.respond(archive.store, archive.settings, params, base)
     return Response(body, media_type="text/xml; charset=utf-8")
 
@@ -209,6 +214,27 @@ ROUTES: list[tuple[str, View, str]] = [
 ]
 # Views that take forms say so (web/sessions.py: form_view, post_view); the rest answer GET and HEAD.
 GET = ("GET", "HEAD")
+
+
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a title holding
+# U+202E shows its text reversed and can make a file name or link read as another (CVE-2021-42574).
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def neutralise_bidi(value: Any) -> Any:
+    """Text as shown on a page: bidirectional control characters removed (the stored record keeps
+    them). Markup stays Markup: removing characters adds no HTML."""
+    if isinstance(value, str) and not value.isascii():
+        return type(value)(str.translate(value, _BIDI_CONTROLS))
+    return value
+
+
+def public_base(request: Request, archive: Archive) -> str:
+    """The site's own address for canonical links, citation URLs and the OAI-PMH baseURL: the
+    configured `base_url`, else the address the server listens on (`serve`). Never the request's
+    Host header, which any client can forge; only an app made without either (tests) uses it."""
+    listen = getattr(request.app.state, "listen_url", None)
+    return (archive.settings.base_url or listen or str(request.base_url)).rstrip("/")
 
 
 def _wants_json(request: Request) -> bool:
@@ -255,6 +281,7 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
     env.autoescape = True
+    env.finalize = neutralise_bidi  # every value a template prints
     env.globals.update(
         record_href=record_href,
         person_href=person_href,
@@ -286,6 +313,7 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
                     return error_page(request, 413, "the form is too large to take; send less text at once")
                 form = await request.form(max_files=0, max_fields=200)
                 request.state.form = {k: v for k, v in form.items() if isinstance(v, str)}
+                request.state.form_items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
             result = await _in_thread(view, request, archive)
             if isinstance(result, Response):
                 return result
@@ -314,6 +342,14 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         )
         response = render(request, page, status)
         response.headers.update(headers or {})
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        """A fault of fonds, not of the request: logged, answered 500 with every security header."""
+        LOG.error("%s %s failed", request.method, request.url.path, exc_info=error)
+        response = error_page(request, 500, "something went wrong on our side; it has been logged")
+        response.headers.update(SECURITY_HEADERS)
         return response
 
     @app.exception_handler(FondsError)
@@ -348,8 +384,11 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
 
 async def _in_thread(view: View, request: Request, archive: Archive) -> Any:
     """Run a view in a worker thread: store and index calls block."""
+    if getattr(archive.store, "thread_safe", False):  # a connection per thread, or a pool: no lock
+        return await run_in_threadpool(view, request, archive)
+
     def locked() -> Any:
-        with archive.store_lock:  # one connection to the store is shared by every request
+        with archive.store_lock:  # a store that shares one connection: one request at a time
             return view(request, archive)
 
     return await run_in_threadpool(locked)
@@ -367,6 +406,7 @@ class Follower:
         self.seconds = seconds
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fonds-index-follower", daemon=True)
+        self.failures = 0  # rounds that failed (logged); the next round tries again
 
     def start(self) -> None:
         self._thread.start()
@@ -380,7 +420,11 @@ class Follower:
             try:
                 self.index.update(self.store)
             except FondsError as error:  # keep serving what the index has; say why it lags
+                self.failures += 1
                 print(f"fonds: the index could not follow the store: {error}", file=sys.stderr)
+            except Exception:  # noqa: BLE001 - the follower outlives any error and tries again
+                self.failures += 1
+                LOG.exception("the index could not follow the store; trying again in %s s", self.seconds)
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
@@ -394,6 +438,15 @@ def serve(settings: Settings, host: str, port: int) -> None:
         index = Index(settings.index_path)
         index.update(store)
         app = create_app(store, settings, index)
+        shown_host = f"[{host}]" if ":" in host else host
+        if not settings.base_url:
+            app.state.listen_url = f"http://{shown_host}:{port}"
+            print(
+                f"fonds: warning: base_url is not set; links, citations and OAI-PMH use "
+                f"{app.state.listen_url} (set FONDS_BASE_URL to the public address)",
+                file=sys.stderr,
+                flush=True,
+            )
         follower = Follower(follower_store, index, settings.sync_seconds)
         follower.start()
         try:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Mapping, Sequence
@@ -22,6 +24,7 @@ from lxml import etree
 from fonds.config import Settings
 from fonds.errors import NotFound
 from fonds.exports import dublin_core, ead, tei
+from fonds.identifiers import is_identifier
 from fonds.record import Collection, Record
 from fonds.store.base import Store, StoredRecord
 
@@ -29,6 +32,8 @@ OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{OAI_NS} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 PAGE_SIZE = 100
+LOG = logging.getLogger("fonds.oai")
+FAILURES: Counter[str] = Counter()  # records left out of a response because they could not be written
 IDENTIFIER_PREFIX = "oai:fonds:"
 
 
@@ -62,6 +67,7 @@ VERBS: dict[str, tuple[set[str], set[str]]] = {
 }
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
@@ -88,14 +94,28 @@ class _Token:
 
     @classmethod
     def decode(cls, text: str) -> _Token:
+        """The token a resumptionToken argument carries. Anything this repository did not issue,
+        whatever base64 it decodes to, is badResumptionToken (OAI-PMH 2.0, section 3.6)."""
+        forged = OAIError("badResumptionToken", f"the resumption token {text[:80]!r} is not one this repository issued")
         try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-            prefix, set_spec, since, until, after, cursor, total = json.loads(raw)
-            if not isinstance(after, str):
-                raise TypeError(after)
-            token = cls(prefix, set_spec, since, until, after, int(cursor), int(total))
-        except (ValueError, TypeError, UnicodeDecodeError):
-            raise OAIError("badResumptionToken", f"the resumption token {text[:80]!r} is not one this repository issued") from None
+            raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+            fields = json.loads(raw.decode("utf-8"))
+        except (ValueError, TypeError, RecursionError):
+            raise forged from None
+        if not isinstance(fields, list) or len(fields) != 7:
+            raise forged
+        prefix, set_spec, since, until, after, cursor, total = fields
+        texts_ok = all(isinstance(v, str) for v in (prefix, after)) and all(
+            v is None or isinstance(v, str) for v in (set_spec, since, until)
+        )
+        numbers_ok = all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 10**12 for v in (cursor, total))
+        if not texts_ok or not numbers_ok or cursor > total:
+            raise forged
+        if after and not is_identifier(after) or set_spec is not None and not is_identifier(set_spec):
+            raise forged
+        if any(v is not None and not (_DAY.match(v) or _SECOND.match(v)) for v in (since, until)):
+            raise forged
+        token = cls(prefix, set_spec, since, until, after, cursor, total)
         if token.prefix not in FORMATS:
             raise OAIError("badResumptionToken", "the resumption token names no metadata format we offer")
         return token
@@ -135,6 +155,9 @@ def _check_arguments(params: Mapping[str, Sequence[str]]) -> tuple[str, dict[str
     required, optional = VERBS[verb]
     args: dict[str, str] = {}
     for key, values in params.items():
+        bad = next((text for text in (key, *values) if _UNCARRIABLE.search(text)), None)
+        if bad is not None:  # XML 1.0 cannot carry it, not even in the <request> echo
+            raise OAIError("badArgument", f"the argument {key[:40]!r} holds a control character; send printable text")
         if key == "verb":
             continue
         if key not in required | optional:
@@ -280,6 +303,8 @@ def _page(store: Store, token: _Token) -> tuple[list[StoredRecord], _Token | Non
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     if not page and token.cursor == 0:
         raise OAIError("noRecordsMatch", "no records match these arguments")
+    if not page:  # the list shrank under the token; a list response holds at least one header (the schema)
+        raise OAIError("badResumptionToken", "the list has changed since this harvest began; start the harvest again")
     following = None
     if more:
         following = _Token(token.prefix, token.set, token.since, token.until, page[-1].id,
@@ -298,11 +323,20 @@ def _header(parent: etree._Element, stored: StoredRecord, specs: Mapping[str, st
 
 
 def _record(parent: etree._Element, stored: StoredRecord, prefix: str, specs: Mapping[str, str]) -> None:
+    """One <record>. A record its metadata format cannot be written for is left out of the list
+    and logged (one failure), never the end of every harvest at this page."""
+    element = None
+    if stored.record is not None:
+        try:
+            element = FORMATS[prefix].element(stored.record)
+        except Exception:  # noqa: BLE001 - belt and braces: one record, not the whole response
+            LOG.exception("OAI-PMH: record %r cannot be written as %s; left out of the list", stored.id, prefix)
+            FAILURES["records"] += 1
+            return
     entry = _el(parent, "record")
     _header(entry, stored, specs)
-    if stored.record is not None:
-        metadata = _el(entry, "metadata")
-        metadata.append(FORMATS[prefix].element(stored.record))
+    if element is not None:
+        _el(entry, "metadata").append(element)
 
 
 def _listing(verb: str) -> Callable[[Store, Settings, Mapping[str, str], str], etree._Element]:

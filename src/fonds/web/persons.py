@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 from fonds.authority import Entity
 from fonds.errors import NotFound
+from fonds.naming import Names
 from fonds.record import Record
 from fonds.web.pages import Archive, person_href, record_href
 
@@ -68,7 +69,7 @@ class PersonPage:
 def person_page(archive: Archive, entity_id: str) -> PersonPage:
     records = archive.store.records_of_entity(entity_id, limit=2000)
     try:
-        entity = archive.store.get_entity(entity_id)
+        entity = _names(archive).entity(entity_id) or archive.store.get_entity(entity_id)  # curated variants too
     except NotFound:
         names = [p.name for r in records for p in r.persons if p.id == entity_id]
         if not names:
@@ -79,10 +80,17 @@ def person_page(archive: Archive, entity_id: str) -> PersonPage:
     return PersonPage(entity, timeline(records), companions(archive, entity_id, records), len(records))
 
 
+def _names(archive: Archive) -> Names:
+    """The archive's names (store entries with the curated persons folded in), built once per index state."""
+    names: Names = archive.cached("names", lambda: Names.of(archive.store))
+    return names
+
+
 def timeline(records: Sequence[Record]) -> tuple[TimelineYear, ...]:
     by_year: dict[str, list[tuple[str, str, str, str]]] = {}
     for r in records:
-        year = r.date.earliest[:4] if r.date.earliest else "undated"
+        known = r.date.earliest or r.date.latest  # an open date (`before 1962`) by its known side
+        year = known[:4] if known else "undated"
         by_year.setdefault(year, []).append((r.id, r.title, r.date.text or "undated", record_href(r.id)))
     most = max((len(v) for v in by_year.values()), default=1)
     return tuple(
