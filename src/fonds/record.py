@@ -19,7 +19,7 @@ REFERENCE_PARTS = ("fond", "opis", "papka", "delo", "listy", "list", "file", "te
 
 MARK_KINDS = (
     "supplied", "gap", "alternate", "illegible", "unclear", "sic", "signature", "stamp", "handwritten",
-    "redacted", "page",
+    "redacted", "page", "note",
 )
 RENDITION_KINDS = ("translation", "transcript", "scan", "original")
 # What a record keeps for staff only: never in public pages, public JSON or exports.

@@ -20,6 +20,7 @@ from lxml import etree
 from fonds import safexml
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_date
+from fonds.identifiers import identifier_problem
 from fonds.errors import Problem, RecordError
 from fonds.importers.frus_source import SourceNote, original_language, read_source_note
 from fonds.importers.frus_text import TextBuilder, plain
@@ -243,6 +244,22 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
     number = div.get("n")
     warnings: list[Problem] = []
     xml_id = div.get(XML_ID)
+    head = div.find("tei:head", NS)
+    if not xml_id and not number and head is not None:
+        # "3. Telegram From ...": FRUS heads begin with the document number
+        printed = re.match(r"\s*(\d{1,5}[A-Z]?)\.\s", plain(head))
+        if printed:
+            number = printed.group(1)
+            warnings.append(Problem(where, f"document {number} has no @n; its number was read from its <head>: add n=\"{number}\" to the volume"))
+    if xml_id and identifier_problem(f"{volume.id}-{xml_id}") is not None:
+        problem = identifier_problem(f"{volume.id}-{xml_id}")
+        if not number or not re.fullmatch(r"[\w.-]{1,20}", number):
+            raise RecordError(
+                f"{where}: document xml:id {xml_id[:40]!r} cannot be a record id ({problem}) and the "
+                "document has no number (@n) to fall back on; give it an xml:id such as \"d12\""
+            )
+        warnings.append(Problem(where, f"document {number}'s xml:id {xml_id[:40]!r} cannot be a record id ({problem}); stored as 'd{number}' from its number: correct the xml:id in the volume"))
+        xml_id = f"d{number}"
     if not xml_id:
         if not number or not re.fullmatch(r"[\w.-]{1,20}", number):
             raise RecordError(
@@ -251,7 +268,6 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
             )
         xml_id = f"d{number}"  # the Office of the Historian's own pattern: document 12 is d12
         warnings.append(Problem(where, f"document {number} has no xml:id; stored as {xml_id!r} from its number: add xml:id=\"{xml_id}\" to the volume"))
-    head = div.find("tei:head", NS)
     title = _title(head, number)
     if not title:
         # Archival practice (DACS 2.3.18, ISAD(G) 3.1.2): a devised title, in square brackets.
