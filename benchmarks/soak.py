@@ -19,6 +19,9 @@ there were errors. It needs an empty store: a temporary SQLite file by default,
 or with `--scratch` a new database on the PostgreSQL server `--db` names, dropped
 afterwards. It is not part of the test run (tests/store/test_concurrency.py runs
 the same kind of check for a few seconds); run it by hand before a release.
+
+The kill -9 loop (ingests killed part-way, run again, compared with a clean store) is
+benchmarks/kill9.py.
 """
 
 from __future__ import annotations

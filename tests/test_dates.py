@@ -37,7 +37,7 @@ def test_undated_has_no_bounds(text: str) -> None:
     assert not date.is_dated and list(date.years) == []
 
 
-@pytest.mark.parametrize("text", ["February 30, 1962", "blah 1962", "sometime"])
+@pytest.mark.parametrize("text", ["blah 1962", "sometime", "44 BC"])
 def test_nonsense_is_refused_with_advice(text: str) -> None:
     with pytest.raises(RecordError, match="is not one we understand; use YYYY"):
         parse_date(text)
@@ -205,3 +205,95 @@ def test_forms_are_valid_edtf_with_the_same_strict_bounds(text: str) -> None:
     if not date.is_approximate:
         assert struct_time_to_date(parsed.lower_strict()).isoformat() == date.earliest
         assert struct_time_to_date(parsed.upper_strict()).isoformat() == date.latest
+
+
+# Breaks found by trying what archivists print (break-dates): each kind with its right value.
+@pytest.mark.parametrize(
+    ("text", "edtf", "earliest", "latest"),
+    [
+        ("circa 1940s-1950s", "1940~/1959~", "1939-01-01", "1960-12-31"),
+        ("1970s to 1980s", "1970/1989", "1970-01-01", "1989-12-31"),
+        ("20th century", "1900/1999", "1900-01-01", "1999-12-31"),
+        ("the 17th century", "1600/1699", "1600-01-01", "1699-12-31"),
+        ("~1962", "1962~", "1961-01-01", "1963-12-31"),
+        ("~March 1945", "1945-03~", "1945-02-01", "1945-04-30"),
+        ("Mitte August 1962", "1962-08-11~/1962-08-20~", "1962-08-11", "1962-08-20"),
+        ("Ende 1962", "1962-09~/1962-12~", "1962-09-01", "1962-12-31"),
+        ("1962-08-14 0900 EST", "1962-08-14", "1962-08-14", "1962-08-14"),
+        ("1648", "1648", "1648-01-01", "1648-12-31"),
+        ("Wednesday, February 29, 1956", "1956-02-29", "1956-02-29", "1956-02-29"),
+    ],
+)
+def test_decades_centuries_tildes_and_german_parts_are_read(text: str, edtf: str, earliest: str, latest: str) -> None:
+    date = parse_date(text)
+    assert (date.edtf, date.earliest, date.latest, date.text, date.warning) == (edtf, earliest, latest, text, None)
+
+
+def test_an_iso_day_with_a_time_and_a_us_zone_keeps_the_time_in_utc() -> None:
+    assert parse_date("1962-08-14 0900 EST").time == "1962-08-14T14:00Z"
+
+
+@pytest.mark.parametrize("text", ["б.д.", "б/д", "без даты", "s.a.", "o.J.", "s.f.", "sin fecha", "sans date", "[б.д.]"])
+def test_undated_in_other_languages_is_undated(text: str) -> None:
+    date = parse_date(text)
+    assert (date.is_dated, date.edtf, date.text) == (False, None, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "edtf", "earliest", "latest", "named"),
+    [
+        ("1939, 1941, 1942", "1939/1942", "1939-01-01", "1942-12-31", "names 3 dates"),
+        ("1962 or 1963", "1962/1963", "1962-01-01", "1963-12-31", "names 2 dates"),
+        ("1941 and 1939", "1939/1941", "1939-01-01", "1941-12-31", "names 2 dates"),
+        ("August 15, 1962 or August 14, 1962", "1962-08-14/1962-08-15", "1962-08-14", "1962-08-15", "names 2 dates"),
+    ],
+)
+def test_several_dates_are_stored_as_their_span_with_a_warning(
+    text: str, edtf: str, earliest: str, latest: str, named: str
+) -> None:
+    date = parse_date(text)
+    assert (date.edtf, date.earliest, date.latest, date.time) == (edtf, earliest, latest, None)
+    assert date.warning is not None and named in date.warning and "span" in date.warning
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("February 29, 1962", "February 1962 has 28 days (1962 is no leap year)"),
+        ("February 30, 1960", "February 1960 has 29 days"),
+        ("31 April 1962", "April 1962 has 30 days"),
+        ("1962-13-01", "there is no month 13"),
+        ("1962-00", "there is no month 0"),
+        ("September 31 - October 2, 1962", "September 1962 has 30 days"),
+        ("0000", "year 0 is outside 1-9999"),
+    ],
+)
+def test_an_impossible_calendar_date_says_which_part_is_wrong(text: str, why: str) -> None:
+    with pytest.raises(RecordError) as raised:
+        parse_date(text)
+    assert str(raised.value) == (
+        f"date {text!r} is no calendar date: {why}"
+        + (" (years before the Common Era are not taken)" if text == "0000" else "")
+        + "; check the day and month against the document"
+    )
+
+
+@pytest.mark.parametrize("text", ["8/14/62", "14.08.62", "14-08-62"])
+def test_a_two_digit_year_asks_for_the_year_in_full(text: str) -> None:
+    with pytest.raises(RecordError, match="two-digit year.*write the year in full"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("text", ["1962-08-14T25:00", "1962-08-14T21:61Z", "1962-08-14T23:00:61"])
+def test_an_impossible_time_of_day_is_a_record_error_not_a_crash(text: str) -> None:
+    with pytest.raises(RecordError, match="no time of day.*hours run 00-23"):
+        parse_date(text)
+    with pytest.raises(RecordError, match="no time of day"):
+        HistoricalDate.at("August 14, 1962", text)
+
+
+def test_a_hostile_date_is_quoted_short_in_the_message() -> None:
+    text = "<script>alert(1)</script>" + "1962 " * 2000
+    with pytest.raises(RecordError) as raised:
+        parse_date(text)
+    assert len(str(raised.value)) < 300 and "…" in str(raised.value)

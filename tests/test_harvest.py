@@ -44,7 +44,7 @@ def other_fonds(tmp_path: Path, corpus: Path) -> Iterator[tuple[str, Path]]:
         encoding="utf-8",
     )
     with SQLiteStore(db) as store:
-        assert ingest(store, [corpus / "wilson-center", table], link_names=False).ok
+        assert ingest(store, [corpus / "wilson-center", table]).ok  # names linked: records link to persons
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     server = subprocess.Popen(
@@ -103,7 +103,9 @@ def test_a_harvest_in_dublin_core_and_in_ead_from_a_fonds(other_fonds: tuple[str
         assert report.added == 6
         letter = target.get("ead:L-1")
         assert (letter.title, letter.date.earliest) == ("Letter 1", "1962-08-01")
-        assert target.get("ead:wcda-110485").original_languages == ("ru",)
+        memo = target.get("ead:wcda-110485")
+        assert memo.original_languages == ("ru",)
+        assert any(p.name == "Kim Il Sung" for p in memo.persons)  # the access points, as authority entries
 
 
 # -- recorded responses -----------------------------------------------------------------------

@@ -102,3 +102,36 @@ def test_the_shared_corpus_reads_without_a_warning(empty_store: SQLiteStore, cor
     report = ingest(empty_store, [corpus / "wilson-center", *volumes], dry_run=True)
     assert (report.rejected, report.warnings, report.skipped) == ([], [], [])
     assert report.result.added == 1 + 336 + 390 + 120 + 369
+
+
+def test_dry_run_refuses_what_the_real_ingest_refuses_and_a_refused_file_counts_nothing(
+    empty_store: SQLiteStore, tmp_path: Path
+) -> None:
+    volume = tmp_path / "v.xml"
+    volume.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="frus1961-63v97"><text><body>'
+        '<div type="chapter" xml:id="ch 1"><head>Berlin</head>\n'
+        '<div type="document" xml:id="d1" n="1"><head>1. Letter</head><p>One.</p></div>'
+        "</div></body></text></TEI>",
+        encoding="utf-8",
+    )
+    for dry_run in (True, False):
+        report = ingest(empty_store, [volume], dry_run=dry_run)
+        (problem,) = report.rejected
+        assert problem.origin == f"{volume}:1"
+        assert "collection 'Berlin': its id 'frus1961-63v97-ch 1': the identifier holds a space" in problem.message
+        assert (report.result.added, report.collections) == (0, 0)
+    assert empty_store.stats().records == 0
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "f.db"), "ingest", str(volume)])
+    assert result.exit_code == 1 and "collections:" not in result.output
+
+
+def test_a_readme_that_mentions_the_text_headings_is_skipped_not_rejected(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "SOURCES.md").write_text(
+        "# Sources\n\nA document page: date, title, `Citation:`, `Summary:`, `Original Language:`.\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "f.db"), "ingest", "--dry-run", str(folder)])
+    assert f"skipped: {folder / 'SOURCES.md'}: not a record format" in result.output
+    assert "rejected" not in result.output.replace("0 rejected", "")

@@ -92,3 +92,16 @@ class SQLiteStoreless:
 
     def iter_entities(self, kind: str | None = None):  # type: ignore[no-untyped-def]
         return iter(())
+
+
+def test_diacritics_never_make_a_second_repository() -> None:
+    from fonds.authority import Entity
+
+    archive = Entity(id="repo:PAAA", preferred="Politisches Archiv des Auswärtigen Amts", kind="repository")
+    authority = Repositories([archive])
+    for printed in ("Politisches Archiv des Auswartigen Amts", "POLITISCHES ARCHIV DES AUSWÄRTIGEN AMTS"):
+        moved = authority.apply(held("a", printed))
+        assert moved.source.repository == "Politisches Archiv des Auswärtigen Amts"
+        assert moved.source.repository_printed == printed
+    # a different name is still a different repository (and no typo merge without staff)
+    assert authority.resolve("Politisches Archiv des Auswartigen Amtes") is None

@@ -68,3 +68,11 @@ def test_html_is_escaped_and_the_plain_start_is_cut_at_a_word() -> None:
     assert "&lt;script&gt;" in snippet("alert", "<script>alert(1)</script> alert")
     start = plain("word " * 100)
     assert start.endswith("…") and "wor…" not in start and len(start) <= 201
+
+
+def test_matched_names_once_each_as_the_text_spells_them() -> None:
+    from fonds.snippets import matched_variants
+
+    expansions = [("Khrushchëv", "Khrushchëv: BGN/PCGN"), ("Khrushchev", "Khrushchev: printed form"), ("Kim", "Kim: x")]
+    assert matched_variants(expansions, "Then Khrushchev spoke.") == ("Khrushchev: printed form",)
+    assert matched_variants(expansions, "Then Khrushchëv spoke.") == ("Khrushchëv: BGN/PCGN",)

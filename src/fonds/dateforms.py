@@ -35,15 +35,23 @@ PARTS = {
 ZONES = {"z": 0, "utc": 0, "gmt": 0, "zulu": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
          "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "msk": 180, "cet": 60, "cest": 120}
 
-_UNDATED = re.compile(r"^(n\.\s*d\.?|no date|undated|date unknown|s\.\s*d\.?|b\.\s*d\.?|o\.\s*d\.?)$", re.I)
+# "n.d." and its kin: Latin s.d./s.a., Russian б.д./б/д (без даты), German o.D./o.J., French s.d.,
+# Spanish s.f. (sin fecha).
+_UNDATED = re.compile(
+    r"^(n\.\s*d\.?|no date|not dated|undated|date unknown|s\.\s*d\.?|s\.\s*a\.?|s\.\s*f\.?|b\.\s*d\.?|o\.\s*d\.?"
+    r"|o\.\s*j\.?|б\.\s*д\.?|б/д|без даты|ohne datum|sans date|sin fecha)$",
+    re.I,
+)
 _SUPPLIED = re.compile(r"^\[([^\[\]]+)\]$")
-_CIRCA = re.compile(r"^(?:c\.|ca\.?|circa|approx\.?|approximately|about|around)\s*", re.I)
+_CIRCA = re.compile(r"^(?:~|c\.|ca\.?|circa|approx\.?|approximately|about|around)\s*", re.I)
 _PROBABLY = re.compile(r"^(?:probably|possibly|perhaps)\s+", re.I)
 _OPEN = re.compile(r"^(not\s+before|not\s+after|no\s+earlier\s+than|no\s+later\s+than|after|before|since|until)\s+", re.I)
-_PART = re.compile(r"^(early|mid|late)[-\s]+(.+)$", re.I)
+_PART = re.compile(r"^(early|mid|late|anfang|mitte|ende)[-\s]+(.+)$", re.I)
+# German "Anfang/Mitte/Ende August 1962" name the same parts as early/mid/late.
+_PART_WORDS = {"anfang": "early", "mitte": "mid", "ende": "late"}
 _SEASON = re.compile(r"^(spring|summer|autumn|fall|winter)[\s,]+(\d{4})$", re.I)
 _TIME = re.compile(
-    r"^(?P<date>.*\d{4})\s*(?P<sep>,|\s|\bat\b)\s*(?:at\s+)?"
+    r"^(?P<date>.*\d{4}|\d{4}-\d{2}-\d{2})\s*(?P<sep>,|\s|\bat\b)\s*(?:at\s+)?"
     r"(?P<hour>\d{1,2})(?P<colon>[:.h])?(?P<minute>\d{2})?\s*"
     r"(?P<ampm>[ap]\.?\s?m\.?)?\s*(?P<zone>(?!hours|hrs)[A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?\s*(?P<hours>hours|hrs\.?)?$",
     re.I,
@@ -61,6 +69,15 @@ _DAY_SPAN_MDY = re.compile(rf"^{_WORD}\s+(\d{{1,2}})\s*[-–—]\s*(\d{{1,2}}),?
 _DAY_SPAN_DMY = re.compile(rf"^(\d{{1,2}})\.?\s*[-–—]\s*(\d{{1,2}})\.?\s+{_WORD},?\s+(\d{{4}})(?:\s*(?:г\.?|года?))?$")
 _RANGE = re.compile(r"^(.+?)\s*(?:/|–|—|\s-\s|\bto\b|\buntil\b|\bthrough\b)\s*(.+)$")
 _DECADE = re.compile(r"^(\d{3})0s$")
+_DECADES = re.compile(r"^(\d{3})0s\s*(?:[-–—/]|\bto\b)\s*(\d{3})0s$", re.I)
+_CENTURY = re.compile(r"^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+(?:century|c\.)$", re.I)
+# Several dates in one: "1939, 1941, 1942", "1962 or 1963", "1962 and 1963".
+_SEVERAL_WORDS = re.compile(r"\s+or\s+|\s+and\s+|\s*;\s*", re.I)
+_SEVERAL = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+or\s+|\s+and\s+|\s*;\s*)", re.I)
+# "1939, 1941, 1942": years, not a year and a time of day (1942 as 19:42).
+_YEARS_LISTED = re.compile(r"^\d{4}(?:\s*(?:,|;|\bor\b|\band\b)\s*\d{4})+$", re.I)
+_TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}([./-])\d{1,2}\1\d{2}$")
+_LONGEST_SHOWN = 80
 _EDTF_QUALIFIED = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)([~?%])$")
 
 
@@ -85,11 +102,35 @@ def parse(text: str | None, *, day_first: bool | None = None) -> HistoricalDate:
     return date
 
 
+def _shown(raw: str) -> str:
+    """The printed text as a message quotes it: at most 80 characters (hostile input stays short)."""
+    return repr(raw if len(raw) <= _LONGEST_SHOWN else raw[:_LONGEST_SHOWN] + "…")
+
+
 def _refused(raw: str) -> RecordError:
+    if _TWO_DIGIT_YEAR.match(" ".join(raw.split())):
+        return RecordError(
+            f"date {_shown(raw)} has a two-digit year, which leaves the century to guess; "
+            "write the year in full (1962, not 62)"
+        )
     return RecordError(
-        f"date {raw!r} is not one we understand; use YYYY, YYYY-MM-DD, "
+        f"date {_shown(raw)} is not one we understand; use YYYY, YYYY-MM-DD, "
         "'August 14, 1962', '14 August 1962', 'c. 1962' or 'n.d.'"
     )
+
+
+def _no_such_day(raw: str, year: int, month: int | None, day: int | None) -> str:
+    """Why a date that has the shape of one names no day of the calendar."""
+    if not 1 <= year <= 9999:
+        where = f"year {year} is outside 1-9999 (years before the Common Era are not taken)"
+    elif month is None or not 1 <= month <= 12:
+        where = f"there is no month {month}"
+    else:
+        days = calendar.monthrange(year, month)[1]
+        where = f"{calendar.month_name[month]} {year} has {days} days"
+        if month == 2 and day == 29:
+            where += f" ({year} is no leap year)"
+    return f"date {_shown(raw)} is no calendar date: {where}; check the day and month against the document"
 
 
 class _Reading:
@@ -99,12 +140,13 @@ class _Reading:
         self.raw = raw
         self.day_first = day_first
         self.warning: str | None = None
+        self.impossible: str | None = None
 
     def read(self, cleaned: str) -> HistoricalDate:
         if _ISO_DATETIME.match(cleaned):
             return HistoricalDate.at(self.raw, cleaned)
         time = None
-        timed = _TIME.match(cleaned)
+        timed = None if _YEARS_LISTED.match(cleaned) else _TIME.match(cleaned)
         if timed:
             time = _time_of_day(timed)
             if time is not None:
@@ -148,10 +190,11 @@ class _Reading:
             cleaned = cleaned.removesuffix("/..").removeprefix("../")
         part = _PART.match(cleaned)
         if part and open_side is None:
-            return self._part(part.group(1).lower(), part.group(2), approximate, uncertain)
+            word = part.group(1).lower()
+            return self._part(_PART_WORDS.get(word, word), part.group(2), approximate, uncertain)
         form = self.edtf(cleaned)
         if form is None:
-            raise _refused(self.raw)
+            raise RecordError(self.impossible) if self.impossible else _refused(self.raw)
         return _bounded(self.raw, form, approximate=approximate, uncertain=uncertain, open_side=open_side)
 
     def _part(self, part: str, rest: str, approximate: bool, uncertain: bool) -> HistoricalDate:
@@ -190,6 +233,15 @@ class _Reading:
         decade = _DECADE.match(cleaned)
         if decade:
             return f"{decade.group(1)}0/{decade.group(1)}9"
+        decades = _DECADES.match(cleaned)
+        if decades:
+            first, last = decades.groups()
+            return f"{first}0/{last}9" if last >= first else None
+        century = _CENTURY.match(cleaned)
+        if century and int(century.group(1)) >= 1:
+            # "20th century" as EDTF 19XX reads it (1900-1999), as archives file it.
+            first_year = (int(century.group(1)) - 1) * 100
+            return f"{max(first_year, 1):04d}/{first_year + 99:04d}"
         if re.match(r"^\d{4}-2[1-4]$", cleaned):
             return cleaned  # an EDTF season as such
         years = _YEAR_RANGE.match(cleaned)
@@ -197,7 +249,12 @@ class _Reading:
             start, end = years.groups()
             if len(end) == 2:
                 end = start[:2] + end
-            return f"{start}/{end}" if end > start else None
+            if end > start:
+                return f"{start}/{end}"
+            iso = _ISO.match(cleaned)
+            if iso:  # "1962-13": no month 13, nor a range back to 1913
+                self._calendar(int(iso.group(1)), _number(iso.group(2)), None)
+            return None
         days = _ISO_DAY_RANGE.match(cleaned)
         if days:
             month, first, last = days.groups()
@@ -221,21 +278,48 @@ class _Reading:
                 start = self.single(f"{both.group(1).strip().rstrip(',')} {end[:4]}")
             if start and end:
                 return _span(start, end)
-        return None
+        return self._several(cleaned)
+
+    def _several(self, cleaned: str) -> str | None:
+        """`1939, 1941, 1942` or `1962 or 1963`: the span from the first to the last, with a warning.
+
+        EDTF has sets for these ({1939,1941,1942}, [1962,1963]), but no citation style or TEI
+        attribute takes one; the span keeps search and sorting right and the warning says so."""
+        for splitter in (_SEVERAL_WORDS, _SEVERAL):
+            pieces = [piece for piece in splitter.split(cleaned) if piece]
+            forms = [self.single(piece) for piece in pieces]
+            if len(pieces) >= 2 and all(form and len(form) == len(forms[0] or "") for form in forms):
+                break
+        else:
+            return None
+        ordered = sorted(form for form in forms if form)
+        self.warning = (
+            f"date {_shown(self.raw)} names {len(ordered)} dates; stored as the span "
+            f"{ordered[0]} to {ordered[-1]} (search and sorting use it, the printed text is kept); "
+            "make it a range or one date if the document means one"
+        )
+        return _span(ordered[0], ordered[-1])
 
     def _day_span(self, word: str, first: str, last: str, year: str) -> str | None:
         month = _month(word, int(year))
         if month is None:
             return None
-        start, end = _checked(int(year), month, int(first)), _checked(int(year), month, int(last))
+        start, end = self._calendar(int(year), month, int(first)), self._calendar(int(year), month, int(last))
         return _span(start, end) if start and end else None
+
+    def _calendar(self, year: int, month: int | None, day: int | None) -> str | None:
+        """`_checked`, remembering why a date of the right shape names no day (February 30)."""
+        form = _checked(year, month, day)
+        if form is None:
+            self.impossible = _no_such_day(self.raw, year, month, day)
+        return form
 
     def single(self, text: str) -> str | None:
         """A YYYY, YYYY-MM or YYYY-MM-DD form for one printed date, or None."""
         text = text.strip().rstrip(".,")
         iso = _ISO.match(text)
         if iso:
-            return _checked_iso(text)
+            return self._calendar(int(iso.group(1)), _number(iso.group(2)), _number(iso.group(3)))
         numeric = _NUMERIC.match(text)
         if numeric:
             return self._numeric(*numeric.groups())
@@ -244,7 +328,7 @@ class _Reading:
             if found:
                 parts = dict(zip(order, found.groups()))
                 month = _month(parts["m"], int(parts["y"]))
-                return _checked(int(parts["y"]), month, int(parts["d"])) if month else None
+                return self._calendar(int(parts["y"]), month, int(parts["d"])) if month else None
         found = _MY.match(text)
         if found:
             month = _month(found.group(1), int(found.group(2)))
@@ -269,6 +353,10 @@ class _Reading:
                 "(or give the record's language) if that is wrong"
             )
         return month_first
+
+
+def _number(text: str | None) -> int | None:
+    return int(text) if text else None
 
 
 def _checked_iso(text: str) -> str | None:

@@ -156,7 +156,13 @@ def iso_time(value: str) -> str | None:
     if not found:
         return None
     day, hour, minute, second, zone = found.groups()
-    moment = datetime.fromisoformat(f"{day}T{hour}:{minute}:{second or '00'}")
+    try:
+        moment = datetime.fromisoformat(f"{day}T{hour}:{minute}:{second or '00'}")
+    except ValueError:
+        raise RecordError(
+            f"date/time {value!r} is no time of day on a calendar day: hours run 00-23, minutes and "
+            "seconds 00-59; correct it as printed on the document"
+        ) from None
     if zone is None:
         return f"{moment:%Y-%m-%dT%H:%M}" + (f":{second}" if second and second != "00" else "")
     offset = 0 if zone == "Z" else _offset_minutes(zone)

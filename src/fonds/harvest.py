@@ -29,6 +29,7 @@ import requests
 from lxml import etree
 from sickle import Sickle
 
+from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
 from fonds.importers import dublin_core, ead, tei
 from fonds.record import Collection, Record
@@ -237,6 +238,7 @@ def _store_page(store: Store, root: etree._Element, prefix: str, namespace: str,
 
     records: list[Record] = []
     collections: list[Collection] = []
+    entities: dict[str, Entity] = {}
     for node in root.findall("o:ListRecords/o:record", NS):
         header = node.find("o:header", NS)
         if header is None:
@@ -262,16 +264,18 @@ def _store_page(store: Store, root: etree._Element, prefix: str, namespace: str,
                 records.append(replace(item, collections=tuple(dict.fromkeys((*homes, *item.collections))), origin=f"{url}#{local}"))
             elif isinstance(item, Collection):
                 collections.append(item)
+            else:  # the persons an EAD description names, which its records link to
+                entities.setdefault(item.id, item)
     fresh, unchanged = changed_records(store, records)
     report.unchanged += unchanged
     if enrich is not None and fresh:
         fresh = list(enrich(fresh))
-    result = store.add(fresh, collections=collections)
+    result = store.add(fresh, collections=collections, entities=list(entities.values()))
     report.added += result.added
     report.updated += result.updated
 
 
-def _map(content: etree._Element, prefix: str, local: str, namespace: str, url: str) -> list[Record | Collection]:
+def _map(content: etree._Element, prefix: str, local: str, namespace: str, url: str) -> list[Record | Collection | Entity]:
     """The records (and collections) one record's metadata gives, ids in the namespace."""
     if prefix == "oai_dc":
         return [replace(r, id=local) for r in dublin_core.record_from_dc(content, url, local) if isinstance(r, Record)]
@@ -280,11 +284,13 @@ def _map(content: etree._Element, prefix: str, local: str, namespace: str, url: 
         found = [r for r in tei.read(io.BytesIO(data), origin=url) if isinstance(r, Record)]
         # Persons and collections point into the other archive: names are linked again here.
         return [replace(r, id=local, persons=(), collections=()) for r in found[:1]]
-    items = [i for i in ead.read(io.BytesIO(data), origin=url) if isinstance(i, (Record, Collection))]
+    items = [i for i in ead.read(io.BytesIO(data), origin=url) if isinstance(i, (Record, Collection, Entity))]
     records = [i for i in items if isinstance(i, Record)]
-    out: list[Record | Collection] = []
+    out: list[Record | Collection | Entity] = []
     for item in items:
-        if isinstance(item, Collection):
+        if isinstance(item, Entity):
+            out.append(item)
+        elif isinstance(item, Collection):
             out.append(replace(item, id=f"{namespace}:{item.id}", parent=f"{namespace}:{item.parent}" if item.parent else namespace))
         else:
             own = local if len(records) == 1 else f"{namespace}:{item.id}"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Sequence
 
 from fonds.authority import Entity
+from fonds.identifiers import check_identifier
 from fonds.errors import FondsError, Problem, RecordError
 from fonds.importers import ImportOptions, detect, reader
 from fonds.convergence import RELINK
@@ -223,7 +224,11 @@ def read_contents(path: Path, options: ImportOptions | None = None) -> FileConte
         elif isinstance(item, Problem):
             contents.warnings.append(item)
     seen: set[str] = set()
+    # the store checks ids again when it adds them; checking here makes --dry-run refuse them too
+    for collection in contents.collections:
+        check_identifier(collection.id, origin=f"{origin}:1", what=f"collection {collection.title[:60]!r}: its id")
     for record in contents.records:
+        check_identifier(record.id, origin=record.origin or f"{origin}:1", what="record id")
         if record.id in seen:
             raise RecordError(f"{record.origin or origin}: record id {record.id!r} appears twice in the file")
         seen.add(record.id)
@@ -302,7 +307,6 @@ def ingest(
                 break
             continue
         report.files += 1
-        report.collections += len(contents.collections)
         report.warnings.extend(contents.all_warnings)
         records, unchanged = changed_records(store, contents.records)
         report.result.unchanged += unchanged
@@ -311,6 +315,7 @@ def ingest(
             report.withdrawn.extend(sorted(withdrawn))
             records = [r for r in records if r.id not in withdrawn]
         if dry_run:
+            report.collections += len(contents.collections)
             stored = store.fingerprints([r.id for r in records])
             report.result.updated += sum(1 for r in records if r.id in stored)
             report.result.added += sum(1 for r in records if r.id not in stored)
@@ -331,6 +336,7 @@ def ingest(
                 authority_changed = True
             report.result += store.add(records, collections=contents.collections, entities=contents.entities,
                                        agent=f"ingest {path.name}")
+            report.collections += len(contents.collections)  # counted once stored, never for a rejected file
         except FondsError as error:
             report.rejected.append(_problem(path, error))
             if strict:

@@ -32,6 +32,7 @@ class HasEntities(Protocol):
 class Names:
     entities: tuple[Entity, ...]  # every entry with its generated variants
     missing_curated: tuple[Entity, ...]  # curated persons the archive does not hold yet
+    held: tuple[Entity, ...] = ()  # every entry with the variants the authority holds (curated ones folded in)
 
     @classmethod
     def of(cls, store: HasEntities) -> Names:
@@ -42,7 +43,7 @@ class Names:
             entry for entry in load_curated()
             if not any(fold(name) in known for name in _full_names(entry))
         )
-        return cls(entities=complete([*merged, *missing]), missing_curated=missing)
+        return cls(entities=complete([*merged, *missing]), missing_curated=missing, held=(*merged, *missing))
 
     @cached_property
     def index(self) -> NameIndex:
@@ -52,12 +53,15 @@ class Names:
     def matcher(self) -> Matcher:
         return build_matcher(self.entities)
 
-    def entity(self, entity_id: str) -> Entity | None:
-        """The entry with every variant the authority holds and fonds generates, original scripts
-        included (`김일성`, `金日成`, `Ким Ир Сен` for Kim Il Sung), for a person page; None if unknown.
+    def entity(self, entity_id: str, *, generated: bool = False) -> Entity | None:
+        """The entry with every variant the authority holds, original scripts included (`김일성`,
+        `金日成`, `Ким Ир Сен` for Kim Il Sung), for a person page; None if unknown. With
+        `generated`, also every spelling fonds generates (romanizations, OCR slips...).
 
-        The store's own entry lacks the curated variants folded into it and the generated ones."""
-        return self.index.entities.get(entity_id)
+        The store's own entry lacks the curated variants folded into it."""
+        if generated:
+            return self.index.entities.get(entity_id)
+        return next((entity for entity in self.held if entity.id == entity_id), None)
 
     def resolve(self, name: str) -> Sequence[tuple[str, str]]:
         """Every spelling of the persons a name resolves to, each with why it matches."""

@@ -19,7 +19,7 @@ REFERENCE_PARTS = ("fond", "opis", "papka", "delo", "listy", "list", "file", "te
 
 MARK_KINDS = (
     "supplied", "gap", "alternate", "illegible", "unclear", "sic", "signature", "stamp", "handwritten",
-    "redacted", "page",
+    "redacted", "page", "note",
 )
 RENDITION_KINDS = ("translation", "transcript", "scan", "original")
 # What a record keeps for staff only: never in public pages, public JSON or exports.
@@ -280,8 +280,8 @@ def sorted_collections(collections: Iterable[Collection]) -> list[Collection]:
 
 
 @dataclass(frozen=True)
-class Publication:
-    """The published edition a record is printed in, as its title page gives it (a FRUS volume).
+class Edition:
+    """The documentary edition a record is printed in, as its title page gives it (a FRUS volume).
 
     `series` "Foreign Relations of the United States", `subseries` "1961–1963", `volume`
     "Volume VI", `title` "Kennedy-Khrushchev Exchanges", `editors` the primary editors.
@@ -302,7 +302,7 @@ class Publication:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Publication:
+    def from_dict(cls, data: Mapping[str, Any]) -> Edition:
         return cls(
             title=data["title"],
             series=data.get("series"),
@@ -348,7 +348,7 @@ class Record:
     origin: str | None = None
     warnings: tuple[Problem, ...] = ()
     # The edition the document is printed in (FRUS volume); None for archival records.
-    publication: Publication | None = None
+    edition: Edition | None = None
     # The hash of the record as its importer gave it, before fonds linked names: ingesting the
     # same input again is recognised as unchanged even after the authority has changed the links.
     fingerprint: str | None = None
@@ -418,7 +418,7 @@ class Record:
             "warnings": [{"origin": w.origin, "message": w.message} for w in self.warnings],
             "fingerprint": self.fingerprint,
             **({"extent": self.extent} if self.extent else {}),  # only when known: older hashes stay
-            **({"publication": self.publication.to_dict()} if self.publication else {}),
+            **({"edition": self.edition.to_dict()} if self.edition else {}),
         }
 
     def public_dict(self) -> dict[str, Any]:
@@ -466,7 +466,7 @@ class Record:
             origin=data.get("origin"),
             warnings=tuple(Problem(str(w["origin"]), str(w["message"])) for w in data.get("warnings") or ()),
             fingerprint=data.get("fingerprint"),
-            publication=Publication.from_dict(data["publication"]) if data.get("publication") else None,
+            edition=Edition.from_dict(data["edition"]) if data.get("edition") else None,
         )
 
 

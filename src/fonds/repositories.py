@@ -42,7 +42,14 @@ _REPOSITORY_WORDS = re.compile(
     r"\b(?:Archives?|Archiv\w*|Arkhiv|Library|Libraries|Bibliothek\w*|Ministry|Ministerium|Department|"
     r"Agency|Records?|Cent(?:er|re)|Institute?|Institut|University|Universit\w+|Foundation|Stiftung|"
     r"Office|Museum|Collection|Council|Committee|Commission|Historical|Bundesarchiv|Secretariat|"
-    r"Chancellery|Service|Bureau|Academy|Society|Trust|Papers|Memorial)\b",
+    r"Chancellery|Service|Bureau|Academy|Society|Trust|Papers|Memorial|"
+    # the same words as archives abroad print them (Polish, Czech/Slovak, Spanish, Italian,
+    # Portuguese, Romanian, Hungarian, French, German, Russian/Ukrainian/Bulgarian)
+    r"Archiwum|Arch[ií]v\w*|Archivo|Archivio|Arquivo|Arhiva|Lev[ée]lt[áa]r|Biblioth[èe]que|Biblioteka|"
+    r"Minist[èe]re|Ministerstv\w*|Ministerul|Ministerio|Ministero|Bundesamt|"
+    r"Архив\w*|Архів\w*|Библиотек\w*|Министерств\w*|Центр\w*|Институт\w*)\b"
+    # Chinese, Japanese and Korean names end in the word without a space before it
+    r"|档案馆|檔案館|档案局|檔案局|文書館|公文書館|図書館|图书馆|圖書館|기록원|기록관|문서보관소|외교사료관|外交史料館",
     re.I,
 )
 # What starts a reference (a part of a holding), not a repository's name.
@@ -77,8 +84,11 @@ def publication_of(text: str) -> str | None:
 
 
 def _key(name: str) -> str:
-    """The form names are compared in: NFKC, case-folded, without punctuation or a leading 'the'."""
+    """The form names are compared in: NFKC, case-folded, without diacritics, punctuation or a
+    leading 'the'."""
     folded = unicodedata.normalize("NFKC", name).casefold()
+    # diacritics never make a second repository (`Auswärtiges` / `Auswartiges`)
+    folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
     folded = re.sub(r"[^\w\s]", " ", folded)
     words = folded.split()
     if words and words[0] == "the":

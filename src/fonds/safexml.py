@@ -25,6 +25,9 @@ PARSER = etree.XMLParser(
     recover=False,
     remove_comments=False,
     remove_pis=False,
+    # No ID table: a repeated xml:id is well-formed XML, and the importers report it against the
+    # element that repeats it (a FRUS document), instead of libxml2 refusing the whole file.
+    collect_ids=False,
 )
 
 # The prolog is everything before the root element: declaration, comments, PIs, DOCTYPE.

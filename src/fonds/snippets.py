@@ -363,7 +363,17 @@ def snippet_or_start(snippets: Snippets | None, text: str, summary: str, title: 
 def matched_variants(
     expansions: Iterable[tuple[str, str]], haystack: str, contains: Callable[[str, str], bool] | None = None
 ) -> tuple[str, ...]:
-    """The `why` of each name variant a hit's text holds (`Kim Ir Sen: Russian transliteration of Kim Il Sung`)."""
-    folded = fold_text(haystack)
-    test = contains or (lambda variant, text: fold_text(variant) in text)
-    return tuple(dict.fromkeys(why for variant, why in expansions if test(variant, folded)))
+    """The `why` of each name variant a hit's text holds (`Kim Ir Sen: Russian transliteration of Kim Il Sung`);
+    of variants that differ only in accents or case (`Khrushchev`, `Khrushchëv`), the first."""
+    folded, lowered = fold_text(haystack), haystack.lower()
+    test = contains or (lambda variant, text: variant in text)
+    whys: dict[str, tuple[bool, str]] = {}  # folded variant -> (spelled as in the text, why)
+    for variant, why in expansions:
+        key = fold_text(variant)
+        if key in whys and whys[key][0]:
+            continue
+        if test(key, folded):
+            as_written = variant.lower() in lowered
+            if key not in whys or as_written:
+                whys[key] = (as_written, why)
+    return tuple(dict.fromkeys(why for _, why in whys.values()))

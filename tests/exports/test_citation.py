@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from fonds.exports import citation
 from fonds.exports.citation import Name, split_name
 
 
@@ -51,3 +52,21 @@ def test_a_bibliography_sorts_particles_with_the_surname() -> None:
     names = ["Max van der Stoel", "Charles de Gaulle", "Dean Acheson", "Stephen Van Rensselaer", "Anatoly Dobrynin"]
     ordered = [split_name(n).inverted for n in sorted(names, key=lambda n: split_name(n).sort_key)]
     assert ordered == ["Acheson, Dean", "de Gaulle, Charles", "Dobrynin, Anatoly", "van der Stoel, Max", "Van Rensselaer, Stephen"]
+
+
+@pytest.mark.parametrize(
+    ("printed", "shown"),
+    [
+        ("20th century", "20th century"),
+        ("circa 1940s-1950s", "ca. 1940s–1950s"),
+        ("1939, 1941, 1942", "1939, 1941, 1942"),
+        ("1962 or 1963", "1962 or 1963"),
+        ("[1941 and 1939]", "[1941 and 1939]"),
+        ("1962-1963", "1962–1963"),
+    ],
+)
+def test_a_span_printed_in_words_is_cited_in_those_words(printed: str, shown: str) -> None:
+    """A century, a decade range or several dates is stored as a span but never cited as `1900–1999`."""
+    from fonds.dates import parse_date
+
+    assert citation.display_date(parse_date(printed)) == shown

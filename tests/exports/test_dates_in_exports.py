@@ -108,7 +108,10 @@ def test_every_date_form_validates_in_tei(
     wilson_record: Record, tmp_path: Path, jing: Callable[[list[Path]], list[str]]
 ) -> None:
     paths = []
-    for number, printed in enumerate([*FORMS, "Winter 1962", "ca. 1962?", "October 22, 1962, 10 p.m. EDT"]):
+    for number, printed in enumerate([
+        *FORMS, "Winter 1962", "ca. 1962?", "October 22, 1962, 10 p.m. EDT", "20th century", "1939, 1941, 1942",
+        "circa 1940s-1950s", "Mitte August 1962", "б.д.", "1962-08-14 0900 EST",
+    ]):
         path = tmp_path / f"{number}.xml"
         path.write_text(tei.write(_dated(wilson_record, printed)), encoding="utf-8")
         paths.append(path)

@@ -157,3 +157,22 @@ def test_editorial_marks_become_their_tei_elements_and_validate(
     assert body.find(".//t:add", NS).get("rend") == "handwritten" and body.findtext(".//t:add", namespaces=NS) == "Agreed"
     assert body.find(".//t:handShift", NS).get("medium") == "handwritten"
     assert "[" not in "".join(body.itertext())
+
+
+def test_a_note_and_foreign_marks_become_tei_elements_and_validate(
+    tmp_path: Path, jing: Callable[[list[Path]], list[str]]
+) -> None:
+    from fonds.importers.marks import find_marks
+    from fonds.record import Rendition
+
+    printed = "Dear [illeg.] comrade [Translator's note: a pun] [pp. 3-4] [подпись] [stamp:] end"
+    record = Record(id="notes", title="Notes", renditions=(
+        Rendition("translation", "en", printed, marks=find_marks(printed)),
+    ))
+    assert jing(_write_all([record], tmp_path)) == []
+    body = _parse(record).find("t:text/t:body", NS)
+    assert [n.text for n in body.iterfind(".//t:note", NS)] == ["Translator's note: a pun"]
+    assert [g.get("reason") for g in body.iterfind(".//t:gap", NS)] == ["illegible", "signature"]
+    assert [p.get("n") for p in body.iterfind(".//t:pb", NS)] == ["3-4"]
+    assert len(body.findall(".//t:stamp", NS)) == 1
+    assert "[" not in "".join(body.itertext())

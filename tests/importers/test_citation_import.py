@@ -91,3 +91,67 @@ def test_the_shared_shape_is_unchanged() -> None:
     )
     assert citation.source.repository_code == "AVPRF" and citation.record_id == "wcda-116176"
     assert dict(citation.source.reference)["listy"] == "3-9" and citation.warnings == ()
+
+
+# --- break-records: shapes a new archivist writes ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, record_id",
+    [
+        ("https://digitalarchive.wilsoncenter.org/documents/110485", "wcda-110485"),
+        ("http://digitalarchive.wilsoncenter.org/document/110485.pdf", "wcda-110485"),
+        ("https://digitalarchive.wilsoncenter.org/document/110485/", "wcda-110485"),
+        # a slug without a number is still the archive's document, in the archive's namespace;
+        # its digits are a date, never the document number
+        ("https://digitalarchive.wilsoncenter.org/document/journal-of-ambassador-24-august-1957",
+         "wcda-journal-of-ambassador-24-august-1957"),
+        # hosts that only look like the archive's are other sites
+        ("https://notdigitalarchive.wilsoncenter.org/document/7", "notdigitalarchive.wilsoncenter.org-7"),
+        ("https://digitalarchive.wilsoncenter.org.example.com/document/7",
+         "digitalarchive.wilsoncenter.org.example.com-7"),
+    ],
+)
+def test_every_form_of_the_archive_url_gives_one_id(url: str, record_id: str) -> None:
+    citation = parse_citation(f'"T", 1962, Wilson Center Digital Archive, RGANI, fond 5. {url}', origin="t:1")
+    assert citation.record_id == record_id
+    assert citation.url == url
+    assert citation.number == (record_id.removeprefix("wcda-") if record_id == "wcda-110485" else None)
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "fond 5, opis 30, delo 1, listy 2-3",
+        "f. 5, op. 30, d. 1, ll. 2-3",
+        "op. 30, f. 5, ll. 2-3, d. 1",  # any order
+        "F. 5, Op. 30, D. 1, Ll. 2-3",
+        "f.5 op.30 d.1 ll.2-3",  # spaces, no commas
+        "ф. 5, оп. 30, д. 1, лл. 2-3",  # Cyrillic
+    ],
+)
+def test_reference_parts_in_any_spelling_and_order(reference: str) -> None:
+    citation = parse_citation(f'"T", 1962, Wilson Center Digital Archive, RGANI, {reference}.', origin="t:1")
+    assert citation.source.reference == {"fond": "5", "opis": "30", "delo": "1", "listy": "2-3"}
+
+
+def test_a_part_named_twice_keeps_the_reference_as_text() -> None:
+    citation = parse_citation('"T", 1962, Wilson Center Digital Archive, RGANI, f. 5, fond 6', origin="t:1")
+    assert citation.source.reference == {"text": "f. 5, fond 6"}
+
+
+@pytest.mark.parametrize(
+    "holding, repository, code",
+    [
+        ("Архив внешней политики Российской Федерации (АВП РФ), ф. 0102", "Архив внешней политики Российской Федерации", "АВП РФ"),
+        ("中国外交部档案馆, 106-00581-01", "中国外交部档案馆", None),
+        ("Archiwum Akt Nowych (AAN), KC PZPR", "Archiwum Akt Nowych", "AAN"),
+        ("Archív Ministerstva zahraničných vecí, fond 5", "Archív Ministerstva zahraničných vecí", None),
+        # a place in brackets is part of the name, not a code
+        ("Foreign Ministry Archives (Romania), file 1", "Foreign Ministry Archives (Romania)", None),
+    ],
+)
+def test_repositories_printed_in_other_languages_are_repositories(holding: str, repository: str, code: str | None) -> None:
+    citation = parse_citation(f'"T", 1962, Wilson Center Digital Archive, {holding}', origin="t:1")
+    assert (citation.source.repository, citation.source.repository_code) == (repository, code)
+    assert citation.warnings == ()

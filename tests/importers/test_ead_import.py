@@ -102,3 +102,18 @@ def test_a_title_with_a_script_stays_text(tmp_path: Path) -> None:
     path.write_bytes(nested(1).replace(b"Level 1", b"&lt;script&gt;alert(1)&lt;/script&gt;"))
     (record,) = [r for r in items(path) if isinstance(r, Record)]
     assert record.title == "<script>alert(1)</script>"
+
+
+def test_a_dtd_era_finding_aid_without_namespace_is_checked_element_by_element(tmp_path: Path) -> None:
+    path = tmp_path / "old.xml"
+    path.write_bytes(
+        b'<?xml version="1.0"?>\n<!DOCTYPE ead PUBLIC "+//ISBN 1-931666-00-8//DTD ead.dtd (EAD Version 2002)//EN" "ead.dtd">\n'
+        b"<ead><eadheader><eadid>old-1</eadid><filedesc><titlestmt><titleproper>Old</titleproper></titlestmt></filedesc></eadheader>\n"
+        b'<archdesc level="fonds"><did><unittitle>Old papers</unittitle></did>\n'
+        b'<dsc><c01 level="file"><did><unittitle>A file</unittitle><bogus/></did></c01></dsc></archdesc></ead>'
+    )
+    found = items(path)
+    warnings = [str(w) for w in found if isinstance(w, Problem)]
+    assert warnings and all("not valid EAD 2002" in w for w in warnings)
+    assert any(w.startswith(f"{path}:5: ") and "bogus" in w for w in warnings), warnings
+    assert [r.title for r in found if isinstance(r, Record)] == ["A file"]

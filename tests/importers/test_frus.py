@@ -178,7 +178,8 @@ def test_entities_and_dtds_are_refused_before_anything_is_yielded(data: Path, na
 
 
 def test_a_bad_document_stops_the_volume_before_anything_is_yielded(data: Path) -> None:
-    text = (data / "frus_minimal.xml").read_text().replace('xml:id="d2" n="2"', "")
+    # no xml:id, no @n and no number at the start of its <head>: nothing to fall back on
+    text = (data / "frus_minimal.xml").read_text().replace('xml:id="d2" n="2"', "").replace("<head>2. ", "<head>")
     documents = frus.read(io.BytesIO(text.encode()), origin="bad.xml")
     with pytest.raises(RecordError, match=r"^bad.xml:\d+: <div type=\"document\"> has no xml:id and no document number"):
         next(documents)
@@ -453,3 +454,34 @@ def test_from_and_to_become_author_and_recipient_each_person_once(corpus: Path) 
         for name in div.iterfind(".//tei:persName[@type]", NS):
             role = {"from": "author", "to": "recipient"}[name.get("type")]
             assert role in people[name.get("corresp")[1:]], (record.id, name.get("corresp"))
+
+
+def test_a_repeated_xml_id_is_named_at_its_document_not_called_malformed_xml() -> None:
+    raw = _volume("""
+      <div type="document" xml:id="d1" n="1"><head>1. Letter</head><p>One.</p></div>
+      <div type="document" xml:id="d1" n="2"><head>2. Letter</head><p>Two.</p></div>""")
+    with pytest.raises(RecordError) as refused:
+        list(frus.read(io.BytesIO(raw), origin="v97.xml"))
+    message = str(refused.value)
+    assert message.startswith("v97.xml:7: document id 'frus1961-63v97-d1' occurs twice")
+    assert "well-formed" not in message
+
+
+def test_an_unusable_xml_id_or_a_missing_n_falls_back_to_the_number_with_a_warning() -> None:
+    raw = _volume("""
+      <div type="document" xml:id="bad id" n="8"><head>8. Telegram</head><p>Eight.</p></div>
+      <div type="document"><head>9. Letter From Rusk</head><p>Nine.</p></div>""")
+    records = records_of(list(frus.read(io.BytesIO(raw), origin="v97.xml")))
+    assert list(records) == ["frus1961-63v97-d8", "frus1961-63v97-d9"]
+    assert "'bad id' cannot be a record id" in records["frus1961-63v97-d8"].warnings[0].message
+    nine = records["frus1961-63v97-d9"]
+    assert (nine.number, nine.title) == ("9", "Letter From Rusk")
+    assert [w.origin for w in nine.warnings] == ["v97.xml:7", "v97.xml:7"]
+    assert "number was read from its <head>" in nine.warnings[0].message
+
+
+def test_an_unusable_xml_id_without_a_number_is_refused_with_its_line() -> None:
+    raw = _volume("""
+      <div type="document" xml:id="a b"><p>No number anywhere.</p></div>""")
+    with pytest.raises(RecordError, match=r"^v97\.xml:6: document xml:id 'a b' cannot be a record id"):
+        list(frus.read(io.BytesIO(raw), origin="v97.xml"))

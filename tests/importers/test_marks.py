@@ -62,3 +62,41 @@ def test_supplied_words_and_alternate_names_stay_what_they_were() -> None:
     assert [(kind, value) for kind, _, value in marks_of(text)] == [
         ("supplied", "I"), ("alternate", "Pak Seong-cheol"), ("supplied", "and"), ("supplied", "to you"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("printed", "kind", "value"),
+    [
+        # abbreviations and empty values
+        ("[illeg.]", "illegible", "illeg."),
+        ("[illegible.]", "illegible", "illegible"),
+        ("[stamp:]", "stamp", ""),
+        ("[pp. 3-4]", "page", "3-4"),
+        ("[p. iv]", "page", "iv"),
+        ("[text missing]", "gap", ""),
+        # as transcripts of Russian and German originals print them
+        ("[неразборчиво]", "illegible", "неразборчиво"),
+        ("[нрзб.]", "illegible", "нрзб."),
+        ("[подпись]", "signature", ""),
+        ("[печать]", "stamp", ""),
+        ("[Unterschrift]", "signature", ""),
+        ("[Stempel: Geheim]", "stamp", "Geheim"),
+        ("[unleserlich]", "illegible", "unleserlich"),
+        ("[Seite 4]", "page", "4"),
+    ],
+)
+def test_abbreviated_and_foreign_marks_are_their_own_kinds(printed: str, kind: str, value: str) -> None:
+    assert marks_of(f"text {printed} text") == [(kind, printed, value)]
+
+
+def test_an_initial_is_not_a_page() -> None:
+    assert marks_of("signed [S. Smith] today") == [("supplied", "[S. Smith]", "S. Smith")]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    ["[Translator's note: the word is ambiguous]", "[Editor's note: see document 12]", "[Note: sic in original]",
+     "[Примечание переводчика: игра слов]", "[Anm. d. Übers.: Wortspiel]"],
+)
+def test_a_translators_or_editors_note_is_a_note_not_supplied_words(printed: str) -> None:
+    assert marks_of(f"text {printed} text") == [("note", printed, printed[1:-1])]

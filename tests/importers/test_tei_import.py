@@ -29,3 +29,19 @@ def test_an_exported_document_reads_back_with_its_description(corpus: Path) -> N
 def test_a_tei_file_fonds_did_not_write_is_not_taken_for_ours() -> None:
     other = b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>x</title></titleStmt></fileDesc></teiHeader></TEI>'
     assert not tei.sniff(other)
+
+
+def test_an_exported_document_ingests_and_its_persons_are_linked_again(tmp_path: Path, corpus: Path) -> None:
+    from fonds.ingest import ingest
+    from fonds.store.sqlite import SQLiteStore
+
+    with open(corpus / "wilson-center" / "110485.txt", "rb") as handle:
+        (original,) = [r for r in text.read(handle, origin="110485.txt") if isinstance(r, Record)]
+    path = tmp_path / "export.xml"
+    path.write_text(tei_export.write(original), encoding="utf-8")
+    with SQLiteStore(tmp_path / "fonds.db") as store:
+        report = ingest(store, [path])
+        assert report.ok, report.rejected
+        stored = store.get(original.id)
+        assert stored.title == original.title
+        assert any(p.name == "Kim Il Sung" for p in stored.persons)

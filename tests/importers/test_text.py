@@ -283,3 +283,11 @@ def test_an_ambiguous_slashed_date_without_a_hint_warns_with_both_readings() -> 
     [warning] = record.warnings  # kept on the record for staff, listed in the ingest report
     assert warning.origin == "test.txt:1"
     assert "May 4, 1962" in warning.message and "April 5, 1962" in warning.message
+
+
+def test_a_document_that_only_mentions_the_headings_is_not_a_text_record() -> None:
+    readme = b"# Notes on the corpus\n\nEach page has a date, title, `Citation:`, `Summary:` and `Contents:`.\n"
+    assert not text.sniff(readme)
+    record = b"1962\n\nLetter\n\nCitation:\n\nx\n"
+    assert text.sniff(record)
+    assert text.sniff(b"# not a date\n\nTitle\n\n  Citation:\r\n")

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from fonds.errors import NotFound
-from fonds.record import Record
+from fonds.record import Record, Rendition
 from fonds.store import open_store
 from fonds.store.base import Store
 from fonds.store.curation import LinkDecision, User, utc_after, utc_now
@@ -133,3 +133,62 @@ def test_an_older_sqlite_file_gets_version_1_for_its_records(tmp_path: object, m
         assert reopened.get_version("r1", 1).record == make_record("r1")
     finally:
         reopened.close()
+
+
+def test_the_staff_pages_work_on_each_store(store: Store, store_url: str, tmp_path: object,
+                                            make_record: Callable[..., Record]) -> None:
+    """Log in, edit a title, see the diff, withdraw (410): over HTTP, on SQLite and on PostgreSQL."""
+    import asyncio
+    import re
+    from pathlib import Path
+
+    import httpx
+    from argon2 import PasswordHasher
+
+    from fonds import accounts
+    from fonds.config import Settings
+    from fonds.index import Index
+    from fonds.web.app import create_app
+
+    before = accounts._hasher
+    accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    try:
+        record = Record(id="r1", title="The old title", renditions=(Rendition("translation", "en", "Some text."),))
+        store.add([record], agent="ingest r1.json")
+        store.put_user(accounts.new_user("ana", "editor", "correct horse battery"))
+        settings = Settings(db=store_url, index=str(Path(str(tmp_path)) / "index"))
+        app = create_app(store, settings, Index(settings.index_path))
+
+        async def journey() -> list[int]:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                def token(html: str) -> str:
+                    found = re.search(r'name="csrf" value="([^"]*)"', html)
+                    assert found
+                    return found.group(1)
+
+                login = await client.get("/staff/login")
+                statuses = [(await client.post("/staff/login", data={
+                    "name": "ana", "password": "correct horse battery", "csrf": token(login.text)})).status_code]
+                form = await client.get("/staff/records/r1/edit")
+                fields = dict(re.findall(r'<input id="[^"]*" name="([^"]+)" value="([^"]*)"', form.text))
+                fields.update(re.findall(r'name="(text-\d+|summary|citation|credits)" rows="\d+" cols="\d+"[^>]*>(.*?)</textarea>',
+                                         form.text, re.S))
+                import html as html_module
+
+                fields = {k: html_module.unescape(v) for k, v in fields.items()}
+                fields.update(title="The corrected title", csrf=token(form.text))
+                statuses.append((await client.post("/staff/records/r1/edit", data=fields)).status_code)
+                history = await client.get("/records/r1/history")
+                assert "<del>old</del><ins>corrected</ins>" in history.text
+                statuses.append(history.status_code)
+                withdraw = {"reason": "duplicate", "csrf": token(form.text)}
+                statuses.append((await client.post("/staff/records/r1/withdraw", data=withdraw)).status_code)
+                statuses.append((await client.get("/records/r1")).status_code)
+                return statuses
+
+        assert asyncio.run(journey()) == [303, 303, 200, 303, 410]
+        assert [v.agent for v in store.versions("r1")] == ["ingest r1.json", "user ana", "user ana"]
+        assert store.get_version("r1", 2).record.title == "The corrected title"
+    finally:
+        accounts.use_hasher(before)

@@ -81,8 +81,8 @@ PERSON = Entity(
         Variant("Münchhausen", "printed form", "curated: fonds/data/persons.json"),
         Variant("Baron Munchausen", "printed form", "curated: fonds/data/persons.json"),
     ),
-    sources=tuple(f"https://source{n}.example.org/persons/munchhausen" for n in range(9))
-    + ("https://history.state.gov/historicaldocuments/frus1961-63v06/persons#p_X",),
+    sources=("https://history.state.gov/historicaldocuments/frus1961-63v06/persons#p_X",)
+    + tuple(f"https://source{n}.example.org/persons/munchhausen" for n in range(9)),
 )
 SHELF_TYPES = ("Aide-Mémoire", "Cable", "Communiqué", "Diary Entry", "Minutes", "Note Verbale", "Report",
                "Speech", "Telegram", "Treaty", QUOTED_TYPE)
@@ -112,6 +112,25 @@ def shelf_records() -> list[Record]:
     return records
 
 
+CLOCK_TIMES = (("clock-a", "6 p.m.", "18:00"), ("clock-b", "9:30 a.m.", "09:30"), ("clock-c", "12:15 p.m.", "12:15"))
+
+
+def clock_records() -> list[Record]:
+    """Three telegrams of one day, stored out of order, each with its time of day."""
+    return [
+        Record(
+            id=record_id,
+            title=f"Clock telegram sent at {printed}",
+            type="Telegram",
+            date=HistoricalDate(text=f"June 5, 1962, {printed}", earliest="1962-06-05", latest="1962-06-05",
+                                time=f"1962-06-05T{time}"),
+            collections=("CLOCK",),
+            renditions=(Rendition(kind="translation", language="en", text=f"Clockwork telegram, {printed}."),),
+        )
+        for record_id, printed, time in CLOCK_TIMES
+    ]
+
+
 @pytest.fixture(scope="session")
 def shelf_path(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
     folder = tmp_path_factory.mktemp("shelf")
@@ -123,6 +142,7 @@ def shelf_path(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
         assert report.ok, report.rejected
         store.put_entities([PERSON])
         store.add(shelf_records(), collections=[Collection("SHELF", "Test Shelf", kind="project")])
+        store.add(clock_records(), collections=[Collection("CLOCK", "Test Clock", kind="project")])
         Index(folder / "fonds.db.index").update(store)
     finally:
         store.close()

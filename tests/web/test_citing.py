@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,3 +156,30 @@ def test_each_download_downloads_what_its_label_says(client: Any) -> None:
             assert body.startswith("TY  - MANSCPT\r\n")
         else:
             assert body.lstrip().startswith("[") and '"type": "manuscript"' in body
+
+
+def test_the_page_says_a_date_is_open_ended_and_supplied(tmp_path: Path) -> None:
+    import asyncio
+
+    import httpx
+
+    from fonds.config import Settings
+    from fonds.index import Index
+    from fonds.web.app import create_app
+
+    settings = Settings(db=str(tmp_path / "a.db"), index=str(tmp_path / "a.db.index"), sync_seconds=0.5)
+    store = SQLiteStore(settings.db)
+    store.add([Record(id="wcda-900011", title="Letter from A to B", date=parse_date("[after 1962]"))])
+    index = Index(settings.index_path)
+    index.update(store)
+    app = create_app(store, settings, index)
+
+    async def fetch() -> str:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+            return (await client.get("/records/wcda-900011")).text
+
+    html = asyncio.run(fetch())
+    store.close()
+    assert "<dd>[after 1962] <span class=\"hint\">(on or after 1962-01-01; open-ended)</span>" in html
+    assert "(supplied by the archive: not on the document)" in html
+    assert '<meta name="citation_date" content="1962">' in html

@@ -31,3 +31,16 @@ def test_cjk_russian_and_names_from_the_search_page(client: Any) -> None:
     kim = client.get("/search.json", params={"q": "김일성"}).json()
     russian = next(hit for hit in kim["hits"] if hit["id"] == "wcda-900006")
     assert "<mark>Ким Ир Сен</mark>" in russian["snippet"] and russian["matched"]
+
+
+def test_a_person_page_lists_the_original_script_variants(client: Any) -> None:
+    from urllib.parse import quote
+
+    from test_app import KHRUSHCHEV
+
+    data = client.get("/persons/" + quote(KHRUSHCHEV, safe="") + ".json").json()
+    names = {variant["name"] for variant in data["variants"]}
+    assert {"Никита Сергеевич Хрущёв", "Хрущёв"} <= names  # curated, folded into the FRUS persons entry
+    assert "Хрущёв" in client.get("/persons/" + quote(KHRUSHCHEV, safe="")).text
+    kim = client.get("/persons/fonds%3Akim-il-sung.json")
+    assert kim.status_code == 200 and {"김일성", "金日成", "Ким Ир Сен"} <= {v["name"] for v in kim.json()["variants"]}

@@ -468,3 +468,27 @@ def test_editing_a_person_keeps_names_and_refuses_an_empty_one(app: FastAPI, sto
     entity = store.get_entity("p-smith")
     assert entity.preferred == "John Q. Smith" and entity.dates == "1900-1970"
     assert [v.name for v in entity.variants] == ["J. Smith", "Smith, John"] and entity.description == "a diplomat"
+
+
+def test_readers_do_not_wait_while_a_login_hashes_its_password(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    lock = app.state.archive.store_lock
+    taken: list[bool] = []
+    real = accounts.password_matches
+
+    def slow_check(digest: str, password: str) -> bool:
+        def reader() -> None:  # a reader's request takes the store lock while the hash runs
+            got = lock.acquire(timeout=2)
+            taken.append(got)
+            if got:
+                lock.release()
+
+        thread = threading.Thread(target=reader)
+        thread.start()
+        thread.join()
+        return real(digest, password)
+
+    monkeypatch.setattr(accounts, "password_matches", slow_check)
+    assert Browser(app).login("ed", PASSWORD).status_code == 303
+    assert taken == [True]

@@ -38,7 +38,7 @@ def write(record: Record) -> str:
     if record.url:
         fields.append(("url", _url(record.url)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    kind = "incollection" if record.publication else "misc"
+    kind = "incollection" if record.edition else "misc"
     return f"@{kind}{{{citation_key(record)},\n{body}\n}}\n"
 
 
@@ -59,7 +59,7 @@ def _fields(record: Record) -> list[tuple[str, str | None]]:
     language = next((r.language for r in record.renditions if r.text and r.language), None)
     year, month = _year_month(record)
     projects = vocabulary.projects()
-    publication = record.publication
+    edition = record.edition
     texts = {
         "title": record.title,
         "type": record.type,
@@ -68,18 +68,18 @@ def _fields(record: Record) -> list[tuple[str, str | None]]:
         "month": month,
         "archive": source.repository or source.repository_code,
         "archivelocation": citation.reference_text(source),
-        "location": (publication.place if publication else citation.archive_place(source)),
+        "location": (edition.place if edition else citation.archive_place(source)),
         "language": citation.language_name(language) if language else None,
         "origlanguage": " and ".join(originals) or None,
-        "booktitle": publication.title if publication else None,
+        "booktitle": edition.title if edition else None,
         "series": (
-            ", ".join(p for p in (publication.series, publication.subseries) if p) if publication
+            ", ".join(p for p in (edition.series, edition.subseries) if p) if edition
             else "; ".join(projects[c] for c in record.collections if c in projects)
         ) or None,
-        "volume": re.sub(r"^Volume\s+", "", publication.volume or "") or None if publication else None,
-        "publisher": publication.publisher if publication else None,
-        "number": None if publication else record.number,
-        "addendum": f"Document {record.number}" if publication and record.number else None,
+        "volume": re.sub(r"^Volume\s+", "", edition.volume or "") or None if edition else None,
+        "publisher": edition.publisher if edition else None,
+        "number": None if edition else record.number,
+        "addendum": f"Document {record.number}" if edition and record.number else None,
         "abstract": record.summary,
         "note": "; ".join(p for p in (
             record.date.text if citation.needs_words(record.date) else None,
@@ -87,7 +87,7 @@ def _fields(record: Record) -> list[tuple[str, str | None]]:
         ) if p) or None,
     }
     editors = citation.credited(record, "editor") or tuple(
-        citation.split_name(n) for n in (publication.editors if publication else ())
+        citation.split_name(n) for n in (edition.editors if edition else ())
     )
     names = {
         "author": _names(citation.credited(record, "author")),

@@ -66,7 +66,7 @@ def format_citation(record: Record, *, form: str = "note", output: str = "text")
     if output not in OUTPUTS:
         raise ExportError(f"citation output {output!r} is not one we make; use one of {', '.join(OUTPUTS)}")
     out = _Out(html_output=output == "html")
-    elements = _published(record, out, form) if record.publication else _archival(record, out, form)
+    elements = _published(record, out, form) if record.edition else _archival(record, out, form)
     return _joined(elements, note=form == "note")
 
 
@@ -183,7 +183,7 @@ def _translation(record: Record, out: _Out, *, note: bool, credit: str | None) -
 def _date_and_place(record: Record, out: _Out) -> list[str]:
     """The place (for a published document's dateline) and the date, with a printed time of day."""
     date = citation.display_date(record.date)
-    place = record.place if record.publication else None
+    place = record.place if record.edition else None
     return [out.plain(f"{place}, {date}" if place else date)]
 
 
@@ -209,28 +209,28 @@ def _archival(record: Record, out: _Out, form: str) -> list[str]:
 def _published(record: Record, out: _Out, form: str) -> list[str]:
     """A document printed in an edition: CMoS 14.222 (document in a published collection)."""
     note = form == "note"
-    publication = record.publication
-    assert publication is not None
+    edition = record.edition
+    assert edition is not None
     elements: list[str | None] = [_authors(record, out, note=note), _quoted(record.title, out, note=note)]
     elements += _date_and_place(record, out)
     elements.append(_translation(record, out, note=note, credit=None))
     source = citation.archival_source(record)
     elements.append(out.plain(source) if source else None)
-    series = ", ".join(p for p in (publication.series, publication.subseries) if p)
-    volume = _volume(publication.volume)
-    editors = citation.join_names(list(publication.editors))
+    series = ", ".join(p for p in (edition.series, edition.subseries) if p)
+    volume = _volume(edition.volume)
+    editors = citation.join_names(list(edition.editors))
     container = "in " if note else "In "
     container += ", ".join(
         p for p in (
             out.italic(series) if series else None,
             out.plain(volume) if volume else None,
-            out.italic(publication.title),
-            out.plain(("eds. " if len(publication.editors) > 1 else "ed. ") + editors) if note and editors
+            out.italic(edition.title),
+            out.plain(("eds. " if len(edition.editors) > 1 else "ed. ") + editors) if note and editors
             else out.plain(f"edited by {editors}") if editors else None,
         ) if p
     )
-    facts = ": ".join(p for p in (publication.place, publication.publisher) if p)
-    facts = ", ".join(p for p in (facts, publication.year) if p)
+    facts = ": ".join(p for p in (edition.place, edition.publisher) if p)
+    facts = ", ".join(p for p in (facts, edition.year) if p)
     document = f"doc. {record.number}" if record.number else None
     if note:
         elements.append(container + (f" ({out.plain(facts)})" if facts else ""))

@@ -160,7 +160,7 @@ def archival_source(record: Record) -> str | None:
     `Department of State, Presidential Correspondence: Lot 66 D 204`.
     """
     source = record.source
-    if record.publication is not None and source.citation:
+    if record.edition is not None and source.citation:
         first = re.sub(r"^\s*\[?Source:\s*", "", source.citation, flags=re.I)
         if source.classification and f". {source.classification}" in first:
             first = first.split(f". {source.classification}", 1)[0]  # the classification follows the source
@@ -336,6 +336,12 @@ def display_date(date: HistoricalDate) -> str:
     return f"[{text}]" if date.supplied else text
 
 
+# Printed forms whose words a citation keeps: decade ranges and centuries; several dates listed.
+_IN_WORDS = re.compile(r"^(?:\d{3}0s\s*(?:[-–—]|to)\s*\d{3}0s|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\s+century)$", re.I)
+_SEVERAL_PRINTED = re.compile(r"\d{4}\s*(?:,|;|\bor\b|\band\b)\s*\S", re.I)
+_QUALIFIER_WORDS = re.compile(r"^(?:~|c\.|ca\.?|circa|approx\.?|approximately|about|around)\s*", re.I)
+
+
 def _display(date: HistoricalDate) -> str:
     printed = (date.text or "").strip().strip("[]").strip()
     if not date.is_dated:
@@ -343,8 +349,13 @@ def _display(date: HistoricalDate) -> str:
     if re.match(r"^(early|mid|late)[-\s]", printed, re.I) and printed.isascii():
         return printed
     ends = _ends(date)
+    core = _QUALIFIER_WORDS.sub("", printed)
     if re.match(r"^\d{3}0s$", printed):
         shown = printed
+    elif printed.isascii() and (_IN_WORDS.match(core) or (len(ends) == 2 and _SEVERAL_PRINTED.search(core))):
+        # "1940s–1950s", "20th century", "1939, 1941, 1942", "1962 or 1963": a span in bounds
+        # only; the words say what the document says (CMoS 9.34, 9.64), as printed.
+        shown = re.sub(r"(?<=s)\s*[-–—]\s*(?=\d)", "–", core)
     elif (number := season(date)) is not None:
         name = next((w for w in ("Spring", "Summer", "Autumn", "Fall", "Winter") if w.lower() in printed.lower()),
                     SEASON_NAMES[number])

@@ -29,9 +29,9 @@ def write(record: Record) -> str:
 def build_item(record: Record) -> dict[str, Any]:
     """The record as one CSL-JSON item (a dict): `manuscript` for an archival document,
     `chapter` for one printed in a documentary edition (a FRUS volume)."""
-    publication = record.publication
+    edition = record.edition
     item: dict[str, Any] = {
-        "id": record.id, "type": "chapter" if publication else "manuscript", "title": record.title,
+        "id": record.id, "type": "chapter" if edition else "manuscript", "title": record.title,
     }
     for role, variable in NAME_VARIABLES.items():
         names = [csl_name(n) for n in citation.credited(record, role)]
@@ -56,17 +56,17 @@ def build_item(record: Record) -> dict[str, Any]:
         "language": _language(record),
         "note": _note(record),
     }
-    if publication:
+    if edition:
         optional.update({
-            "container-title": publication.title,
-            "collection-title": ", ".join(p for p in (publication.series, publication.subseries) if p) or None,
-            "volume": re.sub(r"^Volume\s+", "", publication.volume or "") or None,
-            "publisher": publication.publisher,
-            "publisher-place": publication.place,
+            "container-title": edition.title,
+            "collection-title": ", ".join(p for p in (edition.series, edition.subseries) if p) or None,
+            "volume": re.sub(r"^Volume\s+", "", edition.volume or "") or None,
+            "publisher": edition.publisher,
+            "publisher-place": edition.place,
             "archive-place": None,
         })
-        if publication.editors:
-            item["editor"] = [csl_name(citation.split_name(n)) for n in publication.editors]
+        if edition.editors:
+            item["editor"] = [csl_name(citation.split_name(n)) for n in edition.editors]
     item.update({k: v for k, v in optional.items() if v})
     return item
 
@@ -119,6 +119,6 @@ def _note(record: Record) -> str | None:
     credit = citation.project_credit(record)
     if credit:
         lines.append(credit)
-    if record.publication and record.number:
+    if record.edition and record.number:
         lines.append(f"Document {record.number}")
     return "\n".join(lines) or None

@@ -22,13 +22,13 @@ def write(record: Record) -> str:
     `CHAP`, with the volume (`T2`), series (`T3`), volume number (`VL`), editors (`A2`),
     publisher (`PB`) and its place (`CY`). `CY` is never the place a letter was written.
     """
-    publication = record.publication
-    lines: list[tuple[str, str | None]] = [("TY", "CHAP" if publication else "MANSCPT"), ("TI", record.title)]
+    edition = record.edition
+    lines: list[tuple[str, str | None]] = [("TY", "CHAP" if edition else "MANSCPT"), ("TI", record.title)]
     lines += [("AU", n.inverted) for n in citation.credited(record, "author")]
     lines += [("A4", n.inverted) for n in citation.credited(record, "translator")]
     lines += [("A2", n.inverted) for n in citation.credited(record, "editor")]
-    if publication:
-        lines += [("A2", citation.split_name(n).inverted) for n in publication.editors]
+    if edition:
+        lines += [("A2", citation.split_name(n).inverted) for n in edition.editors]
     lines += _date_lines(record)
     source = record.source
     code = source.repository_code
@@ -37,13 +37,13 @@ def write(record: Record) -> str:
         ("DB", source.repository or code),
         ("AN", citation.reference_text(source)),
     ]
-    if publication:
+    if edition:
         lines += [
-            ("T2", publication.title),
-            ("T3", ", ".join(p for p in (publication.series, publication.subseries) if p) or None),
-            ("VL", re.sub(r"^Volume\s+", "", publication.volume or "") or None),
-            ("PB", publication.publisher),
-            ("CY", publication.place),
+            ("T2", edition.title),
+            ("T3", ", ".join(p for p in (edition.series, edition.subseries) if p) or None),
+            ("VL", re.sub(r"^Volume\s+", "", edition.volume or "") or None),
+            ("PB", edition.publisher),
+            ("CY", edition.place),
         ]
     else:
         lines.append(("CY", citation.archive_place(source)))
@@ -56,7 +56,7 @@ def write(record: Record) -> str:
     lines += [("KW", s) for s in record.subjects]
     projects = vocabulary.projects()
     lines += [("N1", f"Collection: {projects[c]}") for c in record.collections if c in projects]
-    if publication and record.number:
+    if edition and record.number:
         lines.append(("N1", f"Document {record.number}"))
     if record.original_languages:
         names = ", ".join(citation.language_name(c) or c for c in record.original_languages)

@@ -31,7 +31,7 @@ _NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9._-]+")
 # When two spans cover the same text, the lower rank goes outside.
 _RANKS = {
     "p": 0, "persName": 1, "alternate": 2, "sic": 3, "supplied": 4, "unclear": 5, "stamp": 6, "handwritten": 7,
-    "gap": 8, "illegible": 9, "redacted": 10, "signature": 11, "page": 12,
+    "gap": 8, "illegible": 9, "redacted": 10, "signature": 11, "page": 12, "note": 13,
 }
 # Marks written as <gap reason="..."> (the bracket's words in <desc>), and the reason.
 _GAP_REASONS = {"gap": "omitted", "illegible": "illegible", "redacted": "redacted", "signature": "signature"}
@@ -488,7 +488,15 @@ def _page(parent: etree._Element, text: str, node: _Node, stones: list[_Mileston
         element.set("n", node.span.mark.text)
 
 
-_EDITORIAL = {"unclear": _unclear, "stamp": _stamp, "handwritten": _handwritten, "sic": _sic, "page": _page}
+def _note(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
+    """`[Translator's note: the word is ambiguous]` as <note type="editorial">Translator's note:
+    the word is ambiguous</note> (TEI P5 3.9, notes inline where they stand)."""
+    _quoted(parent, "note", node, type="editorial")
+
+
+_EDITORIAL = {
+    "unclear": _unclear, "stamp": _stamp, "handwritten": _handwritten, "sic": _sic, "page": _page, "note": _note,
+}
 
 
 def _alternate(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:

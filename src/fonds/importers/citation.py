@@ -35,20 +35,33 @@ ARCHIVE_HOST = "digitalarchive.wilsoncenter.org"
 ARCHIVE_PREFIX = "wcda"
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
-_DOC_NUMBER = re.compile(r"/document/(?:[a-z0-9-]+/)?(\d+)(?:[/?#]|$)")
+# /document/110485, /documents/110485, /document/some-slug/110485, /document/110485.pdf: the
+# number is the archive's document number. A slug alone (`/document/journal-...-24-august-1957`)
+# is no number: its digits are often a date.
+_DOC_NUMBER = re.compile(r"/documents?/(?:[\w-]+/)?(\d+)(?:\.\w{1,5})?/?$", re.I)
+_DOC_SLUG = re.compile(r"/documents?/([\w-]{1,80})/?$", re.I)
 _QUOTED_TITLE = re.compile(r'^\s*["“](.*?)["”],?\s*')
 _NAMED_REPOSITORY = re.compile(r"^(?P<name>[^,()]+?)\s*\((?P<code>[^()]{2,20})\)\s*(?:,\s*|$)")
+# A repository's code is written in capitals (AVPRF, PRC FMA, SAPMO-BArch, АВП РФ): "(Romania)" is
+# a place, not a code.
+_CODE = re.compile(r"^(?=(?:[^a-zа-яё]*[A-ZА-ЯЁ]){2})[\w .&/-]{2,20}$")
 _SEGMENT = re.compile(r"^[\w.-]{1,80}$")
 
 # fond 0102, opis 18, papka 93, delo 5, listy 3-9   |   f. 5, op. 49, d. 131, ll. 193-194
+# | f.5 op.49 d.131 | ф. 5, оп. 30, д. 1, л. 2 (Russian: fond, opis, delo, list in Cyrillic)
 _PART_NAMES = {
     "fond": "fond", "f": "fond", "opis": "opis", "op": "opis", "papka": "papka", "p": "papka",
     "delo": "delo", "d": "delo", "listy": "listy", "ll": "listy", "list": "list", "l": "list",
     "portfel": "portfel", "por": "poryadkovyi", "sviazka": "sviazka", "sv": "sviazka",
+    "фонд": "fond", "ф": "fond", "опись": "opis", "оп": "opis", "папка": "papka", "п": "papka",
+    "дело": "delo", "д": "delo", "листы": "listy", "лл": "listy", "лист": "list", "л": "list",
 }
+_KEYS = (
+    r"(?:fond|opis|papka|delo|listy|list|portfel|sviazka|фонд|опись|папка|дело|листы|лист)\b"
+    r"|(?:f|op|p|d|ll|l|por|sv|ф|оп|п|д|лл|л)\.(?!\w\.)"
+)
 _PART = re.compile(
-    r"^(?P<key>fond|opis|papka|delo|listy|list|portfel|sviazka|f\.|op\.|p\.|d\.|ll\.|l\.|por\.|sv\.)"
-    r"\s*(?P<value>[0-9A-Za-zА-Яа-я][0-9A-Za-zА-Яа-я/\-–.]*?)\s*$",
+    rf"(?P<key>{_KEYS})\s*(?P<value>[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё/\-–.]*?)\s*(?:[,;]\s*|\s+(?={_KEYS})|$)",
     re.I,
 )
 _CREDIT_START = re.compile(
@@ -125,10 +138,13 @@ def document_url(urls: list[str]) -> tuple[str | None, str | None, str | None]:
     """
     for url in urls:
         parts = urlsplit(url)
-        if parts.hostname and parts.hostname.lower().endswith(ARCHIVE_HOST):
-            found = _DOC_NUMBER.search(parts.path + ("?" if parts.query else ""))
+        if _is_archive_host(parts.hostname):
+            found = _DOC_NUMBER.search(parts.path)
             if found:
                 return url, found.group(1), f"{ARCHIVE_PREFIX}-{found.group(1)}"
+            slug = _DOC_SLUG.search(parts.path)
+            if slug:  # a document URL that carries a name and no number: still the archive's
+                return url, None, f"{ARCHIVE_PREFIX}-{slug.group(1).lower()}"
     for url in reversed(urls):
         parts = urlsplit(url)
         host = (parts.hostname or "").lower().removeprefix("www.")
@@ -136,6 +152,13 @@ def document_url(urls: list[str]) -> tuple[str | None, str | None, str | None]:
         if host and segments and _SEGMENT.match(segments[-1]) and any(c.isdigit() for c in segments[-1]):
             return url, None, f"{host}-{segments[-1]}"
     return (urls[-1] if urls else None), None, None
+
+
+def _is_archive_host(host: str | None) -> bool:
+    """Whether `host` is the archive's own (`digitalarchive.wilsoncenter.org` or a subdomain of
+    it); `notdigitalarchive.wilsoncenter.org` and `…wilsoncenter.org.example.com` are not."""
+    host = (host or "").lower().rstrip(".")
+    return host == ARCHIVE_HOST or host.endswith("." + ARCHIVE_HOST)
 
 
 def _split_credits(rest: str) -> tuple[str, str]:
@@ -159,10 +182,12 @@ def _holding(text: str, warnings: list[str]) -> Source:
     if publication is not None:
         return Source(publication=text)
     named = _NAMED_REPOSITORY.match(text)
-    if named and is_repository_name(named.group("name")):
+    known = repositories()
+    if named and _CODE.match(named.group("code").strip()) and (
+        is_repository_name(named.group("name")) or named.group("code").strip() in known
+    ):
         name, code = named.group("name").strip(), named.group("code").strip()
         return Source(repository=name, repository_code=code, reference=_reference(text[named.end():]))
-    known = repositories()
     for code in sorted(known, key=len, reverse=True):
         if text == code or text.startswith((code + ",", code + " ")):
             return Source(repository=known[code][0], repository_code=code, reference=_reference(text[len(code):].lstrip(", ")))
@@ -206,19 +231,23 @@ def strip_date(text: str) -> str:
 
 
 def _reference(text: str) -> dict[str, str]:
-    """Reference parts by name when every part is one we know; else the whole text."""
+    """Reference parts by name when every part is one we know (in any order, with commas or
+    spaces between, Latin or Cyrillic: `op. 30, f. 5`, `f.5 op.30 d.1`, `ф. 5, оп. 30`); else the
+    whole text as `{"text": ...}`. A part named twice keeps the whole text too."""
     text = text.strip().rstrip(".")
     if not text:
         return {}
     parts: dict[str, str] = {}
-    for piece in re.split(r",\s*", text):
-        found = _PART.match(piece.strip())
+    at = 0
+    while at < len(text):
+        found = _PART.match(text, at)
         if not found:
             return {"text": text}
         key = _PART_NAMES[found.group("key").lower().rstrip(".")]
         if key in parts:
             return {"text": text}
         parts[key] = found.group("value").rstrip(".")
+        at = found.end()
     return parts
 
 

@@ -32,9 +32,10 @@ from fonds.importers.csv_columns import level_name, slug
 from fonds.importers.language_names import language_codes
 from fonds.record import Collection, Credit, PersonLink, Record, Source
 from fonds.safexml import blank_external_doctype, parse
-from fonds.schema_check import validate
+from fonds.schema_check import Finding, validate
 
 EAD3 = "http://ead3.archivists.org/schema/"
+EAD2002 = "urn:isbn:1-931666-22-9"
 COMPONENT = re.compile(r"^c(0[1-9]|1[0-2])?$")
 MAX_FINDINGS = 20
 _ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?ead[\s>/]")
@@ -107,7 +108,7 @@ def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection | Ent
         repository=_text(_first(did, "repository")) or None,
         languages=_languages(did),
     )
-    for finding in validate(blank_external_doctype(data), "ead3.rng" if flavour == "EAD3" else "ead2002.rng")[:MAX_FINDINGS]:
+    for finding in _validation(data, root, flavour)[:MAX_FINDINGS]:
         reading.items.append(Problem(f"{origin}:{finding.line}" if finding.line else origin, f"not valid {flavour}: {finding.message}"))
     top = _collection(archdesc, reading, finding_aid, None, 0, archdesc_level=True)
     dsc = _first(archdesc, "dsc")
@@ -119,6 +120,20 @@ def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection | Ent
         _components(archdesc, top, reading, depth=1)
     yield from reading.entities.values()
     yield from reading.items
+
+
+def _validation(data: bytes, root: etree._Element, flavour: str) -> list[Finding]:
+    """What jing finds. An EAD 2002 file of the DTD era has no namespace: it is checked as if its
+    elements were in the EAD namespace (else every element would be reported), lines kept."""
+    if flavour == "EAD3" or etree.QName(root).namespace is not None:
+        return validate(blank_external_doctype(data), "ead3.rng" if flavour == "EAD3" else "ead2002.rng")
+    copy = etree.fromstring(etree.tostring(root))
+    for element in copy.iter():
+        if isinstance(element.tag, str) and etree.QName(element).namespace is None:
+            element.tag = f"{{{EAD2002}}}{element.tag}"
+    before = (root.sourceline or 1) - 1  # the lines of the prolog, which the copy leaves out
+    findings = validate(etree.tostring(copy), "ead2002.rng")
+    return [Finding(f.line + before if f.line else 0, f.message) for f in findings]
 
 
 def _components(parent_element: etree._Element, parent: Collection, reading: _Reading, depth: int) -> None:

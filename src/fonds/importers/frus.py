@@ -20,10 +20,11 @@ from lxml import etree
 from fonds import safexml
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_date
+from fonds.identifiers import identifier_problem
 from fonds.errors import Problem, RecordError
 from fonds.importers.frus_source import SourceNote, original_language, read_source_note
 from fonds.importers.frus_text import TextBuilder, plain
-from fonds.record import Collection, Note, PageBreak, PersonLink, Publication, Record, Rendition
+from fonds.record import Collection, Note, PageBreak, PersonLink, Edition, Record, Rendition
 
 TEI = "http://www.tei-c.org/ns/1.0"
 NS = {"tei": TEI}
@@ -95,7 +96,7 @@ def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection | Ent
 class _Volume:
     id: str
     collections: dict[str, Collection] = field(default_factory=dict)
-    publication: Publication | None = None
+    edition: Edition | None = None
 
 
 def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
@@ -116,7 +117,7 @@ def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
             f"{origin}:{root.sourceline}: FRUS volume {volume_id!r} has no "
             "<div type=\"document\">; there is nothing to import"
         )
-    volume = _Volume(volume_id, publication=publication(root))
+    volume = _Volume(volume_id, edition=edition(root))
     title = _bibliography_title(volume_id, origin, name) or _header_title(root) or volume_id
     volume.collections[volume_id] = Collection(volume_id, title, None, "volume")
     for div in root.iterfind(".//tei:div", NS):
@@ -130,7 +131,7 @@ def _volume(root: etree._Element, origin: str, name: object) -> _Volume:
     return volume
 
 
-def publication(root: etree._Element) -> Publication | None:
+def edition(root: etree._Element) -> Edition | None:
     """The volume as its teiHeader's titleStmt and publicationStmt give it (for citations)."""
     stmt = root.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
     if stmt is None:
@@ -145,7 +146,7 @@ def publication(root: etree._Element) -> Publication | None:
         found = published.find(f"tei:{tag}", NS) if published is not None else None
         return (plain(found) or None) if found is not None else None
 
-    return Publication(
+    return Edition(
         title=title,
         series=titles.get("series"),
         subseries=titles.get("subseries"),
@@ -243,6 +244,22 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
     number = div.get("n")
     warnings: list[Problem] = []
     xml_id = div.get(XML_ID)
+    head = div.find("tei:head", NS)
+    if not xml_id and not number and head is not None:
+        # "3. Telegram From ...": FRUS heads begin with the document number
+        printed = re.match(r"\s*(\d{1,5}[A-Z]?)\.\s", plain(head))
+        if printed:
+            number = printed.group(1)
+            warnings.append(Problem(where, f"document {number} has no @n; its number was read from its <head>: add n=\"{number}\" to the volume"))
+    if xml_id and identifier_problem(f"{volume.id}-{xml_id}") is not None:
+        problem = identifier_problem(f"{volume.id}-{xml_id}")
+        if not number or not re.fullmatch(r"[\w.-]{1,20}", number):
+            raise RecordError(
+                f"{where}: document xml:id {xml_id[:40]!r} cannot be a record id ({problem}) and the "
+                "document has no number (@n) to fall back on; give it an xml:id such as \"d12\""
+            )
+        warnings.append(Problem(where, f"document {number}'s xml:id {xml_id[:40]!r} cannot be a record id ({problem}); stored as 'd{number}' from its number: correct the xml:id in the volume"))
+        xml_id = f"d{number}"
     if not xml_id:
         if not number or not re.fullmatch(r"[\w.-]{1,20}", number):
             raise RecordError(
@@ -251,7 +268,6 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
             )
         xml_id = f"d{number}"  # the Office of the Historian's own pattern: document 12 is d12
         warnings.append(Problem(where, f"document {number} has no xml:id; stored as {xml_id!r} from its number: add xml:id=\"{xml_id}\" to the volume"))
-    head = div.find("tei:head", NS)
     title = _title(head, number)
     if not title:
         # Archival practice (DACS 2.3.18, ISAD(G) 3.1.2): a devised title, in square brackets.
@@ -300,7 +316,7 @@ def _record(div: etree._Element, volume: _Volume, origin: str) -> Record:
         persons=_person_links(div, volume.id),
         origin=f"{origin}#{xml_id}",
         warnings=tuple(warnings),
-        publication=volume.publication,
+        edition=volume.edition,
     )
 
 

@@ -4,19 +4,21 @@ Each bracket is one kind of mark (`fonds.record.MARK_KINDS`); the first rule tha
 
 | printed (any case; common variants) | kind | `Mark.text` |
 |---|---|---|
-| `[...]`, `[…]`, `[. . .]`, `[omitted]`, `[text omitted]`, `[Here follows discussion of Vietnam.]` | gap (a passage left out) | |
+| `[...]`, `[…]`, `[. . .]`, `[omitted]`, `[text omitted]`, `[text missing]`, `[Here follows discussion of Vietnam.]` | gap (a passage left out) | |
 | `[signature]`, `[signed]`, `[illegible signature]`, `[signature: A. Gromyko]` | signature | what follows the colon |
 | `[stamp]`, `[seal]`, `[stamp: Top Secret]` | stamp | what follows the colon |
 | `[handwritten]`, `[in handwriting]`, `[handwritten note: Agreed]`, `[handwritten: Agreed]` | handwritten | what follows the colon |
 | `[redacted]`, `[excised]`, `[deleted]`, `[name redacted]`, `[1 line not declassified]` | redacted | the bracket's words |
-| `[illegible]`, `[unreadable]`, `[2 words illegible]`, `[indecipherable]`, `[garble]` | illegible | the bracket's words |
+| `[illegible]`, `[illeg.]`, `[неразборчиво]`, `[unreadable]`, `[2 words illegible]`, `[indecipherable]`, `[garble]` | illegible | the bracket's words |
 | `[unclear]`, `[?]`, `[Moscow?]` (a doubtful reading) | unclear | the reading (`Moscow`), or empty |
 | `word [sic]`, `[sic!]` | sic | the word before the bracket; the span covers it |
-| `[page 2]`, `[p. 2]`, `[Page 2 of 5]`, `[page break]` | page | the page number, or empty |
+| `[page 2]`, `[p. 2]`, `[pp. 3-4]`, `[Seite 4]`, `[Page 2 of 5]`, `[page break]` | page | the page number, or empty |
 | `Pak Seong-cheol [Pak Song Chol]` | alternate | the form before; `alternate` the one inside |
+| `[Translator's note: ...]`, `[Editor's note: ...]`, `[Note: ...]`, `[Примечание: ...]` | note | the whole bracket's words |
 | `[and]`, `[I] paid` | supplied | the supplied words |
 
-Offsets count Unicode code points, as Python strings do.
+Russian and German words for signature, stamp and illegible are known too (`[подпись]`,
+`[печать]`, `[нрзб.]`, `[Unterschrift]`, `[Stempel]`). Offsets count Unicode code points, as Python strings do.
 """
 
 from __future__ import annotations
@@ -32,24 +34,27 @@ _BRACKET = re.compile(r"\[([^\[\]\n]{0,200})\]")
 _CAPITALIZED_RUN = re.compile(r"((?:[A-ZА-ЯЁ][\w'’.-]*\s+){0,3}[A-ZА-ЯЁ][\w'’.-]*)\s$")
 _WORD_BEFORE = re.compile(r"([\w'’.-]+)\s*$")
 
-_AFTER_COLON = r"(?:\s*:\s*(?P<text>.+?))?\s*\.?"
+_AFTER_COLON = r"(?:\s*:\s*(?P<text>.*?))?\s*\.?"  # `[stamp:]` is a stamp with no words
 # (kind, pattern over the bracket's inside); the first that matches wins.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I))
     for kind, pattern in (
-        ("gap", r"^\s*(?:(?:\.\s*){2,}\.?|…|(?:text |passage |sic )?omitted|(?:here follows?|omitted here|remainder omitted)\b.*)\s*$"),
-        ("signature", rf"^\s*(?:illegible\s+)?(?:signature|signed|sig\.)(?:\s+illegible)?{_AFTER_COLON}$"),
-        ("stamp", rf"^\s*(?:stamp|stamped|seal|rubber stamp){_AFTER_COLON}$"),
+        ("note", r"^\s*(?P<text>(?:(?:translator|editor|transcriber|archivist)(?:'s|s'|’s)?\s+)?"
+                 r"(?:note|comment|remark|примечание|Anm(?:erkung|\.)(?:\s+d\.\s*(?:Übers|Hrsg)\.)?)"
+                 r"(?:\s+(?:of the|by the)\s+\w+|\s+(?:переводчика|редактора|составителя))?\s*:.+?)\s*$"),
+        ("gap", r"^\s*(?:(?:\.\s*){2,}\.?|…|(?:text |passage |sic )?omitted|(?:text |passage |words? )?missing|пропуск|(?:here follows?|omitted here|remainder omitted)\b.*)\s*$"),
+        ("signature", rf"^\s*(?:illegible\s+)?(?:signature|signed|sig\.|подпись|Unterschrift|gez\.)(?:\s+illegible)?{_AFTER_COLON}$"),
+        ("stamp", rf"^\s*(?:stamp|stamped|seal|rubber stamp|печать|штамп|Stempel){_AFTER_COLON}$"),
         ("handwritten", rf"^\s*(?:in handwriting|handwriting|handwritten|hand-written)"
                         rf"(?:\s+(?:note|text|annotation|addition|insertion|comment))?{_AFTER_COLON}$"),
         ("redacted", r"^\s*(?P<text>(?:[\w\s().,-]{0,60}\s)?(?:redacted|excised|deleted|sanitized|censored|"
                      r"not declassified|blacked out|withheld)(?:\s[\w\s().,-]{0,40})?)\s*\.?\s*$"),
-        ("illegible", r"^\s*(?P<text>(?:[\w\s-]{0,30}\s)?(?:illegible|unreadable|indecipherable|undecipherable|garble|garbled)"
+        ("illegible", r"^\s*(?P<text>(?:[\w\s-]{0,30}\s)?(?:illegible|illeg\.?|unreadable|indecipherable|undecipherable|garble|garbled|неразборчиво|нрзб\.?|unleserlich|illisible)"
                       r"(?:\s+(?:word|words|text|line|lines|passage|letters?))?)\s*\.?\s*$"),
         ("unclear", r"^\s*(?:unclear|uncertain|unclear word|word unclear|\?)\s*$"),
         ("unclear", r"^\s*(?P<text>[^?\[\]]{1,60}?)\s*\?\s*$"),
         ("sic", r"^\s*sic\s*!?\s*\.?\s*$"),
-        ("page", r"^\s*page\s+break\s*$|^\s*(?:page|p\.|pg\.?)\s*(?P<text>[\w-]{1,12})(?:\s+of\s+\d+)?\s*$"),
+        ("page", r"^\s*page\s+break\s*$|^\s*(?:page|pages|pp?\.|pg\.?|стр\.|с\.|л\.|лл\.|Seite|S\.)\s*(?P<text>[\dIVXLCivxlc][\w–-]{0,11})(?:\s+of\s+\d+)?\s*$"),
     )
 )
 

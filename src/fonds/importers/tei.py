@@ -7,7 +7,8 @@ edited in the TEI itself wins over the carried copy. A single exported document 
 note is read from its TEI elements: the id (`idno type="fonds"`), title, credits (`respStmt`),
 collections (`seriesStmt`), repository and reference (`msIdentifier`), summary, date
 (`origDate` with `@when` or `@notBefore`/`@notAfter`), languages, type and subjects
-(`keywords`), persons (`listPerson`) and each rendition's text (`body/div`).
+(`keywords`) and each rendition's text (`body/div`); its persons are linked again from the text
+(the `listPerson` ids belong to the archive that exported it).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from lxml import etree
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_date
 from fonds.errors import Problem, RecordError
-from fonds.record import Collection, Credit, PersonLink, Record, Rendition, Source
+from fonds.record import Collection, Credit, Record, Rendition, Source
 from fonds.safexml import parse
 
 TEI = "http://www.tei-c.org/ns/1.0"
@@ -110,10 +111,9 @@ def _record(document: etree._Element, origin: str) -> Record:
         place=_text(file_desc.find(".//t:origPlace", NS)) or None,
         subjects=tuple(_text(t) for t in profile.findall(".//t:term[@type='subject']", NS)) if profile is not None else (),
         renditions=tuple(_rendition(div) for div in document.findall("t:text/t:body/t:div", NS)),
-        persons=tuple(
-            PersonLink(id=(p.get("{http://www.w3.org/XML/1998/namespace}id") or "").removeprefix("person-"), name=_text(p.find("t:persName", NS)), role=p.get("role") or "mentioned")
-            for p in (profile.findall(".//t:listPerson/t:person", NS) if profile is not None else [])
-        ),
+        # listPerson's xml:ids are the exporting archive's, not authority ids this archive holds:
+        # the persons are linked again from the text by fonds' linker when the record is ingested.
+        persons=(),
         origin=where,
     )
 

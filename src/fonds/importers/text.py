@@ -49,8 +49,10 @@ class _Block:
 
 
 def sniff(head: bytes) -> bool:
-    """Whether a file's first bytes look like a text record: a `Citation:` block, or a date line first."""
-    if b"Citation:" in head or b"Original Language:" in head:
+    """Whether a file's first bytes look like a text record: a `Citation:` or `Original Language:`
+    heading on a line of its own, or a date line first. A document that only mentions the
+    headings (a README saying "`Citation:`, `Summary:` ...") is not a record."""
+    if re.search(rb"^[ \t]*(?:Citation|Original Language):[ \t]*\r?$", head, re.M):
         return True
     try:
         first = next(line for line in head.decode("utf-8-sig").splitlines() if line.strip())

@@ -262,6 +262,18 @@ class Companion(BaseModel):
     met: int = Field(description="memoranda of conversation where both took part")
 
 
+class NameForm(BaseModel):
+    name: str
+    kind: str
+    sources: list[str]
+    documents: int = Field(description="documents that print this spelling (for spellings found in them)")
+
+
+class YearCount(BaseModel):
+    year: str = Field(description="a year, or 'undated'; every year from the first to the last, the empty ones too")
+    records: int
+
+
 class Person(BaseModel):
     """`/persons/{id}.json`: a name authority entry, its documents and who appears with them."""
 
@@ -276,7 +288,11 @@ class Person(BaseModel):
     given: str | None = None
     language: str | None = None
     titles: list[str] | None = None
+    names: dict[str, list[NameForm]] = Field(
+        description="preferred, original, romanized, printed (spellings in documents): each form and its sources"
+    )
     records: list[PersonRecord]
+    years: list[YearCount]
     appears_with: list[Companion]
 
 
@@ -340,14 +356,25 @@ class SearchExample(BaseModel):
     meaning: str
 
 
+class ProvenanceBody(BaseModel):
+    name: str
+    publisher: str
+    url: str
+    rights: str = Field(description="the rights its publisher states, in words")
+    rights_statement: str | None = Field(description="a rightsstatements.org address, when one applies")
+
+
 class About(BaseModel):
-    """`/about.json`: how to search, the citation formats and the exports."""
+    """`/about.json`: where the records come from, how to search, the citation formats and the exports."""
 
     name: str
     search: list[SearchExample]
     fields: list[str]
     citation_formats: list[str]
     exports: list[str]
+    sources: list[ProvenanceBody]
+    oai_pmh: str = Field(description="the OAI-PMH base URL")
+    openapi: str = Field(description="the address of this schema")
 
 
 # -- operations ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from fonds.errors import BadRequest, FondsError, NotFound, QueryError
 from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
-from fonds.web import api, citing, corrections, history, iiif, staff
+from fonds.web import api, citing, corrections, history, iiif, oai_page, staff
 from fonds.web.api import MAX_ID_LENGTH
 from fonds.web.browse import browse_page
 from fonds.web.collections import collection_page
@@ -142,7 +142,7 @@ def browse(request: Request, archive: Archive) -> Any:
 
 
 def about(request: Request, archive: Archive) -> Any:
-    return about_page(archive)
+    return about_page(archive, str(request.base_url))
 
 
 def favicon(request: Request, archive: Archive) -> Any:
@@ -175,7 +175,10 @@ def oai_pmh(request: Request, archive: Archive) -> Any:
         params.setdefault(key, []).append(value)
     base = public_base(request, archive) + "/oai"
     body = oai.respond(archive.store, archive.settings, params, base)
-    return Response(body, media_type="text/xml; charset=utf-8")
+    if oai_page.wants_html(request.headers.get("accept", "")):  # a browser: the page its stylesheet draws
+        page = oai_page.as_html(body, archive.settings.repository_name)
+        return Response(page, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    return Response(body, media_type="text/xml; charset=utf-8", headers={"Vary": "Accept"})
 
 
 # (path, view, name). A path ending in `{...:path}` takes `.json` (and, for records, export formats).

@@ -143,23 +143,23 @@ def meta_tags(record: Record, public_url: str) -> list[tuple[str, str]]:
     `z.archiveLocation`, `z.translators` fill the item's type, archive, location in the archive
     and translators (tests/web/test_citing.py reads our tags the same way).
     """
-    publication = record.publication
-    item_type = "bookSection" if publication else "manuscript"
+    edition = record.edition
+    item_type = "bookSection" if edition else "manuscript"
     tags: list[tuple[str, str]] = [("citation_title", record.title)]
     date = highwire_date(record)
     if date:
         tags.append(("citation_date", date))
     tags.extend(("citation_author", c.name) for c in authors(record))
-    if publication:
-        tags.append(("citation_book_title", publication.title))
-        series = ", ".join(p for p in (publication.series, publication.subseries) if p)
+    if edition:
+        tags.append(("citation_book_title", edition.title))
+        series = ", ".join(p for p in (edition.series, edition.subseries) if p)
         if series:
             tags.append(("citation_series_title", series))
-        if publication.volume:
-            tags.append(("citation_volume", publication.volume.removeprefix("Volume ").strip()))
-        tags.extend(("citation_editor", name) for name in publication.editors)
-        if publication.publisher:
-            tags.append(("citation_publisher", publication.publisher))
+        if edition.volume:
+            tags.append(("citation_volume", edition.volume.removeprefix("Volume ").strip()))
+        tags.extend(("citation_editor", name) for name in edition.editors)
+        if edition.publisher:
+            tags.append(("citation_publisher", edition.publisher))
     tags.extend(("citation_translator", c.name) for c in translators(record))
     archive = record.source.repository or record.source.repository_code
     if archive:

@@ -20,6 +20,7 @@ MARK_TITLES = {
     "supplied": "Supplied by the translator",
     "gap": "Passage omitted by the translator",
     "alternate": "Name as written, with another form in brackets",
+    "note": "A note by the translator or editor",
 }
 
 

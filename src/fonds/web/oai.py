@@ -121,6 +121,9 @@ class _Token:
         return token
 
 
+STYLESHEET = "/static/oai.xsl"  # static/oai.xsl: OAI-PMH as a readable page
+
+
 def respond(store: Store, settings: Settings, params: Mapping[str, Sequence[str]], base_url: str) -> bytes:
     """The OAI-PMH response document for one request's arguments."""
     root = etree.Element(f"{{{OAI_NS}}}OAI-PMH", nsmap={None: OAI_NS, "xsi": XSI_NS})
@@ -140,7 +143,9 @@ def respond(store: Store, settings: Settings, params: Mapping[str, Sequence[str]
                 del request.attrib[key]
         failure = etree.SubElement(root, f"{{{OAI_NS}}}error", code=error.code)
         failure.text = error.message
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    # A browser shows the response through the site's stylesheet; harvesters ignore the instruction.
+    root.addprevious(etree.PI("xml-stylesheet", f'type="text/xsl" href="{STYLESHEET}"'))
+    return bytes(etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8"))
 
 
 def _check_arguments(params: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:

@@ -196,11 +196,60 @@ SEARCH_HELP = (
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a body of records comes from, and the rights its publisher states."""
+
+    name: str
+    publisher: str
+    href: str
+    about: str
+    rights: str
+    rights_href: str | None = None
+
+
+PROVENANCE = (
+    Provenance(
+        "Wilson Center Digital Archive",
+        "the Wilson Center's History and Public Policy Program",
+        "https://digitalarchive.wilsoncenter.org/",
+        "Documents from archives around the world (the Archive of the Foreign Policy of the Russian "
+        "Federation, the Foreign Ministry Archive of the People's Republic of China, and others), gathered "
+        "and translated by its projects, such as the North Korea International Documentation Project and "
+        "the Cold War International History Project. Each record names its original archive and reference, "
+        "its translator and its project.",
+        "The Wilson Center makes its documents and translations available for research and teaching; its "
+        "terms of use apply to them here too. Ask the Wilson Center before republishing a translation.",
+    ),
+    Provenance(
+        "Foreign Relations of the United States (FRUS)",
+        "the Office of the Historian, U.S. Department of State",
+        "https://history.state.gov/historicaldocuments",
+        "The official documentary record of U.S. foreign policy, published in volumes. Each document keeps "
+        "its volume, chapter and document number as printed, and its source note (the file it was printed from).",
+        "A work of the United States government: not protected by copyright in the United States "
+        "(17 U.S.C. § 105). Rights statement: No Copyright – United States.",
+        "http://rightsstatements.org/vocab/NoC-US/1.0/",
+    ),
+)
+
+
+@dataclass(frozen=True)
 class AboutPage:
     name: str
+    base_url: str = ""
+    admin_email: str = ""
     help: tuple[tuple[str, str], ...] = SEARCH_HELP
     fields: tuple[str, ...] = q.FIELDS
+    provenance: tuple[Provenance, ...] = PROVENANCE
     template: str = "about.html"
+
+    @property
+    def oai_url(self) -> str:
+        return f"{self.base_url}/oai"
+
+    @property
+    def openapi_url(self) -> str:
+        return f"{self.base_url}/openapi.json"
 
     def json(self) -> dict[str, Any]:
         return {
@@ -209,9 +258,17 @@ class AboutPage:
             "fields": list(self.fields),
             "citation_formats": [label for _, label in citing.CITATION_FORMATS],
             "exports": sorted(citing.exports()),
+            "sources": [
+                {"name": p.name, "publisher": p.publisher, "url": p.href, "rights": p.rights,
+                 "rights_statement": p.rights_href}
+                for p in self.provenance
+            ],
+            "oai_pmh": self.oai_url,
+            "openapi": self.openapi_url,
         }
 
 
-def about_page(archive: Archive) -> AboutPage:
-    return AboutPage(archive.settings.repository_name)
-
+def about_page(archive: Archive, base_url: str = "") -> AboutPage:
+    """The about page; `base_url` is the address the request came to, used when the `base_url` setting is empty."""
+    base = (archive.settings.base_url or base_url).rstrip("/")
+    return AboutPage(archive.settings.repository_name, base, archive.settings.admin_email)

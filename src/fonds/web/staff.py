@@ -9,8 +9,9 @@ the user as its agent (a record version) and to the audit log. Pages are never c
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 from urllib.parse import quote
 
 from fastapi import Request
@@ -95,7 +96,8 @@ def login(request: Request, archive: Archive) -> Any:
     if not s.logins.allow(client_address(request)):
         return _login_page(request, None, name, "too many login attempts from this address; wait 15 minutes", 429)
     try:
-        user = accounts.authenticate(archive.store, name, form.get("password", ""))
+        with _lock_released(archive):  # argon2 takes a while: readers need not wait for it
+            user = accounts.authenticate(archive.store, name, form.get("password", ""))
     except (accounts.LoginFailed, accounts.LockedOut) as error:
         return _login_page(request, None, name, str(error), error.status)
     response = see_other("/staff/")
@@ -103,6 +105,21 @@ def login(request: Request, archive: Archive) -> Any:
     s.start(request, response, user)
     archive.store.audit(agent(user), "login", user.name)
     return response
+
+
+@contextmanager
+def _lock_released(archive: Archive) -> Iterator[None]:
+    """Let go of the store lock the view runs under (app._in_thread) for a slow step; both stores
+    are safe across threads (SQLite: a connection per thread; PostgreSQL: a pool)."""
+    try:
+        archive.store_lock.release()
+    except RuntimeError:  # not held: nothing to let go of
+        yield
+        return
+    try:
+        yield
+    finally:
+        archive.store_lock.acquire()
 
 
 def _login_page(request: Request, user: User | None, name: str = "", error: str = "", status: int = 200) -> Any:

@@ -1,0 +1,131 @@
+"""50 readers and 1 writer for a minute against `fonds serve` (issue 17).
+
+    python -m benchmarks.readers --seconds 60 --readers 50
+
+Builds a store from the shared corpus (Wilson Center records and one FRUS volume), starts
+`fonds serve` on a free loopback port, measures the single-request latency of record pages and
+searches (one client, one request at a time), then runs READERS threads asking for record pages,
+their JSON twins and searches while one writer ingests another FRUS volume and re-ingests a
+changed record. A reader counts an error for any status but 200 and a *partial record* for a JSON
+twin that is not a whole Record (no id, title or renditions). It prints the single-request p50,
+then errors, partial records, requests and p50/p95 under load, and their ratio to the single
+p50. Exit status 1 on any error. Goal: 0 errors, p95 at most 4x the single-request latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Sequence
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+PATHS = ["/records/wcda-110485", "/records/wcda-110485.json", "/records/frus1961-63v06-d1.json",
+         "/records/frus1961-63v06-d12", "/search?q=Khrushchev", "/search?q=Kim+Il+Sung", "/search.json?q=missile"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--readers", type=int, default=50)
+    args = parser.parse_args(argv)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with tempfile.TemporaryDirectory() as folder:
+        db = f"sqlite:///{folder}/fonds.db"
+        fonds = [sys.executable, "-m", "fonds.cli", "--db", db]
+        subprocess.run([*fonds, "ingest", str(CORPUS / "wilson-center"), str(CORPUS / "frus" / "frus1961-63v06.xml")],
+                       env=env, check=True, capture_output=True)
+        port = free_port()
+        server = subprocess.Popen([*fonds, "serve", "--port", str(port)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    if httpx.get(base + "/", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            with httpx.Client(base_url=base, timeout=30) as client:
+                single = []
+                for path in PATHS * 10:
+                    started = time.perf_counter()
+                    client.get(path)
+                    single.append(time.perf_counter() - started)
+            print(f"single request: p50 {percentile(single, .5) * 1000:.1f} ms, p95 {percentile(single, .95) * 1000:.1f} ms")
+            latencies: list[float] = []
+            errors: list[str] = []
+            partial = [0]
+            stop = time.monotonic() + args.seconds
+            lock = threading.Lock()
+
+            def reader(seed: int) -> None:
+                rng = random.Random(seed)
+                with httpx.Client(base_url=base, timeout=60) as client:
+                    while time.monotonic() < stop:
+                        path = rng.choice(PATHS)
+                        started = time.perf_counter()
+                        try:
+                            response = client.get(path)
+                        except httpx.HTTPError as error:
+                            with lock:
+                                errors.append(f"{path}: {error!r}")
+                            continue
+                        took = time.perf_counter() - started
+                        with lock:
+                            latencies.append(took)
+                            if response.status_code != 200:
+                                errors.append(f"{path}: {response.status_code}")
+                            elif path.startswith("/records/") and path.endswith(".json"):
+                                data = response.json()
+                                record = data.get("record", data)
+                                if not (record.get("id") and record.get("title") and "renditions" in record):
+                                    partial[0] += 1
+
+            def writer() -> None:
+                subprocess.run([*fonds, "ingest", str(CORPUS / "frus" / "frus1961-63v05.xml")], env=env, capture_output=True)
+                while time.monotonic() < stop:
+                    subprocess.run([*fonds, "ingest", str(CORPUS / "wilson-center")], env=env, capture_output=True)
+                    time.sleep(1)
+
+            threads = [threading.Thread(target=reader, args=(n,)) for n in range(args.readers)]
+            threads.append(threading.Thread(target=writer))
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            server.terminate()
+            server.wait()
+    p50, p95 = percentile(latencies, .5), percentile(latencies, .95)
+    print(f"{args.readers} readers + 1 writer, {args.seconds:.0f} s: {len(latencies)} requests, {len(errors)} errors, "
+          f"{partial[0]} partial records; p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms "
+          f"({p95 / max(percentile(single, .5), 1e-9):.1f}x the single-request p50)")
+    for error in errors[:10]:
+        print("  " + error)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
