@@ -8,7 +8,9 @@ paragraphs drawn from the whole corpus, so term statistics stay realistic while
 the N records differ from one another.
 
 Records are written as Record JSON Lines, `PER_FILE` to a file, so that
-`fonds ingest` stores one file per transaction.
+`fonds ingest` stores one file per transaction. The first file begins with the
+volumes' collections and persons as dump lines (`{"entity": ...}`), because the
+store refuses a person link to an entry it does not hold.
 
     python -m benchmarks.corpus --size 10k          # writes benchmarks/out/corpus-10000-s7/
 """
@@ -29,7 +31,7 @@ FRUS = HERE.parent.parent / "shared" / "corpus" / "frus"
 SIZES = {"2k": 2_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 SEED = 7
 PER_FILE = 1_000
-VERSION = 1  # bump when the generator's output changes: cached corpora are rebuilt
+VERSION = 2  # bump when the generator's output changes: cached corpora are rebuilt
 SWAP = 0.5  # share of a record's paragraphs replaced by paragraphs from anywhere in the corpus
 DATE_JITTER_DAYS = 60
 
@@ -56,17 +58,35 @@ def frus_folder() -> Path:
 
 def load_pool(folder: Path | None = None) -> list[dict[str, Any]]:
     """The real FRUS documents as Record JSON dicts, in a fixed order."""
+    return _read_volumes(folder)[0]
+
+
+def load_archive(folder: Path | None = None) -> list[dict[str, Any]]:
+    """The volumes' collections and authority entries, as the dump lines fonds reads back
+    (`{"collection": ...}`, `{"entity": ...}`): the corpus's records link to these persons."""
+    return _read_volumes(folder)[1]
+
+
+def _read_volumes(folder: Path | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from fonds.authority import Entity
     from fonds.importers import frus
-    from fonds.record import Record
+    from fonds.record import Collection, Record
 
     records: list[dict[str, Any]] = []
+    archive: list[dict[str, Any]] = []
     for path in sorted((folder or frus_folder()).glob("*.xml")):
         with path.open("rb") as source:
-            records.extend(item.to_dict() for item in frus.read(source, origin=path.name) if isinstance(item, Record))
+            for item in frus.read(source, origin=path.name):
+                if isinstance(item, Record):
+                    records.append(item.to_dict())
+                elif isinstance(item, Collection):
+                    archive.append({"collection": item.to_dict()})
+                elif isinstance(item, Entity):
+                    archive.append({"entity": item.to_dict()})
     records.sort(key=lambda r: r["id"])
     if not records:
         raise SystemExit("bench: the FRUS volumes hold no documents")
-    return records
+    return records, archive
 
 
 def _paragraphs(record: dict[str, Any]) -> list[str]:
@@ -134,6 +154,9 @@ def write(n: int, *, seed: int = SEED, per_file: int = PER_FILE, folder: Path | 
                     out.close()
                 files.append(folder / f"part-{number // per_file:05d}.jsonl")
                 out = files[-1].open("w", encoding="utf-8")
+                if number == 0:  # the persons the records link to come first, as in a dump
+                    for line in load_archive():
+                        out.write(json.dumps(line, ensure_ascii=False) + "\n")
             assert out is not None
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     finally:

@@ -132,7 +132,10 @@ def ingest(files: Sequence[Path], db_path: Path, index_path: Path) -> IngestTime
     in_sqlite = in_tantivy = 0.0
     for path in files:
         lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        records = [json.loads(line) for line in lines]
+        parsed = [(json.loads(line), line) for line in lines]
+        # A corpus file may begin with the archive's collections and persons ({"entity": ...}): not records.
+        records = [record for record, _ in parsed if "id" in record]
+        lines = [line for record, line in parsed if "id" in record]
         t0 = time.perf_counter()
         db.execute("BEGIN")
         db.executemany("INSERT INTO records (id, data) VALUES (?, ?)", [(r["id"], line) for r, line in zip(records, lines)])

@@ -113,11 +113,10 @@ def measure_ingest(files: Sequence[Path], work: Path, rounds: int) -> dict[str, 
 
 
 def _resolver(store: Any) -> Any:
-    try:
-        from fonds.variants import resolver
-    except ImportError:
-        return None
-    return resolver(store)
+    """The name resolver `fonds search` uses: the archive's names, every variant."""
+    from fonds.naming import Names
+
+    return Names.of(store).resolve
 
 
 def measure_library(work: Path, reps: int) -> dict[str, Any]:
