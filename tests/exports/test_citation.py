@@ -70,3 +70,22 @@ def test_a_span_printed_in_words_is_cited_in_those_words(printed: str, shown: st
     from fonds.dates import parse_date
 
     assert citation.display_date(parse_date(printed)) == shown
+
+
+@pytest.mark.parametrize(
+    ("credited", "natural", "inverted"),
+    [
+        ("Kim Il Sung", "Kim Il Sung", "Kim, Il Sung"),
+        ("Pak Song-chol", "Pak Song-chol", "Pak, Song-chol"),
+        ("Mao Zedong", "Mao Zedong", "Mao, Zedong"),
+        ("Mao Tse-tung", "Mao Tse-tung", "Mao, Tse-tung"),
+        ("Deng Xiaoping", "Deng Xiaoping", "Deng, Xiaoping"),
+        ("Lee Harvey Oswald", "Lee Harvey Oswald", "Oswald, Lee Harvey"),
+        ("Ken Lee", "Ken Lee", "Lee, Ken"),
+        ("Dean Rusk", "Dean Rusk", "Rusk, Dean"),
+    ],
+)
+def test_chinese_and_korean_names_keep_the_family_name_first(credited: str, natural: str, inverted: str) -> None:
+    """CMoS 8.14: `Kim Il Sung`, never `Il Sung Kim`; RIS/BibTeX still get family, given (`Kim, Il Sung`)."""
+    name = split_name(credited)
+    assert (name.natural, name.inverted) == (natural, inverted)

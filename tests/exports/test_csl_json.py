@@ -49,3 +49,11 @@ def test_hostile_record_round_trips_through_json(hostile_record: Record) -> None
     [item] = json.loads(csl_json.write(hostile_record))
     assert item["title"] == hostile_record.title
     assert [n for n in item["translator"]][1] == {"family": "Petrov", "given": "Ivan"}
+
+
+def test_a_korean_name_keeps_its_order_in_csl() -> None:
+    from fonds.exports.citation import split_name
+    from fonds.exports.csl_json import csl_name
+
+    assert csl_name(split_name("Kim Il Sung")) == {"family": "Kim", "given": "Il Sung", "static-ordering": True}
+    assert csl_name(split_name("Sergey Radchenko")) == {"family": "Radchenko", "given": "Sergey"}

@@ -60,6 +60,7 @@ class Name:
     particle: str | None = None
     suffix: str | None = None
     literal: str | None = None
+    family_first: bool = False  # Chinese and Korean names: `Kim Il Sung`, `Mao Zedong` (CMoS 8.14)
 
     @property
     def surname(self) -> str | None:
@@ -78,6 +79,8 @@ class Name:
         """`Charles de Gaulle`, `Robert M. La Follette Sr.`."""
         if self.literal is not None:
             return self.literal
+        if self.family_first:
+            return " ".join(p for p in (self.surname, self.given) if p)
         return " ".join(p for p in (self.given, self.surname, self.suffix) if p)
 
     @property
@@ -111,6 +114,8 @@ def split_name(name: str) -> Name:
     lowered = {w.lower().strip(".") for w in words}
     if len(words) < 2 or len(words) > 6 or lowered & _ORGANIZATION_WORDS:
         return Name(literal=name)
+    if _family_first(words):
+        return Name(family=words[0], given=" ".join(words[1:]), family_first=True)
     last: str | None = None
     if words[-1].lower() in _SUFFIXES and len(words) > 2:
         last = words.pop()
@@ -126,6 +131,41 @@ def split_name(name: str) -> Name:
         particle=" ".join(surname[:lead]) or None,
         suffix=last,
     )
+
+
+def _family_first(words: list[str]) -> bool:
+    """A romanized Chinese or Korean name, family name first (`Mao Zedong`, `Zhou Enlai`,
+    `Kim Il Sung`, `Pak Song-chol`): two or three words, the first a Korean family name or one
+    Pinyin/Wade-Giles syllable, and the given name one or two syllables that read as Korean or
+    Chinese. `Lee Harvey Oswald` is no such name (`Harvey` is neither)."""
+    from fonds import romanize
+
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.isascii() for w in words):
+        return False
+    syllables = [part for word in words[1:] for part in word.lower().split("-") if part]
+    if not 1 <= len(syllables) <= 2:
+        if len(words) == 2 and len(syllables) == 1:
+            return False
+        pinyin = romanize.split_pinyin(words[1]) if len(words) == 2 else None
+        if not (pinyin and len(pinyin) == 2):
+            return False
+    family = words[0]
+    if romanize.is_korean_surname(family) and all(romanize.korean_readings(p) for p in syllables):
+        return True
+    first = romanize.split_pinyin(family)
+    if first is None or len(first) != 1:
+        return False
+    return all(_chinese_syllables(word) for word in words[1:])
+
+
+def _chinese_syllables(word: str) -> bool:
+    from fonds import romanize
+
+    parts = [p for p in word.lower().split("-") if p]
+    if len(parts) > 1:
+        return all(romanize.pinyin_to_wade_giles(p) or romanize.wade_giles_to_pinyin(p) for p in parts)
+    found = romanize.split_pinyin(word)  # `Enlai`: en-lai; `Lee` (le-e) reads as no Chinese name
+    return found is not None and (len(found) == 1 or (len(found) == 2 and min(map(len, found)) > 1))
 
 
 def credited(record: Record, role: str) -> tuple[Name, ...]:

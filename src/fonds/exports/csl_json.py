@@ -89,14 +89,17 @@ def issued_date(record: Record) -> dict[str, Any] | None:
     return None
 
 
-def csl_name(name: citation.Name) -> dict[str, str]:
+def csl_name(name: citation.Name) -> dict[str, str | bool]:
+    """A CSL name; a Chinese or Korean one (`Kim Il Sung`) gets `static-ordering`, which
+    CSL processors (citeproc-js) read as "print family name first, as given"."""
     if name.literal is not None:
         return {"literal": name.literal}
-    parts = {
+    parts: dict[str, str | bool | None] = {
         "family": name.family,
         "given": name.given,
         "non-dropping-particle": name.particle,
         "suffix": name.suffix,
+        "static-ordering": True if name.family_first else None,
     }
     return {k: v for k, v in parts.items() if v}
 
