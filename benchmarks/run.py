@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from benchmarks import corpus, httpload, raw, scale
+from benchmarks import corpus, httpload, raw, renditions, scale
 from benchmarks.queries import MIX
 
 GOALS = {"ingest": 0.7, "search-library": 1.5, "search-http": 5.0, "memory": 500.0}
@@ -353,14 +353,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--budget", type=float, default=90, help="seconds at most for each HTTP load phase")
     parser.add_argument("--skip-http", action="store_true", help="measure ingest and library search only")
     parser.add_argument("--skip-scale", action="store_true", help="leave out the incremental, start-up and ingest-memory figures")
+    parser.add_argument("--skip-renditions", action="store_true", help="leave out OCR and attach throughput")
     parser.add_argument(
-        "--only", choices=["search-library", "scale", "holdings"],
+        "--only", choices=["search-library", "scale", "holdings", "renditions"],
         help="measure one figure alone, reusing the work folder of an earlier run (ingests once if there is none)",
     )
     parser.add_argument("--times", type=int, default=3, help="with --only: independent runs, medians reported")
     args = parser.parse_args(argv)
     n = args.size
     started = time.perf_counter()
+    if args.only == "renditions":
+        figures = renditions.measure()
+        print(f"\nfonds renditions figures, {machine()}; {time.perf_counter() - started:.0f} s\n")
+        print("\n".join(renditions.lines(figures)))
+        return
     if args.only == "holdings":  # a CSV of 50,000 rows read and ingested (benchmarks/holdings.py)
         from benchmarks import holdings
 
@@ -389,10 +395,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     results["http"] = {"skipped": "--skip-http"} if args.skip_http else measure_http(files, work, n, args.budget)
     if not args.skip_scale:
         results["scale"] = scale.measure(files, work)
+    if not args.skip_renditions:
+        print("bench: OCR and attach", file=sys.stderr)
+        results["renditions"] = renditions.measure()
     results["seconds"] = time.perf_counter() - started
     lines = report(n, results)
     if "scale" in results:
         lines += scale.goals(n, results["scale"])
+    if "renditions" in results:
+        lines += renditions.lines(results["renditions"])
     (corpus.OUT / f"results-{n}.json").write_text(json.dumps(results, indent=2, default=str))
     print(f"\nfonds benchmarks: {n} records, {results['machine']}; {results['seconds']:.0f} s\n")
     print("\n".join(lines))

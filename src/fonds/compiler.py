@@ -97,7 +97,7 @@ class Compiler:
             name_query = self.names(name)
             if name_query is not None:
                 return Query.boolean_query([(Occur.Should, name_query), (Occur.Should, self.all_words(node.items))])
-        for item in node.items:
+        for item in _rendition_in_language(node.items):
             if isinstance(item, q.Not):
                 items.append((Occur.MustNot, self.excluded(item.item)))
             else:
@@ -249,8 +249,8 @@ class Compiler:
     # -- filters ----------------------------------------------------------------------------
 
     def filter(self, node: q.Filter) -> Query:
-        if node.field == "lang":
-            return Query.term_query(self.schema, "lang", node.value)
+        if node.field in ("lang", "rendition"):  # controlled values: the term itself
+            return Query.term_query(self.schema, node.field, node.value)
         exact = Query.term_query(self.schema, node.field, node.value)
         words = self.text(node.value, [f"{node.field}_text"], language=False)
         return Query.boolean_query([(Occur.Should, exact), (Occur.Should, words)])
@@ -265,3 +265,14 @@ class Compiler:
                 (Occur.Must, Query.range_query(self.schema, "latest", integer, lo, 99991230)),
             ]
         )
+
+
+def _rendition_in_language(items: Sequence[q.Node]) -> list[q.Node]:
+    """`rendition:K` and `lang:L` side by side in a conjunction become one filter, `rendition:K/L`:
+    a rendition of that kind in that language, not merely a record with both somewhere."""
+    kinds = [i for i in items if isinstance(i, q.Filter) and i.field == "rendition"]
+    languages = [i for i in items if isinstance(i, q.Filter) and i.field == "lang"]
+    if len(kinds) != 1 or len(languages) != 1:
+        return list(items)
+    joined = q.Filter("rendition", f"{kinds[0].value}/{languages[0].value}")
+    return [joined if i is kinds[0] else i for i in items if i is not languages[0]]

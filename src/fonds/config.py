@@ -26,6 +26,9 @@ class Settings:
     repository_name: str = field(default="fonds archive", metadata={"help": "the archive's name, shown on pages and in OAI-PMH"})
     admin_email: str = field(default="archivist@example.org", metadata={"help": "contact address given in OAI-PMH Identify"})
     sync_seconds: float = field(default=2.0, metadata={"help": "how often a server follows the change log into its index"})
+    files: str = field(default="", metadata={"help": "folder of attached files: scans, transcripts (default: beside the database)"})
+    ocr_workers: int = field(default=2, metadata={"help": "worker processes that OCR scanned pages"})
+    max_pages: int = field(default=2000, metadata={"help": "most pages one attached PDF or scan may have"})
     session_secret: str = field(default="", metadata={"help": "secret that signs staff session cookies (default: one fonds makes and keeps in the database)"})
     read_only: bool = field(default=False, metadata={"help": "open the database only to read (nodes on a PostgreSQL hot standby); writes are refused"})
 
@@ -38,6 +41,17 @@ class Settings:
             return Path(f"fonds-index-{safe}")
         path = self.db[len("sqlite:///"):] if self.db.startswith("sqlite:///") else self.db
         return Path(path + ".index")
+
+    @property
+    def files_path(self) -> Path:
+        """The folder of attached files: `FILES` if set, else beside the database (see renditions/files.py)."""
+        if self.files:
+            return Path(self.files)
+        if self.db.startswith(("postgresql://", "postgres://")):
+            safe = re.sub(r"[^A-Za-z0-9]+", "_", mask_password(self.db).split("@")[-1])
+            return Path(f"fonds-files-{safe}")
+        path = self.db[len("sqlite:///"):] if self.db.startswith("sqlite:///") else self.db
+        return Path(path + ".files")
 
     def __repr__(self) -> str:
         return f"Settings(db={mask_password(self.db)!r}, index={self.index!r}, page_size={self.page_size})"

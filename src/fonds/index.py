@@ -55,11 +55,11 @@ from fonds.compiler import MAX_VARIANTS, Compiler, NameResolver, day
 from fonds.dates import SORT_LAST
 from fonds.errors import NotFound, QueryError, StoreError
 from fonds.record import Record
-from fonds.snippets import Snippets, matched_variants, needles, snippet_or_start
+from fonds.snippets import Snippets, find, fold_text, matched_variants, needles, snippet_or_start
 from fonds.store.base import Store
 
-INDEX_VERSION = 4  # 2: text no longer stored; stored-only snippet_text. 3: language fields (analysis.py).
-# 4: date_sort is YYYYMMDDHHMM (HistoricalDate.sort_key), open dates' bounds from search_bounds
+INDEX_VERSION = 5  # 2: text no longer stored; stored-only snippet_text. 3: language fields (analysis.py).
+# 4: date_sort is YYYYMMDDHHMM (HistoricalDate.sort_key), open dates' bounds from search_bounds. 5: rendition, rendition_spans
 BATCH = 500
 SNIPPET_CHARS = 20_000  # how much of each text snippets and `matched` look at
 FUZZY_BELOW = 3  # exact matches below this many: run the search again with fuzzy clauses
@@ -103,8 +103,9 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, stored=False, tokenizer_name=name)
     for name in ("repository_text", "collection_text", "type_text"):
         builder.add_text_field(name, stored=False, tokenizer_name="fonds")
-    for name in ("lang", "repository", "collection", "type", "person_id"):
+    for name in ("lang", "repository", "collection", "type", "person_id", "rendition"):
         builder.add_text_field(name, stored=False, tokenizer_name="raw", fast=True)
+    builder.add_bytes_field("rendition_spans", stored=True, indexed=False)  # JSON: where each rendition is in `text`
     builder.add_integer_field("year", stored=False, indexed=True, fast=True)
     builder.add_integer_field("earliest", stored=False, indexed=True, fast=True)
     builder.add_integer_field("latest", stored=False, indexed=True, fast=True)
@@ -139,6 +140,10 @@ def document(record: Record, names: dict[str, Sequence[str]] | None = None) -> t
         collection=collections,
         type=[record.type] if record.type else [],
         person_id=sorted({p.id for p in record.persons}),
+        # `transcript` and `transcript/ru`: `rendition:transcript lang:ru` asks for a Russian transcript.
+        rendition=sorted({v for r in record.renditions if r.text.strip() or r.images
+                          for v in (r.kind, f"{r.kind}/{r.language}" if r.language else r.kind)}),
+        rendition_spans=json.dumps(_rendition_spans(record)).encode("utf-8"),
         year=list(record.date.years),
         earliest=day(record.date.search_bounds[0], 0),  # an open side reaches past the archive's span
         latest=day(record.date.search_bounds[1], 99991231),
@@ -394,6 +399,8 @@ def _hit(doc: tantivy.Document, score: Any, snippets: Snippets | None, expansion
     summary = _first(doc, "summary")
     text = _stored_text(doc)
     matched = matched_variants(expansions, " ".join((title, summary, text))) if expansions else ()
+    if snippets is not None:
+        matched += _renditions_matched(doc, text, snippets)
     return Hit(
         id=_first(doc, "id"),
         title=title,
@@ -403,6 +410,34 @@ def _hit(doc: tantivy.Document, score: Any, snippets: Snippets | None, expansion
         score=float(score) if isinstance(score, float) else 0.0,
         type=_first(doc, "type_stored") or None,
     )
+
+
+def _rendition_spans(record: Record) -> list[list[Any]]:
+    """[kind, language, machine-made, start, end] for each rendition in `record.text`, in its order."""
+    spans: list[list[Any]] = []
+    offset = 0
+    for rendition in record.renditions:
+        if rendition.text:
+            spans.append([rendition.kind, rendition.language, rendition.is_machine_made, offset, offset + len(rendition.text)])
+            offset += len(rendition.text) + 2
+    return spans
+
+
+def _renditions_matched(doc: tantivy.Document, text: str, snippets: Snippets) -> tuple[str, ...]:
+    """'in the transcript (ru, machine-made)' for each rendition whose text holds a searched word
+    (found as snippets find them: by each script's analysis). Only records with more than one text
+    rendition say it; only the first SNIPPET_CHARS of the text are looked at."""
+    raw = doc.get_first("rendition_spans")
+    spans = json.loads(bytes(raw).decode("utf-8")) if raw else []
+    if len(spans) < 2 or not snippets.needles:
+        return ()
+    found = []
+    for kind, language, machine, start, end in spans:
+        part = text[start:end]
+        if part and find(part, fold_text(part), snippets.needles, snippets.analysis):
+            details = ", ".join(filter(None, [language, "machine-made" if machine else None]))
+            found.append(f"in the {kind}" + (f" ({details})" if details else ""))
+    return tuple(found)
 
 
 def _first(doc: tantivy.Document, name: str) -> str:

@@ -21,7 +21,8 @@ from fonds.errors import QueryError
 from fonds.vocabulary import language_code
 
 TEXT_FIELDS = ("title", "summary", "text")
-FILTER_FIELDS = ("repository", "lang", "type", "collection")
+FILTER_FIELDS = ("repository", "lang", "type", "collection", "rendition")
+RENDITIONS = ("transcript", "translation", "scan", "original")
 FIELDS = ("title", "person", "date", *FILTER_FIELDS, "summary", "text")
 FIELD_ALIASES = {"language": "lang", "persons": "person", "name": "person", "repo": "repository", "year": "date"}
 MAX_QUERY_LENGTH = 1000
@@ -250,6 +251,12 @@ class _Parser:
                     f"unknown language {text!r} at position {value.at}; use an ISO 639-1 code (ru) or a name (Russian)"
                 )
             return Filter("lang", code)
+        if name == "rendition":
+            if text.lower() not in RENDITIONS:
+                raise QueryError(
+                    f"unknown rendition {text!r} at position {value.at}; use one of {', '.join(RENDITIONS)}"
+                )
+            return Filter("rendition", text.lower())
         if name in FILTER_FIELDS:
             return Filter(name, text)
         if value.kind == "phrase":

@@ -62,8 +62,44 @@ class Note:
 
 @dataclass(frozen=True)
 class PageBreak:
+    """Where page `n` starts in a rendition's text; `confidence` is OCR's mean word confidence (0-100)."""
+
     n: str
     offset: int
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file held beside the database, named by the SHA-256 of its bytes (fonds.renditions.files).
+
+    `size` is in bytes; `width`/`height` in pixels for page images; `name` is the file name it came under.
+    """
+
+    sha256: str
+    media_type: str
+    size: int
+    name: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+MAKER_ROLES = ("translator", "transcriber", "ocr", "text-layer")
+
+
+@dataclass(frozen=True)
+class Maker:
+    """Who made a rendition: a translator or transcriber by name, or a machine (`ocr` with its engine
+    and version; `text-layer` for text read from a PDF whose maker is unknown)."""
+
+    role: str
+    name: str | None = None
+    engine: str | None = None
+    version: str | None = None
+
+    @property
+    def is_machine(self) -> bool:
+        return self.role in ("ocr", "text-layer")
 
 
 @dataclass(frozen=True)
@@ -77,6 +113,14 @@ class Rendition:
     marks: tuple[Mark, ...] = ()
     notes: tuple[Note, ...] = ()
     pages: tuple[PageBreak, ...] = ()
+    # Files: the one the rendition came from (a PDF, an HTML transcript), and a scan's page images in order.
+    source: FileRef | None = None
+    images: tuple[FileRef, ...] = ()
+    maker: Maker | None = None
+
+    @property
+    def is_machine_made(self) -> bool:
+        return self.maker is not None and self.maker.is_machine
 
 
 @dataclass(frozen=True)
@@ -458,15 +502,29 @@ def _source_to_dict(source: Source) -> dict[str, Any]:
 
 
 def _rendition_to_dict(rendition: Rendition) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "kind": rendition.kind,
         "language": rendition.language,
         "label": rendition.label,
         "text": rendition.text,
         "marks": [_drop_none(_as_dict(m)) for m in rendition.marks],
         "notes": [_drop_none(_as_dict(n)) for n in rendition.notes],
-        "pages": [_as_dict(p) for p in rendition.pages],
+        "pages": [_drop_none(_as_dict(p)) for p in rendition.pages],
     }
+    # Keys for files and makers appear only when set, so records without them keep their hashes.
+    if rendition.source is not None:
+        data["source"] = _drop_none(_as_dict(rendition.source))
+    if rendition.images:
+        data["images"] = [_drop_none(_as_dict(i)) for i in rendition.images]
+    if rendition.maker is not None:
+        data["maker"] = _drop_none(_as_dict(rendition.maker))
+        data["machine_made"] = rendition.is_machine_made
+    return data
+
+
+def _file_ref(data: Mapping[str, Any]) -> FileRef:
+    """A FileRef from its JSON; the URLs a JSON twin adds (`url`, `iiif`) are where it is served, not part of it."""
+    return FileRef(**{k: v for k, v in data.items() if k not in ("url", "iiif")})
 
 
 def _rendition_from_dict(data: Mapping[str, Any]) -> Rendition:
@@ -478,4 +536,7 @@ def _rendition_from_dict(data: Mapping[str, Any]) -> Rendition:
         marks=tuple(Mark(**m) for m in data.get("marks") or ()),
         notes=tuple(Note(**n) for n in data.get("notes") or ()),
         pages=tuple(PageBreak(**p) for p in data.get("pages") or ()),
+        source=_file_ref(data["source"]) if data.get("source") else None,
+        images=tuple(_file_ref(i) for i in data.get("images") or ()),
+        maker=Maker(**data["maker"]) if data.get("maker") else None,
     )

@@ -263,3 +263,41 @@ def _serve(app: FastAPI) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+# -- a record with a scan, its OCR transcript and a translation (tests/conftest.py: belovezha_archive) --
+
+
+@pytest.fixture(scope="session")
+def reader_settings(belovezha_archive: Path) -> Settings:
+    return Settings(db=str(belovezha_archive / "fonds.db"), sync_seconds=0.5)
+
+
+@pytest.fixture(scope="session")
+def reader_store(reader_settings: Settings) -> Iterator[SQLiteStore]:
+    store = SQLiteStore(reader_settings.db)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def reader_client(reader_store: SQLiteStore, reader_settings: Settings) -> Client:
+    return Client(create_app(reader_store, reader_settings))
+
+
+@pytest.fixture(scope="session")
+def reader_server(reader_store: SQLiteStore, reader_settings: Settings) -> Iterator[str]:
+    """A live server over the archive with the Belovezha scan, transcript and translation."""
+    app = create_app(reader_store, reader_settings)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, name="fonds-reader-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -49,6 +49,9 @@ def element(record: Record, *, id_prefix: str = "") -> etree._Element:
     people = _person_ids(record.persons, id_prefix)
     root = _el(None, "TEI")
     root.append(_header(record, people))
+    facsimile = _facsimile(record, id_prefix)
+    if facsimile is not None:
+        root.append(facsimile)
     text = _el(root, "text")
     language = next((r.language for r in _text_renditions(record) if r.language), None)
     if language and citation.is_language_tag(language):
@@ -57,11 +60,55 @@ def element(record: Record, *, id_prefix: str = "") -> etree._Element:
     for index, rendition in enumerate(record.renditions):
         if rendition.text.strip():
             mentions = [p for p in record.persons if (p.rendition or 0) == index]
-            body.append(_division(rendition, mentions, people))
+            division = _division(rendition, mentions, people)
+            _link_pages(division, rendition, record, id_prefix)
+            body.append(division)
     if not len(body):
         _el(body, "p")
     return root
 
+
+def _facsimile(record: Record, id_prefix: str = "") -> etree._Element | None:
+    """<facsimile> with a <surface> per page of each scan (TEI P5 §11.1), its <graphic> the page
+    image at `/files/SHA256` (relative to the archive's address). None if the record has no scan."""
+    scans = [r for r in record.renditions if r.kind == "scan" and r.images]
+    if not scans:
+        return None
+    facsimile = _el(None, "facsimile")
+    for s, scan in enumerate(scans, 1):
+        for n, image in enumerate(scan.images, 1):
+            surface = _el(facsimile, "surface", n=str(n))
+            surface.set(XML_ID, _surface_id(s, n, id_prefix))
+            if image.width and image.height:
+                surface.set("ulx", "0")
+                surface.set("uly", "0")
+                surface.set("lrx", str(image.width))
+                surface.set("lry", str(image.height))
+            graphic = _el(surface, "graphic", url=f"/files/{image.sha256}", mimeType=image.media_type)
+            if image.width and image.height:
+                graphic.set("width", f"{image.width}px")
+                graphic.set("height", f"{image.height}px")
+    return facsimile
+
+
+def _surface_id(scan: int, page: int, id_prefix: str = "") -> str:
+    return f"{id_prefix}surface-{scan}-{page}"
+
+
+def _link_pages(division: etree._Element, rendition: Rendition, record: Record, id_prefix: str = "") -> None:
+    """A transcript made from a scan (same source file) points each <pb> at the scan's <surface>;
+    a machine-made text says so in @subtype."""
+    if rendition.is_machine_made:
+        division.set("subtype", "machine-made")
+    scans = [r for r in record.renditions if r.kind == "scan" and r.images]
+    number = next((i for i, r in enumerate(scans, 1) if rendition.source is not None and r.source == rendition.source), None)
+    if number is None:
+        return
+    pages = len(scans[number - 1].images)
+    for pb in division.iter(f"{{{TEI_NS}}}pb"):
+        n = pb.get("n") or ""
+        if n.isdigit() and 1 <= int(n) <= pages:
+            pb.set("facs", f"#{_surface_id(number, int(n), id_prefix)}")
 
 def name_token(value: str) -> str:
     """A value made fit for an xml:id (an NCName): letters, digits, `.`, `_`, `-`, starting with a letter."""

@@ -29,7 +29,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from fonds.dates import HistoricalDate
 from fonds.errors import RecordError
 from fonds.identifiers import identifier_problem
-from fonds.record import MARK_KINDS, RENDITION_KINDS, Record
+from fonds.record import MAKER_ROLES, MARK_KINDS, RENDITION_KINDS, Record
 
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -154,6 +154,27 @@ class NoteModel(_Model):
 class PageModel(_Model):
     n: Text
     offset: Offset
+    confidence: Annotated[float, Field(ge=0, le=100)] | None = None
+
+
+class FileModel(_Model):
+    """A file held beside the database (fonds.renditions.files), named by its SHA-256."""
+
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    media_type: Annotated[str, Field(pattern=r"^[a-z]+/[A-Za-z0-9.+-]+$")]
+    size: Annotated[int, Field(ge=0)]
+    name: Text | None = None
+    width: Annotated[int, Field(gt=0)] | None = None
+    height: Annotated[int, Field(gt=0)] | None = None
+    url: Text | None = None  # where the JSON twin says the file is served: accepted, never stored
+    iiif: Text | None = None
+
+
+class MakerModel(_Model):
+    role: Annotated[str, _one_of(MAKER_ROLES)]
+    name: Text | None = None
+    engine: Text | None = None
+    version: Text | None = None
 
 
 class RenditionModel(_Model):
@@ -164,6 +185,10 @@ class RenditionModel(_Model):
     marks: list[MarkModel] = []
     notes: list[NoteModel] = []
     pages: list[PageModel] = []
+    source: FileModel | None = None
+    images: list[FileModel] = []
+    maker: MakerModel | None = None
+    machine_made: bool | None = None  # derived from maker; accepted, never trusted
 
     @model_validator(mode="after")
     def _offsets_inside(self) -> RenditionModel:

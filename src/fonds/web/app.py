@@ -32,7 +32,7 @@ from fonds.errors import BadRequest, FondsError, NotFound, QueryError
 from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
-from fonds.web import api, citing, corrections, history, oai_page, staff
+from fonds.web import api, citing, corrections, history, iiif, oai_page, staff
 from fonds.web.api import MAX_ID_LENGTH
 from fonds.web.browse import browse_page
 from fonds.web.collections import collection_page
@@ -47,6 +47,7 @@ from fonds.web.pages import (
     search_href,
 )
 from fonds.web.persons import person_page
+from fonds.web.reader import reader_view
 from fonds.web.records import record_page
 from fonds.web.search import read_params, search_page
 from fonds.web.sessions import MAX_FORM_BYTES, Sessions, form_view
@@ -116,6 +117,7 @@ def record(request: Request, archive: Archive) -> Any:
         note = history.version_note(archive, page, versions[-1], versions[-1].number, public_base(request, archive))
         page = replace(page, version=note)
     links = staff.staff_links(request, rec.id)
+    page = replace(page, reader=reader_view(rec, ""), files_base=public_base(request, archive))
     return replace(page, staff=links) if links else page
 
 
@@ -201,6 +203,8 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/about.json", about, "about.json"),
     ("/oai", oai_pmh, "oai"),
     ("/openapi.json", openapi, "openapi"),
+    ("/iiif/{iiif_path:path}", iiif.iiif, "iiif"),
+    ("/files/{sha256}", iiif.file_download, "file"),
     ("/favicon.ico", favicon, "favicon"),
     ("/staff/", staff.home, "staff"),
     ("/staff/index.json", staff.home, "staff.json"),

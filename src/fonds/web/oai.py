@@ -327,13 +327,14 @@ def _header(parent: etree._Element, stored: StoredRecord, specs: Mapping[str, st
                 _el(header, "setSpec", specs[collection])
 
 
-def _record(parent: etree._Element, stored: StoredRecord, prefix: str, specs: Mapping[str, str]) -> None:
+def _record(parent: etree._Element, stored: StoredRecord, prefix: str, specs: Mapping[str, str], base_url: str) -> None:
     """One <record>. A record its metadata format cannot be written for is left out of the list
     and logged (one failure), never the end of every harvest at this page."""
     element = None
     if stored.record is not None:
         try:
             element = FORMATS[prefix].element(stored.record)
+            _link_scan(element, stored.record, base_url.removesuffix("/oai"))
         except Exception:  # noqa: BLE001 - belt and braces: one record, not the whole response
             LOG.exception("OAI-PMH: record %r cannot be written as %s; left out of the list", stored.id, prefix)
             FAILURES["records"] += 1
@@ -344,6 +345,19 @@ def _record(parent: etree._Element, stored: StoredRecord, prefix: str, specs: Ma
         _el(entry, "metadata").append(element)
 
 
+def _link_scan(element: etree._Element, record: Record, site: str) -> None:
+    """A record with a scan links its IIIF manifest (oai_dc: dc:relation) and its page images
+    resolve against the archive's address (TEI: xml:base on <facsimile>)."""
+    if not any(r.kind == "scan" and r.images for r in record.renditions):
+        return
+    if element.tag == f"{{{dublin_core.OAI_DC_NS}}}dc":
+        relation = etree.SubElement(element, f"{{{dublin_core.DC_NS}}}relation")
+        relation.text = f"{site}/iiif/{record.id}/manifest.json"
+    facsimile = element.find("{http://www.tei-c.org/ns/1.0}facsimile")
+    if facsimile is not None:
+        facsimile.set("{http://www.w3.org/XML/1998/namespace}base", f"{site}/")
+
+
 def _listing(verb: str) -> Callable[[Store, Settings, Mapping[str, str], str], etree._Element]:
     def handle(store: Store, settings: Settings, args: Mapping[str, str], base_url: str) -> etree._Element:
         token = _start(store, args)
@@ -352,7 +366,7 @@ def _listing(verb: str) -> Callable[[Store, Settings, Mapping[str, str], str], e
         node = etree.Element(f"{{{OAI_NS}}}{verb}")
         for stored in page:
             if verb == "ListRecords":
-                _record(node, stored, token.prefix, specs)
+                _record(node, stored, token.prefix, specs, base_url)
             else:
                 _header(node, stored, specs)
         if following is not None or token.cursor > 0:
@@ -378,7 +392,7 @@ def _get_record(store: Store, settings: Settings, args: Mapping[str, str], base_
         raise OAIError("cannotDisseminateFormat", f"metadata format {prefix[:40]!r} is not offered; use oai_dc, tei or oai_ead")
     stored = _stored(store, args["identifier"])
     node = etree.Element(f"{{{OAI_NS}}}GetRecord")
-    _record(node, stored, prefix, set_specs(store.collections()))
+    _record(node, stored, prefix, set_specs(store.collections()), base_url)
     return node
 
 

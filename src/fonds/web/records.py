@@ -16,6 +16,7 @@ from fonds import query as q
 from fonds.record import Record, format_reference
 from fonds.web import citing
 from fonds.web.collections import ancestors, labels, volume_contents, volume_of
+from fonds.web.filelinks import link_files
 from fonds.web.markup import note_id, rendition_html
 from fonds.web.pages import Archive, collection_href, language_label, person_href, record_href
 
@@ -85,6 +86,8 @@ class RecordPage:
     version: Any = None  # web/history.VersionNote: the version shown and how to cite it
     staff: Any = None  # web/staff.staff_links: what a logged-in staff member may do here
     template: str = "record.html"
+    reader: Any = None  # web/reader.py's ReaderView, set by the record view when there is a reader
+    files_base: str = ""  # the archive's address, for the URLs of attached files in the JSON twin
 
     @property
     def has_supplied(self) -> bool:
@@ -95,7 +98,7 @@ class RecordPage:
         return any(r.has_marks for r in self.renditions)
 
     def json(self) -> dict[str, Any]:
-        return self.record.public_dict()
+        return link_files(self.record.public_dict(), self.files_base)
 
 
 def record_page(archive: Archive, record: Record, base_url: str) -> RecordPage:

@@ -1,0 +1,108 @@
+"""PDFs: check one, read its text layer (pypdf), and render its pages to images (poppler's pdftoppm).
+
+pdftoppm is a separate program (Debian `poppler-utils`, GPL-2), run as a subprocess, never linked;
+pypdf is BSD-3. A PDF that is empty, corrupt, encrypted, or over the page limit is refused with a
+RecordError naming the file, before anything is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from fonds.errors import RecordError
+
+# Fewer visible characters than this on a page means the page has no usable text layer.
+MIN_LAYER_CHARS = 20
+
+
+@dataclass(frozen=True)
+class PdfText:
+    """A checked PDF: its page count and each page's text layer ('' where there is none)."""
+
+    pages: int
+    texts: tuple[str, ...]
+    producer: str | None
+
+    def has_layer(self, page: int) -> bool:
+        """Whether page `page` (0-based) has a usable text layer."""
+        return sum(not c.isspace() for c in self.texts[page]) >= MIN_LAYER_CHARS
+
+
+def is_pdf(head: bytes) -> bool:
+    return head.lstrip()[:5] == b"%PDF-"
+
+
+def read(path: Path, *, max_pages: int) -> PdfText:
+    """Check the PDF at `path` and read its text layer page by page.
+
+    Raises RecordError for an empty file, a file that is not a PDF or is damaged, an encrypted PDF,
+    a PDF without pages, or one with more than `max_pages` pages.
+    """
+    import pypdf
+    from pypdf.errors import PyPdfError
+
+    check_not_empty(path)
+    with path.open("rb") as handle:
+        if not is_pdf(handle.read(1024)):
+            raise RecordError(f"{path}: not a PDF (it does not start with %PDF-); attach a PDF or page images")
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair warnings are not the user's business
+    try:
+        reader = pypdf.PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            raise RecordError(
+                f"{path}: the PDF is encrypted; save an unencrypted copy (e.g. `qpdf --decrypt IN OUT`) and attach that"
+            )
+        count = len(reader.pages)
+        if count == 0:
+            raise RecordError(f"{path}: the PDF has no pages; attach the complete file")
+        if count > max_pages:
+            raise RecordError(
+                f"{path}: the PDF has {count} pages, more than the limit of {max_pages}; "
+                "split it, or raise the max_pages setting"
+            )
+        texts = tuple(_page_text(page) for page in reader.pages)
+        producer = reader.metadata.producer if reader.metadata else None
+    except RecordError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as error:
+        # pypdf raises a range of errors on damaged files; every one means "cannot be read".
+        raise RecordError(f"{path}: the PDF is damaged and cannot be read ({type(error).__name__}: {error}); "
+                          "attach an undamaged copy") from error
+    return PdfText(count, texts, str(producer) if producer else None)
+
+
+def _page_text(page: object) -> str:
+    text = page.extract_text()  # type: ignore[attr-defined]
+    return str(text or "").replace("\x00", "")
+
+
+def check_not_empty(path: Path) -> None:
+    """RecordError if the file is missing or has 0 bytes."""
+    if not path.is_file():
+        raise RecordError(f"{path}: no such file; check the path")
+    if path.stat().st_size == 0:
+        raise RecordError(f"{path}: the file is empty (0 bytes); attach the complete file")
+
+
+def render(path: Path, out_dir: Path, *, dpi: int = 150) -> list[Path]:
+    """Render every page to a PNG in `out_dir` at `dpi` dots per inch; the paths, in page order.
+
+    Raises RecordError if pdftoppm is missing or fails on the file.
+    """
+    program = shutil.which("pdftoppm")
+    if program is None:
+        raise RecordError("pdftoppm is not installed; install the Debian package poppler-utils")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [program, "-r", str(dpi), "-png", str(path), str(out_dir / "page")],
+        capture_output=True, text=True, check=False,
+    )
+    pages = sorted(out_dir.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    if result.returncode != 0 or not pages:
+        message = (result.stderr.strip().splitlines() or ["no pages rendered"])[-1]
+        raise RecordError(f"{path}: the PDF's pages could not be rendered ({message}); attach an undamaged copy")
+    return pages
