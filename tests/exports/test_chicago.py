@@ -189,3 +189,21 @@ def test_unknown_form_is_refused_by_name(wilson_record: Record) -> None:
     with pytest.raises(ExportError) as raised:
         chicago.format_citation(wilson_record, form="footnote")
     assert str(raised.value) == "citation form 'footnote' is not one we make; use one of note, bibliography"
+
+
+@pytest.mark.parametrize(
+    ("title", "note", "bibliography"),
+    [
+        ('Why "Détente" Failed', "“Why ‘Détente’ Failed,”", "“Why ‘Détente’ Failed.”"),
+        ("On “Peaceful Coexistence”", "“On ‘Peaceful Coexistence,’”", "“On ‘Peaceful Coexistence.’”"),
+        ('Is "Détente" Over?', "“Is ‘Détente’ Over?”", "“Is ‘Détente’ Over?”"),
+    ],
+)
+def test_quotation_marks_inside_a_title_become_single(
+    wilson_record: Record, title: str, note: str, bibliography: str
+) -> None:
+    """CMoS 6.11: quoted words inside a quoted title take single quotation marks."""
+    bare = replace(wilson_record, title=title, credits=(), collections=(), source=Source(), url=None,
+                   date=parse_date("n.d."))
+    assert chicago.format_citation(bare, form="note").startswith(note + " n.d.")
+    assert chicago.format_citation(bare, form="bibliography").startswith(bibliography + " n.d.")

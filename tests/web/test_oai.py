@@ -125,6 +125,20 @@ def test_deleted_records_are_reported(store: SQLiteStore, schema: etree.XMLSchem
     assert root.find("o:GetRecord/o:record/o:metadata", NS) is None
 
 
+def test_a_set_harvest_reports_a_deleted_record_with_its_sets(store: SQLiteStore, schema: etree.XMLSchema) -> None:
+    before = harvest(store, schema, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=NKIDP", "ListIdentifiers")
+    assert "oai:fonds:wcda-110485" in before
+    counts = store.collection_counts()
+    assert store.delete("wcda-110485", reason="a test withdrawal")
+    root = ask(store, schema, "verb=ListIdentifiers&metadataPrefix=oai_dc&set=NKIDP")
+    headers = {h.findtext("o:identifier", namespaces=NS): h for h in root.iterfind("o:ListIdentifiers/o:header", NS)}
+    deleted = headers["oai:fonds:wcda-110485"]
+    assert deleted.get("status") == "deleted"
+    assert [s.text for s in deleted.iterfind("o:setSpec", NS)] == ["NKIDP"]
+    # Gone from the collection's counts, though the set still reports it.
+    assert store.collection_counts().get("NKIDP", 0) == counts["NKIDP"] - 1
+
+
 @pytest.mark.parametrize(
     ("query", "code"),
     [

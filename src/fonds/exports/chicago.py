@@ -135,8 +135,18 @@ def _quoted(title: str, out: _Out, *, note: bool) -> str:
     """`“Title,”` in a note, `“Title.”` in a bibliography (punctuation inside, CMoS 6.9);
     a title ending in `?` or `!` keeps only its own mark (6.119)."""
     title = headline(" ".join(title.split()))
-    mark = "" if title.endswith(("?", "!")) else ("," if note else ".")
+    closes_quote = title.endswith(('"', "”"))
+    title = _nested_quotes(title)
+    mark = "" if title.rstrip("’").endswith(("?", "!")) else ("," if note else ".")
+    if closes_quote:  # `“On ‘Peaceful Coexistence,’”`: the comma inside both marks (6.9)
+        return f"“{out.plain(title[:-1])}{mark}’”"
     return f"“{out.plain(title)}{mark}”"
+
+
+def _nested_quotes(title: str) -> str:
+    """Quotation marks inside a quoted title become single ones (CMoS 6.11):
+    `Why "Détente"?` is cited `“Why ‘Détente’?”`."""
+    return re.sub(r'"([^"]*)"|“([^”]*)”', lambda m: f"‘{m.group(1) if m.group(1) is not None else m.group(2)}’", title)
 
 
 def _joined(elements: list[str], *, note: bool) -> str:
@@ -149,9 +159,9 @@ def _joined(elements: list[str], *, note: bool) -> str:
     for part in parts[1:]:
         if not note and part[0].islower() and not part.startswith(("http", "ca.", "n.d.")):
             part = part[0].upper() + part[1:]  # a new sentence in a bibliography entry
-        closed = text.endswith("”") and text[-2:-1] in (",", ".", "?", "!")
+        closed = text.endswith("”") and text.rstrip("’”")[-1:] in (",", ".", "?", "!")
         text += (" " if closed or (not note and text.endswith(".")) else joiner) + part
-    return text if text.endswith((".", "?", "!", ".”", "?”", "!”")) else text + "."
+    return text if text.rstrip("’”").endswith((".", "?", "!")) else text + "."
 
 
 def _authors(record: Record, out: _Out, *, note: bool) -> str | None:

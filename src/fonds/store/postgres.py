@@ -394,7 +394,7 @@ class PostgresStore(Store):
 
     @staticmethod
     def _unlink(cur: Cursor, record_id: str) -> None:
-        cur.execute("DELETE FROM record_collections WHERE record_id = %s", (record_id,))
+        # Its collection rows stay: a set harvest reports the deletion in its sets (OAI-PMH 2.0, 2.5.1).
         cur.execute("DELETE FROM record_entities WHERE record_id = %s", (record_id,))
 
     def delete(self, record_id: str, *, agent: str = "fonds", reason: str = "") -> bool:
@@ -555,7 +555,10 @@ class PostgresStore(Store):
         return [Collection.from_row(*row) for row in rows]
 
     def collection_counts(self) -> dict[str, int]:
-        rows = self._read("SELECT collection_id, COUNT(*) FROM record_collections GROUP BY collection_id")
+        rows = self._read(
+            "SELECT rc.collection_id, COUNT(*) FROM record_collections rc JOIN records r ON r.id = rc.record_id "
+            "WHERE NOT r.is_deleted GROUP BY rc.collection_id"
+        )
         return {row[0]: int(row[1]) for row in rows}
 
     def get_entity(self, entity_id: str) -> Entity:

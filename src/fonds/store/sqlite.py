@@ -291,7 +291,7 @@ class SQLiteStore(Store):
                 "UPDATE records SET is_deleted = 1, data = NULL, hash = NULL, seq = ?, at = ? WHERE id = ?",
                 (cur.lastrowid, at, record_id),
             )
-            cur.execute("DELETE FROM record_collections WHERE record_id = ?", (record_id,))
+            # Its collection rows stay: a set harvest reports the deletion in its sets (OAI-PMH 2.0, 2.5.1).
             cur.execute("DELETE FROM record_entities WHERE record_id = ?", (record_id,))
             cur.execute("COMMIT")
         except BaseException:
@@ -463,7 +463,8 @@ class SQLiteStore(Store):
 
     def collection_counts(self) -> dict[str, int]:
         rows = self.db.execute(
-            "SELECT collection_id, COUNT(*) FROM record_collections GROUP BY collection_id"
+            "SELECT rc.collection_id, COUNT(*) FROM record_collections rc JOIN records r ON r.id = rc.record_id "
+            "WHERE r.is_deleted = 0 GROUP BY rc.collection_id"
         ).fetchall()
         return {row[0]: int(row[1]) for row in rows}
 

@@ -317,17 +317,27 @@ def _page(store: Store, token: _Token) -> tuple[list[StoredRecord], _Token | Non
     return page, following
 
 
-def _header(parent: etree._Element, stored: StoredRecord, specs: Mapping[str, str]) -> None:
+def _collections_of(stored: StoredRecord, store: Store) -> tuple[str, ...]:
+    """The collections a record is in; for a deleted one, those of its last version."""
+    if stored.record is not None:
+        return stored.record.collections
+    last = store.last_version(stored.id)
+    collections = (last.data or {}).get("collections") if last is not None else None
+    return tuple(c for c in collections or () if isinstance(c, str))
+
+
+def _header(parent: etree._Element, stored: StoredRecord, specs: Mapping[str, str], store: Store) -> None:
     header = _el(parent, "header", **({"status": "deleted"} if stored.is_deleted else {}))
     _el(header, "identifier", IDENTIFIER_PREFIX + stored.id)
     _el(header, "datestamp", stored.at)
-    if stored.record is not None:
-        for collection in stored.record.collections:
-            if collection in specs:
-                _el(header, "setSpec", specs[collection])
+    for collection in _collections_of(stored, store):
+        if collection in specs:
+            _el(header, "setSpec", specs[collection])
 
 
-def _record(parent: etree._Element, stored: StoredRecord, prefix: str, specs: Mapping[str, str], base_url: str) -> None:
+def _record(
+    parent: etree._Element, stored: StoredRecord, prefix: str, specs: Mapping[str, str], base_url: str, store: Store
+) -> None:
     """One <record>. A record its metadata format cannot be written for is left out of the list
     and logged (one failure), never the end of every harvest at this page."""
     element = None
@@ -340,7 +350,7 @@ def _record(parent: etree._Element, stored: StoredRecord, prefix: str, specs: Ma
             FAILURES["records"] += 1
             return
     entry = _el(parent, "record")
-    _header(entry, stored, specs)
+    _header(entry, stored, specs, store)
     if element is not None:
         _el(entry, "metadata").append(element)
 
@@ -366,9 +376,9 @@ def _listing(verb: str) -> Callable[[Store, Settings, Mapping[str, str], str], e
         node = etree.Element(f"{{{OAI_NS}}}{verb}")
         for stored in page:
             if verb == "ListRecords":
-                _record(node, stored, token.prefix, specs, base_url)
+                _record(node, stored, token.prefix, specs, base_url, store)
             else:
-                _header(node, stored, specs)
+                _header(node, stored, specs, store)
         if following is not None or token.cursor > 0:
             _el(node, "resumptionToken", following.encode() if following else None,
                 completeListSize=str(token.total), cursor=str(token.cursor))
@@ -392,7 +402,7 @@ def _get_record(store: Store, settings: Settings, args: Mapping[str, str], base_
         raise OAIError("cannotDisseminateFormat", f"metadata format {prefix[:40]!r} is not offered; use oai_dc, tei or oai_ead")
     stored = _stored(store, args["identifier"])
     node = etree.Element(f"{{{OAI_NS}}}GetRecord")
-    _record(node, stored, prefix, set_specs(store.collections()), base_url)
+    _record(node, stored, prefix, set_specs(store.collections()), base_url, store)
     return node
 
 
