@@ -35,10 +35,10 @@ demo: install
 		$(FONDS) --db $(DEMO_DB) ingest $(CORPUS)/wilson-center $(CORPUS)/frus/*.xml; \
 		$(FONDS) --db $(DEMO_DB) authority import $(CORPUS)/authority; \
 		$(FONDS) --db $(DEMO_DB) ingest demo-data; \
-		$(FONDS) --db $(DEMO_DB) attach wcda-991208 $(CORPUS)/scans/1991-12-08_Belovezh_Accords_ru.pdf --kind scan --lang ru; \
-		$(FONDS) --db $(DEMO_DB) attach wcda-991208 $(CORPUS)/translations/belovezha/1991-12-08_Belovezh_Accords_text_en.md \
+		$(FONDS) --db $(DEMO_DB) attach sample-belovezha-1991 $(CORPUS)/scans/1991-12-08_Belovezh_Accords_ru.pdf --kind scan --lang ru; \
+		$(FONDS) --db $(DEMO_DB) attach sample-belovezha-1991 $(CORPUS)/translations/belovezha/1991-12-08_Belovezh_Accords_text_en.md \
 			--kind translation --lang en --maker "Venice Commission"; \
-		echo "Scan, transcript and translation side by side: http://$(HOST):$(PORT)/records/wcda-991208"; \
+		echo "Scan, transcript and translation side by side: http://$(HOST):$(PORT)/records/sample-belovezha-1991"; \
 	else \
 		$(FONDS) --db $(DEMO_DB) ingest examples; \
 	fi

@@ -93,7 +93,7 @@ def _attach(corpus: Path, work: Path) -> dict[str, Any]:
         ingest(store, [Path(__file__).resolve().parents[1] / "demo-data"], link_names=False)
         files = FileStore(work / "fonds.db.files")
         start, cpu = time.perf_counter(), _cpu()
-        done = attach(store, files, "wcda-991208", [big], Options("scan", "en"))
+        done = attach(store, files, "sample-belovezha-1991", [big], Options("scan", "en"))
         pdf_seconds, pdf_cpu = time.perf_counter() - start, _cpu() - cpu
         pages = len(done.renditions[0].images)
         text = work / "translation.md"
@@ -101,7 +101,7 @@ def _attach(corpus: Path, work: Path) -> dict[str, Any]:
         start = time.perf_counter()
         for i in range(20):
             text.write_text(f"{base}\n\nVersion {i}.\n", encoding="utf-8")
-            attach(store, files, "wcda-991208", [text], Options("translation", "en"))
+            attach(store, files, "sample-belovezha-1991", [text], Options("translation", "en"))
         text_seconds = time.perf_counter() - start
     finally:
         store.close()

@@ -45,7 +45,7 @@ def empty_store(tmp_path: Path) -> Iterator[SQLiteStore]:
 
 # -- renditions with files: a record with a scan, its OCR transcript and a translation -------------
 
-BELOVEZHA_ID = "wcda-991208"
+BELOVEZHA_ID = "sample-belovezha-1991"
 PAGED_ID = "wcda-900002"
 
 

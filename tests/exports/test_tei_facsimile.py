@@ -20,7 +20,7 @@ def test_scan_pages_become_surfaces_and_renditions_divs(
 ) -> None:
     store = SQLiteStore(belovezha_archive / "fonds.db")
     try:
-        belovezha = store.get("wcda-991208")
+        belovezha = store.get("sample-belovezha-1991")
         paged = store.get("wcda-900002")
     finally:
         store.close()

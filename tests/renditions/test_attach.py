@@ -18,7 +18,7 @@ from fonds.renditions.files import FileStore
 from fonds.store.sqlite import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[2]
-RECORD = "wcda-991208"
+RECORD = "sample-belovezha-1991"
 
 
 @pytest.fixture

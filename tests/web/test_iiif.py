@@ -12,7 +12,7 @@ from PIL import Image
 
 from fonds.record import Record
 
-RECORD = "wcda-991208"
+RECORD = "sample-belovezha-1991"
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "src" / "fonds" / "web" / "static" / "vendor" / "axe.min.js"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-RECORD = "/records/wcda-991208"
+RECORD = "/records/sample-belovezha-1991"
 PAGED = "/records/wcda-900002"
 
 
