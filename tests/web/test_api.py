@@ -172,3 +172,32 @@ def test_other_methods_are_405_with_allow(app: FastAPI) -> None:
     assert response.status_code == 405
     assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
     assert response.json() == {"ok": False, "error": "Method Not Allowed", "status": 405}
+
+
+def _search_param_pattern(name: str) -> str:
+    parameters = schema.raw_schema["paths"]["/search.json"]["get"]["parameters"]
+    found = next(p for p in parameters if p["name"] == name)
+    return str(found["schema"].get("pattern") or next(s["pattern"] for s in found["schema"]["anyOf"] if "pattern" in s))
+
+
+@pytest.mark.parametrize("value", ["397", "0000", "1962-13", "1962-8", "10000", "1962-08-32"])
+def test_a_date_the_schema_refuses_the_server_refuses_too(app: FastAPI, value: str) -> None:
+    import re
+
+    assert re.search(_search_param_pattern("from"), value) is None
+    response = asyncio.run(_get(app, f"/search.json?from={quote(value)}"))
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(f"the from date {value!r} is not one we understand")
+
+
+@pytest.mark.parametrize("value", ["1962", "0397", "1962-08", "1962-08-14", ""])
+def test_a_date_the_schema_takes_the_server_takes_too(app: FastAPI, value: str) -> None:
+    import re
+
+    assert re.search(_search_param_pattern("from"), value) is not None
+    assert asyncio.run(_get(app, f"/search.json?from={quote(value)}")).status_code == 200
+
+
+async def _get(app: FastAPI, path: str) -> httpx.Response:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        return await client.get(path)

@@ -21,7 +21,7 @@ from fonds import __version__
 from fonds.identifiers import MAX_LENGTH
 from fonds.query import MAX_QUERY_LENGTH
 from fonds.web import citing
-from fonds.web.search import FILTER_FIELDS, MAX_FILTER_LENGTH, MAX_FILTERS
+from fonds.web.search import DATE_PARAM_PATTERN, FILTER_FIELDS, MAX_FILTER_LENGTH, MAX_FILTERS
 
 # -- response bodies -----------------------------------------------------------------------
 # Keys may be added to every body (DESIGN.md: "keys may be added, these stay"), so no model
@@ -380,7 +380,7 @@ class About(BaseModel):
 # -- operations ----------------------------------------------------------------------------
 
 # search.py's _DATE, on the value with surrounding white space stripped (ASCII digits only).
-DATE_PATTERN = r"^\s*([0-9]{1,4}(-[0-9]{2}(-[0-9]{2})?)?)?\s*$"
+DATE_PATTERN = r"^\s*(" + DATE_PARAM_PATTERN[1:-1] + r")?\s*$"  # empty means no bound
 # Search parameters that may be sent empty (`?sort=&page=`, as forms send them): empty means the default.
 EMPTY_MEANS_DEFAULT = ("from", "to", "sort", "page")
 MAX_ID_LENGTH = MAX_LENGTH  # the identifier rule (fonds.identifiers); a longer id is a 404 (app._path_id)

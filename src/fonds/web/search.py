@@ -10,6 +10,7 @@ one is a QueryError (400) that says which.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -38,7 +39,12 @@ MAX_FILTERS = 20
 MAX_FILTER_LENGTH = 1000
 FACET_SHOWN = 8  # values shown before "more"
 MAX_OFFSET = 10_000
-_DATE = re.compile(r"^[0-9]{1,4}(-[0-9]{2}(-[0-9]{2})?)?$")
+# A `from`/`to` date as the query language takes it (query.py): a four-digit year, then month, then day.
+# The OpenAPI schema gives the same pattern (web/api.py), so schema and server agree.
+DATE_PARAM_PATTERN = (
+    r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+)
+_DATE = re.compile(DATE_PARAM_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -111,8 +117,11 @@ def read_params(query: Mapping[str, str], filters: Sequence[str] = ()) -> Search
     date_from = query.get("from", "").strip()
     date_to = query.get("to", "").strip()
     for label, value in (("from", date_from), ("to", date_to)):
-        if value and not _DATE.match(value):
-            raise QueryError(f"the {label} date {value!r} is not one we understand; use 1962, 1962-08 or 1962-08-14")
+        if value and not _is_date(value):
+            raise QueryError(
+                f"the {label} date {value[:40]!r} is not one we understand; use a year, year and month or a "
+                "whole date: 1962, 1962-08 or 1962-08-14"
+            )
     sort = query.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise QueryError(f"sort {sort!r} is not one we know; use relevance, date or -date")
@@ -120,6 +129,18 @@ def read_params(query: Mapping[str, str], filters: Sequence[str] = ()) -> Search
     if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1:
         raise QueryError(f"page {raw_page!r} is not a page number; use 1, 2, 3...")
     return SearchParams(text, date_from, date_to, sort, int(raw_page), read_filters(filters))
+
+
+def _is_date(value: str) -> bool:
+    """True for 1962, 1962-08 or a day the calendar has (1962-02-30 is not one)."""
+    if not _DATE.match(value):
+        return False
+    if len(value) == 10:
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
