@@ -76,12 +76,15 @@ def fonds_ingest(files: Sequence[Path], db: Path, index_path: Path) -> dict[str,
     store = open_store(str(db))
     report = ingest(store, files)
     stored = time.perf_counter()
-    applied = Index(index_path).update(store)
+    index = Index(index_path)
+    applied = index.update(store)  # the records, and the relinking's updates when the authority changed
     done = time.perf_counter()
+    searchable = index.count()
     store.close()
-    if not report.ok or report.result.added != applied:
-        raise SystemExit(f"bench: fonds ingest went wrong: {report.summary()}; {applied} changes indexed")
-    return {"records": report.result.added, "seconds": done - start, "store": stored - start, "index": done - stored}
+    if not report.ok or report.result.added != searchable:
+        raise SystemExit(f"bench: fonds ingest went wrong: {report.summary()}; {searchable} records searchable")
+    return {"records": report.result.added, "seconds": done - start, "store": stored - start, "index": done - stored,
+            "changes": applied}
 
 
 def measure_ingest(files: Sequence[Path], work: Path, rounds: int) -> dict[str, Any]:
