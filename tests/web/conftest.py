@@ -169,7 +169,7 @@ def shelf_client(shelf_store: SQLiteStore, shelf_settings: Settings) -> Client:
 @pytest.fixture(scope="session")
 def shelf_server(shelf_store: SQLiteStore, shelf_settings: Settings) -> Iterator[str]:
     """A real server over the shelf, on a free port of 127.0.0.1; yields its address."""
-    yield from _serve(create_app(shelf_store, shelf_settings, Index(shelf_settings.index_path)))
+    yield from serve_live(create_app(shelf_store, shelf_settings, Index(shelf_settings.index_path)))
 
 
 def free_port() -> int:
@@ -247,10 +247,11 @@ def client(app: FastAPI) -> Client:
 @pytest.fixture(scope="session")
 def live_server(store_with_corpus: SQLiteStore, settings: Settings) -> Iterator[str]:
     """A real uvicorn server on a free port of 127.0.0.1; yields its address."""
-    yield from _serve(create_app(store_with_corpus, settings, Index(settings.index_path)))
+    yield from serve_live(create_app(store_with_corpus, settings, Index(settings.index_path)))
 
 
-def _serve(app: FastAPI) -> Iterator[str]:
+def serve_live(app: FastAPI) -> Iterator[str]:
+    """Serve `app` with uvicorn on a free port of 127.0.0.1 in a thread; yields its address, then stops it."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, name="fonds-test-server", daemon=True)
@@ -288,16 +289,4 @@ def reader_client(reader_store: SQLiteStore, reader_settings: Settings) -> Clien
 @pytest.fixture(scope="session")
 def reader_server(reader_store: SQLiteStore, reader_settings: Settings) -> Iterator[str]:
     """A live server over the archive with the Belovezha scan, transcript and translation."""
-    app = create_app(reader_store, reader_settings)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, name="fonds-reader-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from serve_live(create_app(reader_store, reader_settings))

@@ -6,7 +6,7 @@ Screenshots go to test-artifacts/reader-*.png.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -15,23 +15,13 @@ pytestmark = pytest.mark.browser
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
+from test_browser import browser  # noqa: E402,F401 - the one browser setup (Debian chromium, its flags)
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "src" / "fonds" / "web" / "static" / "vendor" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 RECORD = "/records/sample-belovezha-1991"
 PAGED = "/records/wcda-900002"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"chromium is missing at {CHROMIUM}; install it with: apt-get install -y chromium")
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser: Any, base: str, path: str, *, width: int = 1280, height: int = 900, script: bool = True) -> Any:

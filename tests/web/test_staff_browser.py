@@ -4,14 +4,10 @@ see the 410 page, review a link. Screenshots go to test-artifacts/staff-*.png.""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-import uvicorn
 
 from fonds import accounts
 from fonds.authority import Entity
@@ -26,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
+from conftest import serve_live  # noqa: E402
 from test_browser import CHROMIUM, LAUNCH_ARGS, Page  # noqa: E402  (the same browser setup)
 
 PASSWORD = "correct horse battery"
@@ -54,21 +51,8 @@ def staff_server(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Iter
     settings = Settings(db=str(folder / "fonds.db"), index=str(folder / "index"))
     index = Index(settings.index_path)
     index.update(store)
-    app = create_app(store, settings, index)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, name="fonds-staff-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    server.should_exit = True
-    thread.join(timeout=10)
+    for address in serve_live(create_app(store, settings, index)):
+        yield address, store
     store.close()
     accounts.use_hasher(before)
 
