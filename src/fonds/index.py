@@ -173,6 +173,7 @@ class Index:
         self._facet_cache: OrderedDict[str, dict[str, list[tuple[str, int]]]] = OrderedDict()
         self._facet_seq = -1  # the checkpoint the cached facet counts belong to
         self._seen = -1  # the checkpoint this process's searcher was last reloaded at
+        self._checkpoint_seen: tuple[Any, int] | None = None  # (the checkpoint file's stat, its seq)
         self._open()
 
     def _open(self) -> None:
@@ -204,7 +205,19 @@ class Index:
 
     @property
     def checkpoint(self) -> int:
-        return int(self._meta().get("seq", 0))
+        """The last change-log sequence number applied. Read again only when the checkpoint file
+        changed (it is replaced whole, so a new inode or mtime): asked on every request."""
+        try:
+            stat = self._meta_path.stat()
+            mark = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            mark = None
+        known = self._checkpoint_seen
+        if mark is not None and known is not None and known[0] == mark:
+            return known[1]
+        seq = int(self._meta().get("seq", 0))
+        self._checkpoint_seen = (mark, seq) if mark is not None else None
+        return seq
 
     def _save_checkpoint(self, seq: int, store: Store) -> None:
         tmp = self._meta_path.with_suffix(".tmp")

@@ -10,9 +10,7 @@ from typing import Any, Iterator
 import click
 
 from fonds.cli.main import Context, main, no_bar, pass_context
-from fonds.importers.options import ImportOptions, load_mapping
 from fonds.index import SearchResult
-from fonds.ingest import all_files, ingest
 from fonds.query import parse
 from fonds.record import Record, format_reference
 from fonds.store import open_store
@@ -44,6 +42,9 @@ def ingest_command(
 
     Example: fonds ingest ../shared/corpus/wilson-center ../shared/corpus/frus/*.xml
     """
+    from fonds.importers.options import ImportOptions, load_mapping  # here: `fonds serve` starts without the importers
+    from fonds.ingest import all_files, ingest
+
     options = ImportOptions(encoding=encoding, mapping=load_mapping(mapping) if mapping else {}, skip_bad_rows=skip_bad_rows)
     files = all_files(paths)
     store = context.store

@@ -86,7 +86,7 @@ def search(request: Request, archive: Archive) -> Any:
     params = read_params(request.query_params, request.query_params.getlist("filter"))
     if not params.full_query.strip() and not params.filters and not _wants_json(request):
         return home_page(archive)  # an empty search: the archive's overview, not every record as results for ''
-    return search_page(archive, params)
+    return search_page(archive, params, links=not _wants_json(request))
 
 
 def record(request: Request, archive: Archive) -> Any:

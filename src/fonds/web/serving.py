@@ -82,6 +82,19 @@ class Follower:
                 LOG.exception("the index could not follow the store; trying again in %s s", self.seconds)
 
 
+def warm(app: FastAPI) -> None:
+    """Load the archive's names (fonds.naming_cache) in a background thread, so the server answers
+    while they load and the first search rarely waits for them."""
+
+    def run() -> None:
+        try:
+            app.state.archive.names()
+        except Exception:  # noqa: BLE001 - the first search builds them again and reports what fails
+            LOG.warning("the archive's names could not be loaded ahead of the first search", exc_info=True)
+
+    threading.Thread(target=run, name="fonds-names", daemon=True).start()
+
+
 def _listen_url(settings: Settings, host: str, port: int) -> str | None:
     """The address links use when `base_url` is unset (warned about once, at start)."""
     if settings.base_url:
@@ -132,6 +145,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         try:
             app = create_app(store, settings, index)
             app.state.listen_url = listen_url
+            warm(app)
             follower = Follower(follower_store, index, settings.sync_seconds)
             follower.start()
             try:
@@ -162,4 +176,5 @@ def worker_app() -> FastAPI:
     store = open_store(settings.db, read_only=settings.read_only)
     app = create_app(store, settings, Index(settings.index_path))
     app.state.listen_url = spec.get("listen_url")
+    warm(app)
     return app
