@@ -65,6 +65,21 @@ class Server:
         known = [p for p in peaks if p is not None]
         return sum(known) / 1024 if known else None
 
+    def pss_mb(self) -> float | None:
+        """Proportional set size now, summed over the server process and its children, in MB: pages
+        the processes share (libraries, the index's mapped files) counted once, split between them."""
+        total = 0
+        found = False
+        for pid in [self.process.pid, *_children(self.process.pid)]:
+            try:
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        found = True
+            except OSError:
+                continue
+        return total / 1024 if found else None
+
     def cpu_seconds(self) -> float:
         """User + system CPU seconds used so far by the server process and its live children."""
         ticks = os.sysconf("SC_CLK_TCK")
