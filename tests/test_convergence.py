@@ -100,8 +100,6 @@ def test_ingest_order_and_batching_do_not_change_the_store(tmp_path: Path, volum
     assert run("pairs", [volumes[2:], volumes[:2]]) == together
 
 
-@pytest.mark.xfail(strict=True, reason="a curated person's printed form is kept on the first volume entry that "
-                   "takes it in, which depends on the order (links do not: see the test above)")
 def test_authority_entries_are_the_same_whatever_the_order(tmp_path: Path, volumes: list[Path]) -> None:
     found = []
     for name, order in (("ab", volumes), ("ba", volumes[::-1])):
