@@ -218,7 +218,11 @@ def reconcile(store: Store, *, batch: int = RELINK_BATCH) -> AuthorityResult:
                 for name in _full_names(with_generated(e)):
                     by_name.setdefault(fold(name), e.id)
     for entity in curated:
-        into = next((by_name[fold(n)] for n in _full_names(entity) if fold(n) in by_name), None)
+        # Its generated names too, as `variants.merge_curated` matches it (`Aiichiro Fujiyama`
+        # for the curated `Fujiyama Aiichirō`): the same rule that keeps it out of the store
+        # when the authority comes first, so either order ends with the same entries.
+        generated = _full_names(with_generated(entity))
+        into = next((by_name[fold(n)] for n in generated if fold(n) in by_name), None)
         if into is not None:
             aliases[entity.id] = aliases.get(into, into)
             per_volume.append(entity)
