@@ -33,6 +33,7 @@ from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
 from fonds.web import api, citing, corrections, history, iiif, oai_page, staff
+from fonds.web import proposals as proposal_pages
 from fonds.web.api import MAX_ID_LENGTH
 from fonds.web.browse import browse_page
 from fonds.web.collections import collection_page
@@ -213,6 +214,10 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/staff/records/{record_id}/edit", staff.edit, "staff-edit"),
     ("/staff/records/{record_id}/withdraw", staff.withdraw, "staff-withdraw"),
     ("/staff/records/{record_id}/restore", staff.restore, "staff-restore"),
+    ("/staff/records/{record_id}/propose", proposal_pages.propose, "staff-propose"),
+    ("/staff/proposals", proposal_pages.queue, "staff-proposals"),
+    ("/staff/proposals.json", proposal_pages.queue, "staff-proposals.json"),
+    ("/staff/proposals/{number}", proposal_pages.proposal, "staff-proposal"),
     ("/staff/review", staff.review, "staff-review"),
     ("/staff/review.json", staff.review, "staff-review.json"),
     ("/staff/corrections", staff.corrections, "staff-corrections"),
