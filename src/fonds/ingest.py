@@ -271,6 +271,8 @@ def ingest(
     if link_names and not dry_run:
         from fonds.naming import Names
 
+        # A relinking a crash cut short: what it was for is not known, so every record is linked again.
+        resumed = RELINK in store.pending()
         names = Names.of(store)
         if names.missing_curated:  # the curated persons that linked records may point to
             curated_added = store.put_entities(names.missing_curated)
@@ -345,7 +347,8 @@ def ingest(
     if link_names and not dry_run:
         from fonds.convergence import converge
 
-        _, report.merged = converge(store, authority_changed=authority_changed or bool(curated_added))
+        _, report.merged = converge(store, authority_changed=authority_changed or bool(curated_added),
+                                    before=None if resumed else names)
     return report
 
 
