@@ -33,6 +33,8 @@ from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
 from fonds.web import api, citing, corrections, history, iiif, oai_page, staff
+from fonds.web import proposals as proposal_pages
+from fonds.web import repositories as repository_pages
 from fonds.web.api import MAX_ID_LENGTH
 from fonds.web.browse import browse_page
 from fonds.web.collections import collection_page
@@ -88,6 +90,9 @@ def home(request: Request, archive: Archive) -> Any:
 
 def search(request: Request, archive: Archive) -> Any:
     params = read_params(request.query_params, request.query_params.getlist("filter"))
+    moved = repository_pages.retired_filter_redirect(request, archive)  # a merged or renamed repository's old name
+    if moved is not None:
+        return moved
     if not params.full_query.strip() and not params.filters and not _wants_json(request):
         return home_page(archive)  # an empty search: the archive's overview, not every record as results for ''
     return search_page(archive, params)
@@ -213,11 +218,18 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/staff/records/{record_id}/edit", staff.edit, "staff-edit"),
     ("/staff/records/{record_id}/withdraw", staff.withdraw, "staff-withdraw"),
     ("/staff/records/{record_id}/restore", staff.restore, "staff-restore"),
+    ("/staff/records/{record_id}/propose", proposal_pages.propose, "staff-propose"),
+    ("/staff/proposals", proposal_pages.queue, "staff-proposals"),
+    ("/staff/proposals.json", proposal_pages.queue, "staff-proposals.json"),
+    ("/staff/proposals/{number}", proposal_pages.proposal, "staff-proposal"),
     ("/staff/review", staff.review, "staff-review"),
     ("/staff/review.json", staff.review, "staff-review.json"),
     ("/staff/corrections", staff.corrections, "staff-corrections"),
     ("/staff/corrections.json", staff.corrections, "staff-corrections.json"),
     ("/staff/persons/{entity_id:path}", staff.person, "staff-person"),
+    ("/staff/repositories", repository_pages.repositories, "staff-repositories"),
+    ("/staff/repositories.json", repository_pages.repositories, "staff-repositories.json"),
+    ("/staff/repositories/{entity_id:path}", repository_pages.repository, "staff-repository"),
 ]
 # Views that take forms say so (web/sessions.py: form_view, post_view); the rest answer GET and HEAD.
 GET = ("GET", "HEAD")
