@@ -12,7 +12,9 @@
    under 1 and 10 concurrent clients.
 4. pages: a record page and a search page with facets under 20 concurrent clients.
 5. memory: peak RSS (VmHWM) of `fonds serve` after all of the above.
-6. scale (benchmarks/scale.py): adding 1,000 records to N against adding them to 1,000,
+6. serving (benchmarks/serving.py): `serve --workers 1` and `2` at 10 clients, record pages,
+   50 readers + 1 writer for a minute.
+7. scale (benchmarks/scale.py): adding 1,000 records to N against adding them to 1,000,
    `fonds serve` start-up, and the peak RSS of `fonds ingest` beside the raw stack's.
 
 The machine is shared and noisy: read the ratios, not the absolute times.
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from benchmarks import corpus, databases, httpload, ingesting, raw, renditions, scale
+from benchmarks import corpus, databases, httpload, ingesting, raw, renditions, scale, serving
 from benchmarks.queries import MIX
 
 GOALS = {"ingest": 0.7, "search-library": 1.5, "search-http": 5.0, "memory": 500.0}
@@ -382,9 +384,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--budget", type=float, default=90, help="seconds at most for each HTTP load phase")
     parser.add_argument("--skip-http", action="store_true", help="measure ingest and library search only")
     parser.add_argument("--skip-scale", action="store_true", help="leave out the incremental, start-up and ingest-memory figures")
+    parser.add_argument("--skip-serving", action="store_true",
+                        help="leave out serve --workers, record pages and the readers + writer minute")
+    parser.add_argument("--reader-seconds", type=float, default=60, help="length of the readers + writer phase")
     parser.add_argument("--skip-renditions", action="store_true", help="leave out OCR and attach throughput")
     parser.add_argument(
-        "--only", choices=["search-library", "scale", "holdings", "renditions"],
+        "--only", choices=["search-library", "scale", "holdings", "renditions", "serving"],
         help="measure one figure alone, reusing the work folder of an earlier run (ingests once if there is none)",
     )
     parser.add_argument("--times", type=int, default=3, help="with --only: independent runs, medians reported")
@@ -415,6 +420,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("\n".join(lines))
         return
     db = args.db or str(work / "fonds.db")
+    if args.only == "serving":  # benchmarks/serving.py
+        if not fonds_index(work, db).is_dir():
+            measure_ingest(files, work, 1, db)
+        figures = serving.measure(work, n, args.budget, reader_seconds=args.reader_seconds, db=db,
+                                  index=fonds_index(work, db))
+        print(f"\nfonds serving figures: {n} records, {machine()}; {time.perf_counter() - started:.0f} s\n")
+        print("\n".join(serving.goals(n, figures)))
+        return
     if args.only == "scale":
         if not fonds_index(work, db).is_dir():
             measure_ingest(files, work, 1, db)
@@ -427,6 +440,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("bench: library search", file=sys.stderr)
     results["library"] = measure_library(work, args.reps, db)
     results["http"] = {"skipped": "--skip-http"} if args.skip_http else measure_http(files, work, n, args.budget, db)
+    if not args.skip_http and not args.skip_serving:
+        results["serving"] = serving.measure(work, n, args.budget, reader_seconds=args.reader_seconds, db=db,
+                                             index=fonds_index(work, db))
     if not args.skip_scale:
         results["scale"] = scale.measure(files, work, db, fonds_index(work, db), results["ingest"])
     results["load_after"] = _load()
@@ -435,6 +451,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         results["renditions"] = renditions.measure()
     results["seconds"] = time.perf_counter() - started
     lines = report(n, results)
+    if "serving" in results:
+        lines += serving.goals(n, results["serving"])
     if "scale" in results:
         lines += scale.goals(n, results["scale"])
     if "renditions" in results:
