@@ -17,7 +17,10 @@ records whose text holds a spelling of an entry that is new, gone or changed in 
 variant added or removed, a merge, a new description) are linked again, found by a matcher
 built from those entries alone (linking.names_any), old and new forms both, plus every record
 that links to one of them. Without `before` (a relinking resumed after a crash, `fonds repair`)
-every record is linked again. Both give the same store (tests/test_convergence.py).
+every record is linked again. Both give the same store (tests/test_convergence.py). `before`
+may name several authorities (an ingest builds its linker again after each file that brings
+entries: fonds.ingest_linking); a change since any of them counts. And a record an ingest
+just wrote with a linker of the authority as it still stands (`linked`) is not linked again.
 
 Both steps are resumable. Each marks itself pending in the store before it writes
 (`Store.set_pending`); relinking saves the last record id it finished after every batch, so a
@@ -28,7 +31,7 @@ change nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -38,6 +41,7 @@ from fonds.record import Record
 from fonds.store.base import Store
 
 if TYPE_CHECKING:
+    from fonds.ingest_linking import Linked
     from fonds.naming import Names
 
 RELINK = "relink"  # the pending-work mark of `relink`; its state is the last record id done
@@ -56,18 +60,22 @@ class _Without:
         return (e for e in self.store.iter_entities(kind) if e.id not in self.retired)
 
 
-def relink_all(store: Store, *, batch: int = BATCH) -> int:
+def relink_all(store: Store, *, batch: int = BATCH, linked: Linked | None = None) -> int:
     """Link every live record (after the id a cut-short run stopped at) again against the
-    authority as it will stand once reconciled; returns how many records changed."""
-    return relink(store, batch=batch)
+    authority as it will stand once reconciled, but those `linked` covers; returns how many
+    records changed."""
+    return relink(store, batch=batch, linked=linked)
 
 
-def relink(store: Store, *, before: Names | None = None, batch: int = BATCH) -> int:
+def relink(store: Store, *, before: Sequence[Names] | None = None, linked: Linked | None = None,
+           batch: int = BATCH) -> int:
     """Link records again against the authority as it will stand once reconciled: every live
-    record without `before`, else only those a change since `before` could touch (see the
-    module docstring). Returns how many records changed (each written once, `batch` per
-    transaction)."""
+    record without `before`, else only those a change since any of `before` could touch (see
+    the module docstring); never a record whose last change `linked` covers while the authority
+    still has the key it was linked with. Returns how many records changed (each written once,
+    `batch` per transaction)."""
     from fonds.importers.authority_files import RECONCILE, plan_folding, relink as point_at
+    from fonds.ingest_linking import authority_key
     from fonds.naming import Names
 
     pending = store.pending().get(RELINK)
@@ -80,6 +88,7 @@ def relink(store: Store, *, before: Names | None = None, batch: int = BATCH) -> 
     if folding.updated or folding.retired:  # `reconcile` retires the folded entries after
         store.set_pending(RECONCILE)
         store.add([], entities=folding.updated)
+    skip = linked if linked is not None and linked.ranges and linked.authority == authority_key(store) else None
     names = Names.of(_Without(store, frozenset(e.id for e in folding.retired)))
     probe = None if before is None else _probe(before, names, folding.aliases)
     if probe is not None and probe[0] is None and not probe[1]:
@@ -94,12 +103,14 @@ def relink(store: Store, *, before: Names | None = None, batch: int = BATCH) -> 
         fresh = []
         for stored in page:
             record = stored.record
-            if record is None or (probe is not None and not _touched(record, *probe)):
+            if record is None or (skip is not None and skip.covers(stored.seq)):
+                continue
+            if probe is not None and not _touched(record, *probe):
                 continue
             kept = point_at(tuple(link for link in record.persons if link.source != LINKED_BY_FONDS), folding.aliases)
-            linked = names.link(record.with_persons(kept))
-            if linked != record:
-                fresh.append(linked)
+            relinked = names.link(record.with_persons(kept))
+            if relinked != record:
+                fresh.append(relinked)
         needed = {link.id for record in fresh for link in record.persons if link.id in curated}
         changed += store.add(fresh, entities=[curated.pop(entity_id) for entity_id in sorted(needed)]).changed
         after = page[-1].id
@@ -108,15 +119,22 @@ def relink(store: Store, *, before: Names | None = None, batch: int = BATCH) -> 
     return changed
 
 
-def _probe(before: Names, after: Names, aliases: dict[str, str]) -> tuple[Matcher | None, frozenset[str]]:
-    """A matcher for the entries new, gone or changed between two authorities (old and new
-    forms both; None if there are none), and the ids records must not keep linking to as they
-    do (those entries, and every id a reconciliation folds into another)."""
-    old = {entity.id: entity for entity in before.entities}
+def _probe(before: Sequence[Names], after: Names, aliases: dict[str, str]) -> tuple[Matcher | None, frozenset[str]]:
+    """A matcher for the entries new, gone or changed between any of the earlier authorities and
+    the last (old and new forms both; None if there are none), and the ids records must not keep
+    linking to as they do (those entries, and every id a reconciliation folds into another)."""
     new = {entity.id: entity for entity in after.entities}
-    changed = {entity_id for entity_id in old.keys() | new.keys() if old.get(entity_id) != new.get(entity_id)}
-    forms = [table[entity_id] for entity_id in sorted(changed) for table in (old, new) if entity_id in table]
-    matcher = build_matcher(forms, generated=True) if forms else None
+    changed: set[str] = set()
+    forms: dict[tuple[str, int], Entity] = {}
+    for number, names in enumerate(before):
+        old = {entity.id: entity for entity in names.entities}
+        for entity_id in old.keys() | new.keys():
+            if old.get(entity_id) != new.get(entity_id):
+                changed.add(entity_id)
+                if entity_id in old:
+                    forms[(entity_id, number)] = old[entity_id]
+    forms.update(((entity_id, -1), new[entity_id]) for entity_id in changed if entity_id in new)
+    matcher = build_matcher([forms[key] for key in sorted(forms)], generated=True) if forms else None
     moved = frozenset(changed | {alias for alias, target in aliases.items() if alias != target})
     return matcher, moved
 
@@ -132,11 +150,13 @@ def _touched(record: Record, matcher: Matcher | None, moved: frozenset[str]) -> 
     return any(names_any(matcher, text) for text in texts if text)
 
 
-def converge(store: Store, *, authority_changed: bool, before: Names | None = None) -> tuple[int, int]:
+def converge(store: Store, *, authority_changed: bool, before: Sequence[Names] | None = None,
+             linked: Linked | None = None) -> tuple[int, int]:
     """Run the post-ingest steps that are due, in the order that reaches the fixed point: the
     reconciliation's new names written, the records relinked (only those a change since
     `before` could touch; all without it) when the authority changed or a relinking was cut
-    short, then `reconcile` to retire what was folded. Returns (records relinked, entries merged)."""
+    short, then `reconcile` to retire what was folded. Returns (records relinked, entries merged).
+    `linked`: see `relink`."""
     from fonds.importers.authority_files import RECONCILE, reconcile
 
     pending = store.pending()
@@ -145,5 +165,5 @@ def converge(store: Store, *, authority_changed: bool, before: Names | None = No
     store.set_pending(RECONCILE)
     relinked = 0
     if authority_changed or RELINK in pending:
-        relinked = relink(store, before=before)
+        relinked = relink(store, before=before, linked=linked)
     return relinked, reconcile(store).merged

@@ -63,7 +63,7 @@ def import_authority(store: Store, path: str | Path) -> AuthorityResult:
     problems: list[Problem] = []
     entities, files = read_authority(Path(path), problems)
     result = AuthorityResult(read=len(entities), files=files, problems=problems)
-    before = None if RELINK in store.pending() else Names.of(store)  # None: a crash cut a relinking short
+    before = None if RELINK in store.pending() else [Names.of(store)]  # None: a crash cut a relinking short
     store.set_pending(RELINK, store.pending().get(RELINK, ""))
     result.written = store.put_entities(entities)
     result.relinked, result.merged = converge(store, authority_changed=True, before=before)

@@ -22,6 +22,7 @@ from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from fonds.errors import NotFound
 from fonds.record import Record
+from fonds.store.proposals import ProposalStore
 
 ROLES = ("reader", "contributor", "editor", "admin")
 DECISIONS = ("accepted", "rejected")
@@ -172,8 +173,9 @@ def _in(count: int) -> str:
     return ", ".join("?" * count)
 
 
-class CurationStore(ABC):
-    """The staff side of a store. Backends provide `_staff_read` and `_staff_write`."""
+class CurationStore(ProposalStore, ABC):
+    """The staff side of a store. Backends provide `_staff_read` and `_staff_write`; contributors'
+    proposals come from `ProposalStore` (store/proposals.py)."""
 
     @abstractmethod
     def _staff_read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
