@@ -48,8 +48,12 @@ def _phase(server: httpload.Server, urls: list[str], *, clients: int, rounds: in
     }
 
 
-def measure(work: Path, n: int, budget: float, *, reader_seconds: float = 60) -> dict[str, Any]:
-    """Every figure of this module, on the N-record archive in `work` (fonds.db + fonds.db.index)."""
+def measure(work: Path, n: int, budget: float, *, reader_seconds: float = 60, db: str | None = None,
+            index: Path | None = None) -> dict[str, Any]:
+    """Every figure of this module, on the N-record archive in `work` (fonds.db + fonds.db.index,
+    or the store `db` and its `index`)."""
+    db = db or str(work / "fonds.db")
+    index = index or work / "fonds.db.index"
     results: dict[str, Any] = {"n": n}
     urls = [httpload.fonds_search_url(s) for s in MIX]
     rng = random.Random(corpus.SEED)
@@ -57,7 +61,7 @@ def measure(work: Path, n: int, budget: float, *, reader_seconds: float = 60) ->
     record_urls = [f"/records/bench-{rng.randrange(n):0{width}d}" for _ in range(200)]
     for workers in (1, 2):
         print(f"bench: serving: search over HTTP, 10 clients, {workers} worker(s)", file=sys.stderr)
-        server = httpload.start_fonds(work / "fonds.db", work / "fonds.db.index", work, timeout=600, workers=workers)
+        server = httpload.start_fonds(db, index, work, timeout=600, workers=workers)
         try:
             httpload.run_load(server.base, urls, clients=2, rounds=1, budget_seconds=budget)  # warm: one pass
             results[f"search_{workers}"] = _phase(server, urls, clients=10, rounds=3, budget=budget)
