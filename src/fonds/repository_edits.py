@@ -36,6 +36,7 @@ BATCH = 500
 REPOINT = "repoint repositories"  # pending-work mark; its state is JSON {"after", "agent", "note"}
 _CODE = re.compile(r"^[^\s\x00-\x1f][^\x00-\x1f]{0,39}$")
 MAX_NAME = 300
+MAX_FORMS = 100
 
 
 class RepositoryEditError(FondsError):
@@ -80,7 +81,12 @@ def edit_repository(store: Store, entity_id: str, *, name: str, code: str, place
     if other is not None and other.id != entity_id:
         raise RepositoryEditError(f"{name if authority.resolve(name) else code!r} is already a form of {other.id} "
                                   f"({other.preferred}); merge the two repositories instead")
-    lines = [_clean(line, "other forms") for line in forms.replace("\x00", "\x00\n").splitlines()]
+    if "\x00" in forms:
+        raise RepositoryEditError("other forms: hold a NUL character; remove it")
+    lines = [_clean(line, "other forms") for line in forms.splitlines()]
+    if len([line for line in lines if line]) > MAX_FORMS:
+        raise RepositoryEditError(f"other forms: {len(lines):,} lines are more than a repository has ({MAX_FORMS}); "
+                                  "keep the forms citations print")
     kinds = {v.name: v for v in old.variants if v.kind != "code"}
     variants: list[Variant] = [Variant(code, "code", EDITED_SOURCE)] if code else []
     variants += [kinds.get(form, Variant(form, "variant", EDITED_SOURCE)) for form in dict.fromkeys(lines) if form]

@@ -110,7 +110,11 @@ def _page(request: Request, archive: Archive, user: User, proposal: Proposal, pr
           reason: str = "", status: int = 200) -> ProposalPage:
     seen = proposals.preview(archive.store, proposal, relink=lambda r: _relink(archive, r)) if proposal.is_open \
         else proposals.Preview(proposal, tuple(_decided_changes(archive, proposal)), proposal.base, None, (), (), "")
-    return ProposalPage(user, sessions(request).csrf_token(request), seen, proposal.record.title, problems, reason,
+    try:
+        title = archive.store.get(proposal.record_id).title  # the record as it is, not as proposed
+    except NotFound:
+        title = proposal.record.title
+    return ProposalPage(user, sessions(request).csrf_token(request), seen, title, problems, reason,
                         accounts.can(user, "editor"), status)
 
 
