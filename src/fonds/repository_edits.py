@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import replace
 from typing import Iterator
 
@@ -47,6 +48,9 @@ def _clean(text: str, what: str, limit: int = MAX_NAME) -> str:
     value = " ".join(text.split())
     if "\x00" in text:
         raise RepositoryEditError(f"{what}: holds a NUL character; remove it")
+    bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:
+        raise RepositoryEditError(f"{what}: holds the control character U+{ord(bad):04X}; remove it")
     if len(value) > limit:
         raise RepositoryEditError(f"{what}: {len(value):,} characters is too long for a repository's {what} "
                                   f"(at most {limit}); shorten it")
@@ -113,6 +117,8 @@ def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str
     authority = Repositories.of(store)
     if authority.aliases.get(merged_id) == kept_id:  # merged already: finish what an interrupted run left
         return repoint(store, [], agent=agent, note=f"merge repository {merged_id} into {kept_id}")
+    if authority.current_id(kept_id) == merged_id:
+        raise RepositoryEditError(f"repository {kept_id} was merged into {merged_id} already: they are one repository")
     if kept_id in authority.aliases:
         raise RepositoryEditError(f"repository {kept_id} was merged into {authority.current_id(kept_id)} already; "
                                   "merge into that one")

@@ -188,3 +188,15 @@ def test_proposal_forms_need_the_csrf_token(app: FastAPI, store: SQLiteStore) ->
     assert store.get_proposal(int(location.rsplit("/", 1)[1])).status == "open"
     assert ed.get("/staff/proposals/999").status_code == 404
     assert ed.get("/staff/proposals/abc").status_code == 404
+
+
+def test_a_post_that_leaves_fields_out_keeps_them(app: FastAPI, store: SQLiteStore) -> None:
+    record = store.get(WCDA)
+    con = editor(app, "con")
+    response = con.post(f"/staff/records/{WCDA}/propose", {"title": record.title + " (short post)",
+                                                           "csrf": con.csrf("/staff/proposals")})
+    assert response.status_code == 303
+    proposed = store.get_proposal(int(response.headers["location"].rsplit("/", 1)[1])).record
+    assert proposed.title == record.title + " (short post)"
+    assert [r.text for r in proposed.renditions] == [r.text for r in record.renditions]  # texts not sent: kept
+    assert (proposed.summary, proposed.source.citation) == (record.summary, record.source.citation)

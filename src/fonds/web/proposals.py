@@ -42,7 +42,7 @@ def propose(request: Request, archive: Archive) -> Any:
     user, form = posted(request, "contributor")
     record_id = str(request.path_params["record_id"])
     record = archive.store.get(record_id)
-    edit_form = EditForm.read(form, len(record.renditions))
+    edit_form = EditForm.read(form, len(record.renditions), before=EditForm.of(record))
     note = form.get("note", "")
     try:
         number = proposals.propose(archive.store, record_id, edit_form, note=note, proposer=user.name,

@@ -199,7 +199,7 @@ def edit(request: Request, archive: Archive) -> Any:
         return _edit_page(request, archive, user, record, EditForm.of(record))
     user, form = posted(request, "editor")
     record = archive.store.get(record_id)
-    edit_form = EditForm.read(form, len(record.renditions))
+    edit_form = EditForm.read(form, len(record.renditions), before=EditForm.of(record))
     note = form.get("note", "").strip()[:500]
     try:
         edited = apply_edit(record, edit_form, relink=lambda r: _relink(archive, r))
