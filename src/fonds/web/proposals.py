@@ -44,9 +44,11 @@ def propose(request: Request, archive: Archive) -> Any:
     record = archive.store.get(record_id)
     edit_form = EditForm.read(form, len(record.renditions), before=EditForm.of(record))
     note = form.get("note", "")
+    raw = form.get("version", "")
     try:
         number = proposals.propose(archive.store, record_id, edit_form, note=note, proposer=user.name,
-                                   relink=lambda r: _relink(archive, r))
+                                   relink=lambda r: _relink(archive, r),
+                                   base=int(raw) if raw.isdigit() and len(raw) < 10 else None)
     except EditError as error:
         return _edit_page(request, archive, user, record, edit_form, error.problems, note[:proposals.MAX_NOTE], 400)
     return see_other(proposal_href(number))
