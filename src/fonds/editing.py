@@ -25,9 +25,6 @@ from typing import Callable, Mapping, Sequence
 
 from fonds.dates import parse_date
 from fonds.errors import FondsError, RecordError
-from fonds.importers.citation import _reference as read_reference
-from fonds.importers.jsonfile import _record as checked_record
-from fonds.importers.marks import find_marks
 from fonds.linking import SOURCE as LINKER
 from fonds.record import Credit, Note, Record, Rendition, format_reference
 from fonds.vocabulary import language_code, language_names
@@ -120,6 +117,8 @@ def apply_edit(record: Record, form: EditForm, *, relink: Callable[[Record], Rec
         raise EditError(problems)
     reference = dict(record.source.reference)
     if v["reference"] != (format_reference(record.source.reference) if record.source.reference else ""):
+        from fonds.importers.citation import _reference as read_reference  # importers load on first edit, not at start
+
         reference = read_reference(v["reference"])
     source = replace(
         record.source,
@@ -144,6 +143,8 @@ def apply_edit(record: Record, form: EditForm, *, relink: Callable[[Record], Rec
     if relink is not None and (text_changed or edited.title != record.title):
         edited = relink(edited.with_persons(tuple(p for p in edited.persons if p.source != LINKER)))
     try:
+        from fonds.importers.jsonfile import _record as checked_record
+
         return checked_record(edited.to_dict(), f"record {record.id}")
     except RecordError as error:
         raise EditError([str(error)]) from None
@@ -180,6 +181,8 @@ def _credits(text: str, problems: list[str]) -> tuple[Credit, ...]:
 def _rendition(rendition: Rendition, text: str) -> Rendition:
     if text == rendition.text:
         return rendition
+    from fonds.importers.marks import find_marks
+
     return replace(
         rendition,
         text=text,
