@@ -29,6 +29,7 @@ from typing import Callable
 from fonds.editing import EditError, EditForm, apply_edit
 from fonds.errors import FondsError, NotFound
 from fonds.record import Record
+from fonds.repositories import Repositories
 from fonds.store.base import Store
 from fonds.store.curation import VersionConflict
 from fonds.store.proposals import Proposal
@@ -81,7 +82,7 @@ def propose(store: Store, record_id: str, form: EditForm, *, note: str, proposer
         if opened.data is None or opened.kind != "change":
             raise EditError([f"version: record {record_id} has no version {base} to propose a change to; reload the form"])
         record, last = opened.record, opened
-    proposed = apply_edit(record, form, relink=relink)
+    proposed = apply_edit(record, form, relink=relink, repositories=Repositories.of(store).apply)
     if not diff_records(record, proposed):
         raise EditError(["the form changes nothing in the record; change a field, or leave the page"])
     number = store.add_proposal(record_id, last.number, json.dumps(proposed.to_dict(), ensure_ascii=False),
@@ -162,7 +163,7 @@ def preview(store: Store, proposal: Proposal, relink: Relink | None = None) -> P
                        f"the record changed since version {proposal.base} in the same fields as the proposal "
                        f"({', '.join(conflicts)}); edit the record by hand, or reject the proposal")
     try:
-        result = apply_edit(current, form, relink=relink)
+        result = apply_edit(current, form, relink=relink, repositories=Repositories.of(store).apply)
     except EditError as error:
         return Preview(proposal, mine, number, None, (), (),
                        "the proposal no longer passes the checks on the current record: " + "; ".join(error.problems))

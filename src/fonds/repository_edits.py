@@ -184,3 +184,14 @@ class _Overlay:
                 yield stored
         yield from (e for e in self.entities.values() if kind is None or e.kind == kind)
 
+
+def follow_repositories(store: Store, record_ids: list[str], *, agent: str) -> int:
+    """Put some records under the repository the authority gives them now (a record restored after
+    its repository was merged or renamed while it was withdrawn); returns how many changed."""
+    authority = Repositories.of(store)
+    moved = []
+    for record_id in record_ids:
+        record = store.get(record_id)
+        if (after := authority.apply(record)) != record:
+            moved.append(after)
+    return store.add(moved, agent=agent, note="repository merged or renamed while it was withdrawn").changed if moved else 0

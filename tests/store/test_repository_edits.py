@@ -141,3 +141,15 @@ def _merge_in_batches(store: Store) -> None:
         merge_repositories(store, "repo:RGANI", "repo:GARF", agent="user ed")
     finally:
         edits.BATCH = before
+
+
+def test_a_record_withdrawn_during_a_merge_follows_it_when_restored(store: Store, held: Callable[..., Record]) -> None:
+    from fonds.repository_edits import follow_repositories
+
+    store.add([held("r1", RGANI, "RGANI"), held("r2", RGANI, "RGANI")])
+    store.withdraw("r2", "rights", agent="user ed")
+    assert merge_repositories(store, "repo:RGANI", "repo:GARF", agent="user ed") == 1  # the live one only
+    store.restore("r2", agent="user ed")
+    assert store.get("r2").source.repository == RGANI  # as it was withdrawn
+    assert follow_repositories(store, ["r2", "r1"], agent="user ed") == 1
+    assert store.get("r2").source.repository == GARF and store.get("r2").source.repository_code == "GARF"
