@@ -109,12 +109,14 @@ def edit_repository(store: Store, entity_id: str, *, name: str, code: str, place
 def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str) -> int:
     """Fold repository `merged_id` into `kept_id`; returns how many records were re-pointed.
 
-    Run again after an interruption, it finishes the re-pointing. Raises RepositoryEditError for a
+    Either may be given by id (`repo:GARF`), code or name. Run again after an interruption, it
+    finishes the re-pointing. Raises RepositoryEditError for a
     merge into itself or into a merged repository, NotFound for an unknown id.
     """
+    authority = Repositories.of(store)
+    merged_id, kept_id = known_id(authority, merged_id), known_id(authority, kept_id)
     if merged_id == kept_id:
         raise RepositoryEditError(f"repository {merged_id}: a repository cannot be merged into itself")
-    authority = Repositories.of(store)
     if authority.aliases.get(merged_id) == kept_id:  # merged already: finish what an interrupted run left
         return repoint(store, [], agent=agent, note=f"merge repository {merged_id} into {kept_id}")
     if authority.current_id(kept_id) == merged_id:
@@ -137,6 +139,15 @@ def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str
     alias = Entity(id=merged_id, preferred=merged.preferred, kind=ALIAS, description=f"see {kept_id}",
                    sources=(kept_id,))
     return repoint(store, [kept_new, alias], agent=agent, note=f"merge repository {merged_id} into {kept_id}")
+
+
+def known_id(authority: Repositories, given: str) -> str:
+    """An entry's id as given, or the id of the repository `given` names (a code or a name: `GARF`)."""
+    given = given.strip()
+    if given in authority.entries or given in authority.aliases:
+        return given
+    found = authority.resolve(given)
+    return found.id if found is not None else given
 
 
 def repoint(store: Store, entities: list[Entity], *, agent: str, note: str, batch: int | None = None) -> int:

@@ -68,7 +68,7 @@ def test_merges_that_make_no_sense_are_refused(store: Store, held: Callable[...,
         merge_repositories(store, "repo:GARF", "repo:RGANI", agent="user ed")
     with pytest.raises(RepositoryEditError, match="edit that one"):
         edit_repository(store, "repo:RGANI", name="x", code="", place="", forms="", agent="user ed")
-    merge_repositories(store, "repo:GARF", "repo:AVPRF", agent="user ed")  # a chain: RGANI -> GARF -> AVPRF
+    merge_repositories(store, "GARF", "АВП РФ", agent="user ed")  # by code or name; a chain: RGANI -> GARF -> AVPRF
     authority = Repositories.of(store)
     assert authority.current_id("repo:RGANI") == "repo:AVPRF"
     assert store.get("r1").source.repository == "Archive of the Foreign Policy of the Russian Federation"

@@ -98,7 +98,12 @@ def repository_merge_command(context: Context, merged_id: str, kept_id: str) -> 
     """
     from fonds.repository_edits import merge_repositories
 
+    from fonds.repository_edits import known_id
+
     changed = merge_repositories(context.store, merged_id, kept_id, agent=_cli_agent())
+    authority = Repositories.of(context.store)
+    merged_id = known_id(authority, merged_id)  # a code or a name given: the ids
+    kept_id = authority.current_id(merged_id)
     context.store.audit(_cli_agent(), "merge repositories", merged_id, f"into {kept_id}; {changed} records")
     context.index(catch_up=False).update(context.store)
     click.echo(f"merged {merged_id} into {kept_id}: {changed} records re-pointed")
