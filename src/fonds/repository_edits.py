@@ -30,7 +30,7 @@ from typing import Iterator
 
 from fonds.authority import Entity, Variant
 from fonds.errors import FondsError, NotFound
-from fonds.repositories import ALIAS, EDITED_SOURCE, Repositories, code_of
+from fonds.repositories import ALIAS, EDITED_SOURCE, ID_PREFIX, KIND, Repositories, code_of
 from fonds.store.base import Store
 
 BATCH = 500
@@ -104,6 +104,27 @@ def edit_repository(store: Store, entity_id: str, *, name: str, code: str, place
     edited = replace(old, preferred=name, description=place or None, variants=tuple(unique),
                      sources=tuple(dict.fromkeys((EDITED_SOURCE, *old.sources))))
     return repoint(store, [edited], agent=agent, note=f"repository {entity_id} edited")
+
+
+def add_repository(store: Store, *, code: str, name: str, place: str, forms: str, agent: str) -> tuple[str, int]:
+    """Add one of the archive's own repositories (id `repo:CODE`); records printing its name, code
+    or forms go under it. Returns (id, records re-pointed). Raises RepositoryEditError for a
+    missing name or code, or one that is already a repository's."""
+    code, name = _clean(code, "code", 40), _clean(name, "name")
+    if not code or not _CODE.match(code) or not name:
+        raise RepositoryEditError("a new repository needs a name and a code (letters, digits, spaces: GAKO, AIPN)")
+    authority = Repositories.of(store)
+    entity_id = f"{ID_PREFIX}{code}"
+    for given in (entity_id, name, code):
+        found = authority.entries.get(given) or authority.resolve(given)
+        if found is not None or given in authority.aliases:
+            shown = found.id if found is not None else given
+            raise RepositoryEditError(f"{given!r} is already repository {shown}; edit that one")
+    lines = [_clean(line, "other forms") for line in forms.splitlines() if line.strip()]
+    new = Entity(id=entity_id, preferred=name, kind=KIND, description=_clean(place, "place") or None,
+                 variants=(Variant(code, "code", EDITED_SOURCE), *(Variant(f, "variant", EDITED_SOURCE) for f in lines)),
+                 sources=(EDITED_SOURCE,))
+    return entity_id, repoint(store, [new], agent=agent, note=f"repository {entity_id} added")
 
 
 def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str) -> int:
