@@ -72,11 +72,19 @@ class EditForm:
         )
 
     @classmethod
-    def read(cls, form: Mapping[str, str], renditions: int) -> EditForm:
-        """The form as posted: `title`, `date`..., and `text-0`, `text-1`... for the renditions."""
+    def read(cls, form: Mapping[str, str], renditions: int, *, before: EditForm | None = None) -> EditForm:
+        """The form as posted: `title`, `date`..., and `text-0`, `text-1`... for the renditions. A
+        field the post leaves out altogether keeps its value in `before` (the record as it is), so a
+        truncated or hand-made post never empties a text it did not send; an empty field empties."""
+        def value(name: str, default: str, keep_lines: bool = False) -> str:
+            sent = form.get(name)
+            return default if sent is None and before is not None else _clean(sent or "", keep_lines=keep_lines)
+
+        old_texts = before.texts if before is not None else ()
         return cls(
-            values={name: _clean(form.get(name, "")) for name in FIELDS},
-            texts=tuple(_clean(form.get(f"text-{i}", ""), keep_lines=True) for i in range(renditions)),
+            values={name: value(name, before.values.get(name, "") if before else "") for name in FIELDS},
+            texts=tuple(value(f"text-{i}", old_texts[i] if i < len(old_texts) else "", keep_lines=True)
+                        for i in range(renditions)),
         )
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import replace
 from typing import Iterator
 
@@ -36,6 +37,7 @@ BATCH = 500
 REPOINT = "repoint repositories"  # pending-work mark; its state is JSON {"after", "agent", "note"}
 _CODE = re.compile(r"^[^\s\x00-\x1f][^\x00-\x1f]{0,39}$")
 MAX_NAME = 300
+MAX_FORMS = 100
 
 
 class RepositoryEditError(FondsError):
@@ -46,6 +48,9 @@ def _clean(text: str, what: str, limit: int = MAX_NAME) -> str:
     value = " ".join(text.split())
     if "\x00" in text:
         raise RepositoryEditError(f"{what}: holds a NUL character; remove it")
+    bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:
+        raise RepositoryEditError(f"{what}: holds the control character U+{ord(bad):04X}; remove it")
     if len(value) > limit:
         raise RepositoryEditError(f"{what}: {len(value):,} characters is too long for a repository's {what} "
                                   f"(at most {limit}); shorten it")
@@ -80,7 +85,12 @@ def edit_repository(store: Store, entity_id: str, *, name: str, code: str, place
     if other is not None and other.id != entity_id:
         raise RepositoryEditError(f"{name if authority.resolve(name) else code!r} is already a form of {other.id} "
                                   f"({other.preferred}); merge the two repositories instead")
-    lines = [_clean(line, "other forms") for line in forms.replace("\x00", "\x00\n").splitlines()]
+    if "\x00" in forms:
+        raise RepositoryEditError("other forms: hold a NUL character; remove it")
+    lines = [_clean(line, "other forms") for line in forms.splitlines()]
+    if len([line for line in lines if line]) > MAX_FORMS:
+        raise RepositoryEditError(f"other forms: {len(lines):,} lines are more than a repository has ({MAX_FORMS}); "
+                                  "keep the forms citations print")
     kinds = {v.name: v for v in old.variants if v.kind != "code"}
     variants: list[Variant] = [Variant(code, "code", EDITED_SOURCE)] if code else []
     variants += [kinds.get(form, Variant(form, "variant", EDITED_SOURCE)) for form in dict.fromkeys(lines) if form]
@@ -107,6 +117,8 @@ def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str
     authority = Repositories.of(store)
     if authority.aliases.get(merged_id) == kept_id:  # merged already: finish what an interrupted run left
         return repoint(store, [], agent=agent, note=f"merge repository {merged_id} into {kept_id}")
+    if authority.current_id(kept_id) == merged_id:
+        raise RepositoryEditError(f"repository {kept_id} was merged into {merged_id} already: they are one repository")
     if kept_id in authority.aliases:
         raise RepositoryEditError(f"repository {kept_id} was merged into {authority.current_id(kept_id)} already; "
                                   "merge into that one")

@@ -64,6 +64,8 @@ def test_merges_that_make_no_sense_are_refused(store: Store, held: Callable[...,
         merge_repositories(store, "repo:AVPRF", "repo:RGANI", agent="user ed")
     with pytest.raises(RepositoryEditError, match="was merged into repo:GARF already"):
         merge_repositories(store, "repo:RGANI", "repo:AVPRF", agent="user ed")
+    with pytest.raises(RepositoryEditError, match="repo:RGANI was merged into repo:GARF already: they are one repository"):
+        merge_repositories(store, "repo:GARF", "repo:RGANI", agent="user ed")
     with pytest.raises(RepositoryEditError, match="edit that one"):
         edit_repository(store, "repo:RGANI", name="x", code="", place="", forms="", agent="user ed")
     merge_repositories(store, "repo:GARF", "repo:AVPRF", agent="user ed")  # a chain: RGANI -> GARF -> AVPRF
@@ -94,6 +96,13 @@ def test_editing_renames_every_record_and_the_old_name_and_code_still_resolve(
         edit_repository(store, "repo:GARF", name="РГАНИ", code="", place="", forms="", agent="user ed")
     with pytest.raises(RepositoryEditError, match="NUL"):
         edit_repository(store, "repo:GARF", name="A\x00B", code="", place="", forms="", agent="user ed")
+    with pytest.raises(RepositoryEditError, match="more than a repository has"):
+        edit_repository(store, "repo:GARF", name="GARF", code="", place="", forms="\n".join(f"f{n}" for n in range(101)),
+                        agent="user ed")
+    with pytest.raises(RepositoryEditError, match="control character U\\+0001"):
+        edit_repository(store, "repo:GARF", name="A\x01B", code="", place="", forms="", agent="user ed")
+    with pytest.raises(RepositoryEditError, match="other forms: hold a NUL"):
+        edit_repository(store, "repo:GARF", name="GARF", code="", place="", forms="ok\nbad\x00", agent="user ed")
     with pytest.raises(RepositoryEditError, match="too long"):
         edit_repository(store, "repo:GARF", name="A" * 301, code="", place="", forms="", agent="user ed")
 

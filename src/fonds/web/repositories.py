@@ -36,7 +36,8 @@ def retired_filter_redirect(request: Request, archive: Archive) -> RedirectRespo
     items = request.query_params.multi_items()
     if not any(k == "filter" and v.startswith("repository:") for k, v in items):
         return None
-    authority = Repositories.of(archive.store)
+    # Built once per state of the index: a merge or rename re-points records, which moves the index on.
+    authority: Repositories = archive.cached("repository-authority", lambda: Repositories.of(archive.store))
     moved, changed = [], False
     for key, value in items:
         if key == "filter" and value.startswith("repository:"):
