@@ -30,7 +30,8 @@ KINDS = ("scan", "transcript", "translation")
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "TIFF": "image/tiff"}
 TEXT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-RENDER_DPI = 150
+RENDER_DPI = pdf.RENDER_DPI
+MAX_IMAGE_PIXELS = pdf.MAX_PAGE_PIXELS
 
 
 @dataclass(frozen=True)
@@ -62,30 +63,68 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def attach(
     store: Store, files: FileStore, record_id: str, paths: Sequence[Path], options: Options,
-    *, progress: Progress | None = None,
+    *, progress: Progress | None = None, agent: str = "fonds attach", note: str = "",
 ) -> Attached:
     """Read `paths`, store their files and add the renditions to record `record_id`.
 
-    Raises NotFound for an unknown record and RecordError for a file that cannot be attached
-    (empty, damaged, encrypted, over the page limit, of a kind fonds cannot read); nothing is
-    stored then.
+    The record's new version names `agent` (`user NAME` for an upload) and `note`. Raises NotFound
+    for an unknown record and RecordError for a file that cannot be attached (empty, damaged,
+    encrypted, over the page limit, of a kind fonds cannot read); nothing is stored then.
     """
+    record, renditions, ocr_pages, layer_pages = read(store, files, record_id, paths, options, progress=progress)
+    # The record as it is now (an editor may have changed it while the pages were OCRed), with the renditions.
+    updated = merge(store.get(record.id), renditions)
+    result = store.add([updated], agent=agent, note=note or _note(options, paths))
+    return Attached(updated, renditions, result, ocr_pages, layer_pages)
+
+
+def read(
+    store: Store, files: FileStore, record_id: str, paths: Sequence[Path], options: Options,
+    *, progress: Progress | None = None,
+) -> tuple[Record, tuple[Rendition, ...], int, int]:
+    """Everything `attach` does but writing the record: (record, renditions, OCRed pages, text-layer
+    pages). The files are stored (content-addressed) once every check has passed."""
+    precheck(paths, options)
+    record = store.get(record_id)
+    if options.kind == "scan":
+        renditions, ocr_pages, layer_pages = _scan(record, files, list(paths), options, progress)
+    else:
+        renditions, ocr_pages, layer_pages = (_text(files, paths[0], options),), 0, 0
+    return record, renditions, ocr_pages, layer_pages
+
+
+def precheck(paths: Sequence[Path], options: Options) -> None:
+    """The quick checks, before any rendering or OCR: the kind, the number of files, each file
+    present and not empty, a scan's files each a PDF or an image, a PDF readable, unencrypted and
+    within the page limit. RecordError names the file and what to do."""
     if options.kind not in KINDS:
         raise RecordError(f"--kind {options.kind!r} is not one fonds knows; use one of {', '.join(KINDS)}")
     if not paths:
         raise RecordError("attach needs at least one file")
-    record = store.get(record_id)
     for path in paths:
         pdf.check_not_empty(path)
-    if options.kind == "scan":
-        renditions, ocr_pages, layer_pages = _scan(record, files, list(paths), options, progress)
-    else:
+    if options.kind != "scan":
         if len(paths) != 1:
             raise RecordError(f"a {options.kind} comes from one file; attach {len(paths)} files one at a time")
-        renditions, ocr_pages, layer_pages = (_text(files, paths[0], options),), 0, 0
-    updated = merge(record, renditions)
-    result = store.add([updated])
-    return Attached(updated, renditions, result, ocr_pages, layer_pages)
+        if _is_pdf(paths[0]):
+            pdf.check(paths[0], max_pages=options.max_pages)
+        else:
+            _read_text(paths[0])
+        return
+    if len(paths) == 1 and _is_pdf(paths[0]):
+        pdf.check(paths[0], max_pages=options.max_pages)
+        return
+    if len(paths) > options.max_pages:
+        raise RecordError(f"{len(paths)} page images, more than the limit of {options.max_pages}; raise max_pages")
+    for path in paths:
+        if _is_pdf(path):
+            raise RecordError(f"{path}: a scan is one PDF or page images; attach the PDF on its own")
+        _check_image(path)
+
+
+def _note(options: Options, paths: Sequence[Path]) -> str:
+    names = ", ".join(p.name for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    return f"attached {options.kind}{' (' + options.language + ')' if options.language else ''}: {names}"
 
 
 def merge(record: Record, renditions: Sequence[Rendition]) -> Record:
@@ -214,8 +253,12 @@ def _check_image(path: Path) -> Path:
 
     try:
         with Image.open(path) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise RecordError(f"{path}: the image is {width} x {height} pixels, more than fonds takes "
+                                  f"({MAX_IMAGE_PIXELS // 1_000_000} million); attach a smaller scan of the page")
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise RecordError(f"{path}: not a PDF or an image fonds can read (JPEG, PNG, TIFF) ({error})") from error
     return path
 
@@ -242,6 +285,15 @@ def files_ref(path: Path, media_type: str) -> FileRef:
 # -- text --------------------------------------------------------------------------------------
 
 
+def _read_text(path: Path) -> str:
+    """A text or HTML file's text; RecordError if it is not UTF-8 (an image sent as a translation)."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RecordError(f"{path}: byte {error.start} is not UTF-8; a {path.suffix or 'file'} that is not a PDF must be "
+                          "UTF-8 text, Markdown or HTML; save it as UTF-8 and attach it again") from None
+
+
 def _text(files: FileStore, path: Path, options: Options) -> Rendition:
     head = path.read_bytes()[:1024]
     if pdf.is_pdf(head):
@@ -252,10 +304,7 @@ def _text(files: FileStore, path: Path, options: Options) -> Rendition:
         media_type = "application/pdf"
         maker = Maker("text-layer", name=layer.producer)
     else:
-        try:
-            raw = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise RecordError(f"{path}: byte {error.start} is not UTF-8; save the file as UTF-8 and attach it again") from None
+        raw = _read_text(path)
         breaks = ()
         maker = None
         if path.suffix.lower() in HTML_SUFFIXES or raw.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
