@@ -20,6 +20,7 @@ from typing import BinaryIO, Callable, Iterable, Sequence
 from fonds.authority import Entity
 from fonds.identifiers import check_identifier
 from fonds.errors import FondsError, Problem, RecordError
+from fonds.renditions.contents import Attacher, NamedFile, files_named_by
 from fonds.importers import ImportOptions, detect, reader
 from fonds.convergence import RELINK
 from fonds.importers.authority_files import RECONCILE
@@ -140,6 +141,7 @@ class FileContents:
     collections: list[Collection] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    files: list[NamedFile] = field(default_factory=list)  # files a record's Contents names beside it
 
     @property
     def all_warnings(self) -> list[Problem]:
@@ -223,6 +225,8 @@ def read_contents(path: Path, options: ImportOptions | None = None) -> FileConte
             contents.entities.append(item)
         elif isinstance(item, Problem):
             contents.warnings.append(item)
+        elif isinstance(item, NamedFile):
+            contents.files.append(item)
     seen: set[str] = set()
     # the store checks ids again when it adds them; checking here makes --dry-run refuse them too
     for collection in contents.collections:
@@ -253,6 +257,7 @@ def ingest(
     strict: bool = False,
     dry_run: bool = False,
     options: ImportOptions | None = None,
+    attacher: Attacher | None = None,
 ) -> IngestReport:
     """Ingest files and folders.
 
@@ -262,7 +267,9 @@ def ingest(
     `strict` stops at the first rejected or skipped file. `dry_run` reads and checks every file
     and reports what would change, storing nothing. A record id claimed by two files of one batch
     is kept from the first; the second file is rejected, naming both. `options` go to the
-    importers that take them (CSV: encoding, column mapping, skip bad rows).
+    importers that take them (CSV: encoding, column mapping, skip bad rows). `attacher` attaches
+    the files a text record's Contents names beside it (renditions/contents.py); without one, such
+    a record is rejected. Those files are not reported as files that are no record.
     """
     curated_added = 0
     if link_names and not dry_run:
@@ -277,6 +284,8 @@ def ingest(
 
     repositories = Repositories.of(store)
     named, found, missing = collect_files(paths)
+    beside = {p for record_file in found if record_file.suffix.lower() == ".txt" for p in files_named_by(record_file)}
+    found = [p for p in found if p.resolve() not in beside]  # a record's scan is not a file of its own
     report = IngestReport(rejected=list(missing), dry_run=dry_run, strict=strict)
     claimed: dict[str, Path] = {}  # record id -> the file of this batch that holds it
     marked = False  # whether this run has marked person reconciliation as pending
@@ -291,6 +300,11 @@ def ingest(
         try:
             contents = read_contents(path, options)
             _check_claims(contents.records, path, claimed)
+            if contents.files:
+                if attacher is None:
+                    raise RecordError(f"{contents.files[0].origin}: the record names files beside it; "
+                                      "ingest it with `fonds ingest`, which attaches them")
+                contents.records = attacher.apply(store, contents.records, contents.files, dry_run=dry_run)
         except NotARecordFormat as error:
             if path in found:
                 report.skipped.append(str(path))

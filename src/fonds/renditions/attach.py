@@ -71,7 +71,8 @@ def attach(
     for an unknown record and RecordError for a file that cannot be attached (empty, damaged,
     encrypted, over the page limit, of a kind fonds cannot read); nothing is stored then.
     """
-    record, renditions, ocr_pages, layer_pages = read(store, files, record_id, paths, options, progress=progress)
+    record = store.get(record_id)
+    renditions, ocr_pages, layer_pages = read(record, files, paths, options, progress=progress)
     # The record as it is now (an editor may have changed it while the pages were OCRed), with the renditions.
     updated = merge(store.get(record.id), renditions)
     result = store.add([updated], agent=agent, note=note or _note(options, paths))
@@ -79,18 +80,15 @@ def attach(
 
 
 def read(
-    store: Store, files: FileStore, record_id: str, paths: Sequence[Path], options: Options,
-    *, progress: Progress | None = None,
-) -> tuple[Record, tuple[Rendition, ...], int, int]:
-    """Everything `attach` does but writing the record: (record, renditions, OCRed pages, text-layer
-    pages). The files are stored (content-addressed) once every check has passed."""
+    record: Record, files: FileStore, paths: Sequence[Path], options: Options, *, progress: Progress | None = None,
+) -> tuple[tuple[Rendition, ...], int, int]:
+    """Everything `attach` does but writing the record: (renditions, OCRed pages, text-layer pages)
+    made from `paths` for `record` (stored or not yet: ingest). The files are stored
+    (content-addressed) once every check has passed."""
     precheck(paths, options)
-    record = store.get(record_id)
     if options.kind == "scan":
-        renditions, ocr_pages, layer_pages = _scan(record, files, list(paths), options, progress)
-    else:
-        renditions, ocr_pages, layer_pages = (_text(files, paths[0], options),), 0, 0
-    return record, renditions, ocr_pages, layer_pages
+        return _scan(record, files, list(paths), options, progress)
+    return (_text(files, paths[0], options),), 0, 0
 
 
 def precheck(paths: Sequence[Path], options: Options) -> None:
