@@ -118,7 +118,7 @@ def fonds_web_available() -> str | None:
     return None
 
 
-def start_fonds(db: Path, index: Path, work: Path, *, timeout: float = 120) -> Server:
+def start_fonds(db: str | Path, index: Path, work: Path, *, timeout: float = 120) -> Server:
     """`fonds serve` in a subprocess (the CLI command if present, else fonds.web.app.serve)."""
     port = free_port()
     log = work / "fonds-serve.log"
@@ -171,8 +171,9 @@ def build_datasette_db(files: Sequence[Path], path: Path) -> float:
     for file in files:
         rows = []
         for line in file.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rows.append(_row(json.loads(line)))
+            data = json.loads(line) if line.strip() else None
+            if data is not None and "id" in data:  # the first file's dump lines ({"entity": ...}) are no records
+                rows.append(_row(data))
         db.execute("BEGIN")
         db.executemany(f"INSERT INTO records VALUES ({', '.join('?' * 14)})", rows)
         db.execute("COMMIT")

@@ -21,11 +21,13 @@ the store's `add`, the importers and the web routes call it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from fonds.errors import RecordError
 
 MAX_LENGTH = 200
+_PLAIN = re.compile(r"[!-~]{1,%d}" % MAX_LENGTH)  # printable ASCII, no space: always NFC, never refused
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
 _CATEGORY_NAMES = {
     "Cc": "a control character",
@@ -41,6 +43,8 @@ _CATEGORY_NAMES = {
 
 def identifier_problem(value: object) -> str | None:
     """What is wrong with `value` as an identifier, or None when it follows the rule."""
+    if isinstance(value, str) and _PLAIN.fullmatch(value) and value not in (".", ".."):
+        return None  # the common case, checked without looking at each character
     if not isinstance(value, str):
         return f"an identifier is text, not {type(value).__name__}"
     if not value:

@@ -52,6 +52,7 @@ from tantivy import Query
 from fonds import query as q
 from fonds import rendition_text
 from fonds.analysis import ANALYZED_FIELDS, ENGLISH, Analysis, analyzers, document_fields
+from fonds.containment import Failures, index_failures, remember_index_failures
 from fonds.compiler import MAX_VARIANTS, Compiler, NameResolver, day
 from fonds.dates import SORT_LAST
 from fonds.errors import NotFound, QueryError, StoreError
@@ -164,6 +165,7 @@ class Index:
         self.path = Path(path)
         self.schema = _schema()
         self._lock = threading.Lock()
+        self.failures = Failures("index")  # the records the last update or rebuild left out
         self._open()
 
     def _open(self) -> None:
@@ -225,6 +227,8 @@ class Index:
                 return last
             applied = 0
             names = _entity_names(store)
+            failures = Failures("index")
+            done: list[str] = []
             try:
                 seq = start
                 while True:
@@ -234,23 +238,40 @@ class Index:
                     latest = {c.record_id: c for c in changes}
                     for record_id, change in latest.items():
                         writer.delete_documents_by_term("id", record_id)
-                        if change.op == "delete":
-                            continue
-                        try:
-                            record = store.get(record_id)
-                        except NotFound:  # deleted since: a later change says so
-                            continue
-                        writer.add_document(document(record, names))
+                        done.append(record_id)
+                        if change.op != "delete":
+                            self._add(writer, store, record_id, names, failures)
                     writer.commit()
                     seq = changes[-1].seq
                     self._save_checkpoint(seq, store)
                     applied += len(changes)
                     if progress:
                         progress(seq - start, last - start)
+                seen = set(done)
+                retry = [i for i in index_failures(store) if i not in seen]
+                for record_id in retry:  # failed before: tried again on every update
+                    writer.delete_documents_by_term("id", record_id)
+                    done.append(record_id)
+                    self._add(writer, store, record_id, names, failures)
+                if retry:
+                    writer.commit()
             finally:
                 writer.wait_merging_threads()
             self.index.reload()
+            self.failures = failures
+            remember_index_failures(store, failures, [i for i in done if i not in set(failures.ids)])
             return applied
+
+    def _add(self, writer: tantivy.IndexWriter, store: Store, record_id: str, names: dict[str, Sequence[str]],
+             failures: Failures) -> None:
+        """Index one stored record; a record deleted since is skipped, one that cannot be read or
+        indexed is a failure of that record (fonds.containment), never the end of the update."""
+        with failures.guard(record_id):
+            try:
+                record = store.get(record_id)
+            except NotFound:  # deleted since: a later change says so
+                return
+            writer.add_document(document(record, names))
 
     def rebuild(self, store: Store, *, progress: Callable[[int, int], None] | None = None) -> int:
         with self._lock:
@@ -271,10 +292,14 @@ class Index:
         names = _entity_names(store)
         count = 0
         total = store.stats().records
+        failures = Failures("index")
+        done: list[str] = []
         try:
             writer.delete_all_documents()
             for record in store.iter_records():
-                writer.add_document(document(record, names))
+                with failures.guard(record.id):
+                    writer.add_document(document(record, names))
+                    done.append(record.id)
                 count += 1
                 if progress and count % BATCH == 0:
                     progress(count, total)
@@ -283,6 +308,8 @@ class Index:
         finally:
             writer.wait_merging_threads()
         self.index.reload()
+        self.failures = failures
+        remember_index_failures(store, failures, done)
         if progress:
             progress(count, total)
         return count

@@ -257,6 +257,7 @@ def ingest(
     strict: bool = False,
     dry_run: bool = False,
     options: ImportOptions | None = None,
+    workers: int | None = None,
     attacher: Attacher | None = None,
 ) -> IngestReport:
     """Ingest files and folders.
@@ -267,9 +268,11 @@ def ingest(
     `strict` stops at the first rejected or skipped file. `dry_run` reads and checks every file
     and reports what would change, storing nothing. A record id claimed by two files of one batch
     is kept from the first; the second file is rejected, naming both. `options` go to the
-    importers that take them (CSV: encoding, column mapping, skip bad rows). `attacher` attaches
-    the files a text record's Contents names beside it (renditions/contents.py); without one, such
-    a record is rejected. Those files are not reported as files that are no record.
+    importers that take them (CSV: encoding, column mapping, skip bad rows). `workers` is how
+    many processes read, link and serialize files (default: one per core; fonds.ingest_workers);
+    the result is the same for any number. `attacher` attaches the files a text record's Contents
+    names beside it (renditions/contents.py); without one, such a record is rejected. Those files
+    are not reported as files that are no record.
     """
     curated_added = 0
     if link_names and not dry_run:
@@ -278,11 +281,12 @@ def ingest(
         names = Names.of(store)
         if names.missing_curated:  # the curated persons that linked records may point to
             curated_added = store.put_entities(names.missing_curated)
+        names.matcher  # built once here: forked workers inherit it (fonds.ingest_workers)
         linker = names.link_all
         enrich = linker if enrich is None else (lambda records, first=enrich: first(linker(records)))
+    from fonds.ingest_workers import FileStep, default_workers, prepared_files
     from fonds.repositories import Repositories
 
-    repositories = Repositories.of(store)
     named, found, missing = collect_files(paths)
     beside = {p for record_file in found if record_file.suffix.lower() == ".txt" for p in files_named_by(record_file)}
     found = [p for p in found if p.resolve() not in beside]  # a record's scan is not a file of its own
@@ -291,70 +295,62 @@ def ingest(
     marked = False  # whether this run has marked person reconciliation as pending
     authority_changed = False  # whether a file brought authority entries (relink every record)
     done: set[Path] = set()
+    unique: list[Path] = []
     for path in named + found:
-        if path.resolve() in done:
-            continue
-        done.add(path.resolve())
-        if on_file:
-            on_file(path)
-        try:
-            contents = read_contents(path, options)
-            _check_claims(contents.records, path, claimed)
-            if contents.files:
-                if attacher is None:
-                    raise RecordError(f"{contents.files[0].origin}: the record names files beside it; "
-                                      "ingest it with `fonds ingest`, which attaches them")
-                contents.records = attacher.apply(store, contents.records, contents.files, dry_run=dry_run)
-        except NotARecordFormat as error:
-            if path in found:
-                report.skipped.append(str(path))
+        if path.resolve() not in done:
+            done.add(path.resolve())
+            unique.append(path)
+    step = FileStep(store=store, link_names=link_names, dry_run=dry_run, options=options,
+                    repositories=Repositories.of(store), enrich=enrich, attacher=attacher)
+    files = prepared_files(step, unique, default_workers() if workers is None else workers)
+    try:
+        for prepared in files:
+            path = prepared.path
+            if on_file:
+                on_file(path)
+            if prepared.error is not None:
+                if prepared.not_a_format and path in found:
+                    report.skipped.append(str(path))
+                else:
+                    report.rejected.append(_problem(path, prepared.error))
                 if strict:
                     break
                 continue
-            report.rejected.append(_problem(path, error))
-            if strict:
-                break
-            continue
-        except RecordError as error:
-            report.rejected.append(_problem(path, error))
-            if strict:
-                break
-            continue
-        report.files += 1
-        report.warnings.extend(contents.all_warnings)
-        records, unchanged = changed_records(store, contents.records)
-        report.result.unchanged += unchanged
-        withdrawn = store.withdrawn_ids([r.id for r in records])
-        if withdrawn:  # a withdrawal stands until an editor restores the record
-            report.withdrawn.extend(sorted(withdrawn))
-            records = [r for r in records if r.id not in withdrawn]
-        if dry_run:
-            report.collections += len(contents.collections)
-            stored = store.fingerprints([r.id for r in records])
-            report.result.updated += sum(1 for r in records if r.id in stored)
-            report.result.added += sum(1 for r in records if r.id not in stored)
-            continue
-        records = repositories.apply_all(records)  # one repository however it was printed
-        if enrich is not None and records:
-            records = list(enrich(records))
-        if link_names and records:
-            from fonds.review import apply_stored_decisions
-
-            records = apply_stored_decisions(store, records)
-        try:
-            if link_names and not marked and (records or contents.entities):
-                store.set_pending(RECONCILE)  # before the write: a kill after it leaves the mark
-                marked = True
-            if link_names and contents.entities and not authority_changed:
-                store.set_pending(RELINK)
-                authority_changed = True
-            report.result += store.add(records, collections=contents.collections, entities=contents.entities,
-                                       agent=f"ingest {path.name}")
-            report.collections += len(contents.collections)  # counted once stored, never for a rejected file
-        except FondsError as error:
-            report.rejected.append(_problem(path, error))
-            if strict:
-                break
+            try:
+                _check_claims(prepared.claims, path, claimed)
+            except RecordError as error:
+                report.rejected.append(_problem(path, error))
+                if strict:
+                    break
+                continue
+            report.files += 1
+            report.warnings.extend(prepared.warnings)
+            report.result.unchanged += prepared.unchanged
+            report.withdrawn.extend(prepared.withdrawn)
+            if dry_run:
+                report.collections += len(prepared.collections)
+                report.result.updated += prepared.would_update
+                report.result.added += prepared.would_add
+                continue
+            records = prepared.records
+            try:
+                if prepared.store_error is not None:
+                    raise prepared.store_error
+                if link_names and not marked and (records or prepared.entities):
+                    store.set_pending(RECONCILE)  # before the write: a kill after it leaves the mark
+                    marked = True
+                if link_names and prepared.entities and not authority_changed:
+                    store.set_pending(RELINK)
+                    authority_changed = True
+                report.result += store.add(records, collections=prepared.collections, entities=prepared.entities,
+                                           agent=f"ingest {path.name}")
+                report.collections += len(prepared.collections)  # counted once stored, never for a rejected file
+            except FondsError as error:
+                report.rejected.append(_problem(path, error))
+                if strict:
+                    break
+    finally:
+        files.close()  # stops the workers, also after --strict stopped early
     if link_names and not dry_run:
         from fonds.convergence import converge
 
@@ -362,19 +358,19 @@ def ingest(
     return report
 
 
-def _check_claims(records: Sequence[Record], path: Path, claimed: dict[str, Path]) -> None:
+def _check_claims(records: Sequence[tuple[str, str | None]], path: Path, claimed: dict[str, Path]) -> None:
     """Raise RecordError if a record id was already read from another file of this batch;
-    else note these records' ids as claimed by `path`."""
-    for record in records:
-        first = claimed.get(record.id)
+    else note these records' ids as claimed by `path`. `records`: (id, origin) of each."""
+    for record_id, origin in records:
+        first = claimed.get(record_id)
         if first is not None and first != path:
-            where = record.origin if record.origin and record.origin.startswith(str(path)) else f"{path}:1"
+            where = origin if origin and origin.startswith(str(path)) else f"{path}:1"
             raise RecordError(
-                f"{where}: record id {record.id!r} is also claimed by {first}, read earlier in this "
+                f"{where}: record id {record_id!r} is also claimed by {first}, read earlier in this "
                 "batch; this file was not stored: give one of them another id, or ingest only one"
             )
-    for record in records:
-        claimed[record.id] = path
+    for record_id, _ in records:
+        claimed[record_id] = path
 
 
 def changed_records(store: Store, records: Sequence[Record]) -> tuple[list[Record], int]:

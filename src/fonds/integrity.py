@@ -5,7 +5,9 @@ Invariants a store keeps (see docs/reliability.md):
 - no person link points to an authority entry the store does not hold (both stores refuse one;
   a database written by an older fonds may still hold some);
 - no post-ingest work is left half done (`Store.pending`: a reconciliation cut short by a crash);
-- every live record reads back as Record JSON the door would accept (importers.record_schema).
+- every live record reads back as Record JSON the door would accept (importers.record_schema);
+- every live record is in the search index (a record it could not take is noted in the store:
+  fonds.containment).
 
 `check` reports each broken invariant as a Problem; `repair` finishes pending work, points
 dangling links at the entry their persons-list entry was merged into, and gives the links left
@@ -18,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fonds.authority import Entity
+from fonds.containment import INDEX_FAILED, index_failures
 from fonds.errors import FondsError, Problem, RecordError
 from fonds.importers import record_schema
 from fonds.store.base import Store
@@ -46,9 +49,17 @@ def check(store: Store, *, limit: int = SHOWN) -> list[Problem]:
         )
     if len(dangling) > limit:
         problems.append(Problem("store", f"{len(dangling) - limit} more dangling person links"))
+    failed = index_failures(store)
     for task, state in store.pending().items():
+        if task.startswith(INDEX_FAILED):
+            continue
         shown = f" (stopped at {state})" if state else ""
         problems.append(Problem("store", f"post-ingest step {task!r} was started and not finished{shown}"))
+    for record_id, message in sorted(failed.items())[:limit]:
+        problems.append(Problem(f"record {record_id!r}", f"the search index could not take it ({message}); "
+                                "it is tried again on every index update (see the log)"))
+    if len(failed) > limit:
+        problems.append(Problem("store", f"{len(failed) - limit} more records the search index could not take"))
     bad = 0
     try:
         for record in store.iter_records():

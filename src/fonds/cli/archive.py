@@ -10,6 +10,7 @@ from typing import Any, Iterator
 import click
 
 from fonds.cli.main import Context, main, no_bar, pass_context
+from fonds.errors import ExportError
 from fonds.importers.options import ImportOptions, load_mapping
 from fonds.index import SearchResult
 from fonds.ingest import all_files, ingest
@@ -246,9 +247,16 @@ def export_command(context: Context, record_id: str, fmt: str, output: str | Non
 
     Example: fonds export wcda-110485 --format ris
     """
+    from fonds.containment import Failures
     from fonds.exports import EXPORTS
 
-    text = EXPORTS[fmt].write(context.store.get(record_id))
+    record = context.store.get(record_id)
+    failures = Failures(f"{fmt} export")
+    text = ""
+    with failures.guard(record_id):
+        text = EXPORTS[fmt].write(record)
+    if failures:  # a fault of fonds, logged: one line for the user, never a traceback
+        raise ExportError(f"{failures.items[0]}; it cannot be exported as {fmt} (the log has the details)")
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
@@ -266,22 +274,30 @@ def dump_command(context: Context, fmt: str, output: str | None) -> None:
     The dump starts with the collections and authority entries and carries each record whole:
     `fonds ingest` of it into an empty archive gives back the same archive.
 
+    A record that cannot be written is left out (logged), the dump goes on, and the summary on
+    standard error names every record left out; the exit status is then 1.
+
     Example: fonds dump --format jsonl -o archive.jsonl
     """
+    from fonds.containment import Failures
     from fonds.exports.dump import write_all
 
+    failures = Failures("dump")
     if output:
         with open(output, "w", encoding="utf-8", newline="") as out:
             count = write_all(
                 context.store.iter_records(), fmt, out,
-                collections=context.store.collections(), entities=context.store.iter_entities(),
+                collections=context.store.collections(), entities=context.store.iter_entities(), failures=failures,
             )
         click.echo(f"wrote {count} records to {output}", err=True)
     else:
         write_all(
             context.store.iter_records(), fmt, sys.stdout,
-            collections=context.store.collections(), entities=context.store.iter_entities(),
+            collections=context.store.collections(), entities=context.store.iter_entities(), failures=failures,
         )
+    if failures:
+        click.echo(f"fonds: {failures.summary()}", err=True)
+        sys.exit(1)
 
 
 @main.command("migrate")

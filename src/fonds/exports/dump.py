@@ -11,6 +11,7 @@ more memory than one.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +19,7 @@ from typing import TextIO
 
 from lxml import etree
 
+from fonds.containment import Failures
 from fonds.errors import ExportError
 from fonds.exports import citation, tei
 from fonds.authority import Entity
@@ -54,39 +56,63 @@ def write_all(
     *,
     collections: Iterable[Collection] = (),
     entities: Iterable[Entity] = (),
+    failures: Failures | None = None,
 ) -> int:
     """Write every record to `out` in `fmt` (jsonl, tei or csv), preceded by the archive's
     collections and authority entries, so that `fonds ingest` of the dump gives back the same
-    archive; return how many records were written."""
-    writers: dict[str, Callable[[Iterator[Record], list[Collection], Iterable[Entity], TextIO], int]] = {
+    archive; return how many records were written.
+
+    A record that cannot be written is left out whole (each is turned into text before any of
+    it is written) and added to `failures` (fonds.containment), and the dump goes on; without
+    `failures` they are only logged. The caller says how many were left out."""
+    writers: dict[str, Callable[[Iterator[Record], list[Collection], Iterable[Entity], TextIO, Failures], int]] = {
         "jsonl": _jsonl,
         "tei": _tei_corpus,
         "csv": _csv,
     }
     if fmt not in writers:
         raise ExportError(f"dump format {fmt!r} is not one we write; use one of {', '.join(FORMATS)}")
-    return writers[fmt](iter(records), sorted_collections(collections), entities, out)
+    failures = Failures("dump") if failures is None else failures
+    return writers[fmt](iter(records), sorted_collections(collections), entities, out, failures)
 
 
 def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _jsonl(records: Iterator[Record], collections: list[Collection], entities: Iterable[Entity], out: TextIO) -> int:
+def _written(records: Iterator[Record], write: Callable[[Record], str], failures: Failures) -> Iterator[str]:
+    """Each record as the text `write` makes of it; a record it fails on is a failure, left out."""
+    for record in records:
+        text: str | None = None
+        with failures.guard(record.id):
+            text = write(record)
+        if text is not None:
+            yield text
+
+
+def _jsonl(records: Iterator[Record], collections: list[Collection], entities: Iterable[Entity], out: TextIO,
+           failures: Failures) -> int:
     for collection in collections:
         out.write(_json({"collection": collection.to_dict()}) + "\n")
     for entity in entities:
         out.write(_json({"entity": entity.to_dict()}) + "\n")
     count = 0
-    for record in records:
-        out.write(_json(record.to_dict()))
-        out.write("\n")
+    for text in _written(records, lambda record: _json(record.to_dict()) + "\n", failures):
+        out.write(text)
         count += 1
     return count
 
 
-def _tei_corpus(records: Iterator[Record], collections: list[Collection], entities: Iterable[Entity], out: TextIO) -> int:
-    first = next(records, None)
+def _tei_record(record: Record) -> str:
+    element = tei.element(record, id_prefix=f"{tei.name_token(record.id)}-")
+    tei.add_record_note(element, RECORD_NOTE, _json(record.to_dict()))
+    return str(etree.tostring(element, encoding="unicode")) + "\n"
+
+
+def _tei_corpus(records: Iterator[Record], collections: list[Collection], entities: Iterable[Entity], out: TextIO,
+                failures: Failures) -> int:
+    written = _written(records, _tei_record, failures)
+    first = next(written, None)
     if first is None:
         raise ExportError("there are no records to dump; a TEI corpus must hold at least one")
     out.write(_CORPUS_HEAD)
@@ -98,11 +124,8 @@ def _tei_corpus(records: Iterator[Record], collections: list[Collection], entiti
         out.write(_without_namespace_declaration(etree.tostring(holder, encoding="unicode")))
     out.write(_CORPUS_TAIL)
     count = 0
-    for record in itertools.chain([first], records):
-        element = tei.element(record, id_prefix=f"{tei.name_token(record.id)}-")
-        tei.add_record_note(element, RECORD_NOTE, _json(record.to_dict()))
-        out.write(etree.tostring(element, encoding="unicode"))
-        out.write("\n")
+    for text in itertools.chain([first], written):
+        out.write(text)
         count += 1
     out.write("</teiCorpus>\n")
     return count
@@ -112,7 +135,8 @@ def _without_namespace_declaration(text: str) -> str:
     return text.replace(f' xmlns="{tei.TEI_NS}"', "", 1)
 
 
-def _csv(records: Iterator[Record], collections: list[Collection], entities: Iterable[Entity], out: TextIO) -> int:
+def _csv(records: Iterator[Record], collections: list[Collection], entities: Iterable[Entity], out: TextIO,
+         failures: Failures) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for collection in collections:
@@ -120,10 +144,17 @@ def _csv(records: Iterator[Record], collections: list[Collection], entities: Ite
     for entity in entities:
         writer.writerow(guard_formulas(_entity_row(entity)))
     count = 0
-    for record in records:
-        writer.writerow(guard_formulas(csv_row(record)))
+    for row in _written(records, lambda record: _csv_line(guard_formulas(csv_row(record))), failures):
+        out.write(row)
         count += 1
     return count
+
+
+def _csv_line(row: list[str]) -> str:
+    """One CSV row as text (so a record whose row fails leaves nothing half-written)."""
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\r\n").writerow(row)
+    return line.getvalue()
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

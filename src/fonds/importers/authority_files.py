@@ -21,6 +21,7 @@ from fonds.variants import _full_names, with_generated
 from fonds.authority import Entity, Variant, normalize
 from fonds.errors import Problem, RecordError
 from fonds.importers import hsg_people, pocom
+from fonds.linking import SOURCE as LINKED_BY_FONDS
 from fonds.record import PersonLink, Record
 from fonds.store.base import Store
 
@@ -217,7 +218,11 @@ def reconcile(store: Store, *, batch: int = RELINK_BATCH) -> AuthorityResult:
                 for name in _full_names(with_generated(e)):
                     by_name.setdefault(fold(name), e.id)
     for entity in curated:
-        into = next((by_name[fold(n)] for n in _full_names(entity) if fold(n) in by_name), None)
+        # Its generated names too, as `variants.merge_curated` matches it (`Aiichiro Fujiyama`
+        # for the curated `Fujiyama Aiichirō`): the same rule that keeps it out of the store
+        # when the authority comes first, so either order ends with the same entries.
+        generated = _full_names(with_generated(entity))
+        into = next((by_name[fold(n)] for n in generated if fold(n) in by_name), None)
         if into is not None:
             aliases[entity.id] = aliases.get(into, into)
             per_volume.append(entity)
@@ -229,10 +234,15 @@ def reconcile(store: Store, *, batch: int = RELINK_BATCH) -> AuthorityResult:
         target_id = aliases.get(entity.id)
         if target_id is None:
             continue
+        retired.append(entity)
+        if entity.id.startswith(CURATED_PREFIX):
+            # A curated person's names reach every entry that shares a full name with it when
+            # the authority is read (variants.merge_curated), whichever entry it was folded
+            # into here: storing them on this one would make the store depend on the order.
+            continue
         target = updated.get(target_id, entries[target_id])
         source = entity.sources[0] if entity.sources else None
-        updated[target_id] = target.with_variants((Variant(entity.preferred, "printed form", source),))
-        retired.append(entity)
+        updated[target_id] = fold_printed_form(target, Variant(entity.preferred, "printed form", source))
     store.add([], entities=[e for e in updated.values() if e != entries[e.id]])
     result.relinked = relink_records(store, aliases, batch=batch)
     store.move_link_decisions(aliases)  # review decisions follow the person they were about
@@ -240,6 +250,24 @@ def reconcile(store: Store, *, batch: int = RELINK_BATCH) -> AuthorityResult:
     store.clear_pending(RECONCILE)
     result.merged = len(retired)
     return result
+
+
+def fold_printed_form(target: Entity, variant: Variant) -> Entity:
+    """The entry with a persons-list entry's printed form folded in; `target` itself (the same
+    object) when it holds the name already with a source that sorts no later.
+
+    The result depends only on the set of forms folded in, never on their order (so volumes
+    ingested in any order give one entry): a name printed by several volumes keeps the source
+    that sorts first, and once anything is folded in, the printed forms stand after the other
+    variants sorted by name and source."""
+    key = normalize(variant.name)
+    held = next((v for v in target.variants if v.kind == variant.kind and normalize(v.name) == key), None)
+    if held is not None and (held.source or "") <= (variant.source or ""):
+        return target
+    others = [v for v in target.variants if v is not held]
+    printed = sorted((v for v in (*others, variant) if v.kind == "printed form"),
+                     key=lambda v: (normalize(v.name), v.source or ""))
+    return replace(target, variants=(*(v for v in others if v.kind != "printed form"), *printed))
 
 
 def relink_records(store: Store, aliases: dict[str, str], *, batch: int = RELINK_BATCH) -> int:
@@ -261,13 +289,19 @@ def relink_records(store: Store, aliases: dict[str, str], *, batch: int = RELINK
 
 def relink(persons: tuple[PersonLink, ...], aliases: dict[str, str]) -> tuple[PersonLink, ...]:
     """Point links at merged ids. Every mention keeps its span; links that now say the same thing
-    (same person, same place) become one, a participant role winning over mentioned."""
+    (same person, same place, both read from the source or both made by fonds) become one, a
+    participant role winning over mentioned.
+
+    A link the importer read (FRUS `persName`) never merges into one fonds made: fonds drops
+    and remakes its own links whenever the authority changes (convergence.relink_all), and an
+    encoded link folded into one of them would be lost with it, or kept, depending on the order
+    the volumes came in."""
     links: dict[tuple[object, ...], PersonLink] = {}
     for link in persons:
         moved = replace(link, id=aliases.get(link.id, link.id))
         # Author and recipient links (no span) are kept beside a participant or mention link.
         kept_role = moved.role if moved.role not in ("participant", "mentioned") else None
-        key = (moved.id, moved.start, moved.end, moved.rendition, kept_role)
+        key = (moved.id, moved.start, moved.end, moved.rendition, kept_role, moved.source == LINKED_BY_FONDS)
         known = links.get(key)
         if known is None or (moved.role == "participant" and known.role != "participant"):
             links[key] = moved

@@ -12,7 +12,7 @@ import hashlib
 import json
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence, overload
 
 from fonds.authority import Entity
 from fonds.errors import RecordError
@@ -107,12 +107,38 @@ def record_json(data: dict[str, Any]) -> tuple[str, str]:
     return text, digest
 
 
+class PreparedRecords(Sequence[Record]):
+    """Records already through `prepare_records`, with its (record, JSON text, hash) triples:
+    `Store.add` takes them as records and does not check and serialize them again. Ingest
+    prepares each file's records in a worker process (fonds.ingest_workers) and passes them so."""
+
+    def __init__(self, prepared: Sequence[tuple[Record, str, str]]) -> None:
+        self.prepared = list(prepared)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
+        if isinstance(index, slice):
+            return [record for record, _, _ in self.prepared[index]]
+        return self.prepared[index][0]
+
+    def __len__(self) -> int:
+        return len(self.prepared)
+
+
 def prepare_records(records: Sequence[Record]) -> list[tuple[Record, str, str]]:
-    """(record, Record JSON text, hash) for each record, after the door's last check.
+    """(record, Record JSON text, hash) for each record, after the door's last check
+    (records given as `PreparedRecords` were checked already: their triples are returned).
 
     Raises RecordError naming the record (its origin) and the field when an id breaks the
     identifier rule (fonds.identifiers) or a text holds a lone surrogate, which no store can
     keep as UTF-8."""
+    if isinstance(records, PreparedRecords):
+        return list(records.prepared)
     prepared = []
     for record in records:
         where = record.origin or f"record {record.id!r}"
@@ -299,6 +325,12 @@ class Store(CurationStore):
     @abstractmethod
     def close(self) -> None:
         """Release the connection."""
+
+    def reader(self) -> Store | None:
+        """The same database opened again, read-only, for another process (ingest reads, links
+        and checks files in worker processes: fonds.ingest_workers); None when this store
+        cannot be opened again (the caller then does the work itself)."""
+        return None
 
     def __enter__(self) -> Store:
         return self

@@ -623,6 +623,9 @@ class PostgresStore(Store):
         assert row is not None
         return Stats(records=int(row[0]), persons=int(row[1]), collections=int(row[2]), changes=int(row[3]))
 
+    def reader(self) -> PostgresStore:
+        return PostgresStore(self._pool.url, pool_size=1, read_only=True)
+
     def close(self) -> None:
         self._pool.close()
 

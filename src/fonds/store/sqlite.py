@@ -537,6 +537,9 @@ class SQLiteStore(Store):
             changes=one("SELECT COUNT(*) FROM changes"),
         )
 
+    def reader(self) -> SQLiteStore:
+        return SQLiteStore(self.path, read_only=True)
+
     def close(self) -> None:
         with self._guard:
             for connection in self._connections:

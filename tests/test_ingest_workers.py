@@ -1,0 +1,110 @@
+"""Ingest in worker processes: the same archive, byte for byte, as one process makes; files in
+order; rejections, warnings and claims reported as before; the workers really run elsewhere."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from fonds.exports.dump import write_all
+from fonds.ingest import ingest
+from fonds.ingest_workers import FileStep, prepared_files
+from fonds.repositories import Repositories
+from fonds.store.base import Store
+from fonds.store.sqlite import SQLiteStore
+
+SENTENCES = [
+    "Khrushchev told Ambassador Thompson that Berlin could not wait.",
+    "Kennedy and Khrushchev met in Vienna; Gromyko took notes.",
+    "Zorinsky, the new counsellor, spoke to Mikoyan about Cuba.",
+    "Kim Il Sung asked Mao Zedong for wheat and for patience.",
+    "Rusk cabled that Zorinsky had seen Dobrynin twice.",
+]
+ZORINSKY = {"entity": {"id": "test:zorinsky", "kind": "person", "preferred": "Zorinsky, Quentin",
+                       "variants": [], "sources": []}}
+
+
+def write_files(folder: Path, files: int = 6, per_file: int = 15, entities_in: int = 2) -> list[Path]:
+    """JSON Lines files of records whose texts name persons; file `entities_in` also brings an
+    authority entry the others' texts name (so the authority changes part-way)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(files):
+        lines = [json.dumps(ZORINSKY)] if number == entities_in else []
+        for row in range(per_file):
+            n = number * per_file + row
+            text = " ".join(SENTENCES[(n + k) % len(SENTENCES)] for k in range(3))
+            lines.append(json.dumps({
+                "id": f"w-{n:04d}", "title": f"Memorandum {n}", "type": "Memorandum of Conversation",
+                "date": {"text": "1961", "earliest": "1961-01-01", "latest": "1961-12-31", "edtf": "1961"},
+                "renditions": [{"kind": "original", "language": "en", "text": text}],
+            }))
+        path = folder / f"part-{number:02d}.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def dump(store: Store) -> str:
+    """What `fonds dump --format jsonl` writes."""
+    out = io.StringIO()
+    write_all(store.iter_records(), "jsonl", out)
+    return out.getvalue()
+
+
+def test_workers_make_the_archive_one_process_makes(tmp_path: Path) -> None:
+    paths = write_files(tmp_path / "in")
+    with SQLiteStore(tmp_path / "one.db") as one, SQLiteStore(tmp_path / "two.db") as two:
+        first = ingest(one, paths, workers=1)
+        second = ingest(two, paths, workers=2)
+        assert (first.summary(), second.summary()) == ("90 added, 0 updated, 0 unchanged, 0 rejected",) * 2
+        assert dump(two) == dump(one)
+        assert [e.to_dict() for e in two.iter_entities()] == [e.to_dict() for e in one.iter_entities()]
+        # the entry brought by the third file links records of every file, the first included
+        linking = {r.id for r in two.records_linking(["test:zorinsky"], limit=1000)}
+        assert {"w-0002", "w-0089"} <= linking
+        again = ingest(two, paths, workers=2)
+        assert again.summary() == "0 added, 0 updated, 90 unchanged, 0 rejected; nothing changed"
+
+
+def test_the_files_are_prepared_in_other_processes_in_order(tmp_path: Path) -> None:
+    paths = write_files(tmp_path / "in", files=7, per_file=2)
+    with SQLiteStore(tmp_path / "a.db") as store:
+        step = FileStep(store=store, link_names=False, dry_run=False, options=None,
+                        repositories=Repositories.of(store), enrich=None)
+        done = list(prepared_files(step, paths, workers=2))
+    assert [p.path for p in done] == paths
+    assert [(len(p.records), len(p.entities)) for p in done] == [(2, 0), (2, 0), (2, 1)] + [(2, 0)] * 4
+    assert {p.worker for p in done} - {os.getpid()}, "no file was prepared in a worker process"
+
+
+def test_rejections_and_claims_are_reported_as_with_one_process(tmp_path: Path) -> None:
+    paths = write_files(tmp_path / "in", files=4, per_file=3)
+    bad = tmp_path / "in" / "part-01.jsonl"
+    bad.write_text(bad.read_text(encoding="utf-8") + '{"id": "w-bad"}\n', encoding="utf-8")
+    twice = tmp_path / "in" / "part-04.jsonl"
+    twice.write_text(json.dumps({"id": "w-0000", "title": "Claimed again"}) + "\n", encoding="utf-8")
+    reports = []
+    for workers in (1, 2):
+        with SQLiteStore(tmp_path / f"w{workers}.db") as store:
+            report = ingest(store, [tmp_path / "in"], workers=workers)
+            reports.append(([str(p) for p in report.rejected], report.summary(), dump(store)))
+    assert reports[0] == reports[1]
+    rejected, summary, _ = reports[1]
+    assert rejected[0] == f"{bad}:4: a record needs a non-empty 'title'"
+    assert rejected[1].startswith(f"{twice}:1: record id 'w-0000' is also claimed by {paths[0]}")
+    assert summary.startswith("9 added, 0 updated, 0 unchanged, 2 rejected")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_strict_stops_at_the_first_rejected_file(tmp_path: Path, workers: int) -> None:
+    paths = write_files(tmp_path / "in", files=5, per_file=2)
+    paths[1].write_text("not json\n", encoding="utf-8")
+    with SQLiteStore(tmp_path / "s.db") as store:
+        report = ingest(store, paths, strict=True, workers=workers)
+        assert len(report.rejected) == 1 and report.files == 1
+        assert store.stats().records == 2
