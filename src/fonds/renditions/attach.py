@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 
 from fonds.errors import RecordError
 from fonds.record import FileRef, Maker, PageBreak, Record, Rendition
-from fonds.renditions import htmltext, ocr, pdf
+from fonds.renditions import htmltext, ocr, pdf, words
 from fonds.renditions.files import FileStore
 from fonds.store.base import AddResult, Store
 
@@ -167,6 +167,8 @@ def _scan(
             layer = None
             source = None
         page_refs = [_page_ref(path) for path in images]
+        layer_words = (words.from_text_layer(paths[0], [(r[2], r[3]) for r in page_refs])
+                       if layer is not None and any(t is not None for t in texts) else None)
         missing = [i for i, t in enumerate(texts) if t is None]
         pages_ocr: dict[int, ocr.PageText] = {}
         if options.ocr and missing:
@@ -194,6 +196,16 @@ def _scan(
         else:
             source = stored_images[0] if len(stored_images) == 1 else None
     scan_source = source if source is not None else _listing(files, stored_images)
+    word_pages = []
+    for i, ref in enumerate(page_refs):
+        found: Sequence[Sequence[object]] = ()
+        if texts[i] is not None and layer_words is not None:
+            found = layer_words[i]
+        elif i in pages_ocr:
+            found = [list(b) for b in pages_ocr[i].boxes]
+        word_pages.append(words.page(ref[2], ref[3], found))
+    words_ref = (files.put_bytes(words.encode(word_pages), "application/json", name="words")
+                 if any(p["words"] for p in word_pages) else None)
     scan = Rendition(kind="scan", language=language, label="Scan of the original", source=scan_source, images=stored_images)
     renditions: list[Rendition] = [scan]
     layer_pages = sum(1 for t in texts if t is not None)
@@ -211,7 +223,7 @@ def _scan(
             maker = Maker("text-layer", name=layer.producer if layer else None)
             label = "Transcript (the PDF's text layer, machine-made)"
         renditions.append(Rendition(kind="transcript", language=language, text=text, label=label, pages=breaks,
-                                    source=scan_source, maker=maker))
+                                    source=scan_source, maker=maker, words=words_ref))
     return tuple(renditions), len(pages_ocr), layer_pages
 
 

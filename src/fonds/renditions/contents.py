@@ -179,7 +179,8 @@ def _made_from(record: Record, kind: str, sha: str) -> list[Rendition]:
 
 
 def _hashes(rendition: Rendition) -> list[str]:
-    return ([rendition.source.sha256] if rendition.source else []) + [i.sha256 for i in rendition.images]
+    return (([rendition.source.sha256] if rendition.source else []) + [i.sha256 for i in rendition.images]
+            + ([rendition.words.sha256] if rendition.words else []))
 
 
 def _without_path(message: str, paths: list[Path]) -> str:

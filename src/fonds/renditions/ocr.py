@@ -28,17 +28,21 @@ TESSERACT_LANGUAGES = {
 }
 # The Debian package holding each traineddata that is not `tesseract-ocr-NAME`.
 PACKAGES = {"Fraktur": "tesseract-ocr-script-frak", "Latin": "tesseract-ocr-script-latn"}
+# The form of a cached page's JSON (`-w`: with word boxes); a new form never reads an older one.
+CACHE_FORM = "-w"
 # Pages whose darkest and lightest grey differ by less than this are blank and are not OCRed.
 BLANK_RANGE = 24
 
 
 @dataclass(frozen=True)
 class PageText:
-    """One page's OCR: its text (paragraphs separated by blank lines) and mean word confidence."""
+    """One page's OCR: its text (paragraphs separated by blank lines), mean word confidence, and
+    each word's box on the page image: [x, y, width, height, word, confidence] in pixels."""
 
     text: str
     confidence: float | None
     words: int
+    boxes: tuple[tuple[int, int, int, int, str, float], ...] | list[list[object]] = ()
 
 
 def engine_version() -> str:
@@ -101,19 +105,22 @@ def _page_text(data: dict[str, list[Any]]) -> PageText:
     """Words grouped into lines and paragraphs by Tesseract's block/paragraph/line numbers."""
     paragraphs: dict[tuple[int, int], dict[int, list[str]]] = {}
     confidences: list[float] = []
+    boxes: list[tuple[int, int, int, int, str, float]] = []
     for i, word in enumerate(data["text"]):
         word = str(word).strip()
         confidence = float(data["conf"][i])
         if not word or confidence < 0:
             continue
         confidences.append(confidence)
+        boxes.append((int(data["left"][i]), int(data["top"][i]), int(data["width"][i]), int(data["height"][i]),
+                      word, round(confidence, 1)))
         key = (int(data["block_num"][i]), int(data["par_num"][i]))
         paragraphs.setdefault(key, {}).setdefault(int(data["line_num"][i]), []).append(word)
     text = "\n\n".join(
         " ".join(" ".join(words) for _line, words in sorted(lines.items())) for _key, lines in sorted(paragraphs.items())
     )
     mean = round(sum(confidences) / len(confidences), 1) if confidences else None
-    return PageText(text, mean, len(confidences))
+    return PageText(text, mean, len(confidences), tuple(boxes))
 
 
 def recognize_pages(
@@ -136,7 +143,7 @@ def recognize_pages(
     results: dict[int, PageText] = {}
     todo: list[int] = []
     for i, key in enumerate(keys):
-        cached = cache / f"{key}-{lang}-{version}.json"
+        cached = cache / f"{key}-{lang}-{version}{CACHE_FORM}.json"
         if cached.is_file():
             results[i] = PageText(**json.loads(cached.read_text(encoding="utf-8")))
             if progress:
@@ -149,7 +156,7 @@ def recognize_pages(
             for i in todo:
                 page = futures[i].result()
                 results[i] = page
-                _save(cache / f"{keys[i]}-{lang}-{version}.json", page)
+                _save(cache / f"{keys[i]}-{lang}-{version}{CACHE_FORM}.json", page)
                 if progress:
                     progress(1)
     return [results[i] for i in range(len(keys))]

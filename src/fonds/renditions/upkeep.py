@@ -67,12 +67,14 @@ class Collected:
 
 
 def record_hashes(record: Record) -> Iterator[str]:
-    """Every file hash a record names (rendition sources and page images)."""
+    """Every file hash a record names (rendition sources, page images, word positions)."""
     for rendition in record.renditions:
         if rendition.source is not None:
             yield rendition.source.sha256
         for image in rendition.images:
             yield image.sha256
+        if rendition.words is not None:
+            yield rendition.words.sha256
 
 
 def referenced(store: Store) -> dict[str, str]:
