@@ -129,7 +129,8 @@ def test_ocr_runs_in_the_background_and_the_server_keeps_answering(app: FastAPI,
     assert RECORD in [h.id for h in index.search(parse("Беларусь")).hits]
 
 
-@pytest.mark.parametrize("case", ["empty", "corrupt", "encrypted", "image-as-translation", "not-a-scan", "bomb"])
+@pytest.mark.parametrize("case", ["empty", "corrupt", "encrypted", "image-as-translation", "image-named-as-text",
+                                  "binary-as-text", "not-a-scan", "bomb", "pixel-bomb"])
 def test_bad_files_are_refused_with_the_message_and_nothing_is_stored(app: FastAPI, store_of, corpus: Path, case: str) -> None:  # type: ignore[no-untyped-def]
     import io
 
@@ -155,9 +156,12 @@ def test_bad_files_are_refused_with_the_message_and_nothing_is_stored(app: FastA
         "empty": ("empty.pdf", b"", "scan", "empty.pdf: the file is empty (0 bytes)"),
         "corrupt": ("cut.pdf", memo[:3000], "scan", "cut.pdf: the PDF is damaged and cannot be read"),
         "encrypted": ("locked.pdf", out.getvalue() if case == "encrypted" else b"", "scan", "locked.pdf: the PDF is encrypted"),
-        "image-as-translation": ("photo.png", png.getvalue(), "translation", "photo.png: byte 0 is not UTF-8"),
+        "image-as-translation": ("photo.png", png.getvalue(), "translation", "photo.png: this is an image, not a text"),
+        "image-named-as-text": ("notes.txt", png.getvalue(), "translation", "notes.txt: this is an image, not a text"),
+        "binary-as-text": ("data.txt", b"ab\x00cd", "transcript", "data.txt: the file holds NUL bytes"),
         "not-a-scan": ("notes.txt", b"just some notes", "scan", "notes.txt: not a PDF or an image fonds can read"),
         "bomb": ("bomb.pdf", bomb.getvalue() if case == "bomb" else b"", "scan", "bomb.pdf: page 1 is 200 x 200 inches"),
+        "pixel-bomb": ("huge.png", _huge_png() if case == "pixel-bomb" else b"", "scan", "huge.png: the image has more pixels than fonds takes"),
     }[case]
     browser = editor(app)
     response = upload(browser, [(name, body)], kind=kind, language="en")
@@ -166,6 +170,17 @@ def test_bad_files_are_refused_with_the_message_and_nothing_is_stored(app: FastA
     assert store.get(RECORD) == before and len(store.versions(RECORD)) == versions
     files = Path(store_of.settings(app).files_path)
     assert not [p for p in files.rglob("*") if p.is_file() and "ocr-cache" not in p.parts]  # no file, no job left
+
+
+def _huge_png() -> bytes:
+    """A 20,000 x 20,000 1-bit PNG: a few tens of kB that would decode to 400 million pixels."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(out, "PNG")
+    return out.getvalue()
 
 
 def test_the_size_limit_is_checked_before_the_body_is_read(app: FastAPI, store_of) -> None:  # type: ignore[no-untyped-def]

@@ -268,7 +268,10 @@ def _check_image(path: Path) -> Path:
                 raise RecordError(f"{path}: the image is {width} x {height} pixels, more than fonds takes "
                                   f"({MAX_IMAGE_PIXELS // 1_000_000} million); attach a smaller scan of the page")
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError:
+        raise RecordError(f"{path}: the image has more pixels than fonds takes ({MAX_IMAGE_PIXELS // 1_000_000} million); "
+                          "attach a smaller scan of the page") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise RecordError(f"{path}: not a PDF or an image fonds can read (JPEG, PNG, TIFF) ({error})") from error
     return path
 
@@ -295,13 +298,26 @@ def files_ref(path: Path, media_type: str) -> FileRef:
 # -- text --------------------------------------------------------------------------------------
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp", ".jp2")
+IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")
+
+
 def _read_text(path: Path) -> str:
-    """A text or HTML file's text; RecordError if it is not UTF-8 (an image sent as a translation)."""
+    """A text or HTML file's text; RecordError for an image (by its name or first bytes), for text
+    that is not UTF-8, or that holds NUL bytes (a binary file sent as a translation)."""
+    head = path.read_bytes()[:16]
+    if path.suffix.lower() in IMAGE_SUFFIXES or head.startswith(IMAGE_MAGIC):
+        raise RecordError(f"{path}: this is an image, not a text; attach page images with --kind scan "
+                          "(OCR makes their transcript)")
     try:
-        return path.read_text(encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise RecordError(f"{path}: byte {error.start} is not UTF-8; a {path.suffix or 'file'} that is not a PDF must be "
                           "UTF-8 text, Markdown or HTML; save it as UTF-8 and attach it again") from None
+    if "\x00" in text:
+        raise RecordError(f"{path}: the file holds NUL bytes (offset {text.index(chr(0))}): it is not a text; "
+                          "attach a UTF-8 text, Markdown or HTML file")
+    return text
 
 
 def _text(files: FileStore, path: Path, options: Options) -> Rendition:

@@ -20,6 +20,7 @@ MIN_LAYER_CHARS = 20
 RENDER_DPI = 150  # page images are rendered at this resolution
 # The largest page image rendered: 60 million pixels is an A0 sheet (33 x 47 inches) at 150 dpi and more.
 MAX_PAGE_PIXELS = 60_000_000
+RENDER_SECONDS = 1800  # the longest pdftoppm may take over one PDF (a 2,000-page scan takes minutes)
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,14 @@ def render(path: Path, out_dir: Path, *, dpi: int = 150) -> list[Path]:
     if program is None:
         raise RecordError("pdftoppm is not installed; install the Debian package poppler-utils")
     out_dir.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(
-        [program, "-r", str(dpi), "-png", str(path), str(out_dir / "page")],
-        capture_output=True, text=True, check=False,
-    )
+    try:
+        result = subprocess.run(
+            [program, "-r", str(dpi), "-png", str(path), str(out_dir / "page")],
+            capture_output=True, text=True, check=False, timeout=RENDER_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        raise RecordError(f"{path}: rendering the PDF's pages took more than {RENDER_SECONDS} seconds; "
+                          "the file may be built to exhaust a reader: attach an ordinary copy") from None
     pages = sorted(out_dir.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     if result.returncode != 0 or not pages:
         message = (result.stderr.strip().splitlines() or ["no pages rendered"])[-1]

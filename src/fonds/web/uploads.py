@@ -15,6 +15,7 @@ the role (editor) from the session cookie before that; the CSRF token travels in
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from urllib.parse import quote
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from fonds.errors import FondsError, RecordError
+from fonds.errors import RecordError
 from fonds.record import Record
 from fonds.renditions.attach import KINDS, Options, attach, precheck
 from fonds.renditions.files import FileStore
@@ -35,6 +36,7 @@ from fonds.web.pages import Archive, record_href
 from fonds.web.sessions import form_view
 from fonds.web.staff import StaffPage, agent, posted, see_other, sessions, staff_user
 
+LOG = logging.getLogger("fonds.web")
 MAX_FILES = 500  # page images in one upload
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _CHUNK = 1 << 20
@@ -68,8 +70,8 @@ def _runner(archive: Archive) -> Callable[[Job, Path, Callable[[str, int, int], 
         archive.store.audit(job.agent, "attach", job.record_id, job.note or ", ".join(job.files))
         try:
             archive.index.update(archive.store)
-        except FondsError:
-            pass  # the server's follower catches the index up
+        except Exception:  # noqa: BLE001 - stored is stored; the server's follower catches the index up
+            LOG.warning("the index did not take the attach to %s at once; the follower will", job.record_id, exc_info=True)
         kinds = ", ".join(f"{r.kind} ({r.language or '?'}{', ' + str(len(r.images)) + ' pages' if r.images else ''})"
                           for r in done.renditions)
         text = f"; {done.layer_pages} pages from the text layer, {done.ocr_pages} OCRed" if done.ocr_pages or done.layer_pages else ""
