@@ -245,3 +245,23 @@ def test_record_json_with_files_round_trips_through_ingest(belovezha_archive: Pa
         assert not refused.ok and "sha256" in str(refused.rejected[0])
     finally:
         store.close()
+
+
+def test_pages_rendered_by_two_pdftoppm_runs_come_back_in_order(tmp_path: Path) -> None:
+    import pypdf
+    from PIL import Image
+
+    from fonds.renditions import pdf
+
+    writer = pypdf.PdfWriter()
+    for i in range(9):  # each page a little wider than the one before: the order shows in the images
+        writer.add_blank_page(width=72 + 18 * i, height=144)
+    source = tmp_path / "widths.pdf"
+    with source.open("wb") as out:
+        writer.write(out)
+    pages = pdf.render(source, tmp_path / "out", dpi=72, pages=9, workers=2)
+    widths = []
+    for page in pages:
+        with Image.open(page) as image:
+            widths.append(image.width)
+    assert widths == [72 + 18 * i for i in range(9)]

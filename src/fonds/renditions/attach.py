@@ -154,7 +154,7 @@ def _scan(
         if len(paths) == 1 and _is_pdf(paths[0]):
             source_path = paths[0]
             layer = pdf.read(source_path, max_pages=options.max_pages)
-            images = pdf.render(source_path, Path(work), dpi=RENDER_DPI)
+            images = pdf.render(source_path, Path(work), dpi=RENDER_DPI, pages=layer.pages, workers=options.workers)
             if len(images) != layer.pages:
                 raise RecordError(f"{source_path}: {layer.pages} pages, but {len(images)} rendered; attach an undamaged copy")
             texts: list[str | None] = [layer.texts[i] if layer.has_layer(i) else None for i in range(layer.pages)]

@@ -117,25 +117,42 @@ def check_not_empty(path: Path) -> None:
         raise RecordError(f"{path}: the file is empty (0 bytes); attach the complete file")
 
 
-def render(path: Path, out_dir: Path, *, dpi: int = 150) -> list[Path]:
+def render(path: Path, out_dir: Path, *, dpi: int = 150, pages: int = 0, workers: int = 1) -> list[Path]:
     """Render every page to a PNG in `out_dir` at `dpi` dots per inch; the paths, in page order.
 
-    Raises RecordError if pdftoppm is missing or fails on the file.
+    With `pages` (the page count) and `workers` > 1, the pages are split into `workers` runs of
+    pdftoppm side by side (`-f`/`-l`), one per core. Raises RecordError if pdftoppm is missing or
+    fails on the file, or takes longer than RENDER_SECONDS.
     """
     program = shutil.which("pdftoppm")
     if program is None:
         raise RecordError("pdftoppm is not installed; install the Debian package poppler-utils")
     out_dir.mkdir(parents=True, exist_ok=True)
+    runs = max(1, min(workers, pages // 4)) if pages else 1  # a few pages are not worth a second process
+    ranges = [(1 + pages * i // runs, pages * (i + 1) // runs) for i in range(runs)] if runs > 1 else [(0, 0)]
+    processes = []
+    for first, last in ranges:
+        command = [program, "-r", str(dpi), "-png"]
+        if first:
+            command += ["-f", str(first), "-l", str(last)]
+        processes.append(subprocess.Popen(command + [str(path), str(out_dir / "page")],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+    errors = []
     try:
-        result = subprocess.run(
-            [program, "-r", str(dpi), "-png", str(path), str(out_dir / "page")],
-            capture_output=True, text=True, check=False, timeout=RENDER_SECONDS,
-        )
+        for process in processes:
+            _out, err = process.communicate(timeout=RENDER_SECONDS)
+            if process.returncode != 0:
+                errors.append(err)
     except subprocess.TimeoutExpired:
         raise RecordError(f"{path}: rendering the PDF's pages took more than {RENDER_SECONDS} seconds; "
                           "the file may be built to exhaust a reader: attach an ordinary copy") from None
-    pages = sorted(out_dir.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-    if result.returncode != 0 or not pages:
-        message = (result.stderr.strip().splitlines() or ["no pages rendered"])[-1]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    rendered = sorted(out_dir.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    if errors or not rendered:
+        message = ((errors[0] if errors else "").strip().splitlines() or ["no pages rendered"])[-1]
         raise RecordError(f"{path}: the PDF's pages could not be rendered ({message}); attach an undamaged copy")
-    return pages
+    return rendered
