@@ -1,5 +1,5 @@
-"""Words restricted to renditions (rendition_text.py): `rendition:K WORD` and `lang:L WORD` match
-only inside that rendition's text, in its own language analysis; the hit says which rendition."""
+"""Words restricted to renditions (rendition_text.py): `rendition:K WORD` and `rendition:K lang:L WORD`
+match only inside that rendition's text, in its own language analysis; the hit says which rendition."""
 
 from __future__ import annotations
 
@@ -59,12 +59,14 @@ def test_a_word_restricted_to_a_rendition_matches_only_its_text(index: Index) ->
 def test_each_rendition_keeps_its_language_analysis(index: Index) -> None:
     # Russian stemming inside the Russian transcript: союза finds союз and союзы
     assert ids(index, "rendition:transcript союза") == ["both-ru-en", "only-ru"]
-    assert ids(index, "lang:ru существования") == ["both-ru-en"]
-    assert ids(index, "lang:en существования") == []
+    assert ids(index, "rendition:transcript lang:ru существования") == ["both-ru-en"]
+    assert ids(index, "rendition:translation lang:en существования") == []
+    # lang: alone is the Language facet's filter (records in that language), not a restriction
+    assert ids(index, "lang:en существования") == ["both-ru-en"]
     # CJK bigrams inside the Chinese transcript
     assert ids(index, "rendition:transcript 大使") == ["both-zh-en"]
     assert ids(index, "rendition:translation 大使") == []
-    assert ids(index, "lang:zh 苏联大使馆") == ["both-zh-en"]
+    assert ids(index, "rendition:transcript lang:zh 苏联大使馆") == ["both-zh-en"]
     assert ids(index, "rendition:transcript lang:en treaty") == ["en-quotes-ru"]
     assert ids(index, "rendition:transcript lang:ru treaty") == []
 
@@ -84,7 +86,7 @@ def test_the_hit_says_which_rendition_and_language_matched(index: Index) -> None
 
 
 def test_odd_languages_and_renditions(index: Index) -> None:
-    assert ids(index, "lang:ko union") == []
+    assert ids(index, "rendition:translation lang:ko union") == []
     assert ids(index, "rendition:scan union") == []  # a scan has no text of its own
     with pytest.raises(QueryError, match="unknown language"):
         parse("lang:klingon union")

@@ -1,8 +1,10 @@
-"""Words restricted to one rendition: `rendition:translation WORD`, `lang:ru WORD`.
+"""Words restricted to one rendition: `rendition:translation WORD`, `rendition:transcript lang:ru WORD`.
 
-A word searched beside a `rendition:` filter, a `lang:` filter or both matches only inside the text
-of a rendition of that kind and language, with that rendition's own language analysis (Russian
-stemming for a Russian transcript, CJK bigrams...), not anywhere in the record.
+A word searched beside a `rendition:` filter (with or without a `lang:` filter) matches only inside
+the text of a rendition of that kind (and language), with that rendition's own language analysis
+(Russian stemming for a Russian transcript, CJK bigrams...), not anywhere in the record. A `lang:`
+filter alone stays what the Language facet means: records in that language (their original's or
+any rendition's), so that the facet's count and its search agree.
 
 How the index holds it (index.py, schema version 6):
 
@@ -119,10 +121,10 @@ class Keys:
 
 def scope_in(items: list[q.Node] | tuple[q.Node, ...]) -> Scope | None:
     """The restriction the filters of one conjunction put on its words: one `rendition:` and at most
-    one `lang:` (or one `lang:` alone). Several of either restrict nothing (they only filter)."""
+    one `lang:`. Several of either restrict nothing (they only filter), nor does `lang:` alone."""
     kinds = [i.value for i in items if isinstance(i, q.Filter) and i.field == "rendition"]
     languages = [i.value for i in items if isinstance(i, q.Filter) and i.field == "lang"]
-    if len(kinds) > 1 or len(languages) > 1 or not (kinds or languages):
+    if len(kinds) != 1 or len(languages) > 1:
         return None
     if not any(_has_words(i) for i in items):
         return None
