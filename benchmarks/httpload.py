@@ -65,6 +65,33 @@ class Server:
         known = [p for p in peaks if p is not None]
         return sum(known) / 1024 if known else None
 
+    def pss_mb(self) -> float | None:
+        """Proportional set size now, summed over the server process and its children, in MB: pages
+        the processes share (libraries, the index's mapped files) counted once, split between them."""
+        total = 0
+        found = False
+        for pid in [self.process.pid, *_children(self.process.pid)]:
+            try:
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        found = True
+            except OSError:
+                continue
+        return total / 1024 if found else None
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds used so far by the server process and its live children."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in [self.process.pid, *_children(self.process.pid)]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+        return total / ticks
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -118,8 +145,9 @@ def fonds_web_available() -> str | None:
     return None
 
 
-def start_fonds(db: str | Path, index: Path, work: Path, *, timeout: float = 120) -> Server:
-    """`fonds serve` in a subprocess (the CLI command if present, else fonds.web.app.serve)."""
+def start_fonds(db: str | Path, index: Path, work: Path, *, timeout: float = 120, workers: int = 1) -> Server:
+    """`fonds serve` in a subprocess (the CLI command if present, else fonds.web.app.serve), with
+    `workers` worker processes (`serve --workers`)."""
     port = free_port()
     log = work / "fonds-serve.log"
     env = {**os.environ, "FONDS_DB": str(db), "FONDS_INDEX": str(index)}
@@ -127,6 +155,8 @@ def start_fonds(db: str | Path, index: Path, work: Path, *, timeout: float = 120
     help_ok = subprocess.run([str(fonds), "serve", "--help"], capture_output=True, env=env).returncode == 0
     if help_ok:
         command = [str(fonds), "--db", str(db), "--index", str(index), "serve", "--host", HOST, "--port", str(port)]
+        if workers > 1:
+            command += ["--workers", str(workers)]
     else:
         code = (
             "import sys; from fonds.config import load_settings; from fonds.web.app import serve; "

@@ -1,6 +1,6 @@
 """50 readers and 1 writer for a minute against `fonds serve` (issue 17).
 
-    python -m benchmarks.readers --seconds 60 --readers 50
+    python -m benchmarks.readers --seconds 60 --readers 50 --workers 2
 
 Builds a store from the shared corpus (Wilson Center records and one FRUS volume), starts
 `fonds serve` on a free loopback port, measures the single-request latency of record pages and
@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import httpx
 
@@ -45,39 +45,38 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--readers", type=int, default=50)
-    args = parser.parse_args(argv)
+def measure(seconds: float = 60, readers: int = 50, workers: int = 1) -> dict[str, Any]:
+    """The single-request latency, then READERS readers and one writer for SECONDS against
+    `fonds serve --workers WORKERS`. Latencies in ms; `errors` lists the first failures."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    latencies: list[float] = []
+    errors: list[str] = []
+    partial = [0]
+    single: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         db = f"sqlite:///{folder}/fonds.db"
         fonds = [sys.executable, "-m", "fonds.cli", "--db", db]
         subprocess.run([*fonds, "ingest", str(CORPUS / "wilson-center"), str(CORPUS / "frus" / "frus1961-63v06.xml")],
                        env=env, check=True, capture_output=True)
         port = free_port()
-        server = subprocess.Popen([*fonds, "serve", "--port", str(port)], env=env,
+        server = subprocess.Popen([*fonds, "serve", "--port", str(port), "--workers", str(workers)], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(200):
+            for _ in range(600):
                 try:
                     if httpx.get(base + "/", timeout=1).status_code == 200:
                         break
                 except httpx.HTTPError:
                     time.sleep(0.1)
             with httpx.Client(base_url=base, timeout=30) as client:
-                single = []
+                for path in PATHS * 3:  # warm: each worker's caches, the page cache
+                    client.get(path)
                 for path in PATHS * 10:
                     started = time.perf_counter()
                     client.get(path)
                     single.append(time.perf_counter() - started)
-            print(f"single request: p50 {percentile(single, .5) * 1000:.1f} ms, p95 {percentile(single, .95) * 1000:.1f} ms")
-            latencies: list[float] = []
-            errors: list[str] = []
-            partial = [0]
-            stop = time.monotonic() + args.seconds
+            stop = time.monotonic() + seconds
             lock = threading.Lock()
 
             def reader(seed: int) -> None:
@@ -109,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     subprocess.run([*fonds, "ingest", str(CORPUS / "wilson-center")], env=env, capture_output=True)
                     time.sleep(1)
 
-            threads = [threading.Thread(target=reader, args=(n,)) for n in range(args.readers)]
+            threads = [threading.Thread(target=reader, args=(n,)) for n in range(readers)]
             threads.append(threading.Thread(target=writer))
             for thread in threads:
                 thread.start()
@@ -118,13 +117,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             server.terminate()
             server.wait()
-    p50, p95 = percentile(latencies, .5), percentile(latencies, .95)
-    print(f"{args.readers} readers + 1 writer, {args.seconds:.0f} s: {len(latencies)} requests, {len(errors)} errors, "
-          f"{partial[0]} partial records; p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms "
-          f"({p95 / max(percentile(single, .5), 1e-9):.1f}x the single-request p50)")
-    for error in errors[:10]:
-        print("  " + error)
-    return 1 if errors else 0
+    return {
+        "workers": workers, "readers": readers, "seconds": seconds,
+        "single_p50": percentile(single, .5) * 1000, "single_p95": percentile(single, .95) * 1000,
+        "p50": percentile(latencies, .5) * 1000, "p95": percentile(latencies, .95) * 1000,
+        "requests": len(latencies), "errors": len(errors), "first_errors": errors[:10], "partial": partial[0],
+    }
+
+
+def lines(result: dict[str, Any]) -> list[str]:
+    """What a run prints: the single-request latency, then the figures under load."""
+    ratio = result["p95"] / max(result["single_p50"], 1e-9)
+    return [
+        f"single request: p50 {result['single_p50']:.1f} ms, p95 {result['single_p95']:.1f} ms",
+        f"{result['readers']} readers + 1 writer, {result['seconds']:.0f} s, {result['workers']} worker(s): "
+        f"{result['requests']} requests, {result['errors']} errors, {result['partial']} partial records; "
+        f"p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms ({ratio:.1f}x the single-request p50)",
+        *("  " + error for error in result["first_errors"]),
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--readers", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=1, help="worker processes of fonds serve")
+    args = parser.parse_args(argv)
+    result = measure(args.seconds, args.readers, args.workers)
+    print("\n".join(lines(result)))
+    return 1 if result["errors"] else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@
    under 1 and 10 concurrent clients.
 4. pages: a record page and a search page with facets under 20 concurrent clients.
 5. memory: peak RSS (VmHWM) of `fonds serve` after all of the above.
-6. scale (benchmarks/scale.py): adding 1,000 records to N against adding them to 1,000,
+6. serving (benchmarks/serving.py): `serve --workers 1` and `2` at 10 clients, record pages,
+   50 readers + 1 writer for a minute.
+7. scale (benchmarks/scale.py): adding 1,000 records to N against adding them to 1,000,
    `fonds serve` start-up, and the peak RSS of `fonds ingest` beside the raw stack's.
 
 The machine is shared and noisy: read the ratios, not the absolute times.
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from benchmarks import corpus, httpload, raw, renditions, scale
+from benchmarks import corpus, databases, httpload, ingesting, raw, renditions, scale, serving
 from benchmarks.queries import MIX
 
 GOALS = {"ingest": 0.7, "search-library": 1.5, "search-http": 5.0, "memory": 500.0}
@@ -66,50 +68,38 @@ def clean(*paths: Path) -> None:
 # -- 1. ingest --------------------------------------------------------------------------------------
 
 
-def fonds_ingest(files: Sequence[Path], db: Path, index_path: Path) -> dict[str, float]:
-    from fonds.index import Index
-    from fonds.ingest import ingest
-    from fonds.store import open_store
-
-    clean(db, index_path)
-    start = time.perf_counter()
-    store = open_store(str(db))
-    report = ingest(store, files)
-    stored = time.perf_counter()
-    index = Index(index_path)
-    applied = index.update(store)  # the records, and the relinking's updates when the authority changed
-    done = time.perf_counter()
-    searchable = index.count()
-    store.close()
-    if not report.ok or report.result.added != searchable:
-        raise SystemExit(f"bench: fonds ingest went wrong: {report.summary()}; {searchable} records searchable")
-    return {"records": report.result.added, "seconds": done - start, "store": stored - start, "index": done - stored,
-            "changes": applied}
-
-
-def measure_ingest(files: Sequence[Path], work: Path, rounds: int) -> dict[str, Any]:
-    best_fonds: dict[str, float] | None = None
-    best_raw: raw.IngestTimes | None = None
+def measure_ingest(files: Sequence[Path], work: Path, rounds: int, db: str | None = None) -> dict[str, Any]:
+    """Both sides in child processes (benchmarks/ingesting.py), `rounds` times, the fastest of each kept."""
+    db = db or str(work / "fonds.db")
+    best: dict[str, dict[str, Any]] = {}
     for number in range(rounds):
         print(f"bench: ingest round {number + 1} of {rounds}", file=sys.stderr)
-        raw_times = raw.ingest(files, work / "raw.db", work / "raw.index")
-        fonds_times = fonds_ingest(files, work / "fonds.db", work / "fonds.db.index")
-        if best_raw is None or raw_times.seconds < best_raw.seconds:
-            best_raw = raw_times
-        if best_fonds is None or fonds_times["seconds"] < best_fonds["seconds"]:
-            best_fonds = fonds_times
-    assert best_fonds is not None and best_raw is not None
-    n = best_raw.records
+        clean(work / "raw.db", work / "raw.index")
+        raw_figures = ingesting.run("raw", files, str(work / "raw.db"), work / "raw.index", work)
+        clean(fonds_index(work, db))
+        fonds_figures = ingesting.run("fonds", files, databases.fresh(db), fonds_index(work, db), work)
+        for side, figures in (("raw", raw_figures), ("fonds", fonds_figures)):
+            if side not in best or figures["seconds"] < best[side]["seconds"]:
+                best[side] = figures
+    fonds, baseline = best["fonds"], best["raw"]
+    n = baseline["records"]
     return {
-        "fonds_rps": n / best_fonds["seconds"],
-        "raw_rps": n / best_raw.seconds,
-        "fonds_store_s": best_fonds["store"],
-        "fonds_index_s": best_fonds["index"],
-        "raw_sqlite_s": best_raw.sqlite_seconds,
-        "raw_tantivy_s": best_raw.tantivy_seconds,
-        "raw_total_s": best_raw.seconds,
-        "fonds_total_s": best_fonds["seconds"],
+        "fonds_rps": n / fonds["seconds"],
+        "raw_rps": n / baseline["seconds"],
+        "fonds_store_s": fonds["store"],
+        "fonds_index_s": fonds["index"],
+        "raw_sqlite_s": baseline["sqlite"],
+        "raw_tantivy_s": baseline["tantivy"],
+        "raw_total_s": baseline["seconds"],
+        "fonds_total_s": fonds["seconds"],
+        "fonds": fonds,
+        "raw": baseline,
     }
+
+
+def fonds_index(work: Path, db: str) -> Path:
+    """The index folder of the benchmark's fonds archive."""
+    return work / ("fonds-pg.index" if databases.is_postgres(db) else "fonds.db.index")
 
 
 # -- 2. search through the library -----------------------------------------------------------------
@@ -122,13 +112,14 @@ def _resolver(store: Any) -> Any:
     return Names.of(store).resolve
 
 
-def measure_library(work: Path, reps: int) -> dict[str, Any]:
+def measure_library(work: Path, reps: int, db: str | None = None) -> dict[str, Any]:
     from fonds.index import Index
     from fonds.query import parse
     from fonds.store import open_store
 
-    store = open_store(str(work / "fonds.db"))
-    index = Index(work / "fonds.db.index")
+    db = db or str(work / "fonds.db")
+    store = open_store(db)
+    index = Index(fonds_index(work, db))
     index.update(store)  # after a change of INDEX_VERSION the index rebuilds itself from the store here
     resolve = _resolver(store)
     baseline = raw.Searcher(work / "raw.index")
@@ -162,15 +153,15 @@ def measure_library(work: Path, reps: int) -> dict[str, Any]:
     return result
 
 
-def library_only(work: Path, files: Sequence[Path], reps: int, times: int) -> list[str]:
+def library_only(work: Path, files: Sequence[Path], reps: int, times: int, db: str | None = None) -> list[str]:
     """`--only search-library`: the library search alone, `times` runs, reusing the last ingest's work folder."""
-    if not (work / "fonds.db").is_file() or not (work / "raw.index").is_dir():
+    if not fonds_index(work, db or "").is_dir() or not (work / "raw.index").is_dir():
         print("bench: no earlier ingest in the work folder; ingesting once", file=sys.stderr)
-        measure_ingest(files, work, 1)
+        measure_ingest(files, work, 1, db)
     runs = []
     for number in range(times):
         print(f"bench: library search, run {number + 1} of {times}", file=sys.stderr)
-        runs.append(measure_library(work, reps))
+        runs.append(measure_library(work, reps, db))
     lines = [
         (
             f"{'run':<8}  {'fonds p50':>10}  {'fonds p95':>10}  {'raw p50':>8}  {'raw p95':>8}  {'p50 ratio':>9}"
@@ -203,7 +194,7 @@ def library_only(work: Path, files: Sequence[Path], reps: int, times: int) -> li
 # -- 3-5. over HTTP ----------------------------------------------------------------------------------
 
 
-def measure_http(files: Sequence[Path], work: Path, n: int, budget: float) -> dict[str, Any]:
+def measure_http(files: Sequence[Path], work: Path, n: int, budget: float, db: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     ds_db = work / "bench.db"
     if not ds_db.exists() or ds_db.stat().st_mtime < max(f.stat().st_mtime for f in files):
@@ -215,7 +206,8 @@ def measure_http(files: Sequence[Path], work: Path, n: int, budget: float) -> di
         return out
     fonds_urls = [httpload.fonds_search_url(s) for s in MIX]
     ds_urls = httpload.datasette_search_urls(MIX, ds_db)
-    fonds_server = httpload.start_fonds(work / "fonds.db", work / "fonds.db.index", work)
+    db = db or str(work / "fonds.db")
+    fonds_server = httpload.start_fonds(db, fonds_index(work, db), work, timeout=600)
     try:
         datasette = httpload.start_datasette(ds_db, work)
         try:
@@ -262,6 +254,20 @@ def measure_pages(server: httpload.Server, n: int, budget: float) -> dict[str, A
 # -- report -------------------------------------------------------------------------------------------
 
 
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (the machine is shared: other work runs meanwhile)."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def _masked(db: str) -> str:
+    from fonds.config import mask_password
+
+    return mask_password(db) if databases.is_postgres(db) else "SQLite"
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -281,14 +287,21 @@ def machine() -> str:
 def report(n: int, results: dict[str, Any]) -> list[str]:
     rows: list[Row] = []
     lines: list[str] = []
+    profile: list[str] = []
     ing = results["ingest"]
     ratio = ing["fonds_rps"] / ing["raw_rps"]
     rows.append(Row("ingest, records/s", f"{ing['fonds_rps']:.0f}", f"{ing['raw_rps']:.0f}", f"{ratio:.2f}"))
     rows.append(Row("  store / sqlite, s", f"{ing['fonds_store_s']:.1f}", f"{ing['raw_sqlite_s']:.1f}", ""))
     rows.append(Row("  index / tantivy, s", f"{ing['fonds_index_s']:.1f}", f"{ing['raw_tantivy_s']:.1f}", ""))
+    fonds, baseline = ing.get("fonds"), ing.get("raw")
     goals = [
         _goal("ingest", f"fonds {ing['fonds_rps']:.0f} rec/s, raw {ing['raw_rps']:.0f} rec/s", ratio, ">=", GOALS["ingest"])
     ]
+    if fonds and baseline:
+        rows.append(Row("  cores used (CPU s / wall s)", f"{_cores(fonds):.2f}", f"{baseline['cpu'] / baseline['seconds']:.2f}", ""))
+        rows.append(Row("ingest peak RSS, MB", f"{fonds['peak_rss_mb']:.0f}", f"{baseline['peak_rss_mb']:.0f}", ""))
+        if ratio < GOALS["ingest"]:
+            profile = ingest_profile(fonds)
     lib = results["library"]
     for q in ("p50", "p95"):
         rows.append(Row(f"library search {q}, ms", f"{lib['fonds'][q]:.2f}", f"{lib['raw'][q]:.2f}", f"{lib['fonds'][q] / lib['raw'][q]:.2f}"))
@@ -338,7 +351,22 @@ def report(n: int, results: dict[str, Any]) -> list[str]:
     lines.insert(0, f"{'figure':<{width}}  {'fonds':>10}  {'baseline':>10}  {'ratio':>10}")
     lines.insert(1, "-" * (width + 36))
     lines[2:2] = [f"{r.figure:<{width}}  {r.fonds:>10}  {r.baseline:>10}  {r.ratio:>10}" for r in rows]
-    return lines + [""] + goals
+    return lines + [""] + goals + ([""] + profile if profile else [])
+
+
+def _cores(fonds: dict[str, Any]) -> float:
+    return (fonds["cpu_writer"] + fonds["cpu_workers"] + fonds["cpu_index"]) / fonds["seconds"]
+
+
+def ingest_profile(fonds: dict[str, Any]) -> list[str]:
+    """Where fonds's ingest time went: wall seconds by phase, CPU seconds by process."""
+    phases = fonds.get("phases") or {}
+    wall = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+    return [
+        f"ingest profile (goal missed): wall {fonds['seconds']:.1f} s = {wall}, index {fonds['index']:.1f} s; "
+        f"CPU: writer {fonds['cpu_writer']:.1f} s, workers (read, link, serialize) {fonds['cpu_workers']:.1f} s, "
+        f"index {fonds['cpu_index']:.1f} s; {fonds['changes']} index changes for {fonds['records']} records",
+    ]
 
 
 def _goal(name: str, figures: str, ratio: float, op: str, target: float, errors: int = 0) -> str:
@@ -356,12 +384,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--budget", type=float, default=90, help="seconds at most for each HTTP load phase")
     parser.add_argument("--skip-http", action="store_true", help="measure ingest and library search only")
     parser.add_argument("--skip-scale", action="store_true", help="leave out the incremental, start-up and ingest-memory figures")
+    parser.add_argument("--skip-serving", action="store_true",
+                        help="leave out serve --workers, record pages and the readers + writer minute")
+    parser.add_argument("--reader-seconds", type=float, default=60, help="length of the readers + writer phase")
     parser.add_argument("--skip-renditions", action="store_true", help="leave out OCR and attach throughput")
     parser.add_argument(
-        "--only", choices=["search-library", "scale", "holdings", "renditions"],
+        "--only", choices=["search-library", "scale", "holdings", "renditions", "serving"],
         help="measure one figure alone, reusing the work folder of an earlier run (ingests once if there is none)",
     )
     parser.add_argument("--times", type=int, default=3, help="with --only: independent runs, medians reported")
+    parser.add_argument(
+        "--db", help="fonds's store: a PostgreSQL URL naming a database the benchmark may drop and create "
+        "(postgresql://user@host:port/NAME); default an SQLite file in the work folder",
+    )
     args = parser.parse_args(argv)
     n = args.size
     started = time.perf_counter()
@@ -380,35 +415,52 @@ def main(argv: Sequence[str] | None = None) -> None:
     work = corpus.OUT / f"work-{n}-s{args.seed}"
     work.mkdir(parents=True, exist_ok=True)
     if args.only == "search-library":
-        lines = library_only(work, files, args.reps, args.times)
+        lines = library_only(work, files, args.reps, args.times, args.db)
         print(f"\nfonds library search: {n} records, {machine()}; {time.perf_counter() - started:.0f} s\n")
         print("\n".join(lines))
         return
+    db = args.db or str(work / "fonds.db")
+    if args.only == "serving":  # benchmarks/serving.py
+        if not fonds_index(work, db).is_dir():
+            measure_ingest(files, work, 1, db)
+        figures = serving.measure(work, n, args.budget, reader_seconds=args.reader_seconds, db=db,
+                                  index=fonds_index(work, db))
+        print(f"\nfonds serving figures: {n} records, {machine()}; {time.perf_counter() - started:.0f} s\n")
+        print("\n".join(serving.goals(n, figures)))
+        return
     if args.only == "scale":
-        if not (work / "fonds.db").is_file():
-            measure_ingest(files, work, 1)
-        figures = scale.measure(files, work)
+        if not fonds_index(work, db).is_dir():
+            measure_ingest(files, work, 1, db)
+        figures = scale.measure(files, work, db, fonds_index(work, db))
         print(f"\nfonds scale figures: {n} records, {machine()}; {time.perf_counter() - started:.0f} s\n")
         print("\n".join(scale.goals(n, figures)))
         return
-    results: dict[str, Any] = {"n": n, "seed": args.seed, "machine": machine()}
-    results["ingest"] = measure_ingest(files, work, args.rounds or (2 if n <= 20_000 else 1))
+    results: dict[str, Any] = {"n": n, "seed": args.seed, "machine": machine(), "db": _masked(db), "load": _load()}
+    results["ingest"] = measure_ingest(files, work, args.rounds or (2 if n <= 20_000 else 1), db)
     print("bench: library search", file=sys.stderr)
-    results["library"] = measure_library(work, args.reps)
-    results["http"] = {"skipped": "--skip-http"} if args.skip_http else measure_http(files, work, n, args.budget)
+    results["library"] = measure_library(work, args.reps, db)
+    results["http"] = {"skipped": "--skip-http"} if args.skip_http else measure_http(files, work, n, args.budget, db)
+    if not args.skip_http and not args.skip_serving:
+        results["serving"] = serving.measure(work, n, args.budget, reader_seconds=args.reader_seconds, db=db,
+                                             index=fonds_index(work, db))
     if not args.skip_scale:
-        results["scale"] = scale.measure(files, work)
+        results["scale"] = scale.measure(files, work, db, fonds_index(work, db), results["ingest"])
+    results["load_after"] = _load()
     if not args.skip_renditions:
         print("bench: OCR and attach", file=sys.stderr)
         results["renditions"] = renditions.measure()
     results["seconds"] = time.perf_counter() - started
     lines = report(n, results)
+    if "serving" in results:
+        lines += serving.goals(n, results["serving"])
     if "scale" in results:
         lines += scale.goals(n, results["scale"])
     if "renditions" in results:
         lines += renditions.lines(results["renditions"])
-    (corpus.OUT / f"results-{n}.json").write_text(json.dumps(results, indent=2, default=str))
-    print(f"\nfonds benchmarks: {n} records, {results['machine']}; {results['seconds']:.0f} s\n")
+    name = f"results-{n}{'-pg' if databases.is_postgres(db) else ''}.json"
+    (corpus.OUT / name).write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nfonds benchmarks: {n} records, store {results['db']}, {results['machine']}; {results['seconds']:.0f} s; "
+          f"load average {results['load']} at the start, {results['load_after']} at the end (shared machine)\n")
     print("\n".join(lines))
 
 

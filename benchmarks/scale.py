@@ -6,8 +6,10 @@
 2. start-up: `fonds serve` on the N archive, from process start to its first answer
    to a search (the index already caught up); goal <= 2 s. The same on the small
    archive is printed beside it.
-3. ingest memory: peak RSS of `fonds ingest` of all N records in a child process, beside
-   the raw baseline (json + sqlite3 + tantivy, benchmarks/raw.py) in one too; goal <= 1 GB.
+3. ingest memory: peak RSS of the ingest of all N records in a child process (with its
+   worker processes: the sum), beside the raw baseline (json + sqlite3 + tantivy,
+   benchmarks/raw.py) in one too; goal <= 1 GB. A full run takes it from the ingest figure
+   (benchmarks/ingesting.py) rather than ingesting all N records once more.
 
 Every command runs as a separate process, so a figure is what a user's terminal shows.
 """
@@ -22,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from benchmarks import corpus, httpload
+from benchmarks import corpus, databases, httpload, ingesting
 
 EXTRA = 1_000
 EXTRA_SEED = 1_0007
@@ -43,19 +45,6 @@ def _run(command: list[str], cwd: Path) -> float:
     return seconds
 
 
-def _peak_rss_mb(command: list[str], cwd: Path) -> float:
-    """Peak RSS in MB of one child process, read by a wrapper process that runs only it."""
-    code = (
-        "import resource, subprocess, sys; "
-        "r = subprocess.run(sys.argv[1:]); "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)"
-    )
-    done = subprocess.run([sys.executable, "-c", code, *command], cwd=cwd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return int(done.stdout.strip().splitlines()[-1]) / 1024
-
-
 def extra_records(work: Path) -> Path:
     """1,000 records none of the corpora has (ids bench-extra-NNNN), one JSON Lines file."""
     path = work / "extra-1000.jsonl"
@@ -67,42 +56,47 @@ def extra_records(work: Path) -> Path:
     return path
 
 
-def _copy_archive(db: Path, index: Path, to: Path) -> tuple[Path, Path]:
+def _copy_archive(db: str, index: Path, to: Path) -> tuple[str, Path]:
+    """A copy of the archive (store and index) in `to` (a PostgreSQL store: a database beside it)."""
     if to.exists():
         shutil.rmtree(to)
     to.mkdir(parents=True)
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{db}{suffix}")
-        if source.exists():
-            shutil.copy2(source, to / f"fonds.db{suffix}")
+    copied = databases.copy(db, databases.renamed(db, "big") if databases.is_postgres(db) else str(to / "fonds.db"))
     shutil.copytree(index, to / "fonds.db.index")
-    return to / "fonds.db", to / "fonds.db.index"
+    return copied, to / "fonds.db.index"
 
 
-def _ingest(db: Path, index: Path, files: Sequence[Path], cwd: Path) -> float:
+def _ingest(db: str | Path, index: Path, files: Sequence[Path], cwd: Path) -> float:
     return _run([*_fonds(), "--db", str(db), "--index", str(index), "ingest", *map(str, files)], cwd)
 
 
-def _startup(db: Path, index: Path, cwd: Path) -> float:
+def _startup(db: str | Path, index: Path, cwd: Path) -> float:
     """Seconds from starting `fonds serve` to its first 200 answer to a search."""
     start = time.perf_counter()
-    server = httpload.start_fonds(db, index, cwd, timeout=300)
+    server = httpload.start_fonds(db, index, cwd, timeout=600)
     seconds = time.perf_counter() - start
     server.stop()
     return seconds
 
 
-def measure(files: Sequence[Path], work: Path) -> dict[str, Any]:
-    """The three figures; `work` holds the N-record archive `fonds.db` (+ index) made by the ingest figure."""
+def measure(files: Sequence[Path], work: Path, db: str | None = None, index: Path | None = None,
+            ingest_figures: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The three figures; `db` and `index` hold the N-record archive made by the ingest figure
+    (default: `fonds.db` and its index in `work`). With `ingest_figures` (that figure's results,
+    measured in a child process), the ingest memory is taken from them instead of ingesting
+    all N records once more."""
+    db = db or str(work / "fonds.db")
+    index = index or work / "fonds.db.index"
     scratch = work / "scale"
     scratch.mkdir(exist_ok=True)
     extra = extra_records(scratch)
-    big_db, big_index = _copy_archive(work / "fonds.db", work / "fonds.db.index", scratch / "big")
+    big_db, big_index = _copy_archive(db, index, scratch / "big")
     small = scratch / "small"
     if small.exists():
         shutil.rmtree(small)
     small.mkdir()
-    small_db, small_index = small / "fonds.db", small / "fonds.db.index"
+    small_db = databases.fresh(databases.renamed(db, "small") if databases.is_postgres(db) else str(small / "fonds.db"))
+    small_index = small / "fonds.db.index"
     print("bench: scale: a 1,000-record archive", file=sys.stderr)
     _ingest(small_db, small_index, files[:1], scratch)
     results: dict[str, Any] = {}
@@ -112,24 +106,24 @@ def measure(files: Sequence[Path], work: Path) -> dict[str, Any]:
     print("bench: scale: adding 1,000 records", file=sys.stderr)
     results["add_big_s"] = _ingest(big_db, big_index, [extra], scratch)
     results["add_small_s"] = _ingest(small_db, small_index, [extra], scratch)
+    shutil.rmtree(scratch / "big")
+    databases.drop(big_db)
+    databases.drop(small_db)
+    if ingest_figures is not None:
+        results["ingest_rss_mb"] = ingest_figures["fonds"]["peak_rss_mb"]
+        results["raw_rss_mb"] = ingest_figures["raw"]["peak_rss_mb"]
+        return results
     print("bench: scale: ingest memory", file=sys.stderr)
     mem = scratch / "memory"
     if mem.exists():
         shutil.rmtree(mem)
     mem.mkdir()
-    results["ingest_rss_mb"] = _peak_rss_mb(
-        [*_fonds(), "--db", str(mem / "fonds.db"), "--index", str(mem / "fonds.db.index"), "ingest", *map(str, files)], scratch
-    )
-    raw_code = (
-        "import sys; from pathlib import Path; from benchmarks import raw; "
-        "raw.ingest([Path(p) for p in sys.argv[3:]], Path(sys.argv[1]), Path(sys.argv[2]))"
-    )
-    results["raw_rss_mb"] = _peak_rss_mb(
-        [sys.executable, "-c", raw_code, str(mem / "raw.db"), str(mem / "raw.index"), *map(str, files)],
-        Path(__file__).resolve().parent.parent,
-    )
-    shutil.rmtree(scratch / "big")
+    mem_db = databases.fresh(databases.renamed(db, "memory") if databases.is_postgres(db) else str(mem / "fonds.db"))
+    measured = ingesting.run("fonds", files, mem_db, mem / "fonds.db.index", mem)
+    results["ingest_rss_mb"] = measured["peak_rss_mb"]
+    results["raw_rss_mb"] = ingesting.run("raw", files, str(mem / "raw.db"), mem / "raw.index", mem)["peak_rss_mb"]
     shutil.rmtree(mem)
+    databases.drop(mem_db)
     return results
 
 

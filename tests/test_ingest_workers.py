@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,18 @@ def test_strict_stops_at_the_first_rejected_file(tmp_path: Path, workers: int) -
         report = ingest(store, paths, strict=True, workers=workers)
         assert len(report.rejected) == 1 and report.files == 1
         assert store.stats().records == 2
+
+
+def test_files_after_an_authority_change_are_linked_once(tmp_path: Path) -> None:
+    """The file bringing an entry makes the linker be built again: the files after it are linked
+    against the new authority once, and the relinking at the end leaves them alone; the archive
+    is the one that ingesting the files one by one makes."""
+    paths = write_files(tmp_path / "in")
+    with SQLiteStore(tmp_path / "together.db") as together, SQLiteStore(tmp_path / "apart.db") as apart:
+        ingest(together, paths, workers=2)
+        for path in paths:
+            ingest(apart, [path], workers=1)
+        assert dump(together) == dump(apart)
+        writes = Counter(change.record_id for change in together.changes_since(0, limit=10_000))
+        assert {writes[f"w-{n:04d}"] for n in range(45, 90)} == {1}  # the files after the entry's
+        assert {writes[f"w-{n:04d}"] for n in range(0, 45)} == {2}  # relinked: each names Zorinsky

@@ -105,3 +105,32 @@ def test_diacritics_never_make_a_second_repository() -> None:
         assert moved.source.repository_printed == printed
     # a different name is still a different repository (and no typo merge without staff)
     assert authority.resolve("Politisches Archiv des Auswartigen Amtes") is None
+
+
+def test_cyrillic_abbreviations_and_names_are_the_repositories_they_abbreviate() -> None:
+    from fonds.importers.citation import parse_citation
+
+    authority = Repositories.of(SQLiteStoreless())
+    for printed, entry in (("РГАНИ", "repo:RGANI"), ("ГАРФ", "repo:GARF"), ("АВП РФ", "repo:AVPRF"), ("авп рф", "repo:AVPRF"),
+                           ("АП РФ", "repo:APRF"), ("ЦАМО РФ", "repo:TsAMO"), ("РГАСПИ", "repo:RGASPI"),
+                           ("Государственный архив Российской Федерации", "repo:GARF")):
+        found = authority.resolve(printed)
+        assert found is not None and found.id == entry, printed
+        assert is_repository_name(printed), printed
+        moved = authority.apply(held("a", printed))
+        assert moved.source.repository == found.preferred and moved.source.repository_printed == printed
+    assert authority.resolve("РГАЭА") is None  # a form fonds does not know stays unknown
+    citation = parse_citation("Memorandum, March 3, 1963, РГАНИ, ф. 5, оп. 30, д. 1, лл. 3-5.", origin="t")
+    source = citation.source
+    assert (source.repository, source.repository_code, source.repository_printed) == (
+        "Russian State Archive of Contemporary History", "РГАНИ", "РГАНИ")  # the code as printed
+    assert source.reference == {"fond": "5", "opis": "30", "delo": "1", "listy": "3-5"} and citation.warnings == ()
+    apart = parse_citation("Letter, 1962, АВП РФ, ф. 0102, оп. 18, п. 93, д. 5", origin="t").source
+    assert (apart.repository, apart.repository_printed, apart.reference["papka"]) == (
+        "Archive of the Foreign Policy of the Russian Federation", "АВП РФ", "93")
+    ap = parse_citation("Note, 1960, АП РФ, ф. 3, оп. 65, д. 1", origin="t").source  # not АВП РФ: a prefix of neither
+    assert ap.repository == "Archive of the President of the Russian Federation"
+    named = parse_citation("Note, 1960, Архив внешней политики РФ (АВП РФ), ф. 0102, оп. 16", origin="t").source
+    assert Repositories.of(SQLiteStoreless()).apply(Record(id="n", title="t", source=named)).source.repository == (
+        "Archive of the Foreign Policy of the Russian Federation")  # at ingest: under the registry's name
+    assert named.reference == {"fond": "0102", "opis": "16"}

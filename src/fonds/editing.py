@@ -25,9 +25,6 @@ from typing import Callable, Mapping, Sequence
 
 from fonds.dates import parse_date
 from fonds.errors import FondsError, RecordError
-from fonds.importers.citation import _reference as read_reference
-from fonds.importers.jsonfile import _record as checked_record
-from fonds.importers.marks import find_marks
 from fonds.linking import SOURCE as LINKER
 from fonds.record import Credit, Note, Record, Rendition, format_reference
 from fonds.vocabulary import language_code, language_names
@@ -75,11 +72,19 @@ class EditForm:
         )
 
     @classmethod
-    def read(cls, form: Mapping[str, str], renditions: int) -> EditForm:
-        """The form as posted: `title`, `date`..., and `text-0`, `text-1`... for the renditions."""
+    def read(cls, form: Mapping[str, str], renditions: int, *, before: EditForm | None = None) -> EditForm:
+        """The form as posted: `title`, `date`..., and `text-0`, `text-1`... for the renditions. A
+        field the post leaves out altogether keeps its value in `before` (the record as it is), so a
+        truncated or hand-made post never empties a text it did not send; an empty field empties."""
+        def value(name: str, default: str, keep_lines: bool = False) -> str:
+            sent = form.get(name)
+            return default if sent is None and before is not None else _clean(sent or "", keep_lines=keep_lines)
+
+        old_texts = before.texts if before is not None else ()
         return cls(
-            values={name: _clean(form.get(name, "")) for name in FIELDS},
-            texts=tuple(_clean(form.get(f"text-{i}", ""), keep_lines=True) for i in range(renditions)),
+            values={name: value(name, before.values.get(name, "") if before else "") for name in FIELDS},
+            texts=tuple(value(f"text-{i}", old_texts[i] if i < len(old_texts) else "", keep_lines=True)
+                        for i in range(renditions)),
         )
 
 
@@ -112,6 +117,8 @@ def apply_edit(record: Record, form: EditForm, *, relink: Callable[[Record], Rec
         raise EditError(problems)
     reference = dict(record.source.reference)
     if v["reference"] != (format_reference(record.source.reference) if record.source.reference else ""):
+        from fonds.importers.citation import _reference as read_reference  # importers load on first edit, not at start
+
         reference = read_reference(v["reference"])
     source = replace(
         record.source,
@@ -136,6 +143,8 @@ def apply_edit(record: Record, form: EditForm, *, relink: Callable[[Record], Rec
     if relink is not None and (text_changed or edited.title != record.title):
         edited = relink(edited.with_persons(tuple(p for p in edited.persons if p.source != LINKER)))
     try:
+        from fonds.importers.jsonfile import _record as checked_record
+
         return checked_record(edited.to_dict(), f"record {record.id}")
     except RecordError as error:
         raise EditError([str(error)]) from None
@@ -172,6 +181,8 @@ def _credits(text: str, problems: list[str]) -> tuple[Credit, ...]:
 def _rendition(rendition: Rendition, text: str) -> Rendition:
     if text == rendition.text:
         return rendition
+    from fonds.importers.marks import find_marks
+
     return replace(
         rendition,
         text=text,

@@ -35,6 +35,13 @@ What a search costs, and how it is kept small (see docs/benchmarks.md):
   expanded a name, over the title, summary and stored text.
 - `neighbours` finds the records before and after one record in a search's order
   from document addresses alone, fetching only the two documents it returns.
+- Facet counts are cached per index state: keyed by the compiled query (so the same
+  search, filters and name expansions) and the checkpoint, at most FACET_CACHE entries,
+  all dropped when the checkpoint moves. Page 2, the JSON twin and the next reader's
+  same search reuse page 1's counts, so their cost stops growing with the hit count.
+- Several processes may read one index (`serve --workers N`); one writes it. `refresh`
+  (called by every search) reloads the searcher when the checkpoint another process
+  wrote has moved, so a reader sees each commit as soon as its checkpoint is written.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -66,6 +74,7 @@ INDEX_VERSION = 6  # 2: text no longer stored; stored-only snippet_text. 3: lang
 BATCH = 500
 SNIPPET_CHARS = 20_000  # how much of each text snippets and `matched` look at
 FUZZY_BELOW = 3  # exact matches below this many: run the search again with fuzzy clauses
+FACET_CACHE = 512  # facet counts kept per index state (see the module docstring)
 FACETS = {
     "language": ("lang", 60),
     "repository": ("repository", 30),
@@ -165,6 +174,11 @@ class Index:
         self.path = Path(path)
         self.schema = _schema()
         self._lock = threading.Lock()
+        self._facet_lock = threading.Lock()
+        self._facet_cache: OrderedDict[str, dict[str, list[tuple[str, int]]]] = OrderedDict()
+        self._facet_seq = -1  # the checkpoint the cached facet counts belong to
+        self._seen = -1  # the checkpoint this process's searcher was last reloaded at
+        self._checkpoint_seen: tuple[Any, int] | None = None  # (the checkpoint file's stat, its seq)
         self.failures = Failures("index")  # the records the last update or rebuild left out
         self._open()
 
@@ -197,7 +211,19 @@ class Index:
 
     @property
     def checkpoint(self) -> int:
-        return int(self._meta().get("seq", 0))
+        """The last change-log sequence number applied. Read again only when the checkpoint file
+        changed (it is replaced whole, so a new inode or mtime): asked on every request."""
+        try:
+            stat = self._meta_path.stat()
+            mark = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            mark = None
+        known = self._checkpoint_seen
+        if mark is not None and known is not None and known[0] == mark:
+            return known[1]
+        seq = int(self._meta().get("seq", 0))
+        self._checkpoint_seen = (mark, seq) if mark is not None else None
+        return seq
 
     def _save_checkpoint(self, seq: int, store: Store) -> None:
         tmp = self._meta_path.with_suffix(".tmp")
@@ -316,6 +342,15 @@ class Index:
 
     # -- searching --------------------------------------------------------------------------
 
+    def refresh(self) -> int:
+        """The checkpoint; the searcher is reloaded first if it moved since this process last looked
+        (another process, `serve`'s follower, committed). Cheap: one small file read."""
+        seq = self.checkpoint
+        if seq != self._seen:
+            self.index.reload()
+            self._seen = seq
+        return seq
+
     def search(
         self,
         node: q.Node | None,
@@ -329,6 +364,7 @@ class Index:
     ) -> SearchResult:
         """Run a parsed search. `snippets=False` leaves out highlighting and `matched`, for lists of records."""
         _check_sort(sort)
+        seq = self.refresh()
         searcher = self.index.searcher()
         resolve = _remembering(resolve_names) if resolve_names else None
         expansions: list[tuple[str, str]] = []
@@ -349,7 +385,7 @@ class Index:
         for score, address in result.hits:
             doc = searcher.doc(address)
             hits.append(_hit(doc, score, highlighter, expansions if snippets else [], scope))
-        facet_counts = self._facets(searcher, compiled) if facets else {}
+        facet_counts = self._cached_facets(searcher, compiled, seq) if facets else {}
         return SearchResult(total=int(result.count or 0), hits=tuple(hits), facets=facet_counts)
 
     def neighbours(self, node: q.Node | None, record_id: str, *, sort: str = "date") -> tuple[Hit | None, Hit | None] | None:
@@ -359,12 +395,13 @@ class Index:
         so this stays cheap for a search with tens of thousands of hits.
         """
         _check_sort(sort)
+        self.refresh()
         searcher = self.index.searcher()
         found = searcher.search(Query.term_query(self.schema, "id", record_id), limit=1, count=False)
         if not found.hits:
             return None
         target = found.hits[0][1]
-        compiled = Compiler(self.schema, self.analysis, None, []).compile(node)
+        compiled = Compiler(self.schema, self.analysis, None, [], scope_keys=rendition_text.Keys(searcher)).compile(node)
         hits = self._run(searcher, compiled, limit=max(1, int(searcher.num_docs)), offset=0, sort=sort).hits
         at = next((i for i, (_score, address) in enumerate(hits) if address == target), None)
         if at is None:
@@ -388,6 +425,25 @@ class Index:
             )
         except ValueError as error:
             raise QueryError(f"the search could not be run ({error}); simplify it") from None
+
+    def _cached_facets(self, searcher: tantivy.Searcher, compiled: Query, seq: int) -> dict[str, list[tuple[str, int]]]:
+        """`_facets`, remembered per (compiled query, checkpoint `seq`); copies, so callers may change them."""
+        key = repr(compiled)  # the whole query tree: words, filters, dates, name variants, fuzzy clauses
+        with self._facet_lock:
+            if seq != self._facet_seq:
+                self._facet_cache.clear()
+                self._facet_seq = seq
+            found = self._facet_cache.get(key)
+            if found is not None:
+                self._facet_cache.move_to_end(key)
+        if found is None:
+            found = self._facets(searcher, compiled)
+            with self._facet_lock:
+                if seq == self._facet_seq:
+                    self._facet_cache[key] = found
+                    if len(self._facet_cache) > FACET_CACHE:
+                        self._facet_cache.popitem(last=False)
+        return {name: list(counts) for name, counts in found.items()}
 
     def _facets(self, searcher: tantivy.Searcher, compiled: Query) -> dict[str, list[tuple[str, int]]]:
         spec = {name: {"terms": {"field": fname, "size": size}} for name, (fname, size) in FACETS.items()}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Sequence
@@ -24,6 +25,7 @@ from fonds.renditions.contents import Attacher, NamedFile, files_named_by
 from fonds.importers import ImportOptions, detect, reader
 from fonds.convergence import RELINK
 from fonds.importers.authority_files import RECONCILE
+from fonds.ingest_linking import IngestLinker
 from fonds.record import Collection, Record
 from fonds.store.base import AddResult, Store, record_hash
 
@@ -44,6 +46,7 @@ class IngestReport:
     warnings: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     merged: int = 0  # persons-list entries folded into the authority entries that name them
+    seconds: dict[str, float] = field(default_factory=dict)  # wall seconds by phase: files, converge
     withdrawn: list[str] = field(default_factory=list)  # ids left alone: withdrawn by an editor
     collections: int = 0  # collections (levels of a hierarchy) read from the accepted files
     dry_run: bool = False
@@ -274,16 +277,10 @@ def ingest(
     names beside it (renditions/contents.py); without one, such a record is rejected. Those files
     are not reported as files that are no record.
     """
-    curated_added = 0
-    if link_names and not dry_run:
-        from fonds.naming import Names
-
-        names = Names.of(store)
-        if names.missing_curated:  # the curated persons that linked records may point to
-            curated_added = store.put_entities(names.missing_curated)
-        names.matcher  # built once here: forked workers inherit it (fonds.ingest_workers)
-        linker = names.link_all
-        enrich = linker if enrich is None else (lambda records, first=enrich: first(linker(records)))
+    started = time.perf_counter()
+    # A relinking a crash cut short: what it was for is not known, so every record is linked again.
+    resumed = RELINK in store.pending()
+    linker = IngestLinker(store, enrich) if link_names and not dry_run else None
     from fonds.ingest_workers import FileStep, default_workers, prepared_files
     from fonds.repositories import Repositories
 
@@ -300,61 +297,85 @@ def ingest(
         if path.resolve() not in done:
             done.add(path.resolve())
             unique.append(path)
-    step = FileStep(store=store, link_names=link_names, dry_run=dry_run, options=options,
-                    repositories=Repositories.of(store), enrich=enrich, attacher=attacher)
-    files = prepared_files(step, unique, default_workers() if workers is None else workers)
-    try:
-        for prepared in files:
-            path = prepared.path
-            if on_file:
-                on_file(path)
-            if prepared.error is not None:
-                if prepared.not_a_format and path in found:
-                    report.skipped.append(str(path))
-                else:
-                    report.rejected.append(_problem(path, prepared.error))
-                if strict:
+    workers = default_workers() if workers is None else workers
+    repositories = Repositories.of(store)
+    position = 0  # files of `unique` taken so far
+    stop = False
+    while position < len(unique) and not stop:
+        step = FileStep(store=store, link_names=link_names, dry_run=dry_run, options=options,
+                        repositories=repositories, enrich=linker.enrich if linker else enrich,
+                        plain=linker is not None and linker.plain, attacher=attacher)
+        files = prepared_files(step, unique[position:], workers)
+        try:
+            for prepared in files:
+                position += 1
+                path = prepared.path
+                if on_file:
+                    on_file(path)
+                if prepared.error is not None:
+                    if prepared.not_a_format and path in found:
+                        report.skipped.append(str(path))
+                    else:
+                        report.rejected.append(_problem(path, prepared.error))
+                    stop = strict
+                    if stop:
+                        break
+                    continue
+                try:
+                    _check_claims(prepared.claims, path, claimed)
+                except RecordError as error:
+                    report.rejected.append(_problem(path, error))
+                    stop = strict
+                    if stop:
+                        break
+                    continue
+                report.files += 1
+                report.warnings.extend(prepared.warnings)
+                report.result.unchanged += prepared.unchanged
+                report.withdrawn.extend(prepared.withdrawn)
+                if dry_run:
+                    report.collections += len(prepared.collections)
+                    report.result.updated += prepared.would_update
+                    report.result.added += prepared.would_add
+                    continue
+                records = prepared.records
+                try:
+                    if prepared.store_error is not None:
+                        raise prepared.store_error
+                    if link_names and not marked and (records or prepared.entities):
+                        store.set_pending(RECONCILE)  # before the write: a kill after it leaves the mark
+                        marked = True
+                    if link_names and prepared.entities and not authority_changed:
+                        store.set_pending(RELINK)
+                        authority_changed = True
+                    before = store.last_seq() if linker is not None and prepared.relinkable else -1
+                    report.result += store.add(records, collections=prepared.collections,
+                                               entities=prepared.entities, agent=f"ingest {path.name}")
+                    report.collections += len(prepared.collections)  # counted once stored, never for a rejected file
+                except FondsError as error:
+                    report.rejected.append(_problem(path, error))
+                    stop = strict
+                    if stop:
+                        break
+                    continue
+                if linker is not None and before >= 0:
+                    linker.note(store, before, [record.id for record in records])
+                if linker is not None and prepared.entities and position < len(unique):
+                    # The authority changed: what follows is linked against it (fonds.ingest_linking).
+                    linker.rebuild(store)
+                    marked = False  # the reconciliation just run cleared its mark
                     break
-                continue
-            try:
-                _check_claims(prepared.claims, path, claimed)
-            except RecordError as error:
-                report.rejected.append(_problem(path, error))
-                if strict:
-                    break
-                continue
-            report.files += 1
-            report.warnings.extend(prepared.warnings)
-            report.result.unchanged += prepared.unchanged
-            report.withdrawn.extend(prepared.withdrawn)
-            if dry_run:
-                report.collections += len(prepared.collections)
-                report.result.updated += prepared.would_update
-                report.result.added += prepared.would_add
-                continue
-            records = prepared.records
-            try:
-                if prepared.store_error is not None:
-                    raise prepared.store_error
-                if link_names and not marked and (records or prepared.entities):
-                    store.set_pending(RECONCILE)  # before the write: a kill after it leaves the mark
-                    marked = True
-                if link_names and prepared.entities and not authority_changed:
-                    store.set_pending(RELINK)
-                    authority_changed = True
-                report.result += store.add(records, collections=prepared.collections, entities=prepared.entities,
-                                           agent=f"ingest {path.name}")
-                report.collections += len(prepared.collections)  # counted once stored, never for a rejected file
-            except FondsError as error:
-                report.rejected.append(_problem(path, error))
-                if strict:
-                    break
-    finally:
-        files.close()  # stops the workers, also after --strict stopped early
-    if link_names and not dry_run:
+        finally:
+            files.close()  # stops the workers: after --strict stopped early, or to start them again
+    report.seconds["files"] = time.perf_counter() - started
+    if linker is not None:
         from fonds.convergence import converge
 
-        _, report.merged = converge(store, authority_changed=authority_changed or bool(curated_added))
+        converged = time.perf_counter()
+        _, merged = converge(store, authority_changed=authority_changed or bool(linker.curated_added),
+                             before=None if resumed else linker.history, linked=linker.linked)
+        report.merged = linker.merged + merged
+        report.seconds["converge"] = time.perf_counter() - converged
     return report
 
 

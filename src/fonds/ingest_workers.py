@@ -41,6 +41,7 @@ from typing import Callable, Generator, Sequence
 from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
 from fonds.importers import ImportOptions
+from fonds.linking import SOURCE as LINKED_BY_FONDS
 from fonds.record import Collection, Record
 from fonds.renditions.contents import Attacher
 from fonds.store.base import PreparedRecords, Store, prepare_records
@@ -71,6 +72,7 @@ class PreparedFile:
     would_add: int = 0  # dry run: records that would be added / updated
     would_update: int = 0
     store_error: FondsError | None = None
+    relinkable: bool = False  # linked as the post-ingest relinking would link it (fonds.ingest_linking)
     worker: int = field(default_factory=os.getpid)  # the process that prepared it
 
 
@@ -85,6 +87,7 @@ class FileStep:
     options: ImportOptions | None
     repositories: object  # fonds.repositories.Repositories
     enrich: Enricher | None
+    plain: bool = False  # `enrich` is the ingest's linker and nothing else
     attacher: Attacher | None = None  # attaches the files a text record's Contents names (renditions/contents.py)
 
     def run(self, path: Path) -> PreparedFile:
@@ -123,12 +126,16 @@ class FileStep:
             done.would_add = len(records) - done.would_update
             return done
         records = self.repositories.apply_all(records)  # type: ignore[attr-defined]
+        plain = self.plain and not any(link.source == LINKED_BY_FONDS for r in records for link in r.persons)
         if self.enrich is not None and records:
             records = list(self.enrich(records))
         if self.link_names and records:
             from fonds.review import apply_stored_decisions
 
+            linked = records
             records = apply_stored_decisions(self.store, records)
+            plain = plain and all(a is b for a, b in zip(linked, records))
+        done.relinkable = plain
         try:
             done.records = PreparedRecords(prepare_records(records))
         except FondsError as error:

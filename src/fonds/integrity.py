@@ -82,6 +82,11 @@ def repair(store: Store) -> RepairReport:
     from fonds.importers.authority_files import RECONCILE, reconcile
 
     report = RepairReport()
+    from fonds.repository_edits import REPOINT, repoint
+
+    if REPOINT in store.pending():  # a repository edit or merge cut short
+        report.relinked += repoint(store, [], agent="fonds repair", note="repository re-pointing finished")
+        report.finished.append(REPOINT)
     if RELINK in store.pending():
         report.relinked += relink_all(store)
         report.finished.append(RELINK)

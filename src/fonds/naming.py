@@ -28,6 +28,11 @@ class HasEntities(Protocol):
     def iter_entities(self, kind: str | None = None) -> object: ...
 
 
+def live_entities(store: HasEntities) -> list[Entity]:
+    """The store's authority entries that name persons in text: not retired aliases, not repositories."""
+    return [e for e in store.iter_entities() if e.kind not in RETIRED_KINDS and e.kind not in NOT_NAMES]  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Names:
     entities: tuple[Entity, ...]  # every entry with its generated variants
@@ -36,8 +41,12 @@ class Names:
 
     @classmethod
     def of(cls, store: HasEntities) -> Names:
-        live = [e for e in store.iter_entities() if e.kind not in RETIRED_KINDS and e.kind not in NOT_NAMES]  # type: ignore[attr-defined]
-        merged = merge_curated(live)
+        return cls.build(live_entities(store))
+
+    @classmethod
+    def build(cls, live: Sequence[Entity]) -> Names:
+        """The Names of these live authority entries (naming_cache.names keeps them per authority state)."""
+        merged = merge_curated(list(live))
         known = {fold(name) for entity in merged for name in _full_names(entity)}
         missing = tuple(
             entry for entry in load_curated()

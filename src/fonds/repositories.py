@@ -22,19 +22,22 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterable, Iterator, Protocol, Sequence
+from typing import Iterable, Iterator, Mapping, Protocol, Sequence
 
 from rapidfuzz import fuzz, process
 
 from fonds.authority import Entity, Variant
 from fonds.record import Record
 from fonds.store.base import Store
-from fonds.vocabulary import repositories
+from fonds.vocabulary import repositories, repository_forms
 
 KIND = "repository"
 ID_PREFIX = "repo:"
 SHIPPED_SOURCE = "fonds/data/repositories.tsv"
 CONFIRMED_SOURCE = "confirmed by staff"
+EDITED_SOURCE = "edited by staff"  # a stored entry with this source replaces the shipped one
+ALIAS = "alias"  # the kind of a merged repository's entry; its one source is the kept id
+RETIRED = ("former name", "former code", "merged")  # variant kinds naming an entry no longer current
 CANDIDATE_SCORE = 85  # rapidfuzz ratio (0-100) from which an unknown name is proposed as a variant
 
 # Words that make a phrase the name of a holding institution.
@@ -99,13 +102,17 @@ def _key(name: str) -> str:
 @lru_cache(maxsize=1)
 def shipped() -> tuple[Entity, ...]:
     """The repositories fonds ships (`fonds/data/repositories.tsv`) as authority entries."""
+    forms: dict[str, list[str]] = {}
+    for form, code in repository_forms().items():
+        forms.setdefault(code, []).append(form)
     return tuple(
         Entity(
             id=f"{ID_PREFIX}{code}",
             preferred=name,
             kind=KIND,
             description=place or None,
-            variants=(Variant(code, "code", SHIPPED_SOURCE),),
+            variants=(Variant(code, "code", SHIPPED_SOURCE),
+                      *(Variant(form, "variant", SHIPPED_SOURCE) for form in forms.get(code, ()))),
             sources=(SHIPPED_SOURCE,),
         )
         for code, (name, place) in repositories().items()
@@ -137,40 +144,80 @@ class Candidate:
 
 
 class Repositories:
-    """The repository authority of one archive: shipped entries overlaid by the store's."""
+    """The repository authority of one archive: shipped entries overlaid by the store's.
 
-    def __init__(self, entries: Iterable[Entity]) -> None:
+    A stored entry adds its variants to the shipped one of the same id, or replaces it when staff
+    edited it (`EDITED_SOURCE` among its sources). `aliases` maps the id of a repository merged
+    into another to the kept one's (repository_edits.py); a merged entry is no entry any more,
+    its names are the kept one's variants (of a RETIRED kind)."""
+
+    def __init__(self, entries: Iterable[Entity], aliases: Mapping[str, str] | None = None) -> None:
+        self.aliases: dict[str, str] = dict(aliases or {})
         self.entries: dict[str, Entity] = {}
         for entry in entries:
+            if entry.id in self.aliases:
+                continue
             known = self.entries.get(entry.id)
-            self.entries[entry.id] = entry if known is None else known.with_variants(entry.variants)
+            edited = EDITED_SOURCE in entry.sources
+            self.entries[entry.id] = entry if known is None or edited else known.with_variants(entry.variants)
         self._by_key: dict[str, Entity] = {}
+        self._retired: dict[str, Entity] = {}
+        self._preferred = {_key(entry.preferred) for entry in self.entries.values()}
         for entry in self.entries.values():
             for name in (entry.preferred, *(v.name for v in entry.variants)):
                 self._by_key.setdefault(_key(name), entry)
+            for variant in entry.variants:
+                if variant.kind in RETIRED:
+                    self._retired.setdefault(_key(variant.name), entry)
 
     @classmethod
     def of(cls, store: HasEntities) -> Repositories:
-        """The shipped entries, with the variants and entries the store holds."""
-        return cls([*shipped(), *store.iter_entities(kind=KIND)])
+        """The shipped entries, with the variants, entries and merges the store holds."""
+        aliases = {e.id: e.sources[0] for e in store.iter_entities(kind=ALIAS) if e.id.startswith(ID_PREFIX) and e.sources}
+        return cls([*shipped(), *store.iter_entities(kind=KIND)], aliases)
+
+    def current_id(self, entity_id: str) -> str:
+        """The id an entry goes by now: itself, or the repository it was merged into (followed to the end)."""
+        seen = {entity_id}
+        while entity_id in self.aliases:
+            entity_id = self.aliases[entity_id]
+            if entity_id in seen:
+                break
+            seen.add(entity_id)
+        return entity_id
+
+    def retired(self, name: str) -> Entity | None:
+        """The entry a retired name (a former name or code, a merged repository's) now belongs to."""
+        entry = self._retired.get(_key(name))
+        if entry is None or _key(name) in self._preferred:  # a name some repository goes by now: no redirect
+            return None
+        return entry
 
     def resolve(self, printed: str | None) -> Entity | None:
         """The entry a printed name is a known form of (case and punctuation aside), or None."""
         return self._by_key.get(_key(printed)) if printed else None
 
     def apply(self, record: Record) -> Record:
-        """The record with its repository under the entry's preferred name, the printed form kept
+        """The record with its repository under the entry's preferred name (found by the printed
+        name, else by the printed code: `Архив внешней политики РФ (АВП РФ)`), the printed form kept
         in `repository_printed` when it differs; unchanged if the name is unknown. The code stays
-        as printed (the authority's code is for look-ups, not added to the citation)."""
+        as printed (the authority's code is for look-ups, not added to the citation), unless it is
+        a retired code of the entry (a former code, a merged repository's): then it is the entry's."""
         source = record.source
         printed = source.repository_printed or source.repository
         entry = self.resolve(printed)
+        if entry is None and printed and source.repository_code:  # `Name (CODE)`: a name in another script
+            entry = self.resolve(source.repository_code)
         if entry is None or printed is None:
             return record
         kept = printed if printed != entry.preferred else None
-        if (source.repository, source.repository_printed) == (entry.preferred, kept):
+        code = source.repository_code
+        if code and self._retired.get(_key(code)) is entry:  # a former code, or a merged repository's
+            code = code_of(entry) or code
+        if (source.repository, source.repository_printed, source.repository_code) == (entry.preferred, kept, code):
             return record
-        return replace(record, source=replace(source, repository=entry.preferred, repository_printed=kept))
+        return replace(record, source=replace(source, repository=entry.preferred, repository_printed=kept,
+                                              repository_code=code))
 
     def apply_all(self, records: Sequence[Record]) -> list[Record]:
         return [self.apply(record) for record in records]

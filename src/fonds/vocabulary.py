@@ -87,6 +87,14 @@ def repositories() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def repository_forms() -> dict[str, str]:
+    """Other printed forms of a shipped repository -> its code: abbreviations and names in other
+    scripts (`РГАНИ` -> `RGANI`, `АВП РФ` -> `AVPRF`), from the fourth column of repositories.tsv."""
+    return {form.strip(): row[0] for row in _table("repositories.tsv") if len(row) > 3
+            for form in row[3].split("|") if form.strip()}
+
+
+@lru_cache(maxsize=1)
 def projects() -> dict[str, str]:
     """Project code (NKIDP) -> title."""
     return {row[0]: row[1] for row in _table("projects.tsv")}

@@ -11,9 +11,7 @@ import click
 
 from fonds.cli.main import Context, main, no_bar, pass_context
 from fonds.errors import ExportError
-from fonds.importers.options import ImportOptions, load_mapping
 from fonds.index import SearchResult
-from fonds.ingest import all_files, ingest
 from fonds.query import parse
 from fonds.record import Record, format_reference
 from fonds.store import open_store
@@ -45,6 +43,9 @@ def ingest_command(
 
     Example: fonds ingest ../shared/corpus/wilson-center ../shared/corpus/frus/*.xml
     """
+    from fonds.importers.options import ImportOptions, load_mapping  # here: `fonds serve` starts without the importers
+    from fonds.ingest import all_files, ingest
+
     options = ImportOptions(encoding=encoding, mapping=load_mapping(mapping) if mapping else {}, skip_bad_rows=skip_bad_rows)
     files = all_files(paths)
     store = context.store
@@ -221,17 +222,22 @@ def stats_command(context: Context, as_json: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--read-only", is_flag=True, default=None,
               help="Only read the database (a node on a PostgreSQL hot standby); writes are refused.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes answering requests (default: the workers setting, 1); above 1, one more "
+                   "process follows the change log into the index.")
 @pass_context
-def serve_command(context: Context, host: str, port: int, read_only: bool | None) -> None:
+def serve_command(context: Context, host: str, port: int, read_only: bool | None, workers: int | None) -> None:
     """Serve the reading room, the JSON API and OAI-PMH; the index follows the store while it runs.
 
-    Example: fonds --db postgresql://fonds@standby/archive serve --read-only --port 8001
+    Example: fonds --db postgresql://fonds@standby/archive serve --read-only --port 8001 --workers 2
     """
     from dataclasses import replace
 
-    from fonds.web.app import serve
+    from fonds.web.serving import serve
 
     settings = replace(context.settings, read_only=True) if read_only else context.settings
+    if workers is not None:
+        settings = replace(settings, workers=workers)
     serve(settings, host, port)
 
 

@@ -1,4 +1,5 @@
-"""Commands of the staff side: accounts (`fonds user ...`), versions (`fonds history`), withdrawal
+"""Commands of the staff side: accounts (`fonds user ...`), versions (`fonds history`), proposals
+(`fonds proposals ...`), withdrawal
 (`fonds withdraw`, `fonds restore`)."""
 
 from __future__ import annotations
@@ -6,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -186,3 +188,120 @@ def restore_command(context: Context, record_id: str, note: str) -> None:
     context.store.audit(_cli_agent(), "restore", record_id, f"version {version.number}")
     context.index(catch_up=False).update(context.store)
     click.echo(f"restored {record_id} as version {version.number}")
+
+
+@main.group("proposals")
+def proposals_group() -> None:
+    """Contributors' proposed edits: list them, look at one, accept or reject it."""
+
+
+def _proposal_json(p: Any) -> dict[str, Any]:
+    return {"number": p.id, "record": p.record_id, "base": p.base, "note": p.note, "proposer": p.proposer,
+            "at": p.at, "status": p.status, "decided_by": p.decided_by or None, "decided_at": p.decided_at or None,
+            "reason": p.reason or None, "version": p.version}
+
+
+@proposals_group.command("list")
+@click.option("--status", type=click.Choice(["open", "accepted", "rejected", "all"]), default="open", show_default=True)
+@click.option("--by", "proposer", help="Only the proposals of this account.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+def proposals_list_command(context: Context, status: str, proposer: str | None, as_json: bool) -> None:
+    """List proposals (open ones oldest first, decided ones newest first).
+
+    Example: fonds proposals list --status all
+    """
+    found = context.store.proposals(status=None if status == "all" else status, proposer=proposer, limit=1000)
+    if as_json:
+        click.echo(json.dumps([_proposal_json(p) for p in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo(f"no {'' if status == 'all' else status + ' '}proposals")
+    for p in found:
+        decided = f"  by {p.decided_by}" + (f" -> version {p.version}" if p.version else "") if p.decided_by else ""
+        click.echo(f"{p.id:>5}  {p.status:<9} {p.record_id}  (on version {p.base}) from {p.proposer}, {p.at}{decided}"
+                   + (f"\n       {_one_line(p.note)}" if p.note else ""))
+
+
+def _one_line(text: str, width: int = 100) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[:width - 1] + "…"
+
+
+@proposals_group.command("show")
+@click.argument("number", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+def proposals_show_command(context: Context, number: int, as_json: bool) -> None:
+    """Show what a proposal changes (word diff against the version it was made on) and, if the record
+    changed since, what accepting it would change in the current version.
+
+    Example: fonds proposals show 3
+    """
+    from fonds import proposals
+
+    found = context.store.get_proposal(number)
+    seen = proposals.preview(context.store, found, proposals.relinker(context.store)) if found.is_open else None
+    base = context.store.get_version(found.record_id, found.base)
+    changes = seen.proposed if seen else tuple(diff_records(base.record if base.data else None, found.record))
+    if as_json:
+        out: dict[str, Any] = {"proposal": _proposal_json(found), "changes": [c.json() for c in changes]}
+        if seen:
+            out.update(current_version=seen.current_number, stale=seen.is_stale, conflicts=list(seen.conflicts),
+                       against_current=[c.json() for c in seen.against_current], blocked=seen.blocked or None)
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"proposal {found.id} on {found.record_id}, made on version {found.base} by {found.proposer} ({found.at}): "
+               f"{found.status}" + (f" by {found.decided_by}" if found.decided_by else "")
+               + (f", version {found.version}" if found.version else "") + (f" ({found.reason})" if found.reason else ""))
+    if found.note:
+        click.echo(f"note: {found.note}")
+    _print_changes(changes)
+    if seen and seen.is_stale:
+        click.echo(f"the record is at version {seen.current_number} now; accepting would change:")
+        _print_changes(seen.against_current)
+    if seen and seen.blocked:
+        click.echo(f"cannot be accepted: {seen.blocked}")
+
+
+def _print_changes(changes: Any) -> None:
+    for change in changes:
+        click.echo(f"{change.field}:")
+        click.echo("  " + "".join(f"[-{t}-]" if op == "delete" else f"{{+{t}+}}" if op == "insert" else t
+                                  for op, t in change.runs))
+    if not changes:
+        click.echo("  no field a reader sees differs")
+
+
+@proposals_group.command("accept")
+@click.argument("number", type=int)
+@click.option("--reason", default="", help="Why (the contributor sees it).")
+@pass_context
+def proposals_accept_command(context: Context, number: int, reason: str) -> None:
+    """Accept a proposal: its changes become a new version of the record naming the contributor and you.
+    A field changed since by someone else is kept; a field both changed refuses the accept.
+
+    Example: fonds proposals accept 3 --reason "checked against the scan"
+    """
+    from fonds import proposals
+
+    version = proposals.accept(context.store, number, by=_cli_agent(), reason=reason,
+                               relink=proposals.relinker(context.store))
+    context.index(catch_up=False).update(context.store)
+    found = context.store.get_proposal(number)
+    click.echo(f"accepted proposal {number}: {found.record_id} version {version}")
+
+
+@proposals_group.command("reject")
+@click.argument("number", type=int)
+@click.option("--reason", required=True, help="Why (the contributor sees it).")
+@pass_context
+def proposals_reject_command(context: Context, number: int, reason: str) -> None:
+    """Reject a proposal, saying why; the record is not changed.
+
+    Example: fonds proposals reject 3 --reason "the printed title is right"
+    """
+    from fonds import proposals
+
+    proposals.reject(context.store, number, by=_cli_agent(), reason=reason)
+    click.echo(f"rejected proposal {number}")

@@ -28,7 +28,7 @@ from fonds.dates import parse_date
 from fonds.errors import FondsError
 from fonds.record import Credit, Source
 from fonds.repositories import is_repository_name, publication_of
-from fonds.vocabulary import projects, repositories
+from fonds.vocabulary import projects, repositories, repository_forms
 
 ARCHIVE = "Wilson Center Digital Archive"
 ARCHIVE_HOST = "digitalarchive.wilsoncenter.org"
@@ -116,6 +116,7 @@ def parse_citation(text: str, *, origin: str) -> Citation:
             citation=text.strip(),
             repository=source.repository,
             repository_code=source.repository_code,
+            repository_printed=source.repository_printed,
             reference=dict(source.reference),
             publication=source.publication,
         ),
@@ -183,14 +184,19 @@ def _holding(text: str, warnings: list[str]) -> Source:
         return Source(publication=text)
     named = _NAMED_REPOSITORY.match(text)
     known = repositories()
+    forms = repository_forms()  # РГАНИ, АВП РФ...: the same repositories as printed in Russian
     if named and _CODE.match(named.group("code").strip()) and (
         is_repository_name(named.group("name")) or named.group("code").strip() in known
+        or named.group("code").strip() in forms
     ):
         name, code = named.group("name").strip(), named.group("code").strip()
         return Source(repository=name, repository_code=code, reference=_reference(text[named.end():]))
-    for code in sorted(known, key=len, reverse=True):
-        if text == code or text.startswith((code + ",", code + " ")):
-            return Source(repository=known[code][0], repository_code=code, reference=_reference(text[len(code):].lstrip(", ")))
+    for printed in sorted([*known, *forms], key=len, reverse=True):
+        if text == printed or text.startswith((printed + ",", printed + " ")):
+            code = forms.get(printed, printed)  # the code stays as printed; the name is the registry's
+            return Source(repository=known[code][0], repository_code=printed,
+                          reference=_reference(text[len(printed):].lstrip(", ")),
+                          repository_printed=printed if printed != code else None)
     head, _, tail = text.partition(",")
     head = head.strip()
     if is_repository_name(head):

@@ -21,6 +21,7 @@ import psycopg
 from fonds.config import mask_password
 from fonds.errors import ConfigError, StoreError
 from fonds.store.curation import BACKFILL_VERSIONS, POSTGRES_TABLES
+from fonds.store.proposals import POSTGRES_PROPOSALS
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "staff: users, sessions, audit log, record versions, withdrawals, corrections, link decisions",
         POSTGRES_TABLES + ";\n" + BACKFILL_VERSIONS + ";",
     ),
+    Migration(6, "staff: contributors' proposed edits", POSTGRES_PROPOSALS),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -31,6 +31,7 @@ from fonds.store.base import (
     refuse_dangling,
 )
 from fonds.store.curation import BACKFILL_VERSIONS, SQLITE_TABLES, Sql
+from fonds.store.proposals import SQLITE_PROPOSALS
 
 SCHEMA_VERSION = 3  # 2: collections.details (EAD description and sibling order); 3: pending_work, no dangling links
 
@@ -148,9 +149,10 @@ class SQLiteStore(Store):
             )
 
     def _create_staff_tables(self) -> None:
-        """The staff tables (store/curation.py); records stored before versions existed get version 1."""
+        """The staff tables (store/curation.py, store/proposals.py); records stored before versions existed get version 1."""
         had = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'record_versions'").fetchone()
         self.db.executescript(SQLITE_TABLES)
+        self.db.executescript(SQLITE_PROPOSALS)  # a file from before proposals gains the table here
         if had is None:
             self.db.execute(BACKFILL_VERSIONS)
 

@@ -10,14 +10,11 @@ HTML and quoted links.
 from __future__ import annotations
 
 import logging
-import sys
-import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping
 from urllib.parse import parse_qsl
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -30,9 +27,10 @@ from fonds.authority_edits import resolve_alias
 from fonds.config import Settings
 from fonds.errors import BadRequest, FondsError, NotFound, QueryError
 from fonds.index import Index
-from fonds.store import open_store
 from fonds.store.base import Store
 from fonds.web import api, citing, corrections, history, iiif, oai_page, staff, uploads
+from fonds.web import proposals as proposal_pages
+from fonds.web import repositories as repository_pages
 from fonds.web.api import MAX_ID_LENGTH
 from fonds.web.browse import browse_page
 from fonds.web.collections import collection_page
@@ -88,9 +86,12 @@ def home(request: Request, archive: Archive) -> Any:
 
 def search(request: Request, archive: Archive) -> Any:
     params = read_params(request.query_params, request.query_params.getlist("filter"))
+    moved = repository_pages.retired_filter_redirect(request, archive)  # a merged or renamed repository's old name
+    if moved is not None:
+        return moved
     if not params.full_query.strip() and not params.filters and not _wants_json(request):
         return home_page(archive)  # an empty search: the archive's overview, not every record as results for ''
-    return search_page(archive, params)
+    return search_page(archive, params, links=not _wants_json(request))
 
 
 def record(request: Request, archive: Archive) -> Any:
@@ -215,11 +216,18 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/staff/records/{record_id}/restore", staff.restore, "staff-restore"),
     ("/staff/records/{record_id}/attach", uploads.attach_form, "staff-attach"),
     ("/staff/jobs/{job_id}", uploads.job_page, "staff-job"),
+    ("/staff/records/{record_id}/propose", proposal_pages.propose, "staff-propose"),
+    ("/staff/proposals", proposal_pages.queue, "staff-proposals"),
+    ("/staff/proposals.json", proposal_pages.queue, "staff-proposals.json"),
+    ("/staff/proposals/{number}", proposal_pages.proposal, "staff-proposal"),
     ("/staff/review", staff.review, "staff-review"),
     ("/staff/review.json", staff.review, "staff-review.json"),
     ("/staff/corrections", staff.corrections, "staff-corrections"),
     ("/staff/corrections.json", staff.corrections, "staff-corrections.json"),
     ("/staff/persons/{entity_id:path}", staff.person, "staff-person"),
+    ("/staff/repositories", repository_pages.repositories, "staff-repositories"),
+    ("/staff/repositories.json", repository_pages.repositories, "staff-repositories.json"),
+    ("/staff/repositories/{entity_id:path}", repository_pages.repository, "staff-repository"),
 ]
 # Views that take forms say so (web/sessions.py: form_view, post_view); the rest answer GET and HEAD.
 GET = ("GET", "HEAD")
@@ -431,68 +439,8 @@ async def _in_thread(view: View, request: Request, archive: Archive) -> Any:
     return await run_in_threadpool(locked)
 
 
-# -- serving ---------------------------------------------------------------------------------
+# -- serving: fonds.web.serving (one process, or a supervisor and worker processes) ------------
 
+from fonds.web.serving import Follower, serve  # noqa: E402 - kept importable from here
 
-class Follower:
-    """A background thread that follows the store's change log into the index."""
-
-    def __init__(self, store: Store, index: Index, seconds: float) -> None:
-        self.store = store
-        self.index = index
-        self.seconds = seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="fonds-index-follower", daemon=True)
-        self.failures = 0  # rounds that failed (logged); the next round tries again
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=max(5.0, self.seconds * 2))
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.seconds):
-            try:
-                self.index.update(self.store)
-            except FondsError as error:  # keep serving what the index has; say why it lags
-                self.failures += 1
-                print(f"fonds: the index could not follow the store: {error}", file=sys.stderr)
-            except Exception:  # noqa: BLE001 - the follower outlives any error and tries again
-                self.failures += 1
-                LOG.exception("the index could not follow the store; trying again in %s s", self.seconds)
-
-
-def serve(settings: Settings, host: str, port: int) -> None:
-    """Open the store and index, catch the index up, follow the change log, and serve until stopped.
-
-    The follower thread reads the change log through its own connection to the store.
-    """
-    store = open_store(settings.db, read_only=settings.read_only)
-    follower_store = open_store(settings.db, read_only=settings.read_only)
-    try:
-        index = Index(settings.index_path)
-        index.update(store)
-        app = create_app(store, settings, index)
-        shown_host = f"[{host}]" if ":" in host else host
-        if not settings.base_url:
-            app.state.listen_url = f"http://{shown_host}:{port}"
-            print(
-                f"fonds: warning: base_url is not set; links, citations and OAI-PMH use "
-                f"{app.state.listen_url} (set FONDS_BASE_URL to the public address)",
-                file=sys.stderr,
-                flush=True,
-            )
-        follower = Follower(follower_store, index, settings.sync_seconds)
-        follower.start()
-        try:
-            shown = f"[{host}]" if ":" in host else host
-            mode = " read-only" if settings.read_only else ""
-            print(f"fonds: serving {settings.repository_name}{mode} at http://{shown}:{port}/ (Ctrl-C stops)", flush=True)
-            uvicorn.run(app, host=host, port=port, log_level="warning")
-        finally:
-            follower.stop()
-    finally:
-        follower_store.close()
-        store.close()
+__all__ = ["ROUTES", "Follower", "create_app", "serve"]

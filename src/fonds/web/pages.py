@@ -17,6 +17,7 @@ from fonds import query as q
 from fonds.config import Settings
 from fonds.errors import NotFound
 from fonds.index import Index
+from fonds.naming import Names
 from fonds.record import Collection
 from fonds.store.base import Stats, Store
 from fonds.vocabulary import language_names
@@ -68,10 +69,21 @@ class Archive:
         self.store = store
         self.index = index
         self.settings = settings
-        self.resolve_names = _name_resolver(store)
         self.store_lock = threading.RLock()
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[int, Any]] = {}
+
+    def resolve_names(self, name: str) -> Any:
+        """Every spelling of the persons a searched name resolves to (naming.Names.resolve)."""
+        return self.names().resolve(name)
+
+    def names(self) -> Names:
+        """The archive's names, per authority state: built on first use, not at start, and kept in a
+        file beside the index across restarts (fonds.naming_cache)."""
+        from fonds.naming_cache import names
+
+        found: Names = self.cached("names", lambda: names(self.store, self.index.path))
+        return found
 
     def cached(self, key: str, build: Callable[[], Any]) -> Any:
         """A value built once per state of the index (its change-log checkpoint)."""
@@ -100,13 +112,6 @@ class Archive:
 
         name: str = self.cached(f"person-name:{entity_id}", build)
         return name
-
-
-def _name_resolver(store: Store) -> Any:
-    """The name-variant resolver for searches, built once from the archive's authority."""
-    from fonds.naming import Names
-
-    return Names.of(store).resolve
 
 
 # -- home ----------------------------------------------------------------------------------

@@ -240,8 +240,7 @@ def name_groups(entity: Entity, records: Sequence[Record]) -> tuple[NameGroup, .
 
 def _names(archive: Archive) -> Names:
     """The archive's names (store entries with the curated persons folded in), built once per index state."""
-    names: Names = archive.cached("names", lambda: Names.of(archive.store))
-    return names
+    return archive.names()
 
 
 def timeline(records: Sequence[Record]) -> tuple[TimelineYear, ...]:

@@ -245,7 +245,9 @@ class SearchPage:
         }
 
 
-def search_page(archive: Archive, params: SearchParams) -> SearchPage:
+def search_page(archive: Archive, params: SearchParams, *, links: bool = True) -> SearchPage:
+    """The search page for `params`. `links=False` (the JSON twin) leaves out what only the HTML page
+    shows: facet groups with their links and labels, the histogram, page and sort links."""
     node = params.node()
     size = archive.settings.page_size
     offset = (params.page - 1) * size
@@ -258,6 +260,9 @@ def search_page(archive: Archive, params: SearchParams) -> SearchPage:
         HitView(h.id, record_href(h.id), h.title, h.date, h.type, snippet_html(h.snippet), h.matched)
         for h in result.hits
     )
+    if not links:
+        return SearchPage(params=params, total=result.total, hits=hits, facets=(), histogram=(), pages=(),
+                          previous_href=None, next_href=None, first=offset + 1, sorts=(), raw_facets=result.facets)
     last_page = max(1, min(-(-result.total // size), MAX_OFFSET // size + 1))
     window = range(max(1, params.page - 4), min(last_page, params.page + 4) + 1)
     groups = facet_groups(archive, params, result.facets)

@@ -24,7 +24,7 @@ from fonds.editing import EditError, EditForm, apply_edit
 from fonds.errors import FondsError, NotFound
 from fonds.record import Record
 from fonds.review import Pending, apply_decisions, apply_stored_decisions, queue
-from fonds.store.curation import AuditEntry, Correction, LinkDecision, User, utc_now
+from fonds.store.curation import AuditEntry, Correction, LinkDecision, User, VersionConflict, utc_now
 from fonds.web.pages import Archive, person_href, record_href
 from fonds.web.sessions import Sessions, client_address, form_view, post_view
 
@@ -199,13 +199,19 @@ def edit(request: Request, archive: Archive) -> Any:
         return _edit_page(request, archive, user, record, EditForm.of(record))
     user, form = posted(request, "editor")
     record = archive.store.get(record_id)
-    edit_form = EditForm.read(form, len(record.renditions))
+    edit_form = EditForm.read(form, len(record.renditions), before=EditForm.of(record))
     note = form.get("note", "").strip()[:500]
+    raw = form.get("version", "")
+    opened = int(raw) if raw.isdigit() and len(raw) < 10 else None  # the version the form was opened on
     try:
         edited = apply_edit(record, edit_form, relink=lambda r: _relink(archive, r))
+        with archive.store.expecting_versions({record_id: opened} if opened is not None else {}):
+            result = archive.store.add([edited], agent=agent(user), note=note)
     except EditError as error:
         return _edit_page(request, archive, user, record, edit_form, error.problems, note, 400)
-    result = archive.store.add([edited], agent=agent(user), note=note)
+    except VersionConflict as error:  # someone saved meanwhile: never overwrite their change silently
+        now = archive.store.get(record_id)  # the form again as the record is now, with their note
+        return _edit_page(request, archive, user, now, EditForm.of(now), (str(error),), note, 409)
     archive.store.audit(agent(user), "edit", record_id, note if result.changed else "no change")
     return see_other(record_href(record_id, "/history"))
 

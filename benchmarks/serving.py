@@ -1,0 +1,138 @@
+"""The server under load (issues 17 §3 and 18): worker processes, record pages, readers + a writer.
+
+    python -m benchmarks.run --only serving            # on the 10k work folder
+    python -m benchmarks.run --only serving --size 100k
+
+1. workers: the 50-search mix over HTTP at 10 clients against `fonds serve` with 1 worker
+   and with 2 (`--workers 2`), each a fresh server warmed with one pass; requests/s,
+   p50/p95 and the CPU cores the server's processes used (CPU seconds / wall seconds).
+   Goal: 2 workers give >= 2x the requests/s recorded before this work at the same size
+   (TODAY_RPS, docs/benchmarks.md: 59.9 at 10k, 27.2 at 100k), with both cores busy
+   (>= 1.6 cores); the 1-worker figure of the same run stands beside it.
+2. record pages: 200 random `/records/ID` pages, one client (p50/p95), on the 2-worker
+   server; goal: p95 <= 50 ms. Then its peak RSS, all processes together; goal <= 500 MB.
+3. readers (benchmarks/readers.py): 50 readers and 1 writer for a minute against
+   `fonds serve --workers 2` (and, beside it, 1 worker for half as long); goal: 0 errors,
+   0 partial records, p95 <= 4x the single-request p50 measured in the same run.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks import corpus, httpload, readers
+from benchmarks.queries import MIX
+
+TODAY_RPS = {10_000: 59.9, 100_000: 27.2}  # 10 clients, before `serve --workers` (docs/benchmarks.md)
+GOALS = {"workers-rps": 2.0, "workers-cores": 1.6, "record-p95": 50.0, "memory": 500.0, "readers-p95": 4.0}
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))] if ordered else float("nan")
+
+
+def _phase(server: httpload.Server, urls: list[str], *, clients: int, rounds: int, budget: float) -> dict[str, Any]:
+    cpu = server.cpu_seconds()
+    load = httpload.run_load(server.base, urls, clients=clients, rounds=rounds, budget_seconds=budget)
+    used = server.cpu_seconds() - cpu
+    return {
+        "rps": load.requests / load.wall_seconds if load.wall_seconds else 0.0,
+        "p50": _pct(load.latencies_ms, 50), "p95": _pct(load.latencies_ms, 95),
+        "requests": load.requests, "errors": len(load.errors), "first_errors": load.errors[:3],
+        "cores": used / load.wall_seconds if load.wall_seconds else 0.0,
+    }
+
+
+def measure(work: Path, n: int, budget: float, *, reader_seconds: float = 60, db: str | None = None,
+            index: Path | None = None) -> dict[str, Any]:
+    """Every figure of this module, on the N-record archive in `work` (fonds.db + fonds.db.index,
+    or the store `db` and its `index`)."""
+    db = db or str(work / "fonds.db")
+    index = index or work / "fonds.db.index"
+    results: dict[str, Any] = {"n": n}
+    urls = [httpload.fonds_search_url(s) for s in MIX]
+    rng = random.Random(corpus.SEED)
+    width = max(7, len(str(n)))
+    record_urls = [f"/records/bench-{rng.randrange(n):0{width}d}" for _ in range(200)]
+    for workers in (1, 2):
+        print(f"bench: serving: search over HTTP, 10 clients, {workers} worker(s)", file=sys.stderr)
+        server = httpload.start_fonds(db, index, work, timeout=600, workers=workers)
+        try:
+            httpload.run_load(server.base, urls, clients=2, rounds=1, budget_seconds=budget)  # warm: one pass
+            results[f"search_{workers}"] = _phase(server, urls, clients=10, rounds=3, budget=budget)
+            if workers == 2:
+                print("bench: serving: record pages, 1 client", file=sys.stderr)
+                results["record"] = _phase(server, record_urls, clients=1, rounds=1, budget=budget)
+                results["record_20"] = _phase(server, record_urls, clients=20, rounds=1, budget=budget)
+                results["rss_mb"] = server.peak_rss_mb()
+                results["pss_mb"] = server.pss_mb()
+        finally:
+            server.stop()
+    for workers, seconds in ((2, reader_seconds), (1, reader_seconds / 2)):
+        print(f"bench: serving: 50 readers + 1 writer, {workers} worker(s), {seconds:.0f} s", file=sys.stderr)
+        results[f"readers_{workers}"] = readers.measure(seconds, 50, workers)
+    return results
+
+
+def goals(n: int, results: dict[str, Any]) -> list[str]:
+    """The figures and goal lines, each beside its baseline."""
+    one, two = results["search_1"], results["search_2"]
+    lines = []
+    for workers, f in ((1, one), (2, two)):
+        lines.append(f"http search 10 clients, {workers} worker(s): {f['rps']:.1f} req/s, p50 {f['p50']:.1f} ms, "
+                     f"p95 {f['p95']:.1f} ms, {f['cores']:.2f} cores busy, {f['errors']} errors")
+    today = TODAY_RPS.get(n)
+    errors = one["errors"] + two["errors"]
+    if today is None:
+        lines.append(f"goal serve-workers: 2 workers {two['rps']:.1f} req/s, 1 worker {one['rps']:.1f} req/s, no figure "
+                     f"recorded before at {n:,} records (known: {', '.join(f'{k:,}' for k in TODAY_RPS)}) SKIP")
+    else:
+        ratio = two["rps"] / today
+        ok = ratio >= GOALS["workers-rps"] and two["cores"] >= GOALS["workers-cores"] and errors == 0
+        lines.append(
+            f"goal serve-workers: 10 clients, 2 workers {two['rps']:.1f} req/s ({two['cores']:.2f} cores), 1 worker "
+            f"{one['rps']:.1f} req/s ({one['cores']:.2f} cores), before {today} req/s at {n:,}; ratio {ratio:.2f}, "
+            f"{errors} errors (goal >= {GOALS['workers-rps']:g}x before, >= {GOALS['workers-cores']:g} cores) "
+            f"{'PASS' if ok else 'FAIL'}"
+        )
+    rec, rec20 = results["record"], results["record_20"]
+    ok = rec["p95"] <= GOALS["record-p95"] and rec["errors"] == 0
+    lines.append(f"goal record-page: 1 client p50 {rec['p50']:.1f} ms, p95 {rec['p95']:.1f} ms (20 clients: p95 "
+                 f"{rec20['p95']:.0f} ms, {rec20['rps']:.0f} pages/s), {rec['errors']} errors "
+                 f"(goal p95 <= {GOALS['record-p95']:g} ms) {'PASS' if ok else 'FAIL'}")
+    rss, pss = results.get("rss_mb"), results.get("pss_mb")
+    ok = pss is not None and pss <= GOALS["memory"]
+    lines.append(f"goal serve-memory: fonds serve --workers 2 after the load, all processes: PSS {pss or 0:.0f} MB "
+                 f"(shared pages counted once), sum of peak RSS {rss or 0:.0f} MB, at {n:,} records "
+                 f"(goal PSS <= {GOALS['memory']:g} MB) {'PASS' if ok else 'FAIL'}")
+    for workers in (2, 1):
+        r = results[f"readers_{workers}"]
+        lines += readers.lines(r)
+    r = results["readers_2"]
+    ratio = r["p95"] / max(r["single_p50"], 1e-9)
+    # Little's law: 50 readers that never pause wait on average 50 / throughput per request, whatever the server.
+    floor = r["readers"] / (r["requests"] / r["seconds"]) * 1000 if r["requests"] else float("nan")
+    ok = r["errors"] == 0 and r["partial"] == 0 and ratio <= GOALS["readers-p95"]
+    one_r = results["readers_1"]
+    lines.append(
+        f"goal readers: 50 readers + 1 writer, 2 workers: {r['errors']} errors, {r['partial']} partial records, p95 "
+        f"{r['p95']:.0f} ms, single-request p50 {r['single_p50']:.1f} ms, ratio {ratio:.1f}; mean wait at this "
+        f"throughput by Little's law {floor:.0f} ms (1 worker: p95 "
+        f"{one_r['p95']:.0f} ms, {one_r['errors']} errors) (goal: 0 errors, 0 partial, ratio <= "
+        f"{GOALS['readers-p95']:g}) {'PASS' if ok else 'FAIL'}"
+    )
+    return lines
+
+
+def main() -> None:  # pragma: no cover - `python -m benchmarks.run --only serving` is the entry point
+    from benchmarks.run import main as run
+
+    run(["--only", "serving", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

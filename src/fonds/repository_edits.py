@@ -1,0 +1,186 @@
+"""Editors' changes to the repository authority: edit a repository, merge two.
+
+Repositories are authority entries like persons (`Entity(kind="repository")`, ids `repo:CODE`):
+fonds ships some (`data/repositories.tsv`) and the archive keeps its own in the store's entities
+table, in both stores. An edited entry is stored whole with the source `edited by staff` and
+then replaces the shipped one (repositories.py).
+
+- edit: name, code, place, other forms (one per line). A changed name or code stays as a variant
+  of kind `former name` / `former code`, so citations printing it still resolve, and every record
+  under the repository is re-pointed to the new name (and a record carrying the old code gets the
+  new one).
+- merge X into Y: Y gains X's name, code and forms as variants (`merged`, `former code`), X's entry
+  becomes an `alias` pointing to Y (its old address, and a search filtered by its old name,
+  redirect), and every record naming X is re-pointed to Y.
+
+Re-pointing goes through the records in id order in batches of BATCH; each batch is one `add`
+(records and, in the first one, the authority entries: one transaction), each changed record a
+new version with the note "merge repository X into Y" (or "repository X edited"). The task marks
+itself pending in the store (`set_pending`, as convergence.py does) with the last id done, so a
+run cut short goes on from there when run again (`fonds repository repoint`, or the same merge).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import replace
+from typing import Iterator
+
+from fonds.authority import Entity, Variant
+from fonds.errors import FondsError, NotFound
+from fonds.repositories import ALIAS, EDITED_SOURCE, Repositories, code_of
+from fonds.store.base import Store
+
+BATCH = 500
+REPOINT = "repoint repositories"  # pending-work mark; its state is JSON {"after", "agent", "note"}
+_CODE = re.compile(r"^[^\s\x00-\x1f][^\x00-\x1f]{0,39}$")
+MAX_NAME = 300
+MAX_FORMS = 100
+
+
+class RepositoryEditError(FondsError):
+    status = 400
+
+
+def _clean(text: str, what: str, limit: int = MAX_NAME) -> str:
+    value = " ".join(text.split())
+    if "\x00" in text:
+        raise RepositoryEditError(f"{what}: holds a NUL character; remove it")
+    bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:
+        raise RepositoryEditError(f"{what}: holds the control character U+{ord(bad):04X}; remove it")
+    if len(value) > limit:
+        raise RepositoryEditError(f"{what}: {len(value):,} characters is too long for a repository's {what} "
+                                  f"(at most {limit}); shorten it")
+    return value
+
+
+def entry(store: Store, entity_id: str) -> tuple[Repositories, Entity]:
+    """The authority and one current entry of it. Raises NotFound, or RepositoryEditError for a merged one."""
+    authority = Repositories.of(store)
+    if entity_id in authority.aliases:
+        raise RepositoryEditError(f"repository {entity_id} was merged into {authority.current_id(entity_id)}; "
+                                  "edit that one")
+    found = authority.entries.get(entity_id)
+    if found is None:
+        raise NotFound(f"there is no repository {entity_id!r}; ids look like repo:GARF (`fonds repository list`)")
+    return authority, found
+
+
+def edit_repository(store: Store, entity_id: str, *, name: str, code: str, place: str, forms: str,
+                    agent: str) -> int:
+    """Store the entry with a new name, code, place and other forms (one per line); returns how
+    many records were re-pointed. Raises RepositoryEditError for an empty name or a bad code."""
+    authority, old = entry(store, entity_id)
+    name = _clean(name, "name")
+    code = _clean(code, "code", 40)
+    place = _clean(place, "place")
+    if not name:
+        raise RepositoryEditError(f"repository {entity_id}: a repository needs a name")
+    if code and not _CODE.match(code):
+        raise RepositoryEditError(f"repository {entity_id}: code {code[:40]!r} is not a code (letters, digits, spaces)")
+    other = authority.resolve(name) or (authority.resolve(code) if code else None)
+    if other is not None and other.id != entity_id:
+        raise RepositoryEditError(f"{name if authority.resolve(name) else code!r} is already a form of {other.id} "
+                                  f"({other.preferred}); merge the two repositories instead")
+    if "\x00" in forms:
+        raise RepositoryEditError("other forms: hold a NUL character; remove it")
+    lines = [_clean(line, "other forms") for line in forms.splitlines()]
+    if len([line for line in lines if line]) > MAX_FORMS:
+        raise RepositoryEditError(f"other forms: {len(lines):,} lines are more than a repository has ({MAX_FORMS}); "
+                                  "keep the forms citations print")
+    kinds = {v.name: v for v in old.variants if v.kind != "code"}
+    variants: list[Variant] = [Variant(code, "code", EDITED_SOURCE)] if code else []
+    variants += [kinds.get(form, Variant(form, "variant", EDITED_SOURCE)) for form in dict.fromkeys(lines) if form]
+    variants += [v for v in old.variants if v.kind in ("former name", "former code", "merged") and v.name not in lines]
+    old_code = code_of(old)
+    if old.preferred != name:
+        variants.append(Variant(old.preferred, "former name", entity_id))
+    if old_code and old_code != code:
+        variants.append(Variant(old_code, "former code", entity_id))
+    unique = list({v.name: v for v in reversed(variants) if v.name != name}.values())[::-1]
+    edited = replace(old, preferred=name, description=place or None, variants=tuple(unique),
+                     sources=tuple(dict.fromkeys((EDITED_SOURCE, *old.sources))))
+    return repoint(store, [edited], agent=agent, note=f"repository {entity_id} edited")
+
+
+def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str) -> int:
+    """Fold repository `merged_id` into `kept_id`; returns how many records were re-pointed.
+
+    Run again after an interruption, it finishes the re-pointing. Raises RepositoryEditError for a
+    merge into itself or into a merged repository, NotFound for an unknown id.
+    """
+    if merged_id == kept_id:
+        raise RepositoryEditError(f"repository {merged_id}: a repository cannot be merged into itself")
+    authority = Repositories.of(store)
+    if authority.aliases.get(merged_id) == kept_id:  # merged already: finish what an interrupted run left
+        return repoint(store, [], agent=agent, note=f"merge repository {merged_id} into {kept_id}")
+    if authority.current_id(kept_id) == merged_id:
+        raise RepositoryEditError(f"repository {kept_id} was merged into {merged_id} already: they are one repository")
+    if kept_id in authority.aliases:
+        raise RepositoryEditError(f"repository {kept_id} was merged into {authority.current_id(kept_id)} already; "
+                                  "merge into that one")
+    if merged_id in authority.aliases:
+        raise RepositoryEditError(f"repository {merged_id} was merged into {authority.current_id(merged_id)} already")
+    _, merged = entry(store, merged_id)
+    _, kept = entry(store, kept_id)
+    extra = [Variant(merged.preferred, "merged", merged_id)]
+    merged_code = code_of(merged)
+    if merged_code:
+        extra.append(Variant(merged_code, "former code", merged_id))
+    extra += [Variant(v.name, "merged", merged_id) for v in merged.variants if v.kind != "code"]
+    names = {kept.preferred, *(v.name for v in kept.variants)}
+    kept_new = replace(kept, variants=(*kept.variants, *(v for v in extra if v.name not in names)),
+                       sources=tuple(dict.fromkeys((EDITED_SOURCE, *kept.sources))))
+    alias = Entity(id=merged_id, preferred=merged.preferred, kind=ALIAS, description=f"see {kept_id}",
+                   sources=(kept_id,))
+    return repoint(store, [kept_new, alias], agent=agent, note=f"merge repository {merged_id} into {kept_id}")
+
+
+def repoint(store: Store, entities: list[Entity], *, agent: str, note: str, batch: int | None = None) -> int:
+    """Store `entities`, then put every live record under the repository the authority now gives it,
+    in batches (the first holding the entities); returns how many records changed. Resumes a
+    re-pointing left pending."""
+    batch = batch or BATCH
+    pending = store.pending().get(REPOINT)
+    after = ""
+    if pending:
+        state = json.loads(pending)
+        after = str(state.get("after", "")) if not entities else ""
+        agent, note = (agent, note) if entities else (str(state.get("agent", agent)), str(state.get("note", note)))
+    store.set_pending(REPOINT, json.dumps({"after": after, "agent": agent, "note": note}))
+    authority = Repositories.of(_Overlay(store, entities))
+    changed = 0
+    first = True
+    while True:
+        page = store.list_stored(after_id=after, limit=batch, include_deleted=False)
+        fresh = [moved for stored in page if stored.record is not None
+                 and (moved := authority.apply(stored.record)) != stored.record]
+        if first and entities:
+            changed += store.add(fresh, entities=entities, agent=agent, note=note).changed
+        elif fresh:
+            changed += store.add(fresh, agent=agent, note=note).changed
+        first = False
+        if not page:
+            break
+        after = page[-1].id
+        store.set_pending(REPOINT, json.dumps({"after": after, "agent": agent, "note": note}))
+    store.clear_pending(REPOINT)
+    return changed
+
+
+class _Overlay:
+    """The store's entries with some about to be stored in their place (for the re-pointing that stores them)."""
+
+    def __init__(self, store: Store, entities: list[Entity]) -> None:
+        self.store = store
+        self.entities = {e.id: e for e in entities}
+
+    def iter_entities(self, kind: str | None = None) -> Iterator[Entity]:
+        for stored in self.store.iter_entities(kind=kind):
+            if stored.id not in self.entities:
+                yield stored
+        yield from (e for e in self.entities.values() if kind is None or e.kind == kind)
+

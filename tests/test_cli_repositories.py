@@ -1,0 +1,80 @@
+"""`fonds repository list|show|edit|merge`: the repository authority at the shell; `fonds repair`
+finishes a re-pointing cut short."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from click.testing import CliRunner, Result
+
+from fonds.cli import main
+from fonds.record import Source
+from fonds.repository_edits import REPOINT
+from fonds.store import open_store
+
+WCDA = "wcda-110485"
+RGANI = "Russian State Archive of Contemporary History"
+
+
+@pytest.fixture
+def db(tmp_path: Path, corpus: Path) -> str:
+    """The Wilson Center record, held by RGANI."""
+    path = str(tmp_path / "fonds.db")
+    assert CliRunner().invoke(main, ["--db", path, "ingest", str(corpus / "wilson-center")]).exit_code == 0
+    with open_store(path) as store:
+        record = store.get(WCDA)
+        store.add([replace(record, source=Source(citation="РГАНИ, ф. 5", repository=RGANI, repository_code="РГАНИ",
+                                                 repository_printed="РГАНИ", reference={"fond": "5"}))])
+    return path
+
+
+@pytest.fixture
+def run(db: str) -> Callable[..., Result]:
+    def invoke(*args: str, **kwargs: Any) -> Result:
+        return CliRunner().invoke(main, ["--db", db, *args], **kwargs)
+
+    return invoke
+
+
+def test_list_show_edit_and_merge(run: Callable[..., Result], db: str) -> None:
+    listed = run("repository", "list")
+    assert listed.exit_code == 0 and "repo:GARF" in listed.output and RGANI in listed.output
+    shown = run("repository", "show", "repo:RGANI")
+    assert shown.exit_code == 0 and "form:  РГАНИ" in shown.output
+    edited = run("repository", "edit", "repo:RGANI", "--place", "Moscow, Ilyinka 12")
+    assert edited.exit_code == 0 and "0 records re-pointed" in edited.output  # the name did not change
+    assert "Moscow, Ilyinka 12" in run("repository", "show", "repo:RGANI").output
+    merged = run("repository", "merge", "repo:RGANI", "repo:GARF")
+    assert merged.exit_code == 0 and "1 records re-pointed" in merged.output, merged.output
+    data = json.loads(run("repository", "list", "--json").output)
+    assert data["merged"] == {"repo:RGANI": "repo:GARF"}
+    history = json.loads(run("history", WCDA, "--json").output)
+    assert history[-1]["note"] == "merge repository repo:RGANI into repo:GARF" and history[-1]["by"].startswith("cli ")
+    shown = run("show", WCDA).output
+    assert "State Archive of the Russian Federation" in shown
+    twice = run("repository", "merge", "repo:GARF", "repo:GARF")
+    assert twice.exit_code == 1 and twice.output.strip() == "fonds: repository repo:GARF: a repository cannot be merged into itself"
+    into_merged = run("repository", "merge", "repo:AVPRF", "repo:RGANI")
+    assert into_merged.exit_code == 1 and "merge into that one" in into_merged.output
+    unknown = run("repository", "show", "repo:NOPE")
+    assert unknown.exit_code == 1 and "there is no repository 'repo:NOPE'" in unknown.output
+
+
+def test_repair_finishes_a_repointing_cut_short(run: Callable[..., Result], db: str) -> None:
+    with open_store(db) as store:  # as a merge killed after storing the authority entries leaves it
+        from fonds.repository_edits import merge_repositories
+
+        merge_repositories(store, "repo:RGANI", "repo:GARF", agent="user ed")
+        store.add([replace(store.get(WCDA), source=Source(citation="RGANI", repository=RGANI, repository_code="RGANI"))])
+        store.set_pending(REPOINT, json.dumps({"after": "", "agent": "user ed", "note": "merge repository repo:RGANI into repo:GARF"}))
+    check = run("check")
+    assert "repoint repositories" in check.output
+    repaired = run("repair")
+    assert repaired.exit_code == 0, repaired.output
+    with open_store(db) as store:
+        assert store.get(WCDA).source.repository == "State Archive of the Russian Federation"
+        assert REPOINT not in store.pending()
