@@ -264,3 +264,19 @@ class _StoreOf:
 @pytest.fixture
 def store_of() -> _StoreOf:
     return _StoreOf()
+
+
+def test_a_server_starting_again_finishes_the_upload_it_left(archive: tuple[SQLiteStore, Settings]) -> None:
+    store, settings = archive
+    left = Jobs(settings.files_path / "jobs", lambda job, folder, report: "never run here")
+    job_id, folder = left.new_folder()
+    (folder / "english.md").write_text("The Commonwealth of Independent States is founded.", encoding="utf-8")
+    left._save(Job(job_id, RECORD, "translation", "en", "Venice Commission", ("english.md",), "user ed", state="running"))
+    app = create_app(store, settings, Index(settings.index_path))  # the server starting again
+    jobs = app.state.archive._attach_jobs
+    job = jobs.wait(job_id, 60)
+    assert job.state == "done" and job.message.startswith("attached: translation (en)"), job
+    assert any("Commonwealth of Independent States is founded" in r.text for r in store.get(RECORD).renditions)
+    assert store.versions(RECORD)[-1].agent == "user ed"
+    time.sleep(0.2)
+    assert jobs._thread is None  # the worker ended with its work: no thread left behind

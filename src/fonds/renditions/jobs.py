@@ -74,7 +74,6 @@ class Jobs:
         self.root = root
         self._run = run
         self._lock = threading.Lock()
-        self._wake = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
         self._stop = False
 
@@ -95,7 +94,6 @@ class Jobs:
         self._save(job)
         with self._lock:
             self._start()
-            self._wake.notify()
         return job
 
     def get(self, job_id: str) -> Job:
@@ -127,7 +125,6 @@ class Jobs:
         if waiting:
             with self._lock:
                 self._start()
-                self._wake.notify()
         return len(waiting)
 
     def _held_elsewhere(self, job_id: str) -> bool:
@@ -139,9 +136,9 @@ class Jobs:
         return holder != os.getpid() and _alive(holder)
 
     def stop(self) -> None:
+        """Let the worker end after the job it is running (a server shutting down, a test)."""
         with self._lock:
             self._stop = True
-            self._wake.notify()
 
     def wait(self, job_id: str, timeout: float = 60.0) -> Job:
         """The job once it is over, or as it is after `timeout` seconds (for tests and the CLI)."""
@@ -155,7 +152,8 @@ class Jobs:
     # -- the worker ---------------------------------------------------------------------------
 
     def _start(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
+        """Start the worker unless it runs (called holding the lock)."""
+        if self._thread is None:
             self._stop = False
             self._thread = threading.Thread(target=self._work, name="fonds-attach-jobs", daemon=True)
             self._thread.start()
@@ -189,15 +187,15 @@ class Jobs:
         return False
 
     def _work(self) -> None:
+        """Run queued jobs until none is left, then end (the next submit starts a worker again):
+        no thread outlives its work. The worker decides to end holding the lock, so a job
+        submitted meanwhile either is found here or starts a new worker."""
         while True:
             with self._lock:
-                job = self._next()
-                while job is None and not self._stop:
-                    self._wake.wait(timeout=5.0)
-                    job = self._next()
-                if self._stop:
+                job = None if self._stop else self._next()
+                if job is None:
+                    self._thread = None
                     return
-            assert job is not None
             self._one(job)
 
     def _one(self, job: Job) -> None:

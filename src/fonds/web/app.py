@@ -309,6 +309,8 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
     )
     app = FastAPI(title=settings.repository_name, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.archive = archive
+    if not settings.read_only:
+        uploads.jobs_of(archive)  # attach jobs a stopped server left unfinished go on (renditions/jobs.py)
     app.state.sessions = Sessions(store, settings)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
