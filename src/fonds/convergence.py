@@ -119,11 +119,14 @@ def relink(store: Store, *, before: Sequence[Names] | None = None, linked: Linke
     return changed
 
 
-def _probe(before: Sequence[Names], after: Names, aliases: dict[str, str]) -> tuple[Matcher | None, frozenset[str]]:
+def _probe(before: Sequence[Names], after: Names, aliases: dict[str, str]) -> tuple[Matcher | None, frozenset[str]] | None:
     """A matcher for the entries new, gone or changed between any of the earlier authorities and
     the last (old and new forms both; None if there are none), and the ids records must not keep
-    linking to as they do (those entries, and every id a reconciliation folds into another)."""
+    linking to as they do (those entries, and every id a reconciliation folds into another).
+    None when more than half the authority changed: building the matcher would cost more than
+    it saves (every record is looked at, as without `before`)."""
     new = {entity.id: entity for entity in after.entities}
+    moved = frozenset(alias for alias, target in aliases.items() if alias != target)
     changed: set[str] = set()
     forms: dict[tuple[str, int], Entity] = {}
     for number, names in enumerate(before):
@@ -133,10 +136,11 @@ def _probe(before: Sequence[Names], after: Names, aliases: dict[str, str]) -> tu
                 changed.add(entity_id)
                 if entity_id in old:
                     forms[(entity_id, number)] = old[entity_id]
+    if len(changed) > len(new) // 2:
+        return None  # most of the authority is new: nearly every record is touched, look at them all
     forms.update(((entity_id, -1), new[entity_id]) for entity_id in changed if entity_id in new)
     matcher = build_matcher([forms[key] for key in sorted(forms)], generated=True) if forms else None
-    moved = frozenset(changed | {alias for alias, target in aliases.items() if alias != target})
-    return matcher, moved
+    return matcher, moved | changed
 
 
 def _touched(record: Record, matcher: Matcher | None, moved: frozenset[str]) -> bool:
