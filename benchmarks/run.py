@@ -97,6 +97,23 @@ def measure_ingest(files: Sequence[Path], work: Path, rounds: int, db: str | Non
     }
 
 
+def reused_ingest(n: int) -> dict[str, Any]:
+    """The ingest figures an earlier `--only ingest` wrote (benchmarks/out/ingest-N-SIDE.json)."""
+    sides = {}
+    for side in ("fonds", "raw"):
+        path = corpus.OUT / f"ingest-{n}-{side}.json"
+        if not path.is_file():
+            raise SystemExit(f"bench: --reuse-ingest: no {path}; run --only ingest first")
+        sides[side] = json.loads(path.read_text())
+    fonds, baseline = sides["fonds"], sides["raw"]
+    return {
+        "fonds_rps": baseline["records"] / fonds["seconds"], "raw_rps": baseline["records"] / baseline["seconds"],
+        "fonds_store_s": fonds["store"], "fonds_index_s": fonds["index"], "raw_sqlite_s": baseline["sqlite"],
+        "raw_tantivy_s": baseline["tantivy"], "raw_total_s": baseline["seconds"], "fonds_total_s": fonds["seconds"],
+        "fonds": fonds, "raw": baseline, "reused": True,
+    }
+
+
 def fonds_index(work: Path, db: str) -> Path:
     """The index folder of the benchmark's fonds archive."""
     return work / ("fonds-pg.index" if databases.is_postgres(db) else "fonds.db.index")
@@ -299,7 +316,8 @@ def report(n: int, results: dict[str, Any]) -> list[str]:
     ]
     if fonds and baseline:
         rows.append(Row("  cores used (CPU s / wall s)", f"{_cores(fonds):.2f}", f"{baseline['cpu'] / baseline['seconds']:.2f}", ""))
-        rows.append(Row("ingest peak RSS, MB", f"{fonds['peak_rss_mb']:.0f}", f"{baseline['peak_rss_mb']:.0f}", ""))
+        rows.append(Row("ingest peak RSS (sum), MB", f"{fonds['peak_rss_mb']:.0f}", f"{baseline['peak_rss_mb']:.0f}", ""))
+        rows.append(Row("ingest peak PSS (sum), MB", f"{fonds.get('peak_pss_mb', 0):.0f}", f"{baseline.get('peak_pss_mb', 0):.0f}", ""))
         if ratio < GOALS["ingest"]:
             profile = ingest_profile(fonds)  # the goal is missed: say where the time went
     lib = results["library"]
@@ -363,7 +381,8 @@ def ingest_lines(ing: dict[str, Any]) -> list[str]:
         f"  store / sqlite, s: fonds {ing['fonds_store_s']:.1f}, raw {ing['raw_sqlite_s']:.1f}",
         f"  index / tantivy, s: fonds {ing['fonds_index_s']:.1f}, raw {ing['raw_tantivy_s']:.1f}",
         f"  cores used: fonds {_cores(fonds):.2f}, raw {baseline['cpu'] / baseline['seconds']:.2f}",
-        f"ingest peak RSS, MB: fonds {fonds['peak_rss_mb']:.0f}, raw {baseline['peak_rss_mb']:.0f}",
+        f"ingest peak memory, MB: fonds PSS {fonds.get('peak_pss_mb', 0):.0f} (RSS {fonds['peak_rss_mb']:.0f}), "
+        f"raw PSS {baseline.get('peak_pss_mb', 0):.0f} (RSS {baseline['peak_rss_mb']:.0f})",
         "",
         _goal("ingest", f"fonds {ing['fonds_rps']:.0f} rec/s, raw {ing['raw_rps']:.0f} rec/s", ratio, ">=", GOALS["ingest"]),
     ]
@@ -410,6 +429,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--times", type=int, default=3, help="with --only: independent runs, medians reported")
     parser.add_argument(
+        "--reuse-ingest", action="store_true",
+        help="measure on the archive an earlier run left in the work folder instead of ingesting again; the ingest "
+        "figures are read from benchmarks/out/ingest-N-fonds.json and -raw.json (written by --only ingest)",
+    )
+    parser.add_argument(
         "--db", help="fonds's store: a PostgreSQL URL naming a database the benchmark may drop and create "
         "(postgresql://user@host:port/NAME); default an SQLite file in the work folder",
     )
@@ -438,6 +462,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     db = args.db or str(work / "fonds.db")
     if args.only == "ingest":
         figures = measure_ingest(files, work, args.rounds or (2 if n <= 20_000 else 1), db)
+        for side in ("fonds", "raw"):
+            (corpus.OUT / f"ingest-{n}-{side}.json").write_text(json.dumps(figures[side], indent=2))
         print(f"\nfonds ingest: {n} records, store {_masked(db)}, {machine()}; {time.perf_counter() - started:.0f} s; "
               f"load average {_load()}\n")
         print("\n".join(ingest_lines(figures)))
@@ -458,7 +484,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("\n".join(scale.goals(n, figures)))
         return
     results: dict[str, Any] = {"n": n, "seed": args.seed, "machine": machine(), "db": _masked(db), "load": _load()}
-    results["ingest"] = measure_ingest(files, work, args.rounds or (2 if n <= 20_000 else 1), db)
+    if args.reuse_ingest:
+        results["ingest"] = reused_ingest(n)
+    else:
+        results["ingest"] = measure_ingest(files, work, args.rounds or (2 if n <= 20_000 else 1), db)
     print("bench: library search", file=sys.stderr)
     results["library"] = measure_library(work, args.reps, db)
     results["http"] = {"skipped": "--skip-http"} if args.skip_http else measure_http(files, work, n, args.budget, db)
