@@ -4,14 +4,17 @@ whatever the order, the batching, or a crash part-way (issue 17, section 2)."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
 
 from fonds.exports.dump import write_all
+from fonds.convergence import RELINK
 from fonds.importers.authority_files import RECONCILE, import_authority, read_authority, reconcile
 from fonds.ingest import ingest
 from fonds.integrity import check, repair
+from fonds.record import Record
 from fonds.store.base import Store
 from fonds.store.sqlite import SQLiteStore
 
@@ -176,3 +179,45 @@ def test_real_volumes_and_authority_in_two_orders_give_one_dump(tmp_path: Path, 
         assert '"id":"hsg:' in expected  # the authority's entries took persons-list entries in
         assert dump(second) == expected
         assert check(first) == [] and check(second) == []
+
+
+def test_targeted_relinking_gives_the_store_a_full_relinking_gives(
+    tmp_path: Path, volumes: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A volume ingested into an archive relinks only the records whose text holds a spelling of
+    an entry it brings or changes; the store is byte for byte the one relinking every record makes."""
+    from fonds.naming import Names
+
+    others = tmp_path / "others.jsonl"
+    others.write_text("".join(
+        json.dumps({"id": f"note-{key}", "title": f"Note {key}", "type": "Memorandum",
+                    "renditions": [{"kind": "translation", "language": "en", "text": text}]}) + "\n"
+        for key, text in (("none", "The harvest was good this year."), ("kim", "Kim Il Sung spoke at length."),
+                          ("zorinsky", "Mr. Zorinsky left for Geneva."))
+    ), encoding="utf-8")
+    linked: list[str] = []
+    original = Names.link
+
+    def spy(self: Names, record: Record) -> Record:
+        linked.append(record.id)
+        return original(self, record)
+
+    dumps = []
+    for name in ("targeted", "full"):
+        with SQLiteStore(tmp_path / f"{name}.db") as store:
+            ingest(store, [others, volumes[0]], workers=1)
+            if name == "full":
+                store.set_pending(RELINK)  # as a crash leaves it: every record is linked again
+            monkeypatch.setattr(Names, "link", spy)
+            linked.clear()
+            ingest(store, [volumes[1]], workers=1)
+            monkeypatch.setattr(Names, "link", original)
+            relinked = {i for i in linked if not i.startswith("frus1961-63v92")}  # not the new volume's own
+            dumps.append(dump(store))
+            assert check(store) == []
+        if name == "targeted":
+            assert "note-zorinsky" in relinked and "note-none" not in relinked and "note-kim" not in relinked
+        else:
+            assert {"note-none", "note-kim", "note-zorinsky"} <= relinked
+    assert dumps[0] == dumps[1]
+    assert '"id":"frus:frus1961-63v92#p_ZZQ1"' in dumps[0]

@@ -72,11 +72,19 @@ class EditForm:
         )
 
     @classmethod
-    def read(cls, form: Mapping[str, str], renditions: int) -> EditForm:
-        """The form as posted: `title`, `date`..., and `text-0`, `text-1`... for the renditions."""
+    def read(cls, form: Mapping[str, str], renditions: int, *, before: EditForm | None = None) -> EditForm:
+        """The form as posted: `title`, `date`..., and `text-0`, `text-1`... for the renditions. A
+        field the post leaves out altogether keeps its value in `before` (the record as it is), so a
+        truncated or hand-made post never empties a text it did not send; an empty field empties."""
+        def value(name: str, default: str, keep_lines: bool = False) -> str:
+            sent = form.get(name)
+            return default if sent is None and before is not None else _clean(sent or "", keep_lines=keep_lines)
+
+        old_texts = before.texts if before is not None else ()
         return cls(
-            values={name: _clean(form.get(name, "")) for name in FIELDS},
-            texts=tuple(_clean(form.get(f"text-{i}", ""), keep_lines=True) for i in range(renditions)),
+            values={name: value(name, before.values.get(name, "") if before else "") for name in FIELDS},
+            texts=tuple(value(f"text-{i}", old_texts[i] if i < len(old_texts) else "", keep_lines=True)
+                        for i in range(renditions)),
         )
 
 
@@ -86,8 +94,13 @@ def _clean(value: str, *, keep_lines: bool = False) -> str:
     return value if keep_lines else value.strip()
 
 
-def apply_edit(record: Record, form: EditForm, *, relink: Callable[[Record], Record] | None = None) -> Record:
-    """The record with the form's values, derived and checked. Raises EditError listing every problem."""
+def apply_edit(record: Record, form: EditForm, *, relink: Callable[[Record], Record] | None = None,
+               repositories: Callable[[Record], Record] | None = None) -> Record:
+    """The record with the form's values, derived and checked. Raises EditError listing every problem.
+
+    `relink` finds person links again (a changed title or text); `repositories` puts a changed
+    repository under the authority's name as ingest does (`Repositories.apply`: a retired or
+    merged name typed by hand goes under the repository it belongs to now)."""
     problems: list[str] = []
     v = form.values
     for name, value in [*v.items(), *((f"text {i + 1}", t) for i, t in enumerate(form.texts))]:
@@ -131,6 +144,10 @@ def apply_edit(record: Record, form: EditForm, *, relink: Callable[[Record], Rec
         collections=tuple(dict.fromkeys(c.strip() for c in v["collections"].split(",") if c.strip())),
         renditions=tuple(_rendition(r, t) for r, t in zip(record.renditions, form.texts)),
     )
+    if repositories is not None and (source.repository, source.repository_code) != (
+            record.source.repository, record.source.repository_code):
+        # the name typed is the name printed now: the form it replaced no longer speaks for the record
+        edited = repositories(replace(edited, source=replace(source, repository_printed=None)))
     text_changed = any(a.text != b.text for a, b in zip(record.renditions, edited.renditions))
     if relink is not None and (text_changed or edited.title != record.title):
         edited = relink(edited.with_persons(tuple(p for p in edited.persons if p.source != LINKER)))

@@ -271,6 +271,8 @@ def ingest(
     the result is the same for any number.
     """
     started = time.perf_counter()
+    # A relinking a crash cut short: what it was for is not known, so every record is linked again.
+    resumed = RELINK in store.pending()
     linker = IngestLinker(store, enrich) if link_names and not dry_run else None
     from fonds.ingest_workers import FileStep, default_workers, prepared_files
     from fonds.repositories import Repositories
@@ -362,7 +364,7 @@ def ingest(
 
         converged = time.perf_counter()
         _, merged = converge(store, authority_changed=authority_changed or bool(linker.curated_added),
-                             linked=linker.linked)
+                             before=None if resumed else linker.history, linked=linker.linked)
         report.merged = linker.merged + merged
         report.seconds["converge"] = time.perf_counter() - converged
     return report

@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from fonds.record import Record
+if TYPE_CHECKING:
+    from fonds.naming import Names
 from fonds.store.base import Store, content_hash
 
 Enricher = Callable[[Sequence[Record]], Sequence[Record]]
@@ -72,6 +74,7 @@ class IngestLinker:
         self.extra = enrich
         self.curated_added = 0
         self.merged = 0
+        self.history: list[Names] = []
         self._build(store)
 
     def _build(self, store: Store) -> None:
@@ -82,6 +85,7 @@ class IngestLinker:
             self.curated_added += store.put_entities(names.missing_curated)
         names.matcher  # built once here: forked workers inherit it (fonds.ingest_workers)
         self.names = names
+        self.history.append(names)  # every authority a record of this ingest was linked with (convergence.relink)
         self.linked = Linked(authority_key(store))
 
     @property

@@ -303,6 +303,20 @@ def build_matcher(entities: Iterable[Entity], *, generated: bool = False, resolv
     )
 
 
+def names_any(matcher: Matcher, text: str) -> bool:
+    """Whether the text holds anything the matcher could link: a name (any of its spellings,
+    Russian case forms and OCR slips included, as `Matcher.mentions` finds them), a given name,
+    or a name in CJK script. With a matcher built from a few entries, this finds the texts
+    whose links those entries could change (convergence.relink)."""
+    words = matcher.words(text)
+    if matcher.mentions(text, words) or any(word[4] in matcher.given for word in words):
+        return True
+    if matcher.cjk and has_cjk(text):
+        pattern = _cjk_pattern(tuple(matcher.cjk))
+        return bool(pattern.search(fold_han(text)) or pattern.search(text))
+    return False
+
+
 # Resolving ------------------------------------------------------------------
 
 

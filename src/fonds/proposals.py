@@ -29,7 +29,9 @@ from typing import Callable
 from fonds.editing import EditError, EditForm, apply_edit
 from fonds.errors import FondsError, NotFound
 from fonds.record import Record
+from fonds.repositories import Repositories
 from fonds.store.base import Store
+from fonds.store.curation import VersionConflict
 from fonds.store.proposals import Proposal
 from fonds.versions import FieldChange, diff_records
 
@@ -61,18 +63,35 @@ def check_note(text: str, what: str = "note") -> str:
 
 
 def propose(store: Store, record_id: str, form: EditForm, *, note: str, proposer: str,
-            relink: Relink | None = None) -> int:
+            relink: Relink | None = None, base: int | None = None) -> int:
     """Check an edit as an editor's edit is checked and keep it as a proposal; returns its number.
 
+    `base` is the version the form was opened on (the edit form carries it): the form is read
+    against that version, so a change someone made since is not taken for the contributor's
+    (accepting re-applies only what the contributor changed). None: the newest version.
     Raises NotFound for an unknown or withdrawn record, EditError listing every problem (also
     when the form changes nothing).
     """
     record = store.get(record_id)
-    note = check_note(note)
+    problems: list[str] = []
+    try:
+        note = check_note(note)
+    except EditError as error:
+        problems.extend(error.problems)  # shown with the fields' problems, all at once
     last = store.last_version(record_id)
     if last is None:
         raise NotFound(f"record {record_id!r} has no version to propose a change to")
-    proposed = apply_edit(record, form, relink=relink)
+    if base is not None and base != last.number:
+        opened = store.get_version(record_id, base)
+        if opened.data is None or opened.kind != "change":
+            raise EditError([f"version: record {record_id} has no version {base} to propose a change to; reload the form"])
+        record, last = opened.record, opened
+    try:
+        proposed = apply_edit(record, form, relink=relink, repositories=Repositories.of(store).apply)
+    except EditError as error:
+        raise EditError([*error.problems, *problems]) from None
+    if problems:
+        raise EditError(problems)
     if not diff_records(record, proposed):
         raise EditError(["the form changes nothing in the record; change a field, or leave the page"])
     number = store.add_proposal(record_id, last.number, json.dumps(proposed.to_dict(), ensure_ascii=False),
@@ -153,7 +172,7 @@ def preview(store: Store, proposal: Proposal, relink: Relink | None = None) -> P
                        f"the record changed since version {proposal.base} in the same fields as the proposal "
                        f"({', '.join(conflicts)}); edit the record by hand, or reject the proposal")
     try:
-        result = apply_edit(current, form, relink=relink)
+        result = apply_edit(current, form, relink=relink, repositories=Repositories.of(store).apply)
     except EditError as error:
         return Preview(proposal, mine, number, None, (), (),
                        "the proposal no longer passes the checks on the current record: " + "; ".join(error.problems))
@@ -179,8 +198,13 @@ def accept(store: Store, number: int, *, by: str, reason: str = "", relink: Reli
         if seen.result is None:
             raise ProposalError(f"proposal {number} cannot be accepted: {seen.blocked}")
         note = proposal.note or f"proposal {number}"
-        store.add([seen.result], agent=f"{agent_of(proposal.proposer)}, accepted by {who}",
-                  note=note + (f" (accepted: {reason})" if reason else ""))
+        try:
+            with store.expecting_versions({proposal.record_id: seen.current_number}):  # no change made meanwhile is lost
+                store.add([seen.result], agent=f"{agent_of(proposal.proposer)}, accepted by {who}",
+                          note=note + (f" (accepted: {reason})" if reason else ""))
+        except VersionConflict:
+            raise ProposalError(f"proposal {number}: the record changed while it was being accepted; nothing was "
+                                "stored: look at the proposal again and accept it again") from None
         last = store.last_version(proposal.record_id)
         version = last.number if last else proposal.base
         if not store.decide_proposal(number, status="accepted", agent=who, reason=reason, version=version):

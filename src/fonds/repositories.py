@@ -162,6 +162,7 @@ class Repositories:
             self.entries[entry.id] = entry if known is None or edited else known.with_variants(entry.variants)
         self._by_key: dict[str, Entity] = {}
         self._retired: dict[str, Entity] = {}
+        self._preferred = {_key(entry.preferred) for entry in self.entries.values()}
         for entry in self.entries.values():
             for name in (entry.preferred, *(v.name for v in entry.variants)):
                 self._by_key.setdefault(_key(name), entry)
@@ -188,7 +189,9 @@ class Repositories:
     def retired(self, name: str) -> Entity | None:
         """The entry a retired name (a former name or code, a merged repository's) now belongs to."""
         entry = self._retired.get(_key(name))
-        return entry if entry is not None and entry.preferred != name else None
+        if entry is None or _key(name) in self._preferred:  # a name some repository goes by now: no redirect
+            return None
+        return entry
 
     def resolve(self, printed: str | None) -> Entity | None:
         """The entry a printed name is a known form of (case and punctuation aside), or None."""

@@ -24,18 +24,20 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import replace
 from typing import Iterator
 
 from fonds.authority import Entity, Variant
 from fonds.errors import FondsError, NotFound
-from fonds.repositories import ALIAS, EDITED_SOURCE, Repositories, code_of
+from fonds.repositories import ALIAS, EDITED_SOURCE, ID_PREFIX, KIND, Repositories, code_of
 from fonds.store.base import Store
 
 BATCH = 500
 REPOINT = "repoint repositories"  # pending-work mark; its state is JSON {"after", "agent", "note"}
 _CODE = re.compile(r"^[^\s\x00-\x1f][^\x00-\x1f]{0,39}$")
 MAX_NAME = 300
+MAX_FORMS = 100
 
 
 class RepositoryEditError(FondsError):
@@ -46,6 +48,9 @@ def _clean(text: str, what: str, limit: int = MAX_NAME) -> str:
     value = " ".join(text.split())
     if "\x00" in text:
         raise RepositoryEditError(f"{what}: holds a NUL character; remove it")
+    bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:
+        raise RepositoryEditError(f"{what}: holds the control character U+{ord(bad):04X}; remove it")
     if len(value) > limit:
         raise RepositoryEditError(f"{what}: {len(value):,} characters is too long for a repository's {what} "
                                   f"(at most {limit}); shorten it")
@@ -80,7 +85,12 @@ def edit_repository(store: Store, entity_id: str, *, name: str, code: str, place
     if other is not None and other.id != entity_id:
         raise RepositoryEditError(f"{name if authority.resolve(name) else code!r} is already a form of {other.id} "
                                   f"({other.preferred}); merge the two repositories instead")
-    lines = [_clean(line, "other forms") for line in forms.replace("\x00", "\x00\n").splitlines()]
+    if "\x00" in forms:
+        raise RepositoryEditError("other forms: hold a NUL character; remove it")
+    lines = [_clean(line, "other forms") for line in forms.splitlines()]
+    if len([line for line in lines if line]) > MAX_FORMS:
+        raise RepositoryEditError(f"other forms: {len(lines):,} lines are more than a repository has ({MAX_FORMS}); "
+                                  "keep the forms citations print")
     kinds = {v.name: v for v in old.variants if v.kind != "code"}
     variants: list[Variant] = [Variant(code, "code", EDITED_SOURCE)] if code else []
     variants += [kinds.get(form, Variant(form, "variant", EDITED_SOURCE)) for form in dict.fromkeys(lines) if form]
@@ -96,17 +106,42 @@ def edit_repository(store: Store, entity_id: str, *, name: str, code: str, place
     return repoint(store, [edited], agent=agent, note=f"repository {entity_id} edited")
 
 
+def add_repository(store: Store, *, code: str, name: str, place: str, forms: str, agent: str) -> tuple[str, int]:
+    """Add one of the archive's own repositories (id `repo:CODE`); records printing its name, code
+    or forms go under it. Returns (id, records re-pointed). Raises RepositoryEditError for a
+    missing name or code, or one that is already a repository's."""
+    code, name = _clean(code, "code", 40), _clean(name, "name")
+    if not code or not _CODE.match(code) or not name:
+        raise RepositoryEditError("a new repository needs a name and a code (letters, digits, spaces: GAKO, AIPN)")
+    authority = Repositories.of(store)
+    entity_id = f"{ID_PREFIX}{code}"
+    for given in (entity_id, name, code):
+        found = authority.entries.get(given) or authority.resolve(given)
+        if found is not None or given in authority.aliases:
+            shown = found.id if found is not None else given
+            raise RepositoryEditError(f"{given!r} is already repository {shown}; edit that one")
+    lines = [_clean(line, "other forms") for line in forms.splitlines() if line.strip()]
+    new = Entity(id=entity_id, preferred=name, kind=KIND, description=_clean(place, "place") or None,
+                 variants=(Variant(code, "code", EDITED_SOURCE), *(Variant(f, "variant", EDITED_SOURCE) for f in lines)),
+                 sources=(EDITED_SOURCE,))
+    return entity_id, repoint(store, [new], agent=agent, note=f"repository {entity_id} added")
+
+
 def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str) -> int:
     """Fold repository `merged_id` into `kept_id`; returns how many records were re-pointed.
 
-    Run again after an interruption, it finishes the re-pointing. Raises RepositoryEditError for a
+    Either may be given by id (`repo:GARF`), code or name. Run again after an interruption, it
+    finishes the re-pointing. Raises RepositoryEditError for a
     merge into itself or into a merged repository, NotFound for an unknown id.
     """
+    authority = Repositories.of(store)
+    merged_id, kept_id = known_id(authority, merged_id), known_id(authority, kept_id)
     if merged_id == kept_id:
         raise RepositoryEditError(f"repository {merged_id}: a repository cannot be merged into itself")
-    authority = Repositories.of(store)
     if authority.aliases.get(merged_id) == kept_id:  # merged already: finish what an interrupted run left
         return repoint(store, [], agent=agent, note=f"merge repository {merged_id} into {kept_id}")
+    if authority.current_id(kept_id) == merged_id:
+        raise RepositoryEditError(f"repository {kept_id} was merged into {merged_id} already: they are one repository")
     if kept_id in authority.aliases:
         raise RepositoryEditError(f"repository {kept_id} was merged into {authority.current_id(kept_id)} already; "
                                   "merge into that one")
@@ -125,6 +160,15 @@ def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str
     alias = Entity(id=merged_id, preferred=merged.preferred, kind=ALIAS, description=f"see {kept_id}",
                    sources=(kept_id,))
     return repoint(store, [kept_new, alias], agent=agent, note=f"merge repository {merged_id} into {kept_id}")
+
+
+def known_id(authority: Repositories, given: str) -> str:
+    """An entry's id as given, or the id of the repository `given` names (a code or a name: `GARF`)."""
+    given = given.strip()
+    if given in authority.entries or given in authority.aliases:
+        return given
+    found = authority.resolve(given)
+    return found.id if found is not None else given
 
 
 def repoint(store: Store, entities: list[Entity], *, agent: str, note: str, batch: int | None = None) -> int:
@@ -172,3 +216,14 @@ class _Overlay:
                 yield stored
         yield from (e for e in self.entities.values() if kind is None or e.kind == kind)
 
+
+def follow_repositories(store: Store, record_ids: list[str], *, agent: str) -> int:
+    """Put some records under the repository the authority gives them now (a record restored after
+    its repository was merged or renamed while it was withdrawn); returns how many changed."""
+    authority = Repositories.of(store)
+    moved = []
+    for record_id in record_ids:
+        record = store.get(record_id)
+        if (after := authority.apply(record)) != record:
+            moved.append(after)
+    return store.add(moved, agent=agent, note="repository merged or renamed while it was withdrawn").changed if moved else 0

@@ -178,3 +178,19 @@ def test_an_sqlite_file_from_before_proposals_gains_the_table(tmp_path: object, 
         assert reopened.get_proposal(number).record.title == "After the upgrade"
     finally:
         reopened.close()
+
+
+def test_a_write_expecting_another_version_stores_nothing(store: Store, make_record: Callable[..., Record]) -> None:
+    from fonds.store.curation import VersionConflict
+
+    record = make_record("r1")
+    store.add([record, make_record("r2")])
+    store.add([replace(record, title="Changed meanwhile")], agent="user ann")
+    with pytest.raises(VersionConflict, match="version 2 now, you started from version 1"):
+        with store.expecting_versions({"r1": 1}):
+            store.add([replace(record, title="Mine"), replace(make_record("r2"), title="Also mine")], agent="user ed")
+    assert store.get("r1").title == "Changed meanwhile" and store.get("r2") == make_record("r2")  # one transaction
+    with store.expecting_versions({"r1": 2}):
+        store.add([replace(record, title="Mine")], agent="user ed")
+    assert store.get("r1").title == "Mine"
+    store.add([replace(record, title="Outside the block")])  # no expectation outside it

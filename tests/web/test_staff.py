@@ -498,3 +498,28 @@ def test_readers_do_not_wait_while_a_login_hashes_its_password(app: FastAPI, mon
     monkeypatch.setattr(accounts, "password_matches", slow_check)
     assert Browser(app).login("ed", PASSWORD).status_code == 303
     assert taken == [True]
+
+
+def test_the_staff_home_lists_records_the_index_could_not_take(
+    app: FastAPI, archive: tuple[SQLiteStore, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Containment (issue 17): a failure injected for one record while indexing is shown to staff."""
+    from fonds import index as index_module
+
+    store, settings = archive
+    victim = next(store.iter_records()).id
+    original = index_module.document
+
+    def failing(record: Record, *args: Any, **kwargs: Any) -> Any:
+        if record.id == victim:
+            raise ValueError("injected failure")
+        return original(record, *args, **kwargs)
+
+    monkeypatch.setattr(index_module, "document", failing)
+    Index(settings.index_path).update(store)
+    browser = editor(app)
+    page = browser.get("/staff/")
+    assert "Records the search index could not take" in page.text
+    assert f"{victim}</a>: ValueError: injected failure" in page.text
+    data = browser.get("/staff/index.json").json()
+    assert data["index_failures"] == [{"id": victim, "error": "ValueError: injected failure"}]

@@ -74,8 +74,8 @@ def test_a_proposal_is_checked_at_the_door_and_problems_come_back_by_field(app: 
     assert store.proposals(status=None) == []
     status, body = propose(con, WCDA, {"note": "nothing changed"})
     assert status == 400 and "changes nothing" in body
-    status, body = propose(con, WCDA, {"title": "A title\x00with NUL"})
-    assert status == 400 and "NUL" in body
+    status, body = propose(con, WCDA, {"title": "A title\x00with NUL", "note": "n" * 2001})
+    assert status == 400 and "title: holds a NUL" in body and "note: 2,001 characters" in body  # every problem at once
     status, body = propose(con, WCDA, {"title": "Fine title", "note": "n" * 5000})
     assert status == 400 and "note:" in body and "shorten it" in body
     assert store.proposals(status=None) == []
@@ -188,3 +188,56 @@ def test_proposal_forms_need_the_csrf_token(app: FastAPI, store: SQLiteStore) ->
     assert store.get_proposal(int(location.rsplit("/", 1)[1])).status == "open"
     assert ed.get("/staff/proposals/999").status_code == 404
     assert ed.get("/staff/proposals/abc").status_code == 404
+
+
+def test_a_post_that_leaves_fields_out_keeps_them(app: FastAPI, store: SQLiteStore) -> None:
+    record = store.get(WCDA)
+    con = editor(app, "con")
+    response = con.post(f"/staff/records/{WCDA}/propose", {"title": record.title + " (short post)",
+                                                           "csrf": con.csrf("/staff/proposals")})
+    assert response.status_code == 303
+    proposed = store.get_proposal(int(response.headers["location"].rsplit("/", 1)[1])).record
+    assert proposed.title == record.title + " (short post)"
+    assert [r.text for r in proposed.renditions] == [r.text for r in record.renditions]  # texts not sent: kept
+    assert (proposed.summary, proposed.source.citation) == (record.summary, record.source.citation)
+
+
+def hidden_version(browser: Browser, record_id: str) -> str:
+    found = re.search(r'name="version" value="(\d+)"', browser.get(f"/staff/records/{record_id}/edit").text)
+    assert found
+    return found.group(1)
+
+
+def test_two_editors_saving_the_same_record_never_overwrite_each_other(app: FastAPI, store: SQLiteStore) -> None:
+    first, second = editor(app), editor(app, "boss")
+    fields_a, fields_b = edit_form(first, WCDA), edit_form(second, WCDA)
+    opened_a, opened_b = hidden_version(first, WCDA), hidden_version(second, WCDA)
+    assert opened_a == opened_b == "1"
+    saved = first.submit(f"/staff/records/{WCDA}/edit", f"/staff/records/{WCDA}/edit",
+                         {**fields_a, "summary": "Summary by the first editor.", "version": opened_a})
+    assert saved.status_code == 303
+    late = second.submit(f"/staff/records/{WCDA}/edit", f"/staff/records/{WCDA}/edit",
+                         {**fields_b, "title": "Title by the second editor", "version": opened_b})
+    assert late.status_code == 409 and "changed while you worked on it" in late.text
+    assert "Summary by the first editor." in late.text  # the form again, as the record is now
+    now = store.get(WCDA)
+    assert now.summary == "Summary by the first editor." and now.title != "Title by the second editor"
+    assert len(store.versions(WCDA)) == 2
+
+
+def test_a_proposal_is_read_against_the_version_its_form_was_opened_on(app: FastAPI, store: SQLiteStore) -> None:
+    con, ed = editor(app, "con"), editor(app)
+    fields = edit_form(con, WCDA)
+    opened = hidden_version(con, WCDA)
+    edit = edit_form(ed, WCDA)
+    assert ed.submit(f"/staff/records/{WCDA}/edit", f"/staff/records/{WCDA}/edit",
+                     {**edit, "summary": "Written while the contributor typed."}).status_code == 303
+    status, location = propose(con, WCDA, {**fields, "title": fields["title"] + " (typed)", "version": opened})
+    assert status == 303
+    proposal = store.get_proposal(int(location.rsplit("/", 1)[1]))
+    assert proposal.base == 1
+    shown = ed.get(location + ".json").json()
+    assert [c["field"] for c in shown["changes"]] == ["Title"] and shown["stale"] is True
+    assert ed.submit(location, location, {"action": "accept"}).status_code == 303
+    now = store.get(WCDA)
+    assert now.title == fields["title"] + " (typed)" and now.summary == "Written while the contributor typed."

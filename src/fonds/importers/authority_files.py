@@ -54,20 +54,19 @@ class DeletesEntities(Protocol):
 
 def import_authority(store: Store, path: str | Path) -> AuthorityResult:
     """Read hsg-people and/or POCOM at `path`, write the entries, then bring the records to the
-    fixed point (fonds.convergence): reconcile, relink every record, reconcile what that linked.
-    The relinking is marked pending before the entries are written, so a crash is finished later."""
-    from fonds.convergence import RELINK, relink_all
+    fixed point (fonds.convergence.converge: fold, relink the records the new entries touch,
+    retire). The relinking is marked pending before the entries are written, so a crash is
+    finished later (every record relinked then)."""
+    from fonds.convergence import RELINK, converge
+    from fonds.naming import Names
 
     problems: list[Problem] = []
     entities, files = read_authority(Path(path), problems)
     result = AuthorityResult(read=len(entities), files=files, problems=problems)
-    if RELINK not in store.pending():
-        store.set_pending(RELINK)
+    before = None if RELINK in store.pending() else [Names.of(store)]  # None: a crash cut a relinking short
+    store.set_pending(RELINK, store.pending().get(RELINK, ""))
     result.written = store.put_entities(entities)
-    folded = reconcile(store)
-    result.merged, result.relinked = folded.merged, folded.relinked
-    result.relinked += relink_all(store)
-    result.merged += reconcile(store).merged
+    result.relinked, result.merged = converge(store, authority_changed=True, before=before)
     return result
 
 
@@ -186,14 +185,19 @@ def name_key(name: str) -> tuple[str, str, str] | None:
     return surname.strip(), given[0], given[1][:1] if len(given) > 1 else ""
 
 
-def reconcile(store: Store, *, batch: int = RELINK_BATCH) -> AuthorityResult:
-    """Fold FRUS persons-list entries into the authority entries that name them; relink records.
+@dataclass
+class Folding:
+    """What a reconciliation does to the authority: which ids fold into which (`aliases`: a
+    persons-list or curated entry id -> the entry that takes it in), the entries that take a
+    printed form in (changed ones only) and the entries to retire once nothing links to them."""
 
-    Resumable: it marks itself pending in the store (`RECONCILE`) before writing and clears the
-    mark when done, and every step is idempotent, so a run cut short (kill -9) is finished by
-    the next ingest or `fonds repair`. Entries are retired only after every record linking to
-    them points elsewhere: the store refuses a dangling link."""
-    store.set_pending(RECONCILE)
+    aliases: dict[str, str]
+    updated: list[Entity]
+    retired: list[Entity]
+
+
+def plan_folding(store: Store) -> Folding:
+    """Work out a reconciliation from the store's person entries, writing nothing."""
     aliases: dict[str, str] = {}
     entries: dict[str, Entity] = {}
     per_volume: list[Entity] = []
@@ -227,7 +231,6 @@ def reconcile(store: Store, *, batch: int = RELINK_BATCH) -> AuthorityResult:
             aliases[entity.id] = aliases.get(into, into)
             per_volume.append(entity)
             del entries[entity.id]
-    result = AuthorityResult()
     updated: dict[str, Entity] = {}
     retired: list[Entity] = []
     for entity in per_volume:
@@ -243,7 +246,21 @@ def reconcile(store: Store, *, batch: int = RELINK_BATCH) -> AuthorityResult:
         target = updated.get(target_id, entries[target_id])
         source = entity.sources[0] if entity.sources else None
         updated[target_id] = fold_printed_form(target, Variant(entity.preferred, "printed form", source))
-    store.add([], entities=[e for e in updated.values() if e != entries[e.id]])
+    return Folding(aliases, [e for e in updated.values() if e != entries[e.id]], retired)
+
+
+def reconcile(store: Store, *, batch: int = RELINK_BATCH) -> AuthorityResult:
+    """Fold FRUS persons-list entries into the authority entries that name them; relink records.
+
+    Resumable: it marks itself pending in the store (`RECONCILE`) before writing and clears the
+    mark when done, and every step is idempotent, so a run cut short (kill -9) is finished by
+    the next ingest or `fonds repair`. Entries are retired only after every record linking to
+    them points elsewhere: the store refuses a dangling link."""
+    store.set_pending(RECONCILE)
+    folding = plan_folding(store)
+    aliases, retired = folding.aliases, folding.retired
+    result = AuthorityResult()
+    store.add([], entities=folding.updated)
     result.relinked = relink_records(store, aliases, batch=batch)
     store.move_link_decisions(aliases)  # review decisions follow the person they were about
     _retire(store, retired, aliases)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 from abc import ABC, abstractmethod
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 
-from fonds.errors import NotFound
+from fonds.errors import FondsError, NotFound
 from fonds.record import Record
 from fonds.store.proposals import ProposalStore
 
@@ -169,6 +170,15 @@ class LinkDecision:
     at: str
 
 
+class VersionConflict(FondsError):
+    """A record changed between reading it and writing it (`CurationStore.expecting_versions`)."""
+
+    status = 409
+
+
+_expected = threading.local()  # {record id: the version a write in this thread expects to follow}
+
+
 def _in(count: int) -> str:
     return ", ".join("?" * count)
 
@@ -203,6 +213,19 @@ class CurationStore(ProposalStore, ABC):
 
     # -- versions, written by the backends inside their own transactions -------------------
 
+    @contextmanager
+    def expecting_versions(self, numbers: Mapping[str, int]) -> Iterator[None]:
+        """Within this block (this thread), `add` refuses with VersionConflict, storing nothing, to
+        write a record whose newest version is not the one given ({record id: number}): an
+        optimistic lock, checked inside the write transaction, so a change made meanwhile by
+        someone else is never silently overwritten."""
+        before = getattr(_expected, "numbers", {})
+        _expected.numbers = {**before, **numbers}
+        try:
+            yield
+        finally:
+            _expected.numbers = before
+
     def _log_versions(self, sql: Sql, rows: Sequence[tuple[str, str]], at: str, agent: str, note: str) -> None:
         """A new version for each (record id, stored Record JSON text); a record may come twice."""
         ids = list(dict.fromkeys(record_id for record_id, _ in rows))
@@ -214,6 +237,13 @@ class CurationStore(ProposalStore, ABC):
                     f"SELECT record_id, MAX(number) FROM record_versions WHERE record_id IN ({_in(len(part))}) "
                     "GROUP BY record_id", part)
             )
+        expected: Mapping[str, int] = getattr(_expected, "numbers", {})
+        for record_id, number in expected.items():
+            if record_id in ids and last.get(record_id, 0) != number:
+                raise VersionConflict(
+                    f"record {record_id}: it changed while you worked on it (version {last.get(record_id, 0)} "
+                    f"now, you started from version {number}); nothing was saved: reload it and make the change again"
+                )
         out = []
         for record_id, text in rows:
             last[record_id] = last.get(record_id, 0) + 1

@@ -42,11 +42,13 @@ def propose(request: Request, archive: Archive) -> Any:
     user, form = posted(request, "contributor")
     record_id = str(request.path_params["record_id"])
     record = archive.store.get(record_id)
-    edit_form = EditForm.read(form, len(record.renditions))
+    edit_form = EditForm.read(form, len(record.renditions), before=EditForm.of(record))
     note = form.get("note", "")
+    raw = form.get("version", "")
     try:
         number = proposals.propose(archive.store, record_id, edit_form, note=note, proposer=user.name,
-                                   relink=lambda r: _relink(archive, r))
+                                   relink=lambda r: _relink(archive, r),
+                                   base=int(raw) if raw.isdigit() and len(raw) < 10 else None)
     except EditError as error:
         return _edit_page(request, archive, user, record, edit_form, error.problems, note[:proposals.MAX_NOTE], 400)
     return see_other(proposal_href(number))
@@ -110,7 +112,11 @@ def _page(request: Request, archive: Archive, user: User, proposal: Proposal, pr
           reason: str = "", status: int = 200) -> ProposalPage:
     seen = proposals.preview(archive.store, proposal, relink=lambda r: _relink(archive, r)) if proposal.is_open \
         else proposals.Preview(proposal, tuple(_decided_changes(archive, proposal)), proposal.base, None, (), (), "")
-    return ProposalPage(user, sessions(request).csrf_token(request), seen, proposal.record.title, problems, reason,
+    try:
+        title = archive.store.get(proposal.record_id).title  # the record as it is, not as proposed
+    except NotFound:
+        title = proposal.record.title
+    return ProposalPage(user, sessions(request).csrf_token(request), seen, title, problems, reason,
                         accounts.can(user, "editor"), status)
 
 

@@ -36,7 +36,8 @@ def retired_filter_redirect(request: Request, archive: Archive) -> RedirectRespo
     items = request.query_params.multi_items()
     if not any(k == "filter" and v.startswith("repository:") for k, v in items):
         return None
-    authority = Repositories.of(archive.store)
+    # Built once per state of the index: a merge or rename re-points records, which moves the index on.
+    authority: Repositories = archive.cached("repository-authority", lambda: Repositories.of(archive.store))
     moved, changed = [], False
     for key, value in items:
         if key == "filter" and value.startswith("repository:"):
@@ -106,8 +107,9 @@ def repository(request: Request, archive: Archive) -> Any:
         if action == "merge":
             into = form.get("into", "").strip()
             count = merge_repositories(archive.store, entity_id, into, agent=agent(user))
-            archive.store.audit(agent(user), "merge repositories", entity_id, f"into {into}; {count} records")
-            return see_other(repository_href(into))
+            kept = Repositories.of(archive.store).current_id(entity_id)  # `into` may be a code or a name
+            archive.store.audit(agent(user), "merge repositories", entity_id, f"into {kept}; {count} records")
+            return see_other(repository_href(kept))
         count = edit_repository(archive.store, entity_id, name=form.get("name", ""), code=form.get("code", ""),
                                 place=form.get("place", ""), forms=form.get("forms", ""), agent=agent(user))
     except FondsError as error:

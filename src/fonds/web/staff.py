@@ -23,8 +23,10 @@ from fonds.authority_edits import edit_person, merge_persons, split_person, vari
 from fonds.editing import EditError, EditForm, apply_edit
 from fonds.errors import FondsError, NotFound
 from fonds.record import Record
+from fonds.repositories import Repositories
+from fonds.repository_edits import follow_repositories
 from fonds.review import Pending, apply_decisions, apply_stored_decisions, queue
-from fonds.store.curation import AuditEntry, Correction, LinkDecision, User, utc_now
+from fonds.store.curation import AuditEntry, Correction, LinkDecision, User, VersionConflict, utc_now
 from fonds.web.pages import Archive, person_href, record_href
 from fonds.web.sessions import Sessions, client_address, form_view, post_view
 
@@ -149,19 +151,23 @@ def logout(request: Request, archive: Archive) -> Any:
 class StaffHome(StaffPage):
     corrections: int = 0
     audit: tuple[AuditEntry, ...] = ()
+    index_failures: tuple[tuple[str, str], ...] = ()  # (record id, what went wrong): fonds.containment
     template: str = "staff_home.html"
 
     def json(self) -> dict[str, Any]:
         return {"user": self.user.name if self.user else None, "role": self.user.role if self.user else None,
                 "open_corrections": self.corrections,
+                "index_failures": [{"id": i, "error": e} for i, e in self.index_failures],
                 "audit": [{"at": a.at, "by": a.agent, "action": a.action, "target": a.target, "detail": a.detail}
                           for a in self.audit]}
 
 
 def home(request: Request, archive: Archive) -> Any:
     user = staff_user(request, "contributor")
+    from fonds.containment import index_failures
+
     return StaffHome(user, sessions(request).csrf_token(request), len(archive.store.corrections("open")),
-                     tuple(archive.store.audit_log(30)))
+                     tuple(archive.store.audit_log(30)), tuple(sorted(index_failures(archive.store).items())[:50]))
 
 
 # -- editing a record ------------------------------------------------------------------------
@@ -199,13 +205,20 @@ def edit(request: Request, archive: Archive) -> Any:
         return _edit_page(request, archive, user, record, EditForm.of(record))
     user, form = posted(request, "editor")
     record = archive.store.get(record_id)
-    edit_form = EditForm.read(form, len(record.renditions))
+    edit_form = EditForm.read(form, len(record.renditions), before=EditForm.of(record))
     note = form.get("note", "").strip()[:500]
+    raw = form.get("version", "")
+    opened = int(raw) if raw.isdigit() and len(raw) < 10 else None  # the version the form was opened on
     try:
-        edited = apply_edit(record, edit_form, relink=lambda r: _relink(archive, r))
+        edited = apply_edit(record, edit_form, relink=lambda r: _relink(archive, r),
+                            repositories=Repositories.of(archive.store).apply)
+        with archive.store.expecting_versions({record_id: opened} if opened is not None else {}):
+            result = archive.store.add([edited], agent=agent(user), note=note)
     except EditError as error:
         return _edit_page(request, archive, user, record, edit_form, error.problems, note, 400)
-    result = archive.store.add([edited], agent=agent(user), note=note)
+    except VersionConflict as error:  # someone saved meanwhile: never overwrite their change silently
+        now = archive.store.get(record_id)  # the form again as the record is now, with their note
+        return _edit_page(request, archive, user, now, EditForm.of(now), (str(error),), note, 409)
     archive.store.audit(agent(user), "edit", record_id, note if result.changed else "no change")
     return see_other(record_href(record_id, "/history"))
 
@@ -235,6 +248,7 @@ def restore(request: Request, archive: Archive) -> Any:
     user, form = posted(request, "editor")
     record_id = str(request.path_params["record_id"])
     version = archive.store.restore(record_id, agent=agent(user), note=form.get("note", "").strip()[:500])
+    follow_repositories(archive.store, [record_id], agent=agent(user))  # merged or renamed while it was withdrawn
     archive.store.audit(agent(user), "restore", record_id, f"version {version.number}")
     return see_other(record_href(record_id))
 
