@@ -78,3 +78,19 @@ def test_repair_finishes_a_repointing_cut_short(run: Callable[..., Result], db: 
     with open_store(db) as store:
         assert store.get(WCDA).source.repository == "State Archive of the Russian Federation"
         assert REPOINT not in store.pending()
+
+
+def test_add_one_of_the_archives_own_repositories(run: Callable[..., Result], db: str) -> None:
+    with open_store(db) as store:
+        record = store.get(WCDA)
+        store.add([replace(record, source=Source(citation="ДАКО, ф. 1", repository="ДАКО", reference={"fond": "1"}))])
+    added = run("repository", "add", "GAKO", "State Archive of the Kyiv Oblast", "--place", "Kyiv", "--form", "ДАКО")
+    assert added.exit_code == 0 and "added repo:GAKO: 1 records re-pointed" in added.output, added.output
+    with open_store(db) as store:
+        source = store.get(WCDA).source
+        assert (source.repository, source.repository_printed) == ("State Archive of the Kyiv Oblast", "ДАКО")
+    again = run("repository", "add", "GARF", "Another")
+    assert again.exit_code == 1 and "is already repository repo:GARF" in again.output
+    named = run("repository", "add", "XYZ", "State Archive of the Russian Federation")
+    assert named.exit_code == 1 and "already repository repo:GARF" in named.output
+    assert run("repository", "add", "", "Nameless").exit_code == 1

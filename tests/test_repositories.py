@@ -134,3 +134,11 @@ def test_cyrillic_abbreviations_and_names_are_the_repositories_they_abbreviate()
     assert Repositories.of(SQLiteStoreless()).apply(Record(id="n", title="t", source=named)).source.repository == (
         "Archive of the Foreign Policy of the Russian Federation")  # at ingest: under the registry's name
     assert named.reference == {"fond": "0102", "opis": "16"}
+
+
+def test_a_cyrillic_code_gives_the_archive_its_place_in_citations() -> None:
+    from fonds.exports.citation import archive_place
+
+    assert archive_place(Source(repository="Russian State Archive of Contemporary History", repository_code="РГАНИ")) == "Moscow"
+    assert archive_place(Source(repository="x", repository_code="ЦАМО РФ")) == "Podolsk"
+    assert archive_place(Source(repository="x", repository_code="НЕТ")) is None

@@ -94,8 +94,13 @@ def _clean(value: str, *, keep_lines: bool = False) -> str:
     return value if keep_lines else value.strip()
 
 
-def apply_edit(record: Record, form: EditForm, *, relink: Callable[[Record], Record] | None = None) -> Record:
-    """The record with the form's values, derived and checked. Raises EditError listing every problem."""
+def apply_edit(record: Record, form: EditForm, *, relink: Callable[[Record], Record] | None = None,
+               repositories: Callable[[Record], Record] | None = None) -> Record:
+    """The record with the form's values, derived and checked. Raises EditError listing every problem.
+
+    `relink` finds person links again (a changed title or text); `repositories` puts a changed
+    repository under the authority's name as ingest does (`Repositories.apply`: a retired or
+    merged name typed by hand goes under the repository it belongs to now)."""
     problems: list[str] = []
     v = form.values
     for name, value in [*v.items(), *((f"text {i + 1}", t) for i, t in enumerate(form.texts))]:
@@ -139,6 +144,10 @@ def apply_edit(record: Record, form: EditForm, *, relink: Callable[[Record], Rec
         collections=tuple(dict.fromkeys(c.strip() for c in v["collections"].split(",") if c.strip())),
         renditions=tuple(_rendition(r, t) for r, t in zip(record.renditions, form.texts)),
     )
+    if repositories is not None and (source.repository, source.repository_code) != (
+            record.source.repository, record.source.repository_code):
+        # the name typed is the name printed now: the form it replaced no longer speaks for the record
+        edited = repositories(replace(edited, source=replace(source, repository_printed=None)))
     text_changed = any(a.text != b.text for a, b in zip(record.renditions, edited.renditions))
     if relink is not None and (text_changed or edited.title != record.title):
         edited = relink(edited.with_persons(tuple(p for p in edited.persons if p.source != LINKER)))

@@ -29,6 +29,7 @@ from typing import Callable
 from fonds.editing import EditError, EditForm, apply_edit
 from fonds.errors import FondsError, NotFound
 from fonds.record import Record
+from fonds.repositories import Repositories
 from fonds.store.base import Store
 from fonds.store.curation import VersionConflict
 from fonds.store.proposals import Proposal
@@ -72,7 +73,11 @@ def propose(store: Store, record_id: str, form: EditForm, *, note: str, proposer
     when the form changes nothing).
     """
     record = store.get(record_id)
-    note = check_note(note)
+    problems: list[str] = []
+    try:
+        note = check_note(note)
+    except EditError as error:
+        problems.extend(error.problems)  # shown with the fields' problems, all at once
     last = store.last_version(record_id)
     if last is None:
         raise NotFound(f"record {record_id!r} has no version to propose a change to")
@@ -81,7 +86,12 @@ def propose(store: Store, record_id: str, form: EditForm, *, note: str, proposer
         if opened.data is None or opened.kind != "change":
             raise EditError([f"version: record {record_id} has no version {base} to propose a change to; reload the form"])
         record, last = opened.record, opened
-    proposed = apply_edit(record, form, relink=relink)
+    try:
+        proposed = apply_edit(record, form, relink=relink, repositories=Repositories.of(store).apply)
+    except EditError as error:
+        raise EditError([*error.problems, *problems]) from None
+    if problems:
+        raise EditError(problems)
     if not diff_records(record, proposed):
         raise EditError(["the form changes nothing in the record; change a field, or leave the page"])
     number = store.add_proposal(record_id, last.number, json.dumps(proposed.to_dict(), ensure_ascii=False),
@@ -162,7 +172,7 @@ def preview(store: Store, proposal: Proposal, relink: Relink | None = None) -> P
                        f"the record changed since version {proposal.base} in the same fields as the proposal "
                        f"({', '.join(conflicts)}); edit the record by hand, or reject the proposal")
     try:
-        result = apply_edit(current, form, relink=relink)
+        result = apply_edit(current, form, relink=relink, repositories=Repositories.of(store).apply)
     except EditError as error:
         return Preview(proposal, mine, number, None, (), (),
                        "the proposal no longer passes the checks on the current record: " + "; ".join(error.problems))

@@ -30,7 +30,7 @@ from typing import Iterator
 
 from fonds.authority import Entity, Variant
 from fonds.errors import FondsError, NotFound
-from fonds.repositories import ALIAS, EDITED_SOURCE, Repositories, code_of
+from fonds.repositories import ALIAS, EDITED_SOURCE, ID_PREFIX, KIND, Repositories, code_of
 from fonds.store.base import Store
 
 BATCH = 500
@@ -106,15 +106,38 @@ def edit_repository(store: Store, entity_id: str, *, name: str, code: str, place
     return repoint(store, [edited], agent=agent, note=f"repository {entity_id} edited")
 
 
+def add_repository(store: Store, *, code: str, name: str, place: str, forms: str, agent: str) -> tuple[str, int]:
+    """Add one of the archive's own repositories (id `repo:CODE`); records printing its name, code
+    or forms go under it. Returns (id, records re-pointed). Raises RepositoryEditError for a
+    missing name or code, or one that is already a repository's."""
+    code, name = _clean(code, "code", 40), _clean(name, "name")
+    if not code or not _CODE.match(code) or not name:
+        raise RepositoryEditError("a new repository needs a name and a code (letters, digits, spaces: GAKO, AIPN)")
+    authority = Repositories.of(store)
+    entity_id = f"{ID_PREFIX}{code}"
+    for given in (entity_id, name, code):
+        found = authority.entries.get(given) or authority.resolve(given)
+        if found is not None or given in authority.aliases:
+            shown = found.id if found is not None else given
+            raise RepositoryEditError(f"{given!r} is already repository {shown}; edit that one")
+    lines = [_clean(line, "other forms") for line in forms.splitlines() if line.strip()]
+    new = Entity(id=entity_id, preferred=name, kind=KIND, description=_clean(place, "place") or None,
+                 variants=(Variant(code, "code", EDITED_SOURCE), *(Variant(f, "variant", EDITED_SOURCE) for f in lines)),
+                 sources=(EDITED_SOURCE,))
+    return entity_id, repoint(store, [new], agent=agent, note=f"repository {entity_id} added")
+
+
 def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str) -> int:
     """Fold repository `merged_id` into `kept_id`; returns how many records were re-pointed.
 
-    Run again after an interruption, it finishes the re-pointing. Raises RepositoryEditError for a
+    Either may be given by id (`repo:GARF`), code or name. Run again after an interruption, it
+    finishes the re-pointing. Raises RepositoryEditError for a
     merge into itself or into a merged repository, NotFound for an unknown id.
     """
+    authority = Repositories.of(store)
+    merged_id, kept_id = known_id(authority, merged_id), known_id(authority, kept_id)
     if merged_id == kept_id:
         raise RepositoryEditError(f"repository {merged_id}: a repository cannot be merged into itself")
-    authority = Repositories.of(store)
     if authority.aliases.get(merged_id) == kept_id:  # merged already: finish what an interrupted run left
         return repoint(store, [], agent=agent, note=f"merge repository {merged_id} into {kept_id}")
     if authority.current_id(kept_id) == merged_id:
@@ -137,6 +160,15 @@ def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str
     alias = Entity(id=merged_id, preferred=merged.preferred, kind=ALIAS, description=f"see {kept_id}",
                    sources=(kept_id,))
     return repoint(store, [kept_new, alias], agent=agent, note=f"merge repository {merged_id} into {kept_id}")
+
+
+def known_id(authority: Repositories, given: str) -> str:
+    """An entry's id as given, or the id of the repository `given` names (a code or a name: `GARF`)."""
+    given = given.strip()
+    if given in authority.entries or given in authority.aliases:
+        return given
+    found = authority.resolve(given)
+    return found.id if found is not None else given
 
 
 def repoint(store: Store, entities: list[Entity], *, agent: str, note: str, batch: int | None = None) -> int:
@@ -184,3 +216,14 @@ class _Overlay:
                 yield stored
         yield from (e for e in self.entities.values() if kind is None or e.kind == kind)
 
+
+def follow_repositories(store: Store, record_ids: list[str], *, agent: str) -> int:
+    """Put some records under the repository the authority gives them now (a record restored after
+    its repository was merged or renamed while it was withdrawn); returns how many changed."""
+    authority = Repositories.of(store)
+    moved = []
+    for record_id in record_ids:
+        record = store.get(record_id)
+        if (after := authority.apply(record)) != record:
+            moved.append(after)
+    return store.add(moved, agent=agent, note="repository merged or renamed while it was withdrawn").changed if moved else 0

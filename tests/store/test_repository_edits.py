@@ -68,7 +68,7 @@ def test_merges_that_make_no_sense_are_refused(store: Store, held: Callable[...,
         merge_repositories(store, "repo:GARF", "repo:RGANI", agent="user ed")
     with pytest.raises(RepositoryEditError, match="edit that one"):
         edit_repository(store, "repo:RGANI", name="x", code="", place="", forms="", agent="user ed")
-    merge_repositories(store, "repo:GARF", "repo:AVPRF", agent="user ed")  # a chain: RGANI -> GARF -> AVPRF
+    merge_repositories(store, "GARF", "АВП РФ", agent="user ed")  # by code or name; a chain: RGANI -> GARF -> AVPRF
     authority = Repositories.of(store)
     assert authority.current_id("repo:RGANI") == "repo:AVPRF"
     assert store.get("r1").source.repository == "Archive of the Foreign Policy of the Russian Federation"
@@ -141,3 +141,15 @@ def _merge_in_batches(store: Store) -> None:
         merge_repositories(store, "repo:RGANI", "repo:GARF", agent="user ed")
     finally:
         edits.BATCH = before
+
+
+def test_a_record_withdrawn_during_a_merge_follows_it_when_restored(store: Store, held: Callable[..., Record]) -> None:
+    from fonds.repository_edits import follow_repositories
+
+    store.add([held("r1", RGANI, "RGANI"), held("r2", RGANI, "RGANI")])
+    store.withdraw("r2", "rights", agent="user ed")
+    assert merge_repositories(store, "repo:RGANI", "repo:GARF", agent="user ed") == 1  # the live one only
+    store.restore("r2", agent="user ed")
+    assert store.get("r2").source.repository == RGANI  # as it was withdrawn
+    assert follow_repositories(store, ["r2", "r1"], agent="user ed") == 1
+    assert store.get("r2").source.repository == GARF and store.get("r2").source.repository_code == "GARF"

@@ -139,7 +139,7 @@ def test_an_editor_merges_a_repository_and_an_old_facet_link_still_finds_the_rec
     ed.open("/staff/repositories")
     ed.page.get_by_role("link", name=rgani).click()
     ed.page.wait_for_url("**/staff/repositories/repo*RGANI")
-    ed.page.get_by_label("Id of the repository to keep").fill("repo:GARF")
+    ed.page.get_by_label("Repository to keep").fill("GARF")
     ed.shoot("proposal-repository-merge")
     ed.page.get_by_role("button", name="Merge").click()
     ed.page.wait_for_url("**/staff/repositories/repo*GARF")

@@ -74,8 +74,8 @@ def test_a_proposal_is_checked_at_the_door_and_problems_come_back_by_field(app: 
     assert store.proposals(status=None) == []
     status, body = propose(con, WCDA, {"note": "nothing changed"})
     assert status == 400 and "changes nothing" in body
-    status, body = propose(con, WCDA, {"title": "A title\x00with NUL"})
-    assert status == 400 and "NUL" in body
+    status, body = propose(con, WCDA, {"title": "A title\x00with NUL", "note": "n" * 2001})
+    assert status == 400 and "title: holds a NUL" in body and "note: 2,001 characters" in body  # every problem at once
     status, body = propose(con, WCDA, {"title": "Fine title", "note": "n" * 5000})
     assert status == 400 and "note:" in body and "shorten it" in body
     assert store.proposals(status=None) == []

@@ -104,3 +104,31 @@ def test_hostile_text_in_a_repository_is_shown_as_text(app: FastAPI, store: SQLi
     for url in (page, "/staff/repositories"):
         text = ed.get(url).text
         assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_an_edit_naming_a_merged_repository_goes_under_the_kept_one(app: FastAPI, store: SQLiteStore) -> None:
+    from test_staff import edit_form
+
+    ed = editor(app)
+    page = "/staff/repositories/repo:RGANI"
+    assert ed.submit(page, page, {"action": "merge", "into": "repo:GARF"}).status_code == 303
+    fields = edit_form(ed, WCDA)
+    saved = ed.submit(f"/staff/records/{WCDA}/edit", f"/staff/records/{WCDA}/edit",
+                      {**fields, "repository": "РГАНИ", "repository_code": ""})
+    assert saved.status_code == 303
+    source = store.get(WCDA).source
+    assert (source.repository, source.repository_printed) == (GARF, "РГАНИ")
+    saved = ed.submit(f"/staff/records/{WCDA}/edit", f"/staff/records/{WCDA}/edit",
+                      {**edit_form(ed, WCDA), "repository": "Hoover Institution Archives"})
+    source = store.get(WCDA).source
+    assert (source.repository, source.repository_printed) == ("Hoover Institution Archives", None)  # not pulled back
+
+
+def test_restoring_a_record_puts_it_under_the_repository_merged_meanwhile(app: FastAPI, store: SQLiteStore) -> None:
+    held_by_rgani(store)
+    ed = editor(app)
+    assert ed.submit(f"/staff/records/{WCDA}/edit", f"/staff/records/{WCDA}/withdraw", {"reason": "rights"}).status_code == 303
+    page = "/staff/repositories/repo:RGANI"
+    assert ed.submit(page, page, {"action": "merge", "into": "repo:GARF"}).status_code == 303
+    assert ed.submit(f"/records/{WCDA}", f"/staff/records/{WCDA}/restore", {"note": "cleared"}).status_code == 303
+    assert store.get(WCDA).source.repository == GARF

@@ -184,7 +184,10 @@ def restore_command(context: Context, record_id: str, note: str) -> None:
 
     Example: fonds restore wcda-110485 --note "rights cleared"
     """
+    from fonds.repository_edits import follow_repositories
+
     version = context.store.restore(record_id, agent=_cli_agent(), note=note)
+    follow_repositories(context.store, [record_id], agent=_cli_agent())  # merged or renamed while withdrawn
     context.store.audit(_cli_agent(), "restore", record_id, f"version {version.number}")
     context.index(catch_up=False).update(context.store)
     click.echo(f"restored {record_id} as version {version.number}")

@@ -1,4 +1,4 @@
-"""`fonds repository list|show|edit|merge`: the repository authority at the shell
+"""`fonds repository list|show|add|edit|merge`: the repository authority at the shell
 (repository_edits.py; the same rules as /staff/repositories)."""
 
 from __future__ import annotations
@@ -57,6 +57,27 @@ def repository_show_command(context: Context, entity_id: str) -> None:
             click.echo(f"form:  {v.name}" + (f"  ({v.kind})" if v.kind in RETIRED else ""))
 
 
+@repository_group.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--place", default="", help="Where it is.")
+@click.option("--form", "forms", multiple=True, help="Another form of its name (repeat).")
+@pass_context
+def repository_add_command(context: Context, code: str, name: str, place: str, forms: tuple[str, ...]) -> None:
+    """Add one of the archive's own repositories (id repo:CODE); records printing its name, code or
+    forms go under it.
+
+    Example: fonds repository add GAKO "State Archive of the Kyiv Oblast" --place Kyiv --form ДАКО
+    """
+    from fonds.repository_edits import add_repository
+
+    entity_id, changed = add_repository(context.store, code=code, name=name, place=place, forms="\n".join(forms),
+                                        agent=_cli_agent())
+    context.store.audit(_cli_agent(), "add repository", entity_id, f"{changed} records")
+    context.index(catch_up=False).update(context.store)
+    click.echo(f"added {entity_id}: {changed} records re-pointed")
+
+
 @repository_group.command("edit")
 @click.argument("entity_id")
 @click.option("--name", help="The repository's name (records under it take the new name).")
@@ -98,7 +119,12 @@ def repository_merge_command(context: Context, merged_id: str, kept_id: str) -> 
     """
     from fonds.repository_edits import merge_repositories
 
+    from fonds.repository_edits import known_id
+
     changed = merge_repositories(context.store, merged_id, kept_id, agent=_cli_agent())
+    authority = Repositories.of(context.store)
+    merged_id = known_id(authority, merged_id)  # a code or a name given: the ids
+    kept_id = authority.current_id(merged_id)
     context.store.audit(_cli_agent(), "merge repositories", merged_id, f"into {kept_id}; {changed} records")
     context.index(catch_up=False).update(context.store)
     click.echo(f"merged {merged_id} into {kept_id}: {changed} records re-pointed")

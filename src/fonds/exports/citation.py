@@ -268,6 +268,7 @@ def join_names(names: list[str]) -> str:
 def archive_place(source: Source) -> str | None:
     """Where the repository is, when we know it."""
     code = source.repository_code
+    code = vocabulary.repository_forms().get(code, code) if code else None  # РГАНИ is RGANI
     known = vocabulary.repositories().get(code) if code else None
     return known[1] if known else None
 

@@ -107,8 +107,9 @@ def repository(request: Request, archive: Archive) -> Any:
         if action == "merge":
             into = form.get("into", "").strip()
             count = merge_repositories(archive.store, entity_id, into, agent=agent(user))
-            archive.store.audit(agent(user), "merge repositories", entity_id, f"into {into}; {count} records")
-            return see_other(repository_href(into))
+            kept = Repositories.of(archive.store).current_id(entity_id)  # `into` may be a code or a name
+            archive.store.audit(agent(user), "merge repositories", entity_id, f"into {kept}; {count} records")
+            return see_other(repository_href(kept))
         count = edit_repository(archive.store, entity_id, name=form.get("name", ""), code=form.get("code", ""),
                                 place=form.get("place", ""), forms=form.get("forms", ""), agent=agent(user))
     except FondsError as error:

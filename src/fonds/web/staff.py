@@ -23,6 +23,8 @@ from fonds.authority_edits import edit_person, merge_persons, split_person, vari
 from fonds.editing import EditError, EditForm, apply_edit
 from fonds.errors import FondsError, NotFound
 from fonds.record import Record
+from fonds.repositories import Repositories
+from fonds.repository_edits import follow_repositories
 from fonds.review import Pending, apply_decisions, apply_stored_decisions, queue
 from fonds.store.curation import AuditEntry, Correction, LinkDecision, User, VersionConflict, utc_now
 from fonds.web.pages import Archive, person_href, record_href
@@ -208,7 +210,8 @@ def edit(request: Request, archive: Archive) -> Any:
     raw = form.get("version", "")
     opened = int(raw) if raw.isdigit() and len(raw) < 10 else None  # the version the form was opened on
     try:
-        edited = apply_edit(record, edit_form, relink=lambda r: _relink(archive, r))
+        edited = apply_edit(record, edit_form, relink=lambda r: _relink(archive, r),
+                            repositories=Repositories.of(archive.store).apply)
         with archive.store.expecting_versions({record_id: opened} if opened is not None else {}):
             result = archive.store.add([edited], agent=agent(user), note=note)
     except EditError as error:
@@ -245,6 +248,7 @@ def restore(request: Request, archive: Archive) -> Any:
     user, form = posted(request, "editor")
     record_id = str(request.path_params["record_id"])
     version = archive.store.restore(record_id, agent=agent(user), note=form.get("note", "").strip()[:500])
+    follow_repositories(archive.store, [record_id], agent=agent(user))  # merged or renamed while it was withdrawn
     archive.store.audit(agent(user), "restore", record_id, f"version {version.number}")
     return see_other(record_href(record_id))
 
@@ -382,6 +386,9 @@ def staff_links(request: Request, record_id: str) -> dict[str, str] | None:
     user = sessions(request).user(request)
     if user is None or not accounts.can(user, "contributor"):
         return None
-    return {"edit": _staff_href(record_id, "edit"), "withdraw": _staff_href(record_id, "withdraw"),
-            "csrf": sessions(request).csrf_token(request), "role": user.role}
+    links = {"edit": _staff_href(record_id, "edit"), "withdraw": _staff_href(record_id, "withdraw"),
+             "csrf": sessions(request).csrf_token(request), "role": user.role}
+    if accounts.can(user, "editor"):
+        links["attach"] = _staff_href(record_id, "attach")
+    return links
 
