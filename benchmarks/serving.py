@@ -44,6 +44,7 @@ def _phase(server: httpload.Server, urls: list[str], *, clients: int, rounds: in
         "p50": _pct(load.latencies_ms, 50), "p95": _pct(load.latencies_ms, 95),
         "requests": load.requests, "errors": len(load.errors), "first_errors": load.errors[:3],
         "cores": used / load.wall_seconds if load.wall_seconds else 0.0,
+        "cpu_ms": used / load.requests * 1000 if load.requests else float("nan"),  # server CPU per request
     }
 
 
@@ -84,7 +85,8 @@ def goals(n: int, results: dict[str, Any]) -> list[str]:
     lines = []
     for workers, f in ((1, one), (2, two)):
         lines.append(f"http search 10 clients, {workers} worker(s): {f['rps']:.1f} req/s, p50 {f['p50']:.1f} ms, "
-                     f"p95 {f['p95']:.1f} ms, {f['cores']:.2f} cores busy, {f['errors']} errors")
+                     f"p95 {f['p95']:.1f} ms, {f['cores']:.2f} cores busy, server CPU {f['cpu_ms']:.1f} ms per request, "
+                     f"{f['errors']} errors")
     today = TODAY_RPS.get(n)
     errors = one["errors"] + two["errors"]
     if today is None:

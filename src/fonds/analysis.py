@@ -115,7 +115,7 @@ def language_fields(text: str, language: str | None) -> dict[str, str]:
     fields: dict[str, str] = {}
     if not text:
         return fields
-    own = LANGUAGE_FIELDS.get(language or "")
+    own = LANGUAGE_FIELDS.get((language or "").split("-")[0].lower())  # `de-Latf` (Fraktur) is German
     if text.isascii():
         if own and own != "text_ru":
             fields[own] = text

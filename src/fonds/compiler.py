@@ -23,6 +23,9 @@ from tantivy import Occur, Query
 from fonds import query as q
 from fonds.analysis import CJK_FIELD, ENGLISH, Analysis
 from fonds.errors import QueryError
+from fonds.rendition_text import ENGLISH_FIELD as RENDITION_ENGLISH
+from fonds.rendition_text import LANGUAGE_FIELDS as RENDITION_LANGUAGE_FIELDS
+from fonds.rendition_text import SOLO_FIELD, Scope, scope_in
 
 TEXT_BOOSTS = {"title": 3.0, "summary": 1.5, "text": 1.0, "persons": 2.0}
 LANGUAGE_BOOST = 1.0
@@ -56,12 +59,15 @@ class Compiler:
         expansions: list[tuple[str, str]],
         *,
         fuzzy: bool = False,
+        scope_keys: Callable[[Scope], list[str]] | None = None,
     ) -> None:
         self.schema = schema
         self.analysis = analysis
         self.resolve = resolve
         self.expansions = expansions
         self.fuzzy = fuzzy
+        self.scope_keys = scope_keys  # the rendition keys an index holds (rendition_text.Keys)
+        self.scope: Scope | None = None  # words restricted to renditions (`rendition:`, `lang:`)
         self.is_fuzzy_possible = False  # a word that fuzzy clauses could widen (the fallback's condition)
         self.negated = 0
 
@@ -80,6 +86,8 @@ class Compiler:
         if isinstance(node, q.Word):
             return self.word(node)
         if isinstance(node, q.Phrase):
+            if self.scope is not None and node.field is None:
+                return self.scoped(node.text)
             return self.text(node.text, self.fields_for(node.field), language=node.field in (None, "text"))
         if isinstance(node, q.Person):
             return self.person(node.name)
@@ -97,11 +105,18 @@ class Compiler:
             name_query = self.names(name)
             if name_query is not None:
                 return Query.boolean_query([(Occur.Should, name_query), (Occur.Should, self.all_words(node.items))])
-        for item in _rendition_in_language(node.items):
-            if isinstance(item, q.Not):
-                items.append((Occur.MustNot, self.excluded(item.item)))
-            else:
-                items.append((Occur.Must, self.node(item)))
+        outer = self.scope
+        scope = scope_in(node.items) if self.scope_keys is not None else None
+        if scope is not None:
+            self.scope = scope
+        try:
+            for item in _rendition_in_language(node.items):
+                if isinstance(item, q.Not):
+                    items.append((Occur.MustNot, self.excluded(item.item)))
+                else:
+                    items.append((Occur.Must, self.node(item)))
+        finally:
+            self.scope = outer
         if all(occur == Occur.MustNot for occur, _ in items):
             items.append((Occur.Must, Query.all_query()))
         return Query.boolean_query(items)
@@ -124,6 +139,10 @@ class Compiler:
 
     def word(self, node: q.Word) -> Query:
         fields = self.fields_for(node.field)
+        if self.scope is not None and node.field is None:
+            if node.prefix:  # JSON fields take no prefixes: a single-rendition record's text only
+                return Query.boolean_query([(Occur.Must, self.solo()), (Occur.Must, self.prefix(node.text, ["text"]))])
+            return self.scoped(node.text)
         if node.prefix:
             return self.prefix(node.text, fields)
         tokens = self.analysis.tokens(node.text)
@@ -144,7 +163,7 @@ class Compiler:
 
     def with_name(self, node: q.Word, query: Query) -> Query:
         """A plain word that is one of a person's own variants (`Хрущёв`, `金日成`), widened to all of them."""
-        if self.resolve is None or node.field is not None or self.negated:
+        if self.resolve is None or node.field is not None or self.negated or self.scope is not None:
             return query
         variants = self.resolve(node.text)
         if not variants or is_family_only(variants):  # `Kim` alone names too many people
@@ -181,6 +200,42 @@ class Compiler:
         if not clauses:
             return Query.empty_query()
         return Query.boolean_query(clauses)
+
+    # -- words restricted to renditions (rendition_text.py) ---------------------------------------
+
+    def solo(self) -> Query:
+        assert self.scope is not None
+        return Query.term_query(self.schema, SOLO_FIELD, self.scope.solo_term())
+
+    def scoped(self, text: str) -> Query:
+        """Words found only in the text of renditions the scope holds, in each one's own analysis:
+        a record whose only text is such a rendition, or the rendition's own key in `rtext*`."""
+        assert self.scope is not None and self.scope_keys is not None
+        clauses = [(Occur.Should, Query.boolean_query([
+            (Occur.Must, self.solo()), (Occur.Must, self.text(text, ["text"], language=True)),
+        ]))]
+        for found in self.scope_keys(self.scope):
+            keyed = self.keyed(text, found)
+            if keyed is not None:
+                clauses.append((Occur.Should, keyed))
+        return Query.boolean_query(clauses)
+
+    def keyed(self, text: str, found: str) -> Query | None:
+        """Words in one rendition's JSON fields (`rtext.transcript_ru`, `rtext_ru.transcript_ru`...)."""
+        clauses: list[tuple[Occur, Query]] = []
+        tokens = self.analysis.tokens(text, ENGLISH)
+        if tokens:
+            clauses.append((Occur.Should, self.terms(f"{RENDITION_ENGLISH}.{found}", tokens)))
+        for f in self.analysis.query_fields(text):
+            path = f"{RENDITION_LANGUAGE_FIELDS[f]}.{found}"
+            if f == CJK_FIELD:
+                forms = [terms for terms in self.analysis.cjk_forms(text) if terms and not (len(terms) == 1 and len(terms[0]) == 1)]
+                clauses.extend((Occur.Should, self.terms(path, terms)) for terms in forms)
+                continue
+            terms = self.analysis.tokens(text, f)
+            if terms:
+                clauses.append((Occur.Should, Query.boost_query(self.terms(path, terms), LANGUAGE_BOOST)))
+        return Query.boolean_query(clauses) if clauses else None
 
     def russian_name(self, name: str) -> Query:
         """A name's words in `text_ru` in any grammatical case (`Хрущёв` finds `Хрущёву`), as a phrase."""

@@ -29,6 +29,7 @@ class Settings:
     files: str = field(default="", metadata={"help": "folder of attached files: scans, transcripts (default: beside the database)"})
     ocr_workers: int = field(default=2, metadata={"help": "worker processes that OCR scanned pages"})
     max_pages: int = field(default=2000, metadata={"help": "most pages one attached PDF or scan may have"})
+    max_upload_mb: int = field(default=200, metadata={"help": "largest upload (all its files together) an editor may send in the browser, in MB"})
     session_secret: str = field(default="", metadata={"help": "secret that signs staff session cookies (default: one fonds makes and keeps in the database)"})
     workers: int = field(default=1, metadata={"help": "web worker processes `fonds serve` starts (one more process follows the change log into the index when above 1)"})
     read_only: bool = field(default=False, metadata={"help": "open the database only to read (nodes on a PostgreSQL hot standby); writes are refused"})

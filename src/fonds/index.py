@@ -58,6 +58,7 @@ import tantivy
 from tantivy import Query
 
 from fonds import query as q
+from fonds import rendition_text
 from fonds.analysis import ANALYZED_FIELDS, ENGLISH, Analysis, analyzers, document_fields
 from fonds.containment import Failures, index_failures, remember_index_failures
 from fonds.compiler import MAX_VARIANTS, Compiler, NameResolver, day
@@ -67,8 +68,9 @@ from fonds.record import Record
 from fonds.snippets import Snippets, find, fold_text, matched_variants, needles, snippet_or_start
 from fonds.store.base import Store
 
-INDEX_VERSION = 5  # 2: text no longer stored; stored-only snippet_text. 3: language fields (analysis.py).
+INDEX_VERSION = 6  # 2: text no longer stored; stored-only snippet_text. 3: language fields (analysis.py).
 # 4: date_sort is YYYYMMDDHHMM (HistoricalDate.sort_key), open dates' bounds from search_bounds. 5: rendition, rendition_spans
+# 6: per-rendition text (rendition_text.py: rtext JSON fields, rtext_keys, solo)
 BATCH = 500
 SNIPPET_CHARS = 20_000  # how much of each text snippets and `matched` look at
 FUZZY_BELOW = 3  # exact matches below this many: run the search again with fuzzy clauses
@@ -116,6 +118,7 @@ def _schema() -> tantivy.Schema:
     for name in ("lang", "repository", "collection", "type", "person_id", "rendition"):
         builder.add_text_field(name, stored=False, tokenizer_name="raw", fast=True)
     builder.add_bytes_field("rendition_spans", stored=True, indexed=False)  # JSON: where each rendition is in `text`
+    rendition_text.add_fields(builder)
     builder.add_integer_field("year", stored=False, indexed=True, fast=True)
     builder.add_integer_field("earliest", stored=False, indexed=True, fast=True)
     builder.add_integer_field("latest", stored=False, indexed=True, fast=True)
@@ -154,6 +157,7 @@ def document(record: Record, names: dict[str, Sequence[str]] | None = None) -> t
         rendition=sorted({v for r in record.renditions if r.text.strip() or r.images
                           for v in (r.kind, f"{r.kind}/{r.language}" if r.language else r.kind)}),
         rendition_spans=json.dumps(_rendition_spans(record)).encode("utf-8"),
+        **rendition_text.document_fields(record),
         year=list(record.date.years),
         earliest=day(record.date.search_bounds[0], 0),  # an open side reaches past the archive's span
         latest=day(record.date.search_bounds[1], 99991231),
@@ -364,21 +368,23 @@ class Index:
         searcher = self.index.searcher()
         resolve = _remembering(resolve_names) if resolve_names else None
         expansions: list[tuple[str, str]] = []
-        compiler = Compiler(self.schema, self.analysis, resolve, expansions)
+        keys = rendition_text.Keys(searcher)
+        compiler = Compiler(self.schema, self.analysis, resolve, expansions, scope_keys=keys)
         compiled = compiler.compile(node)
         result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
         if compiler.is_fuzzy_possible and int(result.count or 0) < FUZZY_BELOW:
             expansions = []
-            compiled = Compiler(self.schema, self.analysis, resolve, expansions, fuzzy=True).compile(node)
+            compiled = Compiler(self.schema, self.analysis, resolve, expansions, fuzzy=True, scope_keys=keys).compile(node)
             result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
         highlighter = None
         if snippets and _has_text_terms(node, expanded=bool(expansions)):
             variants = [variant for variant, _why in expansions[:MAX_VARIANTS]]
             highlighter = Snippets(needles(node, variants, self.analysis), self.analysis)
         hits = []
+        scope = rendition_text.scope_of(node)
         for score, address in result.hits:
             doc = searcher.doc(address)
-            hits.append(_hit(doc, score, highlighter, expansions if snippets else []))
+            hits.append(_hit(doc, score, highlighter, expansions if snippets else [], scope))
         facet_counts = self._cached_facets(searcher, compiled, seq) if facets else {}
         return SearchResult(total=int(result.count or 0), hits=tuple(hits), facets=facet_counts)
 
@@ -395,7 +401,7 @@ class Index:
         if not found.hits:
             return None
         target = found.hits[0][1]
-        compiled = Compiler(self.schema, self.analysis, None, []).compile(node)
+        compiled = Compiler(self.schema, self.analysis, None, [], scope_keys=rendition_text.Keys(searcher)).compile(node)
         hits = self._run(searcher, compiled, limit=max(1, int(searcher.num_docs)), offset=0, sort=sort).hits
         at = next((i for i, (_score, address) in enumerate(hits) if address == target), None)
         if at is None:
@@ -477,13 +483,16 @@ def _remembering(resolve: NameResolver) -> NameResolver:
     return resolve_once
 
 
-def _hit(doc: tantivy.Document, score: Any, snippets: Snippets | None, expansions: list[tuple[str, str]]) -> Hit:
+def _hit(doc: tantivy.Document, score: Any, snippets: Snippets | None, expansions: list[tuple[str, str]],
+         scope: rendition_text.Scope | None = None) -> Hit:
     title = _first(doc, "title")
     summary = _first(doc, "summary")
     text = _stored_text(doc)
     matched = matched_variants(expansions, " ".join((title, summary, text))) if expansions else ()
     if snippets is not None:
-        matched += _renditions_matched(doc, text, snippets)
+        matched += _renditions_matched(doc, text, snippets, scope)
+    if scope is not None:  # the snippet from the renditions the words were restricted to
+        text = rendition_text.scoped_text(_spans(doc), text, scope) or text
     return Hit(
         id=_first(doc, "id"),
         title=title,
@@ -506,13 +515,24 @@ def _rendition_spans(record: Record) -> list[list[Any]]:
     return spans
 
 
-def _renditions_matched(doc: tantivy.Document, text: str, snippets: Snippets) -> tuple[str, ...]:
-    """'in the transcript (ru, machine-made)' for each rendition whose text holds a searched word
-    (found as snippets find them: by each script's analysis). Only records with more than one text
-    rendition say it; only the first SNIPPET_CHARS of the text are looked at."""
+def _spans(doc: tantivy.Document) -> list[list[Any]]:
     raw = doc.get_first("rendition_spans")
-    spans = json.loads(bytes(raw).decode("utf-8")) if raw else []
-    if len(spans) < 2 or not snippets.needles:
+    spans: list[list[Any]] = json.loads(bytes(raw).decode("utf-8")) if raw else []
+    return spans
+
+
+def _renditions_matched(doc: tantivy.Document, text: str, snippets: Snippets,
+                        scope: rendition_text.Scope | None = None) -> tuple[str, ...]:
+    """'in the transcript (ru, machine-made)' for each rendition whose text holds a searched word
+    (found as snippets find them: by each script's analysis). Records with more than one text
+    rendition say it, and every record when the words were restricted to renditions (`rendition:`,
+    `lang:`; then only those renditions); only the first SNIPPET_CHARS of the text are looked at."""
+    spans = _spans(doc)
+    if scope is not None:
+        spans = [s for s in spans if scope.holds(s[0], s[1])]
+    elif len(spans) < 2:
+        return ()
+    if not spans or not snippets.needles:
         return ()
     found = []
     for kind, language, machine, start, end in spans:

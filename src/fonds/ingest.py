@@ -21,6 +21,7 @@ from typing import BinaryIO, Callable, Iterable, Sequence
 from fonds.authority import Entity
 from fonds.identifiers import check_identifier
 from fonds.errors import FondsError, Problem, RecordError
+from fonds.renditions.contents import Attacher, NamedFile, files_named_by
 from fonds.importers import ImportOptions, detect, reader
 from fonds.convergence import RELINK
 from fonds.importers.authority_files import RECONCILE
@@ -143,6 +144,7 @@ class FileContents:
     collections: list[Collection] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    files: list[NamedFile] = field(default_factory=list)  # files a record's Contents names beside it
 
     @property
     def all_warnings(self) -> list[Problem]:
@@ -226,6 +228,8 @@ def read_contents(path: Path, options: ImportOptions | None = None) -> FileConte
             contents.entities.append(item)
         elif isinstance(item, Problem):
             contents.warnings.append(item)
+        elif isinstance(item, NamedFile):
+            contents.files.append(item)
     seen: set[str] = set()
     # the store checks ids again when it adds them; checking here makes --dry-run refuse them too
     for collection in contents.collections:
@@ -257,6 +261,7 @@ def ingest(
     dry_run: bool = False,
     options: ImportOptions | None = None,
     workers: int | None = None,
+    attacher: Attacher | None = None,
 ) -> IngestReport:
     """Ingest files and folders.
 
@@ -268,7 +273,9 @@ def ingest(
     is kept from the first; the second file is rejected, naming both. `options` go to the
     importers that take them (CSV: encoding, column mapping, skip bad rows). `workers` is how
     many processes read, link and serialize files (default: one per core; fonds.ingest_workers);
-    the result is the same for any number.
+    the result is the same for any number. `attacher` attaches the files a text record's Contents
+    names beside it (renditions/contents.py); without one, such a record is rejected. Those files
+    are not reported as files that are no record.
     """
     started = time.perf_counter()
     # A relinking a crash cut short: what it was for is not known, so every record is linked again.
@@ -278,6 +285,8 @@ def ingest(
     from fonds.repositories import Repositories
 
     named, found, missing = collect_files(paths)
+    beside = {p for record_file in found if record_file.suffix.lower() == ".txt" for p in files_named_by(record_file)}
+    found = [p for p in found if p.resolve() not in beside]  # a record's scan is not a file of its own
     report = IngestReport(rejected=list(missing), dry_run=dry_run, strict=strict)
     claimed: dict[str, Path] = {}  # record id -> the file of this batch that holds it
     marked = False  # whether this run has marked person reconciliation as pending
@@ -295,7 +304,7 @@ def ingest(
     while position < len(unique) and not stop:
         step = FileStep(store=store, link_names=link_names, dry_run=dry_run, options=options,
                         repositories=repositories, enrich=linker.enrich if linker else enrich,
-                        plain=linker is not None and linker.plain)
+                        plain=linker is not None and linker.plain, attacher=attacher)
         files = prepared_files(step, unique[position:], workers)
         try:
             for prepared in files:

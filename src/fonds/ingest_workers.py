@@ -43,6 +43,7 @@ from fonds.errors import FondsError, Problem, RecordError
 from fonds.importers import ImportOptions
 from fonds.linking import SOURCE as LINKED_BY_FONDS
 from fonds.record import Collection, Record
+from fonds.renditions.contents import Attacher
 from fonds.store.base import PreparedRecords, Store, prepare_records
 
 Enricher = Callable[[Sequence[Record]], Sequence[Record]]
@@ -87,6 +88,7 @@ class FileStep:
     repositories: object  # fonds.repositories.Repositories
     enrich: Enricher | None
     plain: bool = False  # `enrich` is the ingest's linker and nothing else
+    attacher: Attacher | None = None  # attaches the files a text record's Contents names (renditions/contents.py)
 
     def run(self, path: Path) -> PreparedFile:
         """Read, check, link and serialize one file (see the module docstring)."""
@@ -98,6 +100,14 @@ class FileStep:
             return PreparedFile(path, error=error, not_a_format=True)
         except RecordError as error:
             return PreparedFile(path, error=error)
+        if contents.files:
+            try:
+                if self.attacher is None:
+                    raise RecordError(f"{contents.files[0].origin}: the record names files beside it; "
+                                      "ingest it with `fonds ingest`, which attaches them")
+                contents.records = self.attacher.apply(self.store, contents.records, contents.files, dry_run=self.dry_run)
+            except RecordError as error:
+                return PreparedFile(path, error=error)
         done = PreparedFile(
             path,
             claims=[(record.id, record.origin) for record in contents.records],

@@ -117,6 +117,9 @@ class Rendition:
     source: FileRef | None = None
     images: tuple[FileRef, ...] = ()
     maker: Maker | None = None
+    # Where each word stands on the scan's page images (a JSON file: renditions/words.py), for a
+    # transcript made from a scan by OCR or a PDF's text layer.
+    words: FileRef | None = None
 
     @property
     def is_machine_made(self) -> bool:
@@ -519,6 +522,8 @@ def _rendition_to_dict(rendition: Rendition) -> dict[str, Any]:
     if rendition.maker is not None:
         data["maker"] = _drop_none(_as_dict(rendition.maker))
         data["machine_made"] = rendition.is_machine_made
+    if rendition.words is not None:
+        data["words"] = _drop_none(_as_dict(rendition.words))
     return data
 
 
@@ -539,4 +544,5 @@ def _rendition_from_dict(data: Mapping[str, Any]) -> Rendition:
         source=_file_ref(data["source"]) if data.get("source") else None,
         images=tuple(_file_ref(i) for i in data.get("images") or ()),
         maker=Maker(**data["maker"]) if data.get("maker") else None,
+        words=_file_ref(data["words"]) if data.get("words") else None,
     )

@@ -48,6 +48,15 @@ def test_text_layer_of_a_pdf_becomes_a_machine_made_transcript(store, files: Fil
     assert transcript.kind == "transcript" and transcript.is_machine_made
     assert transcript.maker is not None and transcript.maker.role == "text-layer"
     assert "2025 RELEASE UNDER THE PRESIDENT JOHN F. KENNEDY" in transcript.text
+    # the text layer's word positions (pdftotext -bbox), scaled from PDF points to the page image's pixels
+    import json
+
+    assert transcript.words is not None
+    pages = json.loads(files.read(transcript.words.sha256))["pages"]
+    assert [(p["width"], p["height"]) for p in pages] == [(i.width, i.height) for i in scan.images]
+    release = next(w for w in pages[0]["words"] if w[4] == "RELEASE")
+    scale = scan.images[0].width / 610.32  # the page is 610.32 points wide (pdftotext -bbox)
+    assert abs(release[0] - 116.4 * scale) <= 2 and abs(release[1] - 6.36 * scale) <= 2
     assert "Fidel Castro" in transcript.text[transcript.pages[1].offset:]  # page 2 starts where its break says
     stored = store.get(RECORD)
     assert [r.kind for r in stored.renditions] == ["translation", "scan", "transcript"] or \
@@ -93,6 +102,12 @@ def test_ocr_of_an_image_only_page_is_searchable(tmp_path: Path, belovezha_page_
         assert done.ocr_pages == 1 and transcript.language == "ru"  # the record's original language
         assert transcript.maker is not None and transcript.maker.role == "ocr" and transcript.maker.engine == "tesseract"
         assert transcript.pages[0].confidence is not None and transcript.pages[0].confidence > 60
+        import json
+
+        assert transcript.words is not None  # Tesseract's word boxes, in the page image's pixels
+        page = json.loads(FileStore(tmp_path / "files").read(transcript.words.sha256))["pages"][0]
+        belarus = [w for w in page["words"] if w[4].startswith("Беларусь")]
+        assert belarus and all(0 <= w[0] < page["width"] and 0 <= w[1] < page["height"] and w[5] > 0 for w in belarus)
         assert "Республика Беларусь" in transcript.text
         index = Index(tmp_path / "index")
         index.update(store)
@@ -230,3 +245,23 @@ def test_record_json_with_files_round_trips_through_ingest(belovezha_archive: Pa
         assert not refused.ok and "sha256" in str(refused.rejected[0])
     finally:
         store.close()
+
+
+def test_pages_rendered_by_two_pdftoppm_runs_come_back_in_order(tmp_path: Path) -> None:
+    import pypdf
+    from PIL import Image
+
+    from fonds.renditions import pdf
+
+    writer = pypdf.PdfWriter()
+    for i in range(9):  # each page a little wider than the one before: the order shows in the images
+        writer.add_blank_page(width=72 + 18 * i, height=144)
+    source = tmp_path / "widths.pdf"
+    with source.open("wb") as out:
+        writer.write(out)
+    pages = pdf.render(source, tmp_path / "out", dpi=72, pages=9, workers=2)
+    widths = []
+    for page in pages:
+        with Image.open(page) as image:
+            widths.append(image.width)
+    assert widths == [72 + 18 * i for i in range(9)]

@@ -326,8 +326,13 @@ class PasswordRefusingServer:
         conn.sendall(b"E" + struct.pack("!I", len(self.REFUSAL) + 4) + self.REFUSAL)
 
     def close(self) -> None:
+        try:  # on Linux only shutdown() wakes a thread blocked in accept(); close() alone leaves it running
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.sock.close()
         self.thread.join(timeout=5)
+        assert not self.thread.is_alive(), "the fake server's thread outlived its test"
 
 
 @pytest.fixture

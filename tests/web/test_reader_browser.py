@@ -139,3 +139,25 @@ def test_reader_has_no_serious_accessibility_violations(browser: Any, reader_ser
     serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
     page.context.close()
+
+
+def test_search_hits_are_drawn_on_the_scan(browser: Any, reader_server: str) -> None:
+    page = open_page(browser, reader_server, RECORD + "?q=" + quote("Беларусь"))
+    page.wait_for_selector(".osd .openseadragon-canvas canvas")
+    boxes = page.locator(".osd .scan-hit")
+    boxes.first.wait_for(timeout=15_000)  # the words file fetched, the overlays placed on page 1
+    assert boxes.count() >= 1 and boxes.first.get_attribute("title", timeout=1000).startswith("Беларусь")
+    osd, hit = box(page, ".osd"), box(page, ".osd .scan-hit")
+    assert osd["x"] <= hit["x"] and hit["x"] + hit["width"] <= osd["x"] + osd["width"]
+    assert osd["y"] <= hit["y"] and hit["y"] + hit["height"] <= osd["y"] + osd["height"]
+    assert 2 < hit["height"] < 60 and hit["width"] > hit["height"]  # a word's box, not the page
+    assert "on page 1" in page.locator(".pane[data-pane='scan'] [data-hit-count]").inner_text()
+    shoot(page, "scan-hits")
+    # A word the scan does not hold draws nothing.
+    other = open_page(browser, reader_server, RECORD + "?q=" + quote("Vladivostok"))
+    other.wait_for_selector(".osd .openseadragon-canvas canvas")
+    other.wait_for_timeout(1000)
+    assert other.locator(".osd .scan-hit").count() == 0
+    assert page.errors == [] and other.errors == []
+    page.context.close()
+    other.context.close()

@@ -214,6 +214,8 @@ STAFF_ROUTES = [
     ("POST", "/staff/review"), ("POST", "/staff/corrections"), ("POST", f"/staff/records/{WCDA}/edit"),
     ("POST", f"/staff/records/{WCDA}/withdraw"), ("POST", f"/staff/records/{WCDA}/restore"),
     ("POST", "/staff/persons/p-smith"), ("POST", "/staff/logout"),
+    ("GET", f"/staff/records/{WCDA}/attach"), ("POST", f"/staff/records/{WCDA}/attach"),
+    ("GET", "/staff/jobs/0123456789abcdef0123456789abcdef"), ("GET", "/staff/jobs/0123456789abcdef0123456789abcdef.json"),
     ("GET", "/staff/proposals"), ("GET", "/staff/proposals.json"), ("GET", "/staff/proposals/1"),
     ("GET", "/staff/proposals/1.json"), ("POST", "/staff/proposals/1"), ("POST", f"/staff/records/{WCDA}/propose"),
     ("GET", "/staff/repositories"), ("GET", "/staff/repositories.json"), ("GET", "/staff/repositories/repo:GARF"),
@@ -230,9 +232,9 @@ def test_a_reader_gets_403_on_every_staff_route(app: FastAPI, method: str, url: 
 
 def test_every_staff_route_is_in_the_403_list(app: FastAPI) -> None:
     paths = {route.path for route in app.routes if getattr(route, "path", "").startswith("/staff/")}  # type: ignore[attr-defined]
-    listed = {re.sub(r"/proposals/\d+$", "/proposals/{number}",
+    listed = {re.sub(r"/jobs/[0-9a-f]+(\.json)?$", "/jobs/{job_id}", re.sub(r"/proposals/\d+$", "/proposals/{number}",
                      re.sub(r"/records/[^/]+/", "/records/{record_id}/", u).replace("/persons/p-smith", "/persons/{entity_id:path}")
-                     .replace("/repositories/repo:GARF", "/repositories/{entity_id:path}"))
+                     .replace("/repositories/repo:GARF", "/repositories/{entity_id:path}")))
               for _, u in STAFF_ROUTES}
     assert paths - {"/staff/login"} <= listed
 

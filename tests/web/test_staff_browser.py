@@ -149,3 +149,39 @@ def test_review_a_link(tab: Page, staff_server: tuple[str, SQLiteStore]) -> None
     tab.page.wait_for_url("**/staff/review")
     assert tab.page.locator(".review-item", has_text="Note on a meeting").count() == 0
     assert staff_server[1].get("test-doubt").persons == ()
+
+
+def test_attach_a_scan_in_the_browser_and_watch_the_job(tab: Page, staff_server: tuple[str, SQLiteStore], corpus: Path,
+                                                        tmp_path: Path) -> None:
+    log_in(tab)
+    tab.open(f"/records/{WCDA}")
+    tab.page.get_by_role("link", name="Attach a file").click()
+    tab.page.wait_for_load_state("load")
+    assert tab.axe() == []
+    tab.page.get_by_label("File or files").set_input_files(str(corpus / "scans" / "176-10036-10027_ocr.pdf"))
+    tab.page.get_by_label("scan").check()
+    tab.page.get_by_label("Language").fill("en")
+    tab.page.get_by_label("Note for the history").fill("the scan of the memo")
+    tab.shoot("staff-attach-form")
+    tab.page.get_by_role("button", name="Upload and attach").click()
+    tab.page.wait_for_url("**/staff/jobs/*")
+    status = tab.page.locator(".job")
+    status.filter(has_text="Done").wait_for(timeout=120_000)  # the page reloads itself until the job is over
+    assert "2 pages" in status.inner_text() and "2 pages from the text layer" in status.inner_text()
+    assert tab.axe() == []
+    tab.shoot("staff-attach-done")
+    tab.page.get_by_role("link", name="Read the record").click()
+    tab.page.wait_for_load_state("load")
+    assert tab.page.locator('.pane[data-pane="scan"]').count() == 1
+    versions = staff_server[1].versions(WCDA)
+    assert versions[-1].agent == "user ed" and versions[-1].note == "the scan of the memo"
+    # A damaged file is refused on the form, with its message.
+    tab.page.goto(tab.base + f"/staff/records/{WCDA}/attach")
+    broken = tmp_path / "fonds-broken-upload.pdf"
+    broken.write_bytes((corpus / "scans" / "176-10036-10027_ocr.pdf").read_bytes()[:2000])
+    tab.page.get_by_label("File or files").set_input_files(str(broken))
+    tab.page.get_by_label("scan").check()
+    tab.page.get_by_role("button", name="Upload and attach").click()
+    tab.page.wait_for_load_state("load")
+    assert "fonds-broken-upload.pdf: the PDF is damaged" in tab.page.locator(".error-box").inner_text()
+    tab.shoot("staff-attach-refused")

@@ -52,8 +52,13 @@ def ingest_command(
     index = None if dry_run else context.index(catch_up=False)
     show_progress = sys.stderr.isatty() and len(files) > 1
     with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr, show_pos=True) if show_progress else no_bar() as bar:
+        from fonds.renditions.contents import Attacher
+        from fonds.renditions.files import FileStore
+
+        attacher = Attacher(FileStore(context.settings.files_path), context.settings.ocr_workers, context.settings.max_pages)
         report = ingest(
-            store, paths, on_file=lambda _path: bar.update(1), strict=strict, dry_run=dry_run, options=options
+            store, paths, on_file=lambda _path: bar.update(1), strict=strict, dry_run=dry_run, options=options,
+            attacher=attacher,
         )
     for problem in report.rejected:
         click.echo(f"rejected: {problem}", err=True)

@@ -56,3 +56,53 @@ def attach_command(context: Context, record_id: str, files: tuple[Path, ...], ki
     applied = context.index().update(context.store)
     if applied:
         click.echo(f"index: {applied} changes applied")
+
+
+@main.group("files")
+def files_group() -> None:
+    """Look after the folder of attached files (scans, transcripts, translations)."""
+
+
+@files_group.command("check")
+@click.option("--quick", is_flag=True, help="Only look for missing files; do not re-hash their bytes.")
+@pass_context
+def files_check_command(context: Context, quick: bool) -> None:
+    """Report files the records name that are missing, or whose bytes no longer match their hash.
+    Exit status 1 when any is.
+
+    Example: fonds files check
+    """
+    from fonds.renditions.upkeep import check
+
+    problems = check(context.store, FileStore(context.settings.files_path), verify=not quick)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} files missing or damaged", err=True)
+        sys.exit(1)
+    click.echo("ok: every file the records name is present" + ("" if quick else " and whole"))
+
+
+@files_group.command("gc")
+@click.option("--delete", is_flag=True, help="Delete the unreferenced files (without it, only list them).")
+@click.option("--grace", type=float, default=3600.0, show_default=True,
+              help="Keep unreferenced files younger than this many seconds: an attach may be about to name them.")
+@pass_context
+def files_gc_command(context: Context, delete: bool, grace: float) -> None:
+    """List (with --delete, remove) attached files no record or record version names.
+
+    Safe beside a running attach or server: see docs/renditions.md for the order of operations.
+
+    Example: fonds files gc --delete
+    """
+    from fonds.renditions.upkeep import collect, total
+
+    found = collect(context.store, FileStore(context.settings.files_path), delete=delete, grace=grace)
+    for sha, size in found.unreferenced:
+        click.echo(f"{sha}\t{size}")
+    summary = f"{len(found.unreferenced)} unreferenced files, {total(found.unreferenced)} bytes"
+    if found.kept_young:
+        summary += f"; {found.kept_young} younger than {grace:g} s kept"
+    if delete:
+        summary += f"; {found.deleted} deleted, {found.freed} bytes freed"
+    click.echo(summary)

@@ -189,6 +189,7 @@ class RenditionModel(_Model):
     images: list[FileModel] = []
     maker: MakerModel | None = None
     machine_made: bool | None = None  # derived from maker; accepted, never trusted
+    words: FileModel | None = None
 
     @model_validator(mode="after")
     def _offsets_inside(self) -> RenditionModel:

@@ -22,6 +22,7 @@ from fonds.identifiers import MAX_LENGTH, check_identifier
 from fonds.importers.citation import parse_citation
 from fonds.importers.marks import find_marks
 from fonds.record import Collection, Record, Rendition
+from fonds.renditions.contents import NamedFile, file_names
 from fonds.vocabulary import document_type, language_code, projects
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -42,6 +43,7 @@ class _Block:
     heading: str
     line: int
     lines: list[str]
+    first: int = 0  # the line number of lines[0], where blank lines come before it
 
     @property
     def text(self) -> str:
@@ -66,14 +68,20 @@ def sniff(head: bytes) -> bool:
         return False
 
 
-def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection]:
-    """Read one text record. Raises RecordError naming the file and line of the problem."""
+def read(source: BinaryIO, *, origin: str) -> Iterator[Record | Collection | NamedFile]:
+    """Read one text record. Raises RecordError naming the file and line of the problem.
+
+    Besides the record, yields a `NamedFile` for each Contents line that names a file beside it
+    (`Original Scan - scan.pdf`); ingest attaches them (renditions/contents.py)."""
     text = decode(source.read(MAX_BYTES + 1), origin)
     lines = text.splitlines()
-    record = _parse(lines, origin)
+    named: list[NamedFile] = []
+    record = _parse(lines, origin, named)
     for code in record.collections:
         yield Collection(id=code, title=projects().get(code, code), kind="project")
     yield record
+    for item in named:
+        yield NamedFile(record.id, item.kind, item.language, item.names, item.origin)
 
 
 def decode(raw: bytes, origin: str) -> str:
@@ -103,7 +111,7 @@ def _nonblank(lines: list[str], start: int) -> int:
     return start
 
 
-def _parse(lines: list[str], origin: str) -> Record:
+def _parse(lines: list[str], origin: str, named: list[NamedFile]) -> Record:
     at = _nonblank(lines, 0)
     if at >= len(lines):  # only white space Python counts as such (say, U+001C)
         raise RecordError(f"{origin}:1: the file holds no text; a text record starts with a date line")
@@ -148,7 +156,7 @@ def _parse(lines: list[str], origin: str) -> Record:
         date = parse_date(date_line, day_first=True)
     if date.warning:
         warnings.insert(0, Problem(f"{origin}:{date_line_number}", date.warning))
-    renditions = _renditions(blocks.get("Contents:"), body, origin)
+    renditions = _renditions(blocks.get("Contents:"), body, origin, named)
     summary_block = blocks.get("Summary:")
     return Record(
         id=record_id,
@@ -195,6 +203,7 @@ def _blocks(lines: list[str], start: int, origin: str) -> tuple[dict[str, _Block
 def _contents(lines: list[str], start: int, block: _Block) -> tuple[int | None, str]:
     """Rendition lines up to the first blank line after them; then the body."""
     index = _nonblank(lines, start)
+    block.first = index + 1
     while index < len(lines) and lines[index].strip():
         block.lines.append(lines[index])
         index += 1
@@ -251,26 +260,42 @@ def _languages(block: _Block | None, origin: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _renditions(block: _Block | None, body: str, origin: str) -> tuple[Rendition, ...]:
+def _renditions(block: _Block | None, body: str, origin: str, named: list[NamedFile]) -> tuple[Rendition, ...]:
+    """The renditions the Contents lines announce (placeholders until a file or the body fills
+    them); a line ending in a file name (`Transcript - Russian - transcript.txt`) adds to `named`."""
     renditions: list[Rendition] = []
-    first_line = block.line + 1 if block else 0
+    with_file: set[int] = set()
+    first_line = block.first or block.line + 1 if block else 0
     for offset, line in enumerate(block.lines if block else []):
         label = line.strip()
         if not label:
             continue
-        kind_text, _, language_text = label.partition(" - ")
-        kind = RENDITION_KINDS.get(kind_text.strip().lower())
-        if kind is None:
+        where = f"{origin}:{first_line + offset}"
+        parts = [part.strip() for part in label.split(" - ")]
+        names = file_names(parts[-1]) if len(parts) > 1 else None
+        if names is not None:
+            parts = parts[:-1]
+        kind = RENDITION_KINDS.get(parts[0].lower())
+        if kind is None or len(parts) > 2:
             raise RecordError(
-                f"{origin}:{first_line + offset}: contents line {label!r} names no rendition we "
-                "know; use 'Translation - English', 'Transcript - Russian' or 'Original Scan'"
+                f"{where}: contents line {label!r} names no rendition we know; use 'Translation - English', "
+                "'Transcript - Russian' or 'Original Scan', optionally followed by ' - ' and the name of a file "
+                "beside the record ('Original Scan - scan.pdf')"
             )
-        language = language_code(language_text) if language_text else None
-        renditions.append(Rendition(kind=kind, language=language, label=label))
+        language = None
+        if len(parts) == 2:
+            language = language_code(parts[1])
+            if language is None:
+                raise RecordError(f"{where}: contents line {label!r}: {parts[1]!r} is not a language we know; "
+                                  "write its English name (Russian, Chinese, Korean...)")
+        if names is not None:
+            with_file.add(len(renditions))
+            named.append(NamedFile("", kind, language, names, where))
+        renditions.append(Rendition(kind=kind, language=language, label=" - ".join(parts)))
     if body:
-        target = next((i for i, r in enumerate(renditions) if r.kind == "translation"), None)
+        target = next((i for i, r in enumerate(renditions) if r.kind == "translation" and i not in with_file), None)
         if target is None:
-            target = next((i for i, r in enumerate(renditions) if r.kind != "scan"), None)
+            target = next((i for i, r in enumerate(renditions) if r.kind != "scan" and i not in with_file), None)
         if target is None:
             renditions.append(Rendition(kind="translation", language="en", label="Text"))
             target = len(renditions) - 1

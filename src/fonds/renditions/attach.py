@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 
 from fonds.errors import RecordError
 from fonds.record import FileRef, Maker, PageBreak, Record, Rendition
-from fonds.renditions import htmltext, ocr, pdf
+from fonds.renditions import htmltext, ocr, pdf, words
 from fonds.renditions.files import FileStore
 from fonds.store.base import AddResult, Store
 
@@ -30,7 +30,8 @@ KINDS = ("scan", "transcript", "translation")
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "TIFF": "image/tiff"}
 TEXT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-RENDER_DPI = 150
+RENDER_DPI = pdf.RENDER_DPI
+MAX_IMAGE_PIXELS = pdf.MAX_PAGE_PIXELS
 
 
 @dataclass(frozen=True)
@@ -62,30 +63,66 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def attach(
     store: Store, files: FileStore, record_id: str, paths: Sequence[Path], options: Options,
-    *, progress: Progress | None = None,
+    *, progress: Progress | None = None, agent: str = "fonds attach", note: str = "",
 ) -> Attached:
     """Read `paths`, store their files and add the renditions to record `record_id`.
 
-    Raises NotFound for an unknown record and RecordError for a file that cannot be attached
-    (empty, damaged, encrypted, over the page limit, of a kind fonds cannot read); nothing is
-    stored then.
+    The record's new version names `agent` (`user NAME` for an upload) and `note`. Raises NotFound
+    for an unknown record and RecordError for a file that cannot be attached (empty, damaged,
+    encrypted, over the page limit, of a kind fonds cannot read); nothing is stored then.
     """
+    record = store.get(record_id)
+    renditions, ocr_pages, layer_pages = read(record, files, paths, options, progress=progress)
+    # The record as it is now (an editor may have changed it while the pages were OCRed), with the renditions.
+    updated = merge(store.get(record.id), renditions)
+    result = store.add([updated], agent=agent, note=note or _note(options, paths))
+    return Attached(updated, renditions, result, ocr_pages, layer_pages)
+
+
+def read(
+    record: Record, files: FileStore, paths: Sequence[Path], options: Options, *, progress: Progress | None = None,
+) -> tuple[tuple[Rendition, ...], int, int]:
+    """Everything `attach` does but writing the record: (renditions, OCRed pages, text-layer pages)
+    made from `paths` for `record` (stored or not yet: ingest). The files are stored
+    (content-addressed) once every check has passed."""
+    precheck(paths, options)
+    if options.kind == "scan":
+        return _scan(record, files, list(paths), options, progress)
+    return (_text(files, paths[0], options),), 0, 0
+
+
+def precheck(paths: Sequence[Path], options: Options) -> None:
+    """The quick checks, before any rendering or OCR: the kind, the number of files, each file
+    present and not empty, a scan's files each a PDF or an image, a PDF readable, unencrypted and
+    within the page limit. RecordError names the file and what to do."""
     if options.kind not in KINDS:
         raise RecordError(f"--kind {options.kind!r} is not one fonds knows; use one of {', '.join(KINDS)}")
     if not paths:
         raise RecordError("attach needs at least one file")
-    record = store.get(record_id)
     for path in paths:
         pdf.check_not_empty(path)
-    if options.kind == "scan":
-        renditions, ocr_pages, layer_pages = _scan(record, files, list(paths), options, progress)
-    else:
+    if options.kind != "scan":
         if len(paths) != 1:
             raise RecordError(f"a {options.kind} comes from one file; attach {len(paths)} files one at a time")
-        renditions, ocr_pages, layer_pages = (_text(files, paths[0], options),), 0, 0
-    updated = merge(record, renditions)
-    result = store.add([updated])
-    return Attached(updated, renditions, result, ocr_pages, layer_pages)
+        if _is_pdf(paths[0]):
+            pdf.check(paths[0], max_pages=options.max_pages)
+        else:
+            _read_text(paths[0])
+        return
+    if len(paths) == 1 and _is_pdf(paths[0]):
+        pdf.check(paths[0], max_pages=options.max_pages)
+        return
+    if len(paths) > options.max_pages:
+        raise RecordError(f"{len(paths)} page images, more than the limit of {options.max_pages}; raise max_pages")
+    for path in paths:
+        if _is_pdf(path):
+            raise RecordError(f"{path}: a scan is one PDF or page images; attach the PDF on its own")
+        _check_image(path)
+
+
+def _note(options: Options, paths: Sequence[Path]) -> str:
+    names = ", ".join(p.name for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    return f"attached {options.kind}{' (' + options.language + ')' if options.language else ''}: {names}"
 
 
 def merge(record: Record, renditions: Sequence[Rendition]) -> Record:
@@ -117,7 +154,7 @@ def _scan(
         if len(paths) == 1 and _is_pdf(paths[0]):
             source_path = paths[0]
             layer = pdf.read(source_path, max_pages=options.max_pages)
-            images = pdf.render(source_path, Path(work), dpi=RENDER_DPI)
+            images = pdf.render(source_path, Path(work), dpi=RENDER_DPI, pages=layer.pages, workers=options.workers)
             if len(images) != layer.pages:
                 raise RecordError(f"{source_path}: {layer.pages} pages, but {len(images)} rendered; attach an undamaged copy")
             texts: list[str | None] = [layer.texts[i] if layer.has_layer(i) else None for i in range(layer.pages)]
@@ -130,6 +167,8 @@ def _scan(
             layer = None
             source = None
         page_refs = [_page_ref(path) for path in images]
+        layer_words = (words.from_text_layer(paths[0], [(r[2], r[3]) for r in page_refs])
+                       if layer is not None and any(t is not None for t in texts) else None)
         missing = [i for i, t in enumerate(texts) if t is None]
         pages_ocr: dict[int, ocr.PageText] = {}
         if options.ocr and missing:
@@ -157,6 +196,16 @@ def _scan(
         else:
             source = stored_images[0] if len(stored_images) == 1 else None
     scan_source = source if source is not None else _listing(files, stored_images)
+    word_pages = []
+    for i, ref in enumerate(page_refs):
+        found: Sequence[Sequence[object]] = ()
+        if texts[i] is not None and layer_words is not None:
+            found = layer_words[i]
+        elif i in pages_ocr:
+            found = [list(b) for b in pages_ocr[i].boxes]
+        word_pages.append(words.page(ref[2], ref[3], found))
+    words_ref = (files.put_bytes(words.encode(word_pages), "application/json", name="words")
+                 if any(p["words"] for p in word_pages) else None)
     scan = Rendition(kind="scan", language=language, label="Scan of the original", source=scan_source, images=stored_images)
     renditions: list[Rendition] = [scan]
     layer_pages = sum(1 for t in texts if t is not None)
@@ -174,7 +223,7 @@ def _scan(
             maker = Maker("text-layer", name=layer.producer if layer else None)
             label = "Transcript (the PDF's text layer, machine-made)"
         renditions.append(Rendition(kind="transcript", language=language, text=text, label=label, pages=breaks,
-                                    source=scan_source, maker=maker))
+                                    source=scan_source, maker=maker, words=words_ref))
     return tuple(renditions), len(pages_ocr), layer_pages
 
 
@@ -214,8 +263,15 @@ def _check_image(path: Path) -> Path:
 
     try:
         with Image.open(path) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise RecordError(f"{path}: the image is {width} x {height} pixels, more than fonds takes "
+                                  f"({MAX_IMAGE_PIXELS // 1_000_000} million); attach a smaller scan of the page")
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+    except Image.DecompressionBombError:
+        raise RecordError(f"{path}: the image has more pixels than fonds takes ({MAX_IMAGE_PIXELS // 1_000_000} million); "
+                          "attach a smaller scan of the page") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise RecordError(f"{path}: not a PDF or an image fonds can read (JPEG, PNG, TIFF) ({error})") from error
     return path
 
@@ -242,6 +298,28 @@ def files_ref(path: Path, media_type: str) -> FileRef:
 # -- text --------------------------------------------------------------------------------------
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp", ".jp2")
+IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")
+
+
+def _read_text(path: Path) -> str:
+    """A text or HTML file's text; RecordError for an image (by its name or first bytes), for text
+    that is not UTF-8, or that holds NUL bytes (a binary file sent as a translation)."""
+    head = path.read_bytes()[:16]
+    if path.suffix.lower() in IMAGE_SUFFIXES or head.startswith(IMAGE_MAGIC):
+        raise RecordError(f"{path}: this is an image, not a text; attach page images with --kind scan "
+                          "(OCR makes their transcript)")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RecordError(f"{path}: byte {error.start} is not UTF-8; a {path.suffix or 'file'} that is not a PDF must be "
+                          "UTF-8 text, Markdown or HTML; save it as UTF-8 and attach it again") from None
+    if "\x00" in text:
+        raise RecordError(f"{path}: the file holds NUL bytes (offset {text.index(chr(0))}): it is not a text; "
+                          "attach a UTF-8 text, Markdown or HTML file")
+    return text
+
+
 def _text(files: FileStore, path: Path, options: Options) -> Rendition:
     head = path.read_bytes()[:1024]
     if pdf.is_pdf(head):
@@ -252,10 +330,7 @@ def _text(files: FileStore, path: Path, options: Options) -> Rendition:
         media_type = "application/pdf"
         maker = Maker("text-layer", name=layer.producer)
     else:
-        try:
-            raw = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise RecordError(f"{path}: byte {error.start} is not UTF-8; save the file as UTF-8 and attach it again") from None
+        raw = _read_text(path)
         breaks = ()
         maker = None
         if path.suffix.lower() in HTML_SUFFIXES or raw.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):

@@ -17,11 +17,16 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 from fonds.errors import NotFound, StoreError
 from fonds.record import FileRef
 
 CHUNK = 1 << 20
+
+
+def _is_hex(name: str) -> bool:
+    return all(c in "0123456789abcdef" for c in name)
 
 
 class FileStore:
@@ -37,7 +42,24 @@ class FileStore:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def has(self, sha256: str) -> bool:
+        """Whether the file with this hash is held."""
         return self.path(sha256).is_file()
+
+    def iter_hashes(self) -> Iterator[str]:
+        """The hash of every file held, in no set order (the `ab/cd/` folders; `ocr-cache/` and
+        temporary `.incoming-*` files are not files of the archive)."""
+        if not self.root.is_dir():
+            return
+        for first in self.root.iterdir():
+            if len(first.name) != 2 or not first.is_dir():
+                continue
+            for second in first.iterdir():
+                if len(second.name) != 2 or not second.is_dir():
+                    continue
+                for item in second.iterdir():
+                    name = item.name
+                    if len(name) == 64 and name.startswith(first.name + second.name) and _is_hex(name):
+                        yield name
 
     def open_path(self, sha256: str) -> Path:
         """The path of a stored file; NotFound if the archive does not hold it."""
@@ -54,9 +76,21 @@ class FileStore:
         """Store bytes (once per content) and return their FileRef."""
         sha = hashlib.sha256(data).hexdigest()
         target = self.path(sha)
-        if not target.is_file():
+        if not self._touch(target):
             self._write(target, data)
         return FileRef(sha, media_type, len(data), name, width, height)
+
+    def _touch(self, target: Path) -> bool:
+        """Mark a file already held as just put (its mtime now), so `fonds files gc` leaves it alone
+        while the attach that put it commits (see renditions/upkeep.py); False if it is not held
+        (never stored, or taken away by gc a moment ago: then the caller writes it again)."""
+        try:
+            os.utime(target)
+        except FileNotFoundError:
+            return False
+        except OSError as error:
+            raise StoreError(f"{target}: could not mark a stored file ({error.strerror}); check the folder's permissions") from error
+        return True
 
     def put_file(self, source: Path, media_type: str, *, name: str | None = None,
                  width: int | None = None, height: int | None = None) -> FileRef:

@@ -282,6 +282,21 @@ class CurationStore(ProposalStore, ABC):
         record, number_, at, who, note, kind, data = rows[0]
         return Version(record, int(number_), at, who, note, kind, json.loads(data) if data else None)
 
+    def iter_version_texts(self, batch: int = 500) -> Iterator[str]:
+        """The Record JSON text of every version of every record (withdrawn ones too), in
+        (record id, number) order, `batch` rows per query; `fonds files gc` reads the files
+        they name so a file an old version needs is never collected."""
+        after: tuple[str, int] = ("", 0)
+        while True:
+            rows = self._staff_read(
+                "SELECT record_id, number, data FROM record_versions WHERE (record_id > ? OR (record_id = ? AND number > ?)) "
+                "AND data IS NOT NULL ORDER BY record_id, number LIMIT ?", (after[0], after[0], after[1], batch))
+            for _record_id, _number, data in rows:
+                yield str(data)
+            if len(rows) < batch:
+                return
+            after = (str(rows[-1][0]), int(rows[-1][1]))
+
     def last_version(self, record_id: str) -> Version | None:
         """The newest version of a record, with its data; None if it has none."""
         rows = self._staff_read("SELECT MAX(number) FROM record_versions WHERE record_id = ?", (record_id,))

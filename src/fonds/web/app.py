@@ -28,7 +28,7 @@ from fonds.config import Settings
 from fonds.errors import BadRequest, FondsError, NotFound, QueryError
 from fonds.index import Index
 from fonds.store.base import Store
-from fonds.web import api, citing, corrections, history, iiif, oai_page, staff
+from fonds.web import api, citing, corrections, history, iiif, oai_page, staff, uploads
 from fonds.web import proposals as proposal_pages
 from fonds.web import repositories as repository_pages
 from fonds.web.api import MAX_ID_LENGTH
@@ -214,6 +214,8 @@ ROUTES: list[tuple[str, View, str]] = [
     ("/staff/records/{record_id}/edit", staff.edit, "staff-edit"),
     ("/staff/records/{record_id}/withdraw", staff.withdraw, "staff-withdraw"),
     ("/staff/records/{record_id}/restore", staff.restore, "staff-restore"),
+    ("/staff/records/{record_id}/attach", uploads.attach_form, "staff-attach"),
+    ("/staff/jobs/{job_id}", uploads.job_page, "staff-job"),
     ("/staff/records/{record_id}/propose", proposal_pages.propose, "staff-propose"),
     ("/staff/proposals", proposal_pages.queue, "staff-proposals"),
     ("/staff/proposals.json", proposal_pages.queue, "staff-proposals.json"),
@@ -307,6 +309,8 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
     )
     app = FastAPI(title=settings.repository_name, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.archive = archive
+    if not settings.read_only:
+        uploads.jobs_of(archive)  # attach jobs a stopped server left unfinished go on (renditions/jobs.py)
     app.state.sessions = Sessions(store, settings)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -323,13 +327,27 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
 
     def endpoint(view: View) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
+            form = None
             if request.method == "POST":
-                if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
-                    return error_page(request, 413, "the form is too large to take; send less text at once")
-                form = await request.form(max_files=0, max_fields=200)
+                before_body = getattr(view, "before_body", None)  # an upload (web/uploads.py)
+                if before_body is not None:
+                    await _in_thread(before_body, request, archive)  # 403 before a large body is read
+                    refused = _upload_refused(request, archive.settings.max_upload_mb)
+                    if refused is not None:
+                        return error_page(request, *refused)
+                    form = await request.form(max_files=uploads.MAX_FILES, max_fields=50)
+                    request.state.uploads = [(k, v) for k, v in form.multi_items() if not isinstance(v, str)]
+                else:
+                    if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
+                        return error_page(request, 413, "the form is too large to take; send less text at once")
+                    form = await request.form(max_files=0, max_fields=200)
                 request.state.form = {k: v for k, v in form.items() if isinstance(v, str)}
                 request.state.form_items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-            result = await _in_thread(view, request, archive)
+            try:
+                result = await _in_thread(view, request, archive)
+            finally:
+                if form is not None:
+                    await form.close()  # an upload's spooled temporary files
             if isinstance(result, Response):
                 return result
             return render(request, result)
@@ -345,7 +363,7 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         request: Request, status: int, message: str, *, is_query: bool = False, headers: Mapping[str, str] | None = None
     ) -> Response:
         titles = {400: "That request could not be read", 404: "Not found in this archive", 405: "Not allowed",
-                  403: "Not allowed", 413: "Too large", 429: "Too many attempts"}
+                  403: "Not allowed", 411: "Length required", 413: "Too large", 429: "Too many attempts"}
         if is_query:
             titles[400] = "That search could not be run"
         page = ErrorPage(
@@ -395,6 +413,20 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         return response
 
     return app
+
+
+def _upload_refused(request: Request, limit_mb: int) -> tuple[int, str] | None:
+    """(status, message) for an upload refused by its headers alone: no length (411), too large (413)."""
+    raw = request.headers.get("content-length")
+    if raw is None:
+        return 411, "an upload must say its length (Content-Length); send it from the form"
+    if not raw.isdigit():
+        return 400, "the upload's Content-Length is not a number"
+    size = int(raw)
+    if size > limit_mb * 1_000_000 + 64 * 1024:  # the form's fields and boundaries besides the files
+        return 413, (f"the upload is {size / 1_000_000:.0f} MB, more than the limit of {limit_mb} MB; "
+                     "send fewer files, or ask the archivist to raise max_upload_mb")
+    return None
 
 
 async def _in_thread(view: View, request: Request, archive: Archive) -> Any:

@@ -155,27 +155,89 @@ def volume_of(archive: Archive, record: Record) -> Collection | None:
     return None
 
 
+PATCH_AT_MOST = 2_000  # change-log rows a volume's contents are patched with; more: read the volume again
+
+
+@dataclass
+class _Contents:
+    """A volume's contents as of one index checkpoint, with each item's sort key, for patching."""
+
+    seq: int
+    collections: Mapping[str, Collection]
+    keyed: dict[str, tuple[Any, Item]]
+    volume: Volume
+
+
 def volume_contents(archive: Archive, volume_id: str) -> Volume:
-    """Every live document of a volume in document-number order, read once per state of the index."""
+    """Every live document of a volume in document-number order, as of the index's checkpoint.
 
-    def build() -> Volume:
-        collections = archive.collections()
-        depth = {cid: len(ancestors(c, collections)) for cid, c in collections.items()}
-        items: list[Item] = []
-        after = ""
-        while True:
-            batch = archive.store.list_stored(collection=volume_id, after_id=after, limit=500, include_deleted=False)
-            if not batch:
-                break
-            after = batch[-1].id
-            for stored in batch:
-                if stored.record is not None:
-                    items.append(_item(stored.record, depth))
-        items.sort(key=lambda i: (natural_key(i.number), i.earliest or "9999", natural_key(i.id)))
-        return Volume(volume_id, tuple(items), {item.id: n for n, item in enumerate(items)})
+    Read whole once; when the checkpoint moves, patched with the records the change log names
+    since (each read again and kept, moved or dropped), so a record page costs what changed,
+    not the volume's size. Read whole again when the collections changed or too much did.
+    """
+    seq = archive.index.checkpoint
+    collections = archive.collections()
+    with archive.volumes_lock:  # one reader builds or patches; the others wait for it, not do it again
+        known: _Contents | None = archive.volumes.get(volume_id)
+        if known is not None and known.seq == seq:
+            return known.volume
+        if known is None or known.collections != collections or not _patch(archive, known, volume_id, seq):
+            known = _read_volume(archive, volume_id, seq, collections)
+            archive.volumes[volume_id] = known
+        return known.volume
 
-    volume: Volume = archive.cached(f"volume:{volume_id}", build)
-    return volume
+
+def _sort_key(item: Item) -> Any:
+    return (natural_key(item.number), item.earliest or "9999", natural_key(item.id))
+
+
+def _read_volume(archive: Archive, volume_id: str, seq: int, collections: Mapping[str, Collection]) -> _Contents:
+    depth = {cid: len(ancestors(c, collections)) for cid, c in collections.items()}
+    keyed: dict[str, tuple[Any, Item]] = {}
+    after = ""
+    while True:
+        batch = archive.store.list_stored(collection=volume_id, after_id=after, limit=500, include_deleted=False)
+        if not batch:
+            break
+        after = batch[-1].id
+        for stored in batch:
+            if stored.record is not None:
+                item = _item(stored.record, depth)
+                keyed[item.id] = (_sort_key(item), item)
+    return _Contents(seq, collections, keyed, _volume(volume_id, keyed))
+
+
+def _patch(archive: Archive, known: _Contents, volume_id: str, seq: int) -> bool:
+    """Bring `known` up to `seq` from the change log; False when too much changed to patch."""
+    changes = archive.store.changes_since(known.seq, limit=PATCH_AT_MOST + 1)
+    if len(changes) > PATCH_AT_MOST:
+        return False
+    depth = {cid: len(ancestors(c, known.collections)) for cid, c in known.collections.items()}
+    for record_id in dict.fromkeys(change.record_id for change in changes):
+        known.keyed.pop(record_id, None)
+        try:
+            record = archive.store.get(record_id)
+        except NotFound:  # deleted or withdrawn
+            continue
+        if any(_within(cid, volume_id, known.collections) for cid in record.collections):
+            item = _item(record, depth)
+            known.keyed[item.id] = (_sort_key(item), item)
+    known.seq = seq
+    known.volume = _volume(volume_id, known.keyed)
+    return True
+
+
+def _within(collection_id: str, volume_id: str, collections: Mapping[str, Collection]) -> bool:
+    """Whether a collection is the volume or inside it (as `Store.list_stored(collection=)` counts)."""
+    if collection_id == volume_id:
+        return True
+    found = collections.get(collection_id)
+    return found is not None and any(c.id == volume_id for c in ancestors(found, collections))
+
+
+def _volume(volume_id: str, keyed: Mapping[str, tuple[Any, Item]]) -> Volume:
+    items = tuple(item for _key, item in sorted(keyed.values(), key=lambda pair: pair[0]))
+    return Volume(volume_id, items, {item.id: n for n, item in enumerate(items)})
 
 
 def _item(record: Record, depth: Mapping[str, int]) -> Item:

@@ -10,13 +10,14 @@ from typing import Any
 
 
 def link_files(data: dict[str, Any], base: str) -> dict[str, Any]:
-    """Record JSON with `url` on each rendition's source file and page image, `iiif` on each page
+    """Record JSON with `url` on each rendition's source file, word-position file and page image, `iiif` on each page
     image, and `manifest` on the record when it has a scan. `base` has no trailing slash."""
     has_scan = False
     for rendition in data.get("renditions") or ():
-        source = rendition.get("source")
-        if source:
-            source["url"] = f"{base}/files/{source['sha256']}"
+        for name in ("source", "words"):
+            linked = rendition.get(name)
+            if linked:
+                linked["url"] = f"{base}/files/{linked['sha256']}"
         for image in rendition.get("images") or ():
             image["url"] = f"{base}/files/{image['sha256']}"
             image["iiif"] = f"{base}/iiif/image/{image['sha256']}"

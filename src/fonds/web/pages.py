@@ -72,6 +72,8 @@ class Archive:
         self.store_lock = threading.RLock()
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[int, Any]] = {}
+        self.volumes: dict[str, Any] = {}  # a FRUS volume's contents, patched as the index moves (web/collections.py)
+        self.volumes_lock = threading.Lock()
 
     def resolve_names(self, name: str) -> Any:
         """Every spelling of the persons a searched name resolves to (naming.Names.resolve)."""

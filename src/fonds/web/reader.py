@@ -48,6 +48,7 @@ class Pane:
     pages: tuple[PageImage, ...] = ()
     paragraphs: tuple[Paragraph, ...] = ()
     file_url: str | None = None
+    words_url: str | None = None  # a scan's word positions (renditions/words.py), for hits on the page images
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,11 @@ def reader_view(record: Record, base: str = "") -> ReaderView | None:
                       img.width or 0, img.height or 0)
             for n, img in enumerate(scan.images, 1)
         )
+        words = next((r.words for r in record.renditions if r.words is not None and r.source is not None
+                      and scan.source is not None and r.source.sha256 == scan.source.sha256), None)
         panes.append(Pane("pane-scan", "scan", _label(scan), scan.language, False, None, None, pages=pages,
-                          file_url=f"{base}/files/{scan.source.sha256}" if scan.source and scan.source.name != "pages" else None))
+                          file_url=f"{base}/files/{scan.source.sha256}" if scan.source and scan.source.name != "pages" else None,
+                          words_url=f"{base}/files/{words.sha256}" if words is not None else None))
     pivot: list[Paragraph] = []
     groups = 0
     for position, (index, rendition) in enumerate(texts):

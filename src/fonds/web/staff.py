@@ -386,6 +386,9 @@ def staff_links(request: Request, record_id: str) -> dict[str, str] | None:
     user = sessions(request).user(request)
     if user is None or not accounts.can(user, "contributor"):
         return None
-    return {"edit": _staff_href(record_id, "edit"), "withdraw": _staff_href(record_id, "withdraw"),
-            "csrf": sessions(request).csrf_token(request), "role": user.role}
+    links = {"edit": _staff_href(record_id, "edit"), "withdraw": _staff_href(record_id, "withdraw"),
+             "csrf": sessions(request).csrf_token(request), "role": user.role}
+    if accounts.can(user, "editor"):
+        links["attach"] = _staff_href(record_id, "attach")
+    return links
 

@@ -172,7 +172,46 @@
     layout();
 
     // -- search hits, from the search that led here (?q=), in every pane that has them -------------------
-    highlight(reader, new URLSearchParams(window.location.search).get("q") || "");
+    var query = new URLSearchParams(window.location.search).get("q") || "";
+    highlight(reader, query);
+    if (viewer && osd.getAttribute("data-words")) scanHits(reader, viewer, terms(query), osd.getAttribute("data-words"));
+  }
+
+  // Search hits on the page images: the words' boxes (renditions/words.py, in image pixels) drawn as
+  // OpenSeadragon overlays on the page shown, drawn again whenever another page opens.
+  function scanHits(reader, viewer, words, url) {
+    if (!words.length) return;
+    window.fetch(url, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (!data || !data.pages) return;
+      var hits = data.pages.map(function (page) {
+        return (page.words || []).filter(function (w) {
+          var text = String(w[4]).toLocaleLowerCase();
+          return words.some(function (t) { return text.indexOf(t) !== -1; });
+        });
+      });
+      var total = hits.reduce(function (sum, page) { return sum + page.length; }, 0);
+      var pane = reader.querySelector('.pane[data-pane="scan"]');
+      var badge = pane && pane.querySelector("[data-hit-count]");
+      if (total && badge) {
+        var pages = hits.map(function (page, i) { return page.length ? i + 1 : 0; }).filter(Boolean);
+        badge.textContent = "(" + total + (total === 1 ? " match" : " matches") + " on page" + (pages.length > 1 ? "s " : " ") + pages.join(", ") + ")";
+        pane.classList.add("has-hits");
+      }
+      function place() {
+        viewer.clearOverlays();
+        var page = hits[viewer.currentPage()] || [];
+        page.forEach(function (w) {
+          var box = document.createElement("div");
+          box.className = "scan-hit";
+          box.title = String(w[4]);
+          viewer.addOverlay({ element: box, location: viewer.viewport.imageToViewportRectangle(w[0], w[1], w[2], w[3]) });
+        });
+      }
+      viewer.addHandler("open", place);
+      if (viewer.world.getItemCount()) place();
+    }).catch(function () { /* the words are a help; the text panes still show the hits */ });
   }
 
   function terms(query) {
