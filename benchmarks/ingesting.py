@@ -3,8 +3,9 @@
 Each side runs as `python -m benchmarks.ingesting fonds|raw DB INDEX LIST` (LIST: a file naming
 the corpus files, one a line), so that its peak memory is its own: the parent samples the
 resident set of the child and of every process under it (fonds's ingest workers) five times
-a second and keeps the peak of their sum (pages shared after a fork are counted once per
-process, so the figure errs high). The child prints its figures as one JSON line.
+a second and keeps the peak of their sum, both as resident set (pages shared after a fork
+counted once per process: errs high) and as proportional set size (shared pages split: the
+memory the tree uses). The child prints its figures as one JSON line.
 
 fonds: `ingest()` then `Index.update()`, what `fonds ingest` runs, with the phases of
 `IngestReport.seconds` (files: read, link, store; converge: reconcile and relink) and the CPU
@@ -75,32 +76,39 @@ def run(side: str, files: Sequence[Path], db: str, index_path: Path, work: Path)
     log = work / f"ingest-{side}.log"
     with log.open("wb") as err:
         child = subprocess.Popen(command, cwd=HERE.parent, stdout=subprocess.PIPE, stderr=err)
-        peak = 0
+        peak = peak_pss = 0
         while child.poll() is None:
-            peak = max(peak, _tree_rss_kb(child.pid))
+            rss, pss = _tree_memory_kb(child.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.2)
         out = child.stdout.read().decode() if child.stdout else ""
     if child.returncode != 0:
         raise SystemExit(f"bench: {side} ingest failed ({child.returncode}); see {log}:\n{log.read_text()[-2000:]}")
     figures: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     figures["peak_rss_mb"] = peak / 1024
+    figures["peak_pss_mb"] = peak_pss / 1024
     return figures
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident kB of a process and all of its descendants (0 for one that has gone)."""
-    total = 0
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(resident kB, proportional kB) of a process and all of its descendants summed: the
+    resident sum counts pages shared after a fork once per process, the proportional set size
+    (PSS) splits them between the processes sharing them, so its sum is the memory used."""
+    rss = pss = 0
     todo = [pid]
     while todo:
         current = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo.extend(int(child) for child in (task / "children").read_text().split())
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
 def main(argv: Sequence[str]) -> None:

@@ -111,6 +111,7 @@ def measure(files: Sequence[Path], work: Path, db: str | None = None, index: Pat
     databases.drop(small_db)
     if ingest_figures is not None:
         results["ingest_rss_mb"] = ingest_figures["fonds"]["peak_rss_mb"]
+        results["ingest_pss_mb"] = ingest_figures["fonds"].get("peak_pss_mb", results["ingest_rss_mb"])
         results["raw_rss_mb"] = ingest_figures["raw"]["peak_rss_mb"]
         return results
     print("bench: scale: ingest memory", file=sys.stderr)
@@ -121,6 +122,7 @@ def measure(files: Sequence[Path], work: Path, db: str | None = None, index: Pat
     mem_db = databases.fresh(databases.renamed(db, "memory") if databases.is_postgres(db) else str(mem / "fonds.db"))
     measured = ingesting.run("fonds", files, mem_db, mem / "fonds.db.index", mem)
     results["ingest_rss_mb"] = measured["peak_rss_mb"]
+    results["ingest_pss_mb"] = measured["peak_pss_mb"]
     results["raw_rss_mb"] = ingesting.run("raw", files, str(mem / "raw.db"), mem / "raw.index", mem)["peak_rss_mb"]
     shutil.rmtree(mem)
     databases.drop(mem_db)
@@ -140,9 +142,11 @@ def goals(n: int, results: dict[str, Any]) -> list[str]:
         f"goal startup: fonds serve answers {results['startup_big_s']:.2f} s after start at {n:,} records "
         f"({results['startup_small_s']:.2f} s at 1,000) (goal <= {GOALS['startup']:g} s) {'PASS' if ok else 'FAIL'}"
     )
-    ok = results["ingest_rss_mb"] <= GOALS["ingest-memory"]
+    pss = results.get("ingest_pss_mb", results["ingest_rss_mb"])
+    ok = pss <= GOALS["ingest-memory"]
     lines.append(
-        f"goal ingest-memory: fonds ingest of {n:,} records peaks at {results['ingest_rss_mb']:.0f} MB, raw at "
-        f"{results['raw_rss_mb']:.0f} MB (goal <= {GOALS['ingest-memory']:.0f} MB) {'PASS' if ok else 'FAIL'}"
+        f"goal ingest-memory: fonds ingest of {n:,} records peaks at {pss:.0f} MB (sum of PSS of the writer and its "
+        f"workers; sum of RSS {results['ingest_rss_mb']:.0f} MB), raw at {results['raw_rss_mb']:.0f} MB "
+        f"(goal <= {GOALS['ingest-memory']:.0f} MB) {'PASS' if ok else 'FAIL'}"
     )
     return lines

@@ -105,7 +105,7 @@ def test_a_dump_leaves_out_a_record_it_cannot_write_and_says_which(
     result = CliRunner().invoke(main, ["--db", str(store.path), "dump", "--format", fmt, "-o", str(out)])
     assert result.exit_code == 1
     assert "wrote 2 records" in result.output
-    assert "fonds: 1 record left out of the dump (see the log, or fonds check): 'rec-2'" in result.output
+    assert "fonds: 1 record left out of the dump (the log has the details): 'rec-2'" in result.output
     text = out.read_text(encoding="utf-8")
     assert "rec-1" in text and "rec-3" in text and "rec-2" not in text
     if fmt == "tei":
@@ -137,3 +137,33 @@ def test_oai_leaves_out_a_record_it_cannot_write_and_counts_it(store: SQLiteStor
     ids = [e.text for e in root.iter(f"{{{oai.OAI_NS}}}identifier")]
     assert ids == ["oai:fonds:rec-1", "oai:fonds:rec-3"]
     assert oai.FAILURES["records"] == before + 1
+
+
+def test_a_finding_aid_leaves_out_a_record_it_cannot_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fonds.exports import ead
+
+    path = records(tmp_path / "in")
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text(
+        json.dumps({"collection": {"id": "letters", "title": "Letters", "parent": None, "kind": "series"}}) + "\n"
+        + "".join(json.dumps({**line, "collections": ["letters"]}) + "\n" for line in lines),
+        encoding="utf-8",
+    )
+    with SQLiteStore(tmp_path / "fonds.db") as store:
+        assert ingest(store, [path], link_names=False).result.added == 3
+    original = ead._Writer.record
+
+    def failing(self: object, parent: etree._Element, record: Record) -> None:
+        if record.id == BAD:
+            original(self, parent, record)  # type: ignore[arg-type]  # written part-way, then it fails
+            raise ValueError("injected failure")
+        original(self, parent, record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ead._Writer, "record", failing)
+    out = tmp_path / "letters.xml"
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "fonds.db"), "export-collection", "letters", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "fonds: 1 record left out of the finding aid (the log has the details): 'rec-2'" in result.output
+    text = out.read_text(encoding="utf-8")
+    etree.fromstring(text.encode())
+    assert "rec-1" in text and "rec-3" in text and "rec-2" not in text

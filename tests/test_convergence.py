@@ -221,3 +221,19 @@ def test_targeted_relinking_gives_the_store_a_full_relinking_gives(
             assert {"note-none", "note-kim", "note-zorinsky"} <= relinked
     assert dumps[0] == dumps[1]
     assert '"id":"frus:frus1961-63v92#p_ZZQ1"' in dumps[0]
+
+
+def test_importing_the_authority_again_keeps_what_the_volumes_folded_in(tmp_path: Path, volumes: list[Path]) -> None:
+    people = authority(tmp_path / "hsg-people", [1, 2, 3])
+    entry = people / "900001.xml"  # the file prints the name otherwise than the volumes' persons lists
+    entry.write_text(entry.read_text(encoding="utf-8").replace("<name>Menshikov, Mikhail A.</name>",
+                                                               "<name>Menshikov, M. A.</name>"), encoding="utf-8")
+    with SQLiteStore(tmp_path / "once.db") as once, SQLiteStore(tmp_path / "twice.db") as twice:
+        for store in (once, twice):
+            ingest(store, volumes)
+            import_authority(store, people)
+        import_authority(twice, people)
+        assert entities(twice) == entities(once)
+        assert dump(twice) == dump(once)
+        printed = [v["name"] for v in next(e for e in entities(once) if e["id"] == "hsg:900001")["variants"]]
+        assert "Menshikov, Mikhail A." in printed

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -13,8 +15,6 @@ import pytest
 
 from fonds.exports.dump import write_all
 from fonds.ingest import ingest
-from fonds.ingest_workers import FileStep, prepared_files
-from fonds.repositories import Repositories
 from fonds.store.base import Store
 from fonds.store.sqlite import SQLiteStore
 
@@ -72,15 +72,31 @@ def test_workers_make_the_archive_one_process_makes(tmp_path: Path) -> None:
         assert again.summary() == "0 added, 0 updated, 90 unchanged, 0 rejected; nothing changed"
 
 
+PREPARE = """
+import json, os, sys
+from pathlib import Path
+from fonds.ingest_workers import FileStep, prepared_files
+from fonds.repositories import Repositories
+from fonds.store.sqlite import SQLiteStore
+
+with SQLiteStore(sys.argv[1]) as store:
+    step = FileStep(store=store, link_names=False, dry_run=False, options=None,
+                    repositories=Repositories.of(store), enrich=None)
+    done = list(prepared_files(step, [Path(p) for p in sys.argv[2:]], workers=2))
+print(json.dumps({"me": os.getpid(), "files": [[str(p.path), len(p.records), len(p.entities), p.worker] for p in done]}))
+"""
+
+
 def test_the_files_are_prepared_in_other_processes_in_order(tmp_path: Path) -> None:
+    # In a process of its own: a thread another test left running makes ingest read in-process.
     paths = write_files(tmp_path / "in", files=7, per_file=2)
-    with SQLiteStore(tmp_path / "a.db") as store:
-        step = FileStep(store=store, link_names=False, dry_run=False, options=None,
-                        repositories=Repositories.of(store), enrich=None)
-        done = list(prepared_files(step, paths, workers=2))
-    assert [p.path for p in done] == paths
-    assert [(len(p.records), len(p.entities)) for p in done] == [(2, 0), (2, 0), (2, 1)] + [(2, 0)] * 4
-    assert {p.worker for p in done} - {os.getpid()}, "no file was prepared in a worker process"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", PREPARE, str(tmp_path / "a.db"), *map(str, paths)],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    done = json.loads(out)
+    assert [path for path, *_ in done["files"]] == [str(p) for p in paths]
+    assert [(records, entities) for _, records, entities, _ in done["files"]] == [(2, 0), (2, 0), (2, 1)] + [(2, 0)] * 4
+    assert {worker for *_, worker in done["files"]} - {done["me"]}, "no file was prepared in a worker process"
 
 
 def test_rejections_and_claims_are_reported_as_with_one_process(tmp_path: Path) -> None:

@@ -83,7 +83,7 @@ class Failures:
         named = ", ".join(repr(i) for i in self.ids[:SHOWN])
         more = f" and {len(self.items) - SHOWN} more" if len(self.items) > SHOWN else ""
         noun = "record" if len(self.items) == 1 else "records"
-        return f"{len(self.items)} {noun} left out of the {self.operation} (see the log, or fonds check): {named}{more}"
+        return f"{len(self.items)} {noun} left out of the {self.operation} (the log has the details): {named}{more}"
 
 
 def one_line(error: BaseException) -> str:

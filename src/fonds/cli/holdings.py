@@ -16,17 +16,26 @@ from fonds.cli.main import Context, main, pass_context
 def export_collection_command(context: Context, collection_id: str, fmt: str, output: str | None) -> None:
     """Export a collection with its sub-collections and records as an EAD finding aid.
 
+    A record that cannot be written is left out (logged and named); the exit status is then 1.
+
     Example: fonds export-collection c1752 --format ead3 -o c1752.xml
     """
+    import sys
+
+    from fonds.containment import Failures
     from fonds.exports.ead import write_collection
 
-    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + write_collection(context.store, collection_id, fmt)
+    failures = Failures("finding aid")
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + write_collection(context.store, collection_id, fmt, failures)
     if output:
         with open(output, "w", encoding="utf-8") as out:
             out.write(text)
         click.echo(f"wrote {collection_id} as {'EAD3' if fmt == 'ead3' else 'EAD 2002'} to {output}", err=True)
     else:
         click.echo(text, nl=False)
+    if failures:  # each left out whole; the rest of the finding aid is written
+        click.echo(f"fonds: {failures.summary()}", err=True)
+        sys.exit(1)
 
 
 @main.command("harvest")

@@ -16,6 +16,7 @@ from typing import Iterable
 
 from lxml import etree
 
+from fonds.containment import Failures
 from fonds.dates import HistoricalDate
 from fonds.errors import ExportError, NotFound
 from fonds.exports.tei import clean_text, name_token
@@ -34,9 +35,10 @@ for _three, _two in ISO639_2.items():
     _ISO639_2B.setdefault(_two, _three)
 
 
-def write_collection(store: Store, collection_id: str, version: str = "ead") -> str:
+def write_collection(store: Store, collection_id: str, version: str = "ead", failures: Failures | None = None) -> str:
     """The collection `collection_id` with its sub-collections and records as an EAD document
-    (`version` "ead" for EAD 2002, "ead3" for EAD3). Raises NotFound for an unknown collection."""
+    (`version` "ead" for EAD 2002, "ead3" for EAD3). Raises NotFound for an unknown collection.
+    A record that cannot be written is left out whole and added to `failures` (fonds.containment)."""
     if version not in VERSIONS:
         raise ExportError(f"EAD version {version!r} is not one fonds writes; use ead (EAD 2002) or ead3")
     collections = {c.id: c for c in store.collections()}
@@ -45,7 +47,7 @@ def write_collection(store: Store, collection_id: str, version: str = "ead") -> 
         raise NotFound(f"there is no collection {collection_id!r} in this archive; `fonds stats` and Browse list the collections")
     tree = _subtree(top, collections)
     records = _records(store, top.id, tree)
-    return finding_aid(top, tree, records, version)
+    return finding_aid(top, tree, records, version, failures)
 
 
 def _subtree(top: Collection, collections: dict[str, Collection]) -> dict[str | None, list[Collection]]:
@@ -85,9 +87,11 @@ def _records(store: Store, top: str, tree: dict[str | None, list[Collection]]) -
     return placed
 
 
-def finding_aid(top: Collection, tree: dict[str | None, list[Collection]], records: dict[str, list[Record]], version: str = "ead") -> str:
-    """The EAD document of a collection tree (as `write_collection` gathers it)."""
-    writer = _Writer(EAD3 if version == "ead3" else EAD2002)
+def finding_aid(top: Collection, tree: dict[str | None, list[Collection]], records: dict[str, list[Record]],
+                version: str = "ead", failures: Failures | None = None) -> str:
+    """The EAD document of a collection tree (as `write_collection` gathers it); a record that
+    cannot be written is left out whole and added to `failures` (logged in any case)."""
+    writer = _Writer(EAD3 if version == "ead3" else EAD2002, failures)
     root = writer.element(None, "ead")
     writer.header(root, top)
     archdesc = writer.element(root, "archdesc", level=_level(top.kind))
@@ -113,9 +117,10 @@ def _normal(date: HistoricalDate | None) -> str | None:
 
 
 class _Writer:
-    def __init__(self, namespace: str) -> None:
+    def __init__(self, namespace: str, failures: Failures | None = None) -> None:
         self.ns = namespace
         self.ead3 = namespace == EAD3
+        self.failures = Failures("EAD finding aid") if failures is None else failures
 
     def element(self, parent: etree._Element | None, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
         name = f"{{{self.ns}}}{tag}"
@@ -177,7 +182,13 @@ class _Writer:
             self.describe(component, child)
             self.components(component, child.id, tree, records)
         for record in sorted(records.get(collection_id, []), key=lambda r: (r.date.earliest or "9999", r.id)):
-            self.record(parent, record)
+            count = len(parent)
+            with self.failures.guard(record.id):
+                try:
+                    self.record(parent, record)
+                except Exception:
+                    del parent[count:]  # nothing half-written of this record
+                    raise
 
     def record(self, parent: etree._Element, record: Record) -> None:
         component = self.element(parent, "c", id=name_token(f"r-{record.id}"), level="item")

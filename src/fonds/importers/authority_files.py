@@ -19,7 +19,7 @@ from typing import Iterable, Protocol, runtime_checkable
 from fonds.romanize import fold
 from fonds.variants import _full_names, with_generated
 from fonds.authority import Entity, Variant, normalize
-from fonds.errors import Problem, RecordError
+from fonds.errors import NotFound, Problem, RecordError
 from fonds.importers import hsg_people, pocom
 from fonds.linking import SOURCE as LINKED_BY_FONDS
 from fonds.record import PersonLink, Record
@@ -65,9 +65,27 @@ def import_authority(store: Store, path: str | Path) -> AuthorityResult:
     result = AuthorityResult(read=len(entities), files=files, problems=problems)
     before = None if RELINK in store.pending() else [Names.of(store)]  # None: a crash cut a relinking short
     store.set_pending(RELINK, store.pending().get(RELINK, ""))
-    result.written = store.put_entities(entities)
+    result.written = store.put_entities(keep_folded(store, entities))
     result.relinked, result.merged = converge(store, authority_changed=True, before=before)
     return result
+
+
+def keep_folded(store: Store, entities: list[Entity]) -> list[Entity]:
+    """The entries as read, each with the printed forms a reconciliation folded into its stored
+    version (from persons-list entries since retired): importing the same files again then
+    changes nothing, and the authority before or after the volumes gives one store."""
+    kept = []
+    for entity in entities:
+        try:
+            stored = store.get_entity(entity.id)
+        except NotFound:
+            kept.append(entity)
+            continue
+        for variant in stored.variants:
+            if variant.kind == "printed form":
+                entity = fold_printed_form(entity, variant)
+        kept.append(entity)
+    return kept
 
 
 def read_authority(path: Path, problems: list[Problem] | None = None) -> tuple[list[Entity], list[str]]:
