@@ -201,5 +201,6 @@ def test_an_ocr_upload_shows_its_progress_then_its_result(tab: Page, staff_serve
     tab.shoot("staff-attach-working")
     tab.page.locator(".job", has_text="Done").wait_for(timeout=120_000)
     assert "1 OCRed" in tab.page.locator(".job").inner_text()
-    transcript = next(r for r in staff_server[1].get(WCDA).renditions if r.kind == "transcript" and r.is_machine_made)
+    transcript = next(r for r in staff_server[1].get(WCDA).renditions
+                      if r.kind == "transcript" and r.maker is not None and r.maker.role == "ocr")
     assert "Беларусь" in transcript.text and transcript.words is not None
