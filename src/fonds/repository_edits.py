@@ -131,11 +131,12 @@ def add_repository(store: Store, *, code: str, name: str, place: str, forms: str
                                   "keep the forms citations print", "forms")
     authority = Repositories.of(store)
     entity_id = f"{ID_PREFIX}{code}"
-    for given, field in ((entity_id, "code"), (name, "name"), (code, "code"), *((line, "forms") for line in lines)):
+    for given, field, typed in ((entity_id, "code", code), (name, "name", name), (code, "code", code),
+                                *((line, "forms", line) for line in lines)):
         found = authority.entries.get(given) or authority.resolve(given)
         if found is not None or given in authority.aliases:
-            shown = found.id if found is not None else given
-            raise RepositoryEditError(f"{field}: {given!r} is already repository {shown}; edit that one", field)
+            shown = found.id if found is not None else f"{given}, merged into {authority.current_id(given)}"
+            raise RepositoryEditError(f"{field}: {typed!r} is already repository {shown}; edit that one", field)
     new = Entity(id=entity_id, preferred=name, kind=KIND, description=place or None,
                  variants=(Variant(code, "code", EDITED_SOURCE),
                            *(Variant(f, "variant", EDITED_SOURCE) for f in dict.fromkeys(lines) if f != name)),
@@ -181,7 +182,10 @@ def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str
 def merged_into(authority: Repositories, kept_id: str) -> list[tuple[str, str]]:
     """The repositories merged straight into `kept_id`, as (id, name) sorted by name: what a split can undo."""
     kept = authority.entries.get(kept_id)
-    names = {v.source: v.name for v in kept.variants if v.kind == "merged"} if kept else {}
+    names: dict[str | None, str] = {}
+    for v in kept.variants if kept else ():
+        if v.kind == "merged":
+            names.setdefault(v.source, v.name)  # the merge adds the merged one's name first, then its forms
     return sorted(((old, names.get(old, old)) for old, new in authority.aliases.items() if new == kept_id),
                   key=lambda pair: pair[1].casefold())
 

@@ -156,11 +156,12 @@ def test_a_record_withdrawn_during_a_merge_follows_it_when_restored(store: Store
 
 
 def test_splitting_undoes_a_merge_and_repoints_the_records_back(store: Store, held: Callable[..., Record]) -> None:
-    from fonds.repository_edits import split_repository
+    from fonds.repository_edits import merged_into, split_repository
 
     store.add([held("g1", GARF, "GARF"), held("r1", RGANI, "RGANI"), held("r2", "РГАНИ", None)], agent="ingest a.txt")
     merge_repositories(store, "repo:RGANI", "repo:GARF", agent="user ed")
     assert store.get("r2").source.repository == GARF
+    assert merged_into(Repositories.of(store), "repo:GARF") == [("repo:RGANI", RGANI)]
     changed = split_repository(store, "repo:GARF", "repo:RGANI", agent="user ann")
     assert changed == 2
     r1, r2 = store.get("r1"), store.get("r2")
@@ -178,6 +179,7 @@ def test_splitting_undoes_a_merge_and_repoints_the_records_back(store: Store, he
     garf = authority.entries["repo:GARF"]
     assert not [v for v in garf.variants if v.source == "repo:RGANI"]  # its retired forms moved back
     assert authority.entries["repo:RGANI"].description == "Moscow"  # a shipped one gets its place back
+    assert merged_into(authority, "repo:GARF") == []
     merge_repositories(store, "RGANI", "GARF", agent="user ed")  # it can be merged again
     assert store.get("r1").source.repository == GARF
 
