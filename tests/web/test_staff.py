@@ -219,7 +219,7 @@ STAFF_ROUTES = [
     ("GET", "/staff/proposals"), ("GET", "/staff/proposals.json"), ("GET", "/staff/proposals/1"),
     ("GET", "/staff/proposals/1.json"), ("POST", "/staff/proposals/1"), ("POST", f"/staff/records/{WCDA}/propose"),
     ("GET", "/staff/repositories"), ("GET", "/staff/repositories.json"), ("GET", "/staff/repositories/repo:GARF"),
-    ("POST", "/staff/repositories/repo:GARF"),
+    ("POST", "/staff/repositories/repo:GARF"), ("POST", "/staff/repositories"),
 ]
 
 
