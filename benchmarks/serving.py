@@ -9,8 +9,10 @@
    Goal: 2 workers give >= 2x the requests/s recorded before this work at the same size
    (TODAY_RPS, docs/benchmarks.md: 59.9 at 10k, 27.2 at 100k), with both cores busy
    (>= 1.6 cores); the 1-worker figure of the same run stands beside it.
-2. record pages: 200 random `/records/ID` pages, one client (p50/p95), on the 2-worker
-   server; goal: p95 <= 50 ms. Then its peak RSS, all processes together; goal <= 500 MB.
+2. record pages: 200 random `/records/ID` pages, one client (p50/p95), then 20 clients, on the
+   2-worker server; goal: one client's p95 <= 50 ms. Then its memory, all processes together:
+   PSS (pages the processes share, such as libraries and the index's mapped files, counted
+   once; goal <= 500 MB) and, beside it, the sum of each process's peak RSS.
 3. readers (benchmarks/readers.py): 50 readers and 1 writer for a minute against
    `fonds serve --workers 2` (and, beside it, 1 worker for half as long); goal: 0 errors,
    0 partial records, p95 <= 4x the single-request p50 measured in the same run.

@@ -1,4 +1,4 @@
-"""`fonds repository list|show|edit|merge`: the repository authority at the shell; `fonds repair`
+"""`fonds repository list|show|add|edit|merge|split`: the repository authority at the shell; `fonds repair`
 finishes a re-pointing cut short."""
 
 from __future__ import annotations
@@ -94,3 +94,23 @@ def test_add_one_of_the_archives_own_repositories(run: Callable[..., Result], db
     named = run("repository", "add", "XYZ", "State Archive of the Russian Federation")
     assert named.exit_code == 1 and "already repository repo:GARF" in named.output
     assert run("repository", "add", "", "Nameless").exit_code == 1
+
+
+def test_split_undoes_a_merge_and_refuses_what_was_never_merged(run: Callable[..., Result], db: str) -> None:
+    assert run("repository", "merge", "repo:RGANI", "repo:GARF").exit_code == 0
+    shown = run("repository", "show", "repo:GARF")
+    assert "merged into it: repo:RGANI" in shown.output, shown.output
+    split = run("repository", "split", "GARF", "repo:RGANI")
+    assert split.exit_code == 0 and "split repo:RGANI out of repo:GARF: 1 records re-pointed" in split.output, split.output
+    with open_store(db) as store:
+        source = store.get(WCDA).source
+        # the merge wrote GARF over the printed code; the split gives back the repository's own code
+        assert (source.repository, source.repository_printed, source.repository_code) == (RGANI, "РГАНИ", "RGANI")
+        assert store.versions(WCDA)[-1].note == "split repository repo:RGANI out of repo:GARF"
+        assert any(a.action == "split repository" for a in store.audit_log())
+    assert "merged into it" not in run("repository", "show", "repo:GARF").output
+    assert run("repository", "show", "repo:RGANI").exit_code == 0  # its own page again, no redirect
+    never = run("repository", "split", "repo:GARF", "repo:RGANI")
+    assert never.exit_code == 1 and "was never merged into repo:GARF" in never.output and "Traceback" not in never.output
+    unknown = run("repository", "split", "repo:NOPE", "repo:RGANI")
+    assert unknown.exit_code == 1 and "no repository 'repo:NOPE'" in unknown.output

@@ -64,3 +64,31 @@ def test_a_rejection_survives_re_ingest(tmp_path: Path) -> None:
     assert first.link.id not in {p.id for p in store.get("r1").persons}, "the rejected link came back"
     assert [p.record_id for p in queue(store)] == [p.record_id for p in pending[1:]]
     store.close()
+
+
+def test_a_rejection_and_an_acceptance_survive_relinking(tmp_path: Path) -> None:
+    """Relinking after the authority changes (the full relinking of `fonds repair` and the
+    targeted one after an ingest) applies the stored decisions as an ingest does."""
+    import json
+
+    from fonds.convergence import relink_all
+
+    store = SQLiteStore(tmp_path / "fonds.db")
+    source = tmp_path / "r.json"
+    record = Record(id="r1", title="Talk", renditions=(Rendition("translation", "en", "Then Rusk and Smith met."),))
+    source.write_text(json.dumps(record.to_dict()), encoding="utf-8")
+    store.put_entities([Entity("p-smith", "John Smith"), Entity("p-rusk", "Dean Rusk")])
+    assert ingest(store, [source]).ok
+    pending = {p.link.id: p for p in queue(store) if p.record_id == "r1"}
+    assert {"p-smith", "p-rusk"} <= pending.keys(), "family names alone are doubtful links"
+    smith, rusk = pending["p-smith"], pending["p-rusk"]
+    store.put_link_decision(LinkDecision("r1", smith.link.id, smith.mention, "rejected", "user ana", utc_now()))
+    store.put_link_decision(LinkDecision("r1", rusk.link.id, rusk.mention, "accepted", "user ana", utc_now()))
+    store.add([apply_decisions(store.get("r1"), store.link_decisions(["r1"]))], agent="user ana")
+    # the authority changes under the record: a new entry that spells neither name
+    store.put_entities([Entity("p-jones", "Mary Jones")])
+    relink_all(store)
+    persons = {p.id: p for p in store.get("r1").persons}
+    assert "p-smith" not in persons, "a relinking brought back the rejected link"
+    assert persons["p-rusk"].confidence == 1.0, "a relinking forgot the accepted link"
+    store.close()

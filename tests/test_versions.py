@@ -37,3 +37,20 @@ def test_a_withdrawn_side_shows_every_field_as_removed() -> None:
     assert {c.field for c in changes} >= {"Title", "Summary", "Credits"}
     assert all(c.new == "" for c in changes)
     assert diff_records(RECORD, RECORD) == []
+
+
+def test_a_long_text_with_corrections_far_apart_still_diffs_word_by_word() -> None:
+    """A reader's history page or an editor's proposal page on a long document: only the changed
+    stretches are compared (the whole text with difflib would take minutes)."""
+    from fonds.versions import word_runs
+
+    sentences = [f"The ambassador said that Kim Il Sung agreed to meet on day {n % 7}." for n in range(6000)]
+    old = "\n".join(" ".join(sentences[i:i + 5]) for i in range(0, len(sentences), 5))
+    new = old.replace("day 0.", "day zero.", 1)
+    new = new[: len(new) // 2] + new[len(new) // 2:].replace("Kim Il Sung", "Kim Il-sung", 1)
+    new = new[:-2] + "6!"
+    runs = word_runs(old, new)
+    assert "".join(t for op, t in runs if op != "insert") == old and "".join(t for op, t in runs if op != "delete") == new
+    changed = [(op, t) for op, t in runs if op != "equal"]
+    assert changed == [("delete", "0"), ("insert", "zero"), ("delete", " Sung"), ("insert", "-sung"),
+                       ("delete", "0."), ("insert", "6!")]

@@ -9,7 +9,9 @@ dump's summary and exit status, `fonds check`.
 Failures to index a record are also kept in the store as pending work (`index-failed:ID`,
 its state the message), so that `fonds check` lists them for staff however long ago they
 happened, and the index tries each again on its next update; the mark is cleared when the
-record is indexed or deleted.
+record is indexed or deleted. A record whose page could not be drawn is kept the same way
+(`page-failed:ID`): the reader gets the record's plain text instead of a 500
+(web/fallback.py), staff see it listed, and the mark goes when the page is drawn again.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Protocol
 
 LOG = logging.getLogger("fonds.containment")
 INDEX_FAILED = "index-failed:"  # pending-work prefix of a record the index could not take
+PAGE_FAILED = "page-failed:"  # pending-work prefix of a record whose web page could not be drawn
 SHOWN = 10  # failures named in a summary; the rest are counted
 
 
@@ -109,3 +112,28 @@ def remember_index_failures(store: PendingWork, failures: Failures, indexed: lis
 def index_failures(store: PendingWork) -> dict[str, str]:
     """Record id -> what went wrong, for every record the index could not take."""
     return {task[len(INDEX_FAILED):]: state for task, state in store.pending().items() if task.startswith(INDEX_FAILED)}
+
+
+def page_failures(store: PendingWork) -> dict[str, str]:
+    """Record id -> what went wrong, for every record whose web page could not be drawn."""
+    return {task[len(PAGE_FAILED):]: state for task, state in store.pending().items() if task.startswith(PAGE_FAILED)}
+
+
+def remember_page_failure(store: PendingWork, record_id: str, error: BaseException) -> Failure:
+    """Log one record page that could not be drawn (with its traceback) and keep it as pending
+    work for staff; a store that cannot be written (a read-only node) only logs. Returns the failure."""
+    failure = Failures("page").add(record_id, error)
+    try:
+        store.set_pending(PAGE_FAILED + record_id, failure.message)
+    except Exception as note_error:  # noqa: BLE001 - a read-only store: the log still has it
+        LOG.warning("page: could not note the failed record %r in the store: %s", record_id, one_line(note_error))
+    return failure
+
+
+def forget_page_failure(store: PendingWork, record_id: str) -> None:
+    """Clear the mark of a record whose page is drawn again (nothing if it has none or the store is read-only)."""
+    try:
+        if PAGE_FAILED + record_id in store.pending():
+            store.clear_pending(PAGE_FAILED + record_id)
+    except Exception as note_error:  # noqa: BLE001 - a read-only store keeps its marks until the primary clears them
+        LOG.warning("page: could not clear the mark of record %r: %s", record_id, one_line(note_error))

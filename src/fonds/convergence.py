@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from fonds.authority import Entity
 from fonds.linking import SOURCE as LINKED_BY_FONDS, Matcher, build_matcher, names_any
 from fonds.record import Record
+from fonds.review import apply_decisions
 from fonds.store.base import Store
 
 if TYPE_CHECKING:
@@ -101,6 +102,7 @@ def relink(store: Store, *, before: Sequence[Names] | None = None, linked: Linke
         if not page:
             break
         fresh = []
+        decisions = store.link_decisions([stored.id for stored in page])
         for stored in page:
             record = stored.record
             if record is None or (skip is not None and skip.covers(stored.seq)):
@@ -109,6 +111,8 @@ def relink(store: Store, *, before: Sequence[Names] | None = None, linked: Linke
                 continue
             kept = point_at(tuple(link for link in record.persons if link.source != LINKED_BY_FONDS), folding.aliases)
             relinked = names.link(record.with_persons(kept))
+            if decisions:  # staff's review decisions hold after a relinking as after an ingest
+                relinked = apply_decisions(relinked, decisions)
             if relinked != record:
                 fresh.append(relinked)
         needed = {link.id for record in fresh for link in record.persons if link.id in curated}

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fonds.authority import Entity
-from fonds.containment import INDEX_FAILED, index_failures
+from fonds.containment import INDEX_FAILED, PAGE_FAILED, index_failures, page_failures
 from fonds.errors import FondsError, Problem, RecordError
 from fonds.importers import record_schema
 from fonds.store.base import Store
@@ -51,7 +51,7 @@ def check(store: Store, *, limit: int = SHOWN) -> list[Problem]:
         problems.append(Problem("store", f"{len(dangling) - limit} more dangling person links"))
     failed = index_failures(store)
     for task, state in store.pending().items():
-        if task.startswith(INDEX_FAILED):
+        if task.startswith((INDEX_FAILED, PAGE_FAILED)):
             continue
         shown = f" (stopped at {state})" if state else ""
         problems.append(Problem("store", f"post-ingest step {task!r} was started and not finished{shown}"))
@@ -60,6 +60,12 @@ def check(store: Store, *, limit: int = SHOWN) -> list[Problem]:
                                 "it is tried again on every index update (see the log)"))
     if len(failed) > limit:
         problems.append(Problem("store", f"{len(failed) - limit} more records the search index could not take"))
+    unshown = page_failures(store)
+    for record_id, message in sorted(unshown.items())[:limit]:
+        problems.append(Problem(f"record {record_id!r}", f"its web page could not be drawn ({message}); readers get "
+                                "its plain text meanwhile (see the log)"))
+    if len(unshown) > limit:
+        problems.append(Problem("store", f"{len(unshown) - limit} more records whose web page could not be drawn"))
     bad = 0
     try:
         for record in store.iter_records():

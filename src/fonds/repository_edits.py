@@ -30,7 +30,8 @@ from typing import Iterator
 
 from fonds.authority import Entity, Variant
 from fonds.errors import FondsError, NotFound
-from fonds.repositories import ALIAS, EDITED_SOURCE, ID_PREFIX, KIND, Repositories, code_of
+from fonds.record import Record
+from fonds.repositories import ALIAS, EDITED_SOURCE, ID_PREFIX, KIND, Repositories, code_of, shipped
 from fonds.store.base import Store
 
 BATCH = 500
@@ -41,19 +42,26 @@ MAX_FORMS = 100
 
 
 class RepositoryEditError(FondsError):
+    """A repository edit, add, merge or split refused; `field` names the form field at fault ("" for none)."""
+
     status = 400
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _clean(text: str, what: str, limit: int = MAX_NAME) -> str:
     value = " ".join(text.split())
+    field = "forms" if what == "other forms" else what
     if "\x00" in text:
-        raise RepositoryEditError(f"{what}: holds a NUL character; remove it")
+        raise RepositoryEditError(f"{what}: holds a NUL character; remove it", field)
     bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
     if bad is not None:
-        raise RepositoryEditError(f"{what}: holds the control character U+{ord(bad):04X}; remove it")
+        raise RepositoryEditError(f"{what}: holds the control character U+{ord(bad):04X}; remove it", field)
     if len(value) > limit:
         raise RepositoryEditError(f"{what}: {len(value):,} characters is too long for a repository's {what} "
-                                  f"(at most {limit}); shorten it")
+                                  f"(at most {limit}); shorten it", field)
     return value
 
 
@@ -108,21 +116,29 @@ def edit_repository(store: Store, entity_id: str, *, name: str, code: str, place
 
 def add_repository(store: Store, *, code: str, name: str, place: str, forms: str, agent: str) -> tuple[str, int]:
     """Add one of the archive's own repositories (id `repo:CODE`); records printing its name, code
-    or forms go under it. Returns (id, records re-pointed). Raises RepositoryEditError for a
-    missing name or code, or one that is already a repository's."""
+    or forms go under it. Returns (id, records re-pointed). Raises RepositoryEditError (its `field`
+    one of name, code, place, forms) for a missing name or code, a control character, or a name,
+    code or form that is already a repository's; nothing is stored then."""
     code, name = _clean(code, "code", 40), _clean(name, "name")
-    if not code or not _CODE.match(code) or not name:
-        raise RepositoryEditError("a new repository needs a name and a code (letters, digits, spaces: GAKO, AIPN)")
+    if not name:
+        raise RepositoryEditError("name: a new repository needs a name", "name")
+    if not code or not _CODE.match(code):
+        raise RepositoryEditError("code: a new repository needs a code (letters, digits, spaces: GAKO, AIPN)", "code")
+    place = _clean(place, "place")
+    lines = [_clean(line, "other forms") for line in forms.splitlines() if line.strip()]
+    if len(lines) > MAX_FORMS:
+        raise RepositoryEditError(f"other forms: {len(lines):,} lines are more than a repository has ({MAX_FORMS}); "
+                                  "keep the forms citations print", "forms")
     authority = Repositories.of(store)
     entity_id = f"{ID_PREFIX}{code}"
-    for given in (entity_id, name, code):
+    for given, field in ((entity_id, "code"), (name, "name"), (code, "code"), *((line, "forms") for line in lines)):
         found = authority.entries.get(given) or authority.resolve(given)
         if found is not None or given in authority.aliases:
             shown = found.id if found is not None else given
-            raise RepositoryEditError(f"{given!r} is already repository {shown}; edit that one")
-    lines = [_clean(line, "other forms") for line in forms.splitlines() if line.strip()]
-    new = Entity(id=entity_id, preferred=name, kind=KIND, description=_clean(place, "place") or None,
-                 variants=(Variant(code, "code", EDITED_SOURCE), *(Variant(f, "variant", EDITED_SOURCE) for f in lines)),
+            raise RepositoryEditError(f"{field}: {given!r} is already repository {shown}; edit that one", field)
+    new = Entity(id=entity_id, preferred=name, kind=KIND, description=place or None,
+                 variants=(Variant(code, "code", EDITED_SOURCE),
+                           *(Variant(f, "variant", EDITED_SOURCE) for f in dict.fromkeys(lines) if f != name)),
                  sources=(EDITED_SOURCE,))
     return entity_id, repoint(store, [new], agent=agent, note=f"repository {entity_id} added")
 
@@ -162,6 +178,74 @@ def merge_repositories(store: Store, merged_id: str, kept_id: str, *, agent: str
     return repoint(store, [kept_new, alias], agent=agent, note=f"merge repository {merged_id} into {kept_id}")
 
 
+def merged_into(authority: Repositories, kept_id: str) -> list[tuple[str, str]]:
+    """The repositories merged straight into `kept_id`, as (id, name) sorted by name: what a split can undo."""
+    kept = authority.entries.get(kept_id)
+    names = {v.source: v.name for v in kept.variants if v.kind == "merged"} if kept else {}
+    return sorted(((old, names.get(old, old)) for old, new in authority.aliases.items() if new == kept_id),
+                  key=lambda pair: pair[1].casefold())
+
+
+def split_repository(store: Store, kept_id: str, merged_id: str, *, agent: str) -> int:
+    """Undo the merge of `merged_id` into `kept_id`; returns how many records were re-pointed.
+
+    The merged repository is an entry again: its name, its code (a `former code` of the kept one)
+    and its other forms (`merged` variants of the kept one, the variant's source naming it) move back
+    to it, its alias goes, so its old address and searches by its name no longer redirect. A
+    shipped repository gets its shipped place and forms back; an archive's own one its forms (its
+    place was not kept by the merge: edit it). Every record whose printed repository form is now
+    the merged repository's is re-pointed back (a new version each, "split repository X out of Y",
+    in the merge's resumable batches); one carrying the kept code, which the merge wrote over the
+    merged one's, gets the merged code again. `kept_id` may be given by id, code or name;
+    `merged_id` by id, or by the name or code it had. Raises NotFound for an unknown id,
+    RepositoryEditError for a repository never merged into `kept_id`.
+    """
+    authority = Repositories.of(store)
+    kept_id = known_id(authority, kept_id)
+    if kept_id in authority.aliases:
+        raise RepositoryEditError(f"repository {kept_id} was itself merged into {authority.current_id(kept_id)}; "
+                                  f"split {kept_id} out of that one first", "merged")
+    _, kept = entry(store, kept_id)
+    given = merged_id.strip()
+    if given not in authority.aliases and given not in authority.entries:
+        by_form = next((v.source for v in kept.variants if v.kind in ("merged", "former code") and v.source
+                        and v.source in authority.aliases and v.name.casefold() == given.casefold()), None)
+        if by_form is None:
+            raise NotFound(f"there is no repository {given!r} merged into {kept_id}; "
+                           f"`fonds repository show {kept_id}` lists what was merged into it")
+        given = by_form
+    merged_id = given
+    note = f"split repository {merged_id} out of {kept_id}"
+    pending = store.pending().get(REPOINT)
+    if merged_id not in authority.aliases and pending and json.loads(pending).get("note") == note:
+        return repoint(store, [], agent=agent, note=note)  # split already: finish what an interrupted run left
+    if authority.aliases.get(merged_id) != kept_id:
+        if merged_id in authority.aliases:
+            into = authority.aliases[merged_id]
+            raise RepositoryEditError(f"repository {merged_id} was merged into {into}, not into {kept_id}; "
+                                      f"split it out of {into}", "merged")
+        raise RepositoryEditError(f"repository {merged_id} was never merged into {kept_id}; there is nothing to split",
+                                  "merged")
+    alias = next(e for e in store.iter_entities(kind=ALIAS) if e.id == merged_id)
+    mine = [v for v in kept.variants if v.source == merged_id and v.kind in ("merged", "former code")]
+    shipped_entry = next((e for e in shipped() if e.id == merged_id), None)
+    code = next((v.name for v in mine if v.kind == "former code"), None) or (
+        code_of(shipped_entry) if shipped_entry else None)
+    variants: list[Variant] = [Variant(code, "code", EDITED_SOURCE)] if code else []
+    variants += [Variant(v.name, "variant", EDITED_SOURCE) for v in mine
+                 if v.kind == "merged" and v.name not in (alias.preferred, code)]
+    if shipped_entry is not None:
+        variants += [v for v in shipped_entry.variants if v.kind != "code"]
+    unique = tuple({v.name: v for v in reversed(variants) if v.name != alias.preferred}.values())[::-1]
+    restored = Entity(id=merged_id, preferred=alias.preferred, kind=KIND,
+                      description=shipped_entry.description if shipped_entry else None, variants=unique,
+                      sources=(EDITED_SOURCE, f"split from {kept_id}"))
+    kept_new = replace(kept, variants=tuple(v for v in kept.variants if v not in mine))
+    kept_code = code_of(kept)
+    recode = {restored.preferred: [kept_code, code]} if kept_code and code and kept_code != code else {}
+    return repoint(store, [kept_new, restored], agent=agent, note=note, recode=recode)
+
+
 def known_id(authority: Repositories, given: str) -> str:
     """An entry's id as given, or the id of the repository `given` names (a code or a name: `GARF`)."""
     given = given.strip()
@@ -171,25 +255,34 @@ def known_id(authority: Repositories, given: str) -> str:
     return found.id if found is not None else given
 
 
-def repoint(store: Store, entities: list[Entity], *, agent: str, note: str, batch: int | None = None) -> int:
+def repoint(store: Store, entities: list[Entity], *, agent: str, note: str, batch: int | None = None,
+            recode: dict[str, list[str]] | None = None) -> int:
     """Store `entities`, then put every live record under the repository the authority now gives it,
     in batches (the first holding the entities); returns how many records changed. Resumes a
-    re-pointing left pending."""
+    re-pointing left pending (with the agent, note and `recode` of the run that left it).
+    `recode` maps a repository name to [old code, new code]: a record put under that name whose
+    code is the old one gets the new one (a split gives back the code its merge wrote over)."""
     batch = batch or BATCH
     pending = store.pending().get(REPOINT)
     after = ""
+    recode = dict(recode or {})
     if pending:
         state = json.loads(pending)
         after = str(state.get("after", "")) if not entities else ""
-        agent, note = (agent, note) if entities else (str(state.get("agent", agent)), str(state.get("note", note)))
-    store.set_pending(REPOINT, json.dumps({"after": after, "agent": agent, "note": note}))
+        if not entities:
+            agent, note = str(state.get("agent", agent)), str(state.get("note", note))
+            recode = {str(k): [str(c) for c in v] for k, v in dict(state.get("recode") or {}).items()}
+    def mark(after: str) -> None:
+        store.set_pending(REPOINT, json.dumps({"after": after, "agent": agent, "note": note, "recode": recode},
+                                              ensure_ascii=False))
+    mark(after)
     authority = Repositories.of(_Overlay(store, entities))
     changed = 0
     first = True
     while True:
         page = store.list_stored(after_id=after, limit=batch, include_deleted=False)
         fresh = [moved for stored in page if stored.record is not None
-                 and (moved := authority.apply(stored.record)) != stored.record]
+                 and (moved := _recoded(authority.apply(stored.record), recode)) != stored.record]
         if first and entities:
             changed += store.add(fresh, entities=entities, agent=agent, note=note).changed
         elif fresh:
@@ -198,9 +291,16 @@ def repoint(store: Store, entities: list[Entity], *, agent: str, note: str, batc
         if not page:
             break
         after = page[-1].id
-        store.set_pending(REPOINT, json.dumps({"after": after, "agent": agent, "note": note}))
+        mark(after)
     store.clear_pending(REPOINT)
     return changed
+
+
+def _recoded(record: Record, recode: dict[str, list[str]]) -> Record:
+    codes = recode.get(record.source.repository or "")
+    if not codes or record.source.repository_code != codes[0]:
+        return record
+    return replace(record, source=replace(record.source, repository_code=codes[1]))
 
 
 class _Overlay:

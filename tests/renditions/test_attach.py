@@ -135,6 +135,7 @@ def test_bad_files_are_refused_and_nothing_is_stored(store, files: FileStore, tm
         encrypted: f"{encrypted}: the PDF is encrypted; save an unencrypted copy (e.g. `qpdf --decrypt IN OUT`) and attach that",
         not_a_pdf: f"{not_a_pdf}: not a PDF or an image fonds can read (JPEG, PNG, TIFF)",
         corrupt: f"{corrupt}: the PDF",
+        tmp_path: f"{tmp_path}: a folder, not a file; attach the files in it by name",
     }
     for path, message in cases.items():
         with pytest.raises(RecordError) as caught:

@@ -44,6 +44,7 @@ def test_a_proposal_is_kept_apart_and_accepted_as_a_version_naming_both(
     kept = store.get_proposal(number)
     assert (kept.base, kept.status, kept.proposer, kept.record.title) == (1, "open", "con", "A better title")
     assert [p.id for p in store.proposals(proposer="con")] == [number] and store.proposals(proposer="ed") == []
+    assert store.proposals()[0].data == {}  # a list carries no proposed records (a queue of long documents stays small)
     version = proposals.accept(store, number, by="user ed", reason="checked against the scan")
     assert version == 2 and store.get("r1").title == "A better title"
     made = store.versions("r1")[-1]

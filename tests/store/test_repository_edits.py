@@ -153,3 +153,94 @@ def test_a_record_withdrawn_during_a_merge_follows_it_when_restored(store: Store
     assert store.get("r2").source.repository == RGANI  # as it was withdrawn
     assert follow_repositories(store, ["r2", "r1"], agent="user ed") == 1
     assert store.get("r2").source.repository == GARF and store.get("r2").source.repository_code == "GARF"
+
+
+def test_splitting_undoes_a_merge_and_repoints_the_records_back(store: Store, held: Callable[..., Record]) -> None:
+    from fonds.repository_edits import split_repository
+
+    store.add([held("g1", GARF, "GARF"), held("r1", RGANI, "RGANI"), held("r2", "РГАНИ", None)], agent="ingest a.txt")
+    merge_repositories(store, "repo:RGANI", "repo:GARF", agent="user ed")
+    assert store.get("r2").source.repository == GARF
+    changed = split_repository(store, "repo:GARF", "repo:RGANI", agent="user ann")
+    assert changed == 2
+    r1, r2 = store.get("r1"), store.get("r2")
+    assert (r1.source.repository, r1.source.repository_printed, r1.source.repository_code) == (RGANI, None, "RGANI")
+    assert (r2.source.repository, r2.source.repository_printed) == (RGANI, "РГАНИ")
+    last = store.versions("r1")[-1]
+    assert (last.number, last.agent, last.note) == (3, "user ann", "split repository repo:RGANI out of repo:GARF")
+    assert len(store.versions("g1")) == 1 and store.get("g1").source.repository == GARF
+    authority = Repositories.of(store)
+    assert "repo:RGANI" in authority.entries and "repo:RGANI" not in authority.aliases  # no redirect any more
+    assert authority.current_id("repo:RGANI") == "repo:RGANI"
+    for form in ("RGANI", "РГАНИ", RGANI):
+        assert authority.resolve(form).id == "repo:RGANI"  # type: ignore[union-attr]
+    assert authority.retired(RGANI) is None and authority.retired("RGANI") is None
+    garf = authority.entries["repo:GARF"]
+    assert not [v for v in garf.variants if v.source == "repo:RGANI"]  # its retired forms moved back
+    assert authority.entries["repo:RGANI"].description == "Moscow"  # a shipped one gets its place back
+    merge_repositories(store, "RGANI", "GARF", agent="user ed")  # it can be merged again
+    assert store.get("r1").source.repository == GARF
+
+
+def test_an_archives_own_repository_splits_out_by_its_old_name_or_code(store: Store, held: Callable[..., Record]) -> None:
+    from fonds.repository_edits import add_repository, split_repository
+
+    add_repository(store, code="GAKO", name="State Archive of the Kyiv Oblast", place="Kyiv", forms="ДАКО",
+                   agent="user ed")
+    store.add([held("k1", "ДАКО", "GAKO")])
+    merge_repositories(store, "repo:GAKO", "repo:GARF", agent="user ed")
+    assert store.get("k1").source.repository_code == "GARF"
+    assert split_repository(store, "GARF", "GAKO", agent="user ed") == 1  # by code; kept by code too
+    k1 = store.get("k1")
+    assert (k1.source.repository, k1.source.repository_printed, k1.source.repository_code) == (
+        "State Archive of the Kyiv Oblast", "ДАКО", "GAKO")
+    assert Repositories.of(store).resolve("ДАКО").id == "repo:GAKO"  # type: ignore[union-attr]
+
+
+def test_splits_that_make_no_sense_are_refused(store: Store, held: Callable[..., Record]) -> None:
+    from fonds.repository_edits import split_repository
+
+    store.add([held("r1", RGANI, "RGANI")])
+    with pytest.raises(RepositoryEditError, match="repo:RGANI was never merged into repo:GARF"):
+        split_repository(store, "repo:GARF", "repo:RGANI", agent="user ed")
+    with pytest.raises(NotFound, match="no repository 'repo:NOPE'"):
+        split_repository(store, "repo:NOPE", "repo:RGANI", agent="user ed")
+    with pytest.raises(NotFound, match="no repository 'repo:NOPE' merged into repo:GARF"):
+        split_repository(store, "repo:GARF", "repo:NOPE", agent="user ed")
+    merge_repositories(store, "repo:RGANI", "repo:GARF", agent="user ed")
+    with pytest.raises(RepositoryEditError, match="merged into repo:GARF, not into repo:AVPRF"):
+        split_repository(store, "repo:AVPRF", "repo:RGANI", agent="user ed")
+    merge_repositories(store, "repo:GARF", "repo:AVPRF", agent="user ed")
+    with pytest.raises(RepositoryEditError, match="repo:GARF was itself merged into repo:AVPRF"):
+        split_repository(store, "repo:GARF", "repo:RGANI", agent="user ed")
+    assert store.get("r1").source.repository == "Archive of the Foreign Policy of the Russian Federation"
+    assert len(store.versions("r1")) == 3  # nothing stored by the refusals
+
+
+def test_an_interrupted_split_goes_on_from_where_it_stopped(store: Store, held: Callable[..., Record]) -> None:
+    import fonds.repository_edits as edits
+
+    store.add([held(f"r{n:02}", RGANI, "RGANI") for n in range(5)])
+    merge_repositories(store, "repo:RGANI", "repo:GARF", agent="user ed")
+    real_add = store.add
+    calls = {"n": 0}
+
+    def failing_add(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("killed")
+        return real_add(*args, **kwargs)  # type: ignore[arg-type]
+
+    store.add = failing_add  # type: ignore[method-assign]
+    before, edits.BATCH = edits.BATCH, 2
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            edits.split_repository(store, "repo:GARF", "repo:RGANI", agent="user ed")
+    finally:
+        edits.BATCH = before
+        store.add = real_add  # type: ignore[method-assign]
+    assert json.loads(store.pending()[REPOINT])["note"] == "split repository repo:RGANI out of repo:GARF"
+    assert edits.split_repository(store, "repo:GARF", "repo:RGANI", agent="user ann") == 3
+    assert REPOINT not in store.pending()
+    assert {(r.source.repository, r.source.repository_code) for r in store.iter_records()} == {(RGANI, "RGANI")}
+    assert store.versions("r04")[-1].note == "split repository repo:RGANI out of repo:GARF"

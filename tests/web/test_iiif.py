@@ -141,3 +141,9 @@ def test_json_twin_lists_renditions_with_file_urls(reader_client: Any, page: Any
     file = reader_client.get(translation["source"]["url"].replace("http://testserver", ""))
     assert file.status_code == 200 and file.text.startswith("English text published by The European Commission")
     assert file.headers["content-type"] == "text/plain; charset=utf-8"
+    # the OCR's word positions: linked, served as JSON, one entry per page image with its size
+    words = reader_client.get(transcript["words"]["url"].replace("http://testserver", ""))
+    assert words.status_code == 200 and words.headers["content-type"] == "application/json"
+    pages = words.json()["pages"]
+    assert [(p["width"], p["height"]) for p in pages] == [(i["width"], i["height"]) for i in scan["images"]]
+    assert any(w[4].startswith("Беларусь") for w in pages[0]["words"])

@@ -219,7 +219,7 @@ STAFF_ROUTES = [
     ("GET", "/staff/proposals"), ("GET", "/staff/proposals.json"), ("GET", "/staff/proposals/1"),
     ("GET", "/staff/proposals/1.json"), ("POST", "/staff/proposals/1"), ("POST", f"/staff/records/{WCDA}/propose"),
     ("GET", "/staff/repositories"), ("GET", "/staff/repositories.json"), ("GET", "/staff/repositories/repo:GARF"),
-    ("POST", "/staff/repositories/repo:GARF"),
+    ("POST", "/staff/repositories/repo:GARF"), ("POST", "/staff/repositories"),
 ]
 
 
@@ -525,3 +525,27 @@ def test_the_staff_home_lists_records_the_index_could_not_take(
     assert f"{victim}</a>: ValueError: injected failure" in page.text
     data = browser.get("/staff/index.json").json()
     assert data["index_failures"] == [{"id": victim, "error": "ValueError: injected failure"}]
+
+
+def test_the_staff_home_lists_records_whose_page_could_not_be_drawn(
+    app: FastAPI, archive: tuple[SQLiteStore, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Containment (issue 17): a record page that fails for one record is shown to staff (web/fallback.py)."""
+    from fonds.web import app as app_module
+
+    store, _ = archive
+    victim = next(store.iter_records()).id
+    original = app_module.record_page
+
+    def failing(archive_: Any, record: Record, *args: Any, **kwargs: Any) -> Any:
+        if record.id == victim:
+            raise ValueError("injected failure")
+        return original(archive_, record, *args, **kwargs)
+
+    monkeypatch.setattr(app_module, "record_page", failing)
+    browser = editor(app)
+    assert browser.get(f"/records/{victim}").status_code == 200
+    page = browser.get("/staff/")
+    assert "Records whose page could not be drawn" in page.text
+    assert f"{victim}</a>: ValueError: injected failure" in page.text
+    assert browser.get("/staff/index.json").json()["page_failures"] == [{"id": victim, "error": "ValueError: injected failure"}]

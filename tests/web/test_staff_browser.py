@@ -185,3 +185,22 @@ def test_attach_a_scan_in_the_browser_and_watch_the_job(tab: Page, staff_server:
     tab.page.wait_for_load_state("load")
     assert "fonds-broken-upload.pdf: the PDF is damaged" in tab.page.locator(".error-box").inner_text()
     tab.shoot("staff-attach-refused")
+
+
+def test_an_ocr_upload_shows_its_progress_then_its_result(tab: Page, staff_server: tuple[str, SQLiteStore],
+                                                          belovezha_page_pdf: Path) -> None:
+    log_in(tab)
+    tab.open(f"/staff/records/{WCDA}/attach")
+    tab.page.get_by_label("File or files").set_input_files(str(belovezha_page_pdf))
+    tab.page.get_by_label("scan").check()
+    tab.page.get_by_label("Language").fill("ru")
+    tab.page.get_by_role("button", name="Upload and attach").click()
+    tab.page.wait_for_url("**/staff/jobs/*")
+    status = tab.page.locator(".job").inner_text()
+    assert status.startswith(("Queued", "Working", "Done")), status  # the request did not wait for the OCR
+    tab.shoot("staff-attach-working")
+    tab.page.locator(".job", has_text="Done").wait_for(timeout=120_000)
+    assert "1 OCRed" in tab.page.locator(".job").inner_text()
+    transcript = next(r for r in staff_server[1].get(WCDA).renditions
+                      if r.kind == "transcript" and r.maker is not None and r.maker.role == "ocr")
+    assert "Беларусь" in transcript.text and transcript.words is not None

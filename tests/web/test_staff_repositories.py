@@ -132,3 +132,98 @@ def test_restoring_a_record_puts_it_under_the_repository_merged_meanwhile(app: F
     assert ed.submit(page, page, {"action": "merge", "into": "repo:GARF"}).status_code == 303
     assert ed.submit(f"/records/{WCDA}", f"/staff/records/{WCDA}/restore", {"note": "cleared"}).status_code == 303
     assert store.get(WCDA).source.repository == GARF
+
+
+def test_an_editor_splits_a_wrongly_merged_repository_out_again(app: FastAPI, store: SQLiteStore) -> None:
+    held_by_rgani(store)
+    ed = editor(app)
+    kept = "/staff/repositories/repo:GARF"
+    assert "Merged into this repository" not in ed.get(kept).text  # nothing to split yet
+    assert ed.submit("/staff/repositories/repo:RGANI", "/staff/repositories/repo:RGANI",
+                     {"action": "merge", "into": "repo:GARF"}).status_code == 303
+    page = ed.get(kept).text
+    assert "Merged into this repository" in page and 'name="merged" value="repo:RGANI"' in page
+    split = ed.submit(kept, kept, {"action": "split", "merged": "repo:RGANI"})
+    assert split.status_code == 303 and split.headers["location"] == "/staff/repositories/repo:RGANI"
+    source = store.get(WCDA).source
+    assert (source.repository, source.repository_code) == (RGANI, "RGANI")
+    last = store.versions(WCDA)[-1]
+    assert last.note == "split repository repo:RGANI out of repo:GARF" and last.agent == "user ed"
+    assert any(a.action == "split repository" for a in store.audit_log())
+    assert ed.get("/staff/repositories/repo:RGANI").status_code == 200  # its own page again, no 301
+    assert "Merged into this repository" not in ed.get(kept).text
+    reader = Browser(app)
+    app.state.archive.index.update(store)
+    assert reader.get(filter_href("repository", RGANI)).status_code == 200  # the old name no longer redirects
+    assert WCDA in reader.get("/search.json?" + filter_href("repository", RGANI).split("?", 1)[1]).text
+
+
+def test_bad_splits_say_why_and_change_nothing(app: FastAPI, store: SQLiteStore) -> None:
+    held_by_rgani(store)
+    ed = editor(app)
+    kept = "/staff/repositories/repo:GARF"
+    for merged, message in (("repo:RGANI", "was never merged into repo:GARF"), ("repo:NOPE", "no repository"),
+                            ("", "no repository")):
+        response = ed.submit(kept, kept, {"action": "split", "merged": merged})
+        assert response.status_code == 400 and message in response.text, (merged, response.text[:300])
+    assert store.get(WCDA).source.repository == RGANI and len(store.versions(WCDA)) == 2
+    con = editor(app, "con")
+    token = con.csrf(kept)
+    assert con.post(kept, {"csrf": token, "action": "split", "merged": "repo:RGANI"}).status_code == 403
+    assert ed.post(kept, {"action": "split", "merged": "repo:RGANI"}).status_code == 403  # no CSRF token
+
+
+def test_an_editor_adds_a_repository_in_the_browser(app: FastAPI, store: SQLiteStore) -> None:
+    record = store.get(WCDA)
+    store.add([replace(record, source=Source(citation="ДАКО, ф. 1", repository="ДАКО", reference={"fond": "1"}))])
+    ed = editor(app)
+    listing = "/staff/repositories"
+    assert "Add a repository" in ed.get(listing).text
+    added = ed.submit(listing, listing, {"code": "GAKO", "name": "State Archive of the Kyiv Oblast", "place": "Kyiv",
+                                         "forms": "ДАКО\nDAKO"})
+    assert added.status_code == 303 and added.headers["location"] == "/staff/repositories/repo:GAKO"
+    source = store.get(WCDA).source
+    assert (source.repository, source.repository_printed) == ("State Archive of the Kyiv Oblast", "ДАКО")
+    assert store.versions(WCDA)[-1].note == "repository repo:GAKO added"
+    assert any(a.action == "add repository" for a in store.audit_log())
+    shown = ed.get("/staff/repositories/repo:GAKO")
+    assert shown.status_code == 200 and "Kyiv" in shown.text
+
+
+def test_a_bad_new_repository_is_refused_at_its_field_and_nothing_is_stored(app: FastAPI, store: SQLiteStore) -> None:
+    ed = editor(app)
+    listing = "/staff/repositories"
+    before = len(list(store.iter_entities(kind="repository")))
+    good = {"code": "GAKO", "name": "State Archive of the Kyiv Oblast", "place": "", "forms": ""}
+    for change, field, message in (({"name": ""}, "name", "needs a name"),
+                                   ({"name": "   "}, "name", "needs a name"),
+                                   ({"code": ""}, "code", "needs a code"),
+                                   ({"code": "GARF"}, "code", "is already repository repo:GARF"),
+                                   ({"code": "ГАРФ"}, "code", "is already repository repo:GARF"),
+                                   ({"name": GARF}, "name", "is already repository repo:GARF"),
+                                   ({"name": "Kyiv\x07Archive"}, "name", "control character U+0007"),
+                                   ({"place": "Ky\x00iv"}, "place", "NUL"),
+                                   ({"forms": "ok\nРГАНИ"}, "forms", "is already repository repo:RGANI"),
+                                   ({"forms": "bad\x1b[31m"}, "forms", "control character U+001B")):
+        response = ed.submit(listing, listing, {**good, **change})
+        assert response.status_code == 400, (change, response.status_code)
+        assert f'id="a-{field}-problem"' in response.text and message in response.text, (change, response.text[:500])
+        assert 'aria-invalid="true"' in response.text
+        kept = change.get("name", good["name"]).replace("\x07", "")
+        assert f'value="{kept}"' in response.text or field == "name"  # what was typed is shown again
+    assert len(list(store.iter_entities(kind="repository"))) == before  # nothing stored
+    assert "repo:GAKO" not in Repositories.of(store).entries
+    hostile = ed.submit(listing, listing, {**good, "name": "<script>alert(1)</script>", "code": "GARF"})
+    assert hostile.status_code == 400 and "<script>alert(1)" not in hostile.text
+
+
+def test_only_editors_add_repositories(app: FastAPI, store: SQLiteStore) -> None:
+    data = {"code": "GAKO", "name": "State Archive of the Kyiv Oblast", "place": "", "forms": ""}
+    assert Browser(app).post("/staff/repositories", {"csrf": "x", **data}).status_code == 403
+    con = editor(app, "con")
+    assert "Add a repository" not in con.get("/staff/repositories").text
+    assert con.post("/staff/repositories", {"csrf": con.csrf("/staff/repositories"), **data}).status_code == 403
+    ed = editor(app)
+    assert ed.post("/staff/repositories", data).status_code == 403  # no CSRF token
+    assert ed.post("/staff/repositories", {"csrf": "forged", **data}).status_code == 403
+    assert "repo:GAKO" not in Repositories.of(store).entries

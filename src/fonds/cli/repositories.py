@@ -1,4 +1,4 @@
-"""`fonds repository list|show|add|edit|merge`: the repository authority at the shell
+"""`fonds repository list|show|add|edit|merge|split`: the repository authority at the shell
 (repository_edits.py; the same rules as /staff/repositories)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from fonds.repositories import RETIRED, Repositories, code_of
 
 @main.group("repository")
 def repository_group() -> None:
-    """The repository authority: list, edit and merge repositories."""
+    """The repository authority: list, add, edit, merge and split repositories."""
 
 
 @repository_group.command("list")
@@ -55,6 +55,10 @@ def repository_show_command(context: Context, entity_id: str) -> None:
     for v in found.variants:
         if v.kind != "code":
             click.echo(f"form:  {v.name}" + (f"  ({v.kind})" if v.kind in RETIRED else ""))
+    from fonds.repository_edits import merged_into
+
+    for old, name in merged_into(Repositories.of(context.store), found.id):
+        click.echo(f"merged into it: {old} ({name}); undo with `fonds repository split {found.id} {old}`")
 
 
 @repository_group.command("add")
@@ -128,3 +132,24 @@ def repository_merge_command(context: Context, merged_id: str, kept_id: str) -> 
     context.store.audit(_cli_agent(), "merge repositories", merged_id, f"into {kept_id}; {changed} records")
     context.index(catch_up=False).update(context.store)
     click.echo(f"merged {merged_id} into {kept_id}: {changed} records re-pointed")
+
+
+@repository_group.command("split")
+@click.argument("kept_id")
+@click.argument("merged_id")
+@pass_context
+def repository_split_command(context: Context, kept_id: str, merged_id: str) -> None:
+    """Undo a merge: the repository MERGED_ID, merged into KEPT_ID, is its own again (its name, code
+    and forms move back to it; its old address no longer redirects) and every record printing one
+    of its forms is re-pointed back (a new version each, in batches). Run again after an
+    interruption, it finishes the work.
+
+    Example: fonds repository split repo:GARF repo:RGANI
+    """
+    from fonds.repository_edits import known_id, split_repository
+
+    changed = split_repository(context.store, kept_id, merged_id, agent=_cli_agent())
+    kept_id = known_id(Repositories.of(context.store), kept_id)
+    context.store.audit(_cli_agent(), "split repository", kept_id, f"{merged_id} split out; {changed} records")
+    context.index(catch_up=False).update(context.store)
+    click.echo(f"split {merged_id} out of {kept_id}: {changed} records re-pointed")

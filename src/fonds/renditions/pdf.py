@@ -111,6 +111,8 @@ def _page_text(page: object) -> str:
 
 def check_not_empty(path: Path) -> None:
     """RecordError if the file is missing or has 0 bytes."""
+    if path.is_dir():
+        raise RecordError(f"{path}: a folder, not a file; attach the files in it by name (page images in page order)")
     if not path.is_file():
         raise RecordError(f"{path}: no such file; check the path")
     if path.stat().st_size == 0:

@@ -49,6 +49,25 @@ class AddResult:
 
 
 @dataclass(frozen=True)
+class RecordSummary:
+    """What a list of records shows of one live record, read without decoding the whole record."""
+
+    id: str
+    title: str
+    type: str | None
+    number: str | None
+    date_text: str | None
+    earliest: str | None
+    latest: str | None
+    collections: tuple[str, ...]
+
+    @classmethod
+    def of(cls, record: Record) -> RecordSummary:
+        return cls(record.id, record.title, record.type, record.number, record.date.text,
+                   record.date.earliest, record.date.latest, tuple(record.collections))
+
+
+@dataclass(frozen=True)
 class StoredRecord:
     """A record with what the store knows about it: its last change and whether it is deleted."""
 
@@ -238,6 +257,20 @@ class Store(CurationStore):
     @abstractmethod
     def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:
         """Change-log rows with a sequence number above `seq`, oldest first."""
+
+    def record_summaries(self, collection: str) -> list[RecordSummary]:
+        """Every live record in a collection or in one below it (as `list_stored(collection=)`
+        counts), as summaries, in id order. SQLite reads these fields with its JSON functions;
+        this default (PostgreSQL's too: its JSON operators refuse a record holding an escaped NUL,
+        which Record JSON may) decodes each record."""
+        found: list[RecordSummary] = []
+        after = ""
+        while True:
+            batch = self.list_stored(collection=collection, after_id=after, limit=500, include_deleted=False)
+            if not batch:
+                return found
+            after = batch[-1].id
+            found.extend(RecordSummary.of(s.record) for s in batch if s.record is not None)
 
     @abstractmethod
     def last_seq(self) -> int:

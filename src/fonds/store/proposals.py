@@ -103,8 +103,9 @@ class ProposalStore(ABC):
 
     def proposals(self, *, status: str | None = "open", proposer: str | None = None,
                   record_id: str | None = None, limit: int = 200) -> list[Proposal]:
-        """Proposals, oldest first for open ones and newest first otherwise. `status` "open" also
-        gives those being accepted; None gives every status."""
+        """Proposals, oldest first for open ones and newest first otherwise, without their proposed
+        records (`data` is {}: a list of long documents' proposals stays small; `get_proposal`
+        gives the record). `status` "open" also gives those being accepted; None every status."""
         where, args = [], []
         if status == "open":
             where.append("status IN ('open', 'accepting')")
@@ -119,7 +120,8 @@ class ProposalStore(ABC):
             args.append(record_id)
         clause = ("WHERE " + " AND ".join(where)) if where else ""
         order = "id" if status == "open" else "id DESC"
-        rows = self._staff_read(f"SELECT {_COLUMNS} FROM proposals {clause} ORDER BY {order} LIMIT ?", (*args, limit))
+        columns = _COLUMNS.replace("data", "'{}'")
+        rows = self._staff_read(f"SELECT {columns} FROM proposals {clause} ORDER BY {order} LIMIT ?", (*args, limit))
         return [_proposal(row) for row in rows]
 
     def get_proposal(self, number: int) -> Proposal:

@@ -21,6 +21,7 @@ from fonds.record import Collection, Record
 from fonds.store.base import (
     AddResult,
     Change,
+    RecordSummary,
     Stats,
     Store,
     StoredRecord,
@@ -438,6 +439,21 @@ class SQLiteStore(Store):
             [after_seq, *args, limit],
         ).fetchall()
         return [_stored(row) for row in rows]
+
+    def record_summaries(self, collection: str) -> list[RecordSummary]:
+        """Store.record_summaries, the fields read by SQLite's JSON functions (no record decoded)."""
+        where, args = self._where(None, None, collection)
+        rows = self.db.execute(
+            "SELECT r.id, json_extract(r.data, '$.title'), json_extract(r.data, '$.type'), "
+            "json_extract(r.data, '$.number'), json_extract(r.data, '$.date.text'), "
+            "json_extract(r.data, '$.date.earliest'), json_extract(r.data, '$.date.latest'), "
+            "json_extract(r.data, '$.collections') "
+            f"FROM records r WHERE r.is_deleted = 0 AND r.data IS NOT NULL AND {where} ORDER BY r.id",
+            args,
+        ).fetchall()
+        return [RecordSummary(id=row[0], title=row[1], type=row[2], number=row[3], date_text=row[4], earliest=row[5],
+                              latest=row[6], collections=tuple(json.loads(row[7]) if row[7] else ()))
+                for row in rows]
 
     def count_stored(
         self, *, since: str | None = None, until: str | None = None, collection: str | None = None

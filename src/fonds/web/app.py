@@ -28,7 +28,7 @@ from fonds.config import Settings
 from fonds.errors import BadRequest, FondsError, NotFound, QueryError
 from fonds.index import Index
 from fonds.store.base import Store
-from fonds.web import api, citing, corrections, history, iiif, oai_page, staff, uploads
+from fonds.web import api, citing, corrections, fallback, history, iiif, oai_page, staff, uploads
 from fonds.web import proposals as proposal_pages
 from fonds.web import repositories as repository_pages
 from fonds.web.api import MAX_ID_LENGTH
@@ -120,6 +120,19 @@ def record(request: Request, archive: Archive) -> Any:
     links = staff.staff_links(request, rec.id)
     page = replace(page, reader=reader_view(rec, ""), files_base=public_base(request, archive))
     return replace(page, staff=links) if links else page
+
+
+setattr(record, "contains_record", "record_path")  # a page that cannot be drawn answers its plain text (web/fallback.py)
+
+
+def _contained(view: Any, request: Request, archive: Archive, error: BaseException) -> Any:
+    """The plain page of the record a failing record view names (web/fallback.py), or None when
+    the view names no record or the path no stored record."""
+    record_param = getattr(view, "contains_record", None)
+    if record_param is None:
+        return None
+    raw = str(request.path_params.get(record_param, ""))
+    return fallback.fallback_page(archive, raw.removesuffix(".json"), error)
 
 
 def person(request: Request, archive: Archive) -> Any:
@@ -345,12 +358,23 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
                 request.state.form_items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
             try:
                 result = await _in_thread(view, request, archive)
+                if isinstance(result, Response):
+                    return result
+                response = render(request, result)
+            except (FondsError, StarletteHTTPException, RequestValidationError):
+                raise
+            except Exception as error:  # a stored record the page code cannot draw: web/fallback.py
+                contained = await _in_thread(lambda r, a: _contained(view, r, a, error), request, archive)
+                if contained is None:
+                    raise
+                return render(request, contained)
             finally:
                 if form is not None:
                     await form.close()  # an upload's spooled temporary files
-            if isinstance(result, Response):
-                return result
-            return render(request, result)
+            record_param = getattr(view, "contains_record", None)
+            if record_param is not None and response.status_code == 200:
+                await _in_thread(lambda r, a: fallback.drawn_path(a, str(r.path_params.get(record_param, ""))), request, archive)
+            return response
 
         run.__name__ = view.__name__
         return run

@@ -24,6 +24,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from fonds import query as q
 from fonds.errors import NotFound
 from fonds.record import Collection, Record
+from fonds.store.base import RecordSummary
 from fonds.web.pages import Archive, collection_href, natural_key, record_href
 
 VOLUME_KIND = "volume"
@@ -194,16 +195,9 @@ def _sort_key(item: Item) -> Any:
 def _read_volume(archive: Archive, volume_id: str, seq: int, collections: Mapping[str, Collection]) -> _Contents:
     depth = {cid: len(ancestors(c, collections)) for cid, c in collections.items()}
     keyed: dict[str, tuple[Any, Item]] = {}
-    after = ""
-    while True:
-        batch = archive.store.list_stored(collection=volume_id, after_id=after, limit=500, include_deleted=False)
-        if not batch:
-            break
-        after = batch[-1].id
-        for stored in batch:
-            if stored.record is not None:
-                item = _item(stored.record, depth)
-                keyed[item.id] = (_sort_key(item), item)
+    for summary in archive.store.record_summaries(volume_id):  # the fields only: no record decoded
+        item = _item(summary, depth)
+        keyed[item.id] = (_sort_key(item), item)
     return _Contents(seq, collections, keyed, _volume(volume_id, keyed))
 
 
@@ -220,7 +214,7 @@ def _patch(archive: Archive, known: _Contents, volume_id: str, seq: int) -> bool
         except NotFound:  # deleted or withdrawn
             continue
         if any(_within(cid, volume_id, known.collections) for cid in record.collections):
-            item = _item(record, depth)
+            item = _item(RecordSummary.of(record), depth)
             known.keyed[item.id] = (_sort_key(item), item)
     known.seq = seq
     known.volume = _volume(volume_id, known.keyed)
@@ -240,17 +234,17 @@ def _volume(volume_id: str, keyed: Mapping[str, tuple[Any, Item]]) -> Volume:
     return Volume(volume_id, items, {item.id: n for n, item in enumerate(items)})
 
 
-def _item(record: Record, depth: Mapping[str, int]) -> Item:
+def _item(record: RecordSummary, depth: Mapping[str, int]) -> Item:
     home = max((c for c in record.collections if c in depth), key=lambda c: depth[c], default=None)
     return Item(
         id=record.id,
         title=record.title,
         href=record_href(record.id),
-        date=record.date.text,
+        date=record.date_text,
         type=record.type,
         number=record.number,
-        earliest=record.date.earliest,
-        latest=record.date.latest,
+        earliest=record.earliest,
+        latest=record.latest,
         home=home,
     )
 

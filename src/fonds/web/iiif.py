@@ -97,6 +97,8 @@ def _sniff(data: bytes) -> str:
         return "image/jpeg"
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return "image/tiff"
+    if head.startswith(b'{"pages":'):  # a scan's word positions (renditions/words.py)
+        return "application/json"
     return "text/plain; charset=utf-8"
 
 

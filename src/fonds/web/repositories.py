@@ -1,10 +1,13 @@
-"""The repository authority on the web: staff edit and merge repositories (repository_edits.py),
+"""The repository authority on the web: staff add, edit, merge and split repositories (repository_edits.py),
 and a search filtered by a repository's retired name (a former name, a merged repository's)
 redirects to the name it goes by now, so old browse and facet links keep working.
 
-- /staff/repositories (.json): every repository of the archive (shipped and the archive's own).
-- /staff/repositories/ID: the edit form (name, code, place, other forms) and the merge form; POST
-  (editor) `action=edit|merge`. A merged id answers 301 to the repository it was merged into.
+- /staff/repositories (.json): every repository of the archive (shipped and the archive's own),
+  and the form adding one; POST (editor) adds it (the checks of `fonds repository add`; a problem
+  is shown at its field, nothing stored).
+- /staff/repositories/ID: the edit form (name, code, place, other forms), the merge form and, for
+  each repository merged into this one, a split button; POST (editor) `action=edit|merge|split`
+  (split: `merged=ID`). A merged id answers 301 to the repository it was merged into.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from fastapi.responses import RedirectResponse
 from fonds.authority import Entity
 from fonds.errors import FondsError
 from fonds.repositories import RETIRED, Repositories, code_of
-from fonds.repository_edits import edit_repository, entry, merge_repositories
+from fonds.repository_edits import (
+    RepositoryEditError, add_repository, edit_repository, entry, merge_repositories, merged_into, split_repository,
+)
 from fonds.web.pages import Archive, filter_href
 from fonds.web.sessions import form_view
 from fonds.web.staff import StaffPage, agent, posted, see_other, sessions, staff_user
@@ -51,10 +56,20 @@ def retired_filter_redirect(request: Request, archive: Archive) -> RedirectRespo
 @dataclass(frozen=True)
 class RepositoriesPage(StaffPage):
     entries: tuple[Entity, ...] = ()
+    form: tuple[tuple[str, str], ...] = ()  # the add form as posted (field, value), shown again with its problems
+    problems: tuple[tuple[str, str], ...] = ()  # (field, message); field "" for the form as a whole
+    status: int = 200
     template: str = "staff_repositories.html"
 
+    def value(self, field: str) -> str:
+        return dict(self.form).get(field, "")
+
+    def problem(self, field: str) -> str:
+        return dict(self.problems).get(field, "")
+
     def json(self) -> dict[str, Any]:
-        return {"repositories": [_json(e) for e in self.entries]}
+        return {"repositories": [_json(e) for e in self.entries],
+                "problems": [{"field": f, "message": m} for f, m in self.problems]}
 
 
 def _json(e: Entity) -> dict[str, Any]:
@@ -62,11 +77,28 @@ def _json(e: Entity) -> dict[str, Any]:
             "forms": [v.name for v in e.variants if v.kind != "code"]}
 
 
+ADD_FIELDS = ("code", "name", "place", "forms")
+
+
+@form_view
 def repositories(request: Request, archive: Archive) -> Any:
-    user = staff_user(request, "contributor")
+    if request.method == "POST":
+        user, form = posted(request, "editor")
+        values = {field: form.get(field, "") for field in ADD_FIELDS}
+        try:
+            entity_id, count = add_repository(archive.store, agent=agent(user), **values)
+        except RepositoryEditError as error:
+            return _list_page(request, archive, user, tuple(values.items()), ((error.field, str(error)),), 400)
+        archive.store.audit(agent(user), "add repository", entity_id, f"{count} records")
+        return see_other(repository_href(entity_id))
+    return _list_page(request, archive, staff_user(request, "contributor"))
+
+
+def _list_page(request: Request, archive: Archive, user: Any, form: tuple[tuple[str, str], ...] = (),
+               problems: tuple[tuple[str, str], ...] = (), status: int = 200) -> RepositoriesPage:
     authority = Repositories.of(archive.store)
     entries = tuple(sorted(authority.entries.values(), key=lambda e: e.preferred.casefold()))
-    return RepositoriesPage(user, sessions(request).csrf_token(request), entries)
+    return RepositoriesPage(user, sessions(request).csrf_token(request), entries, form, problems, status)
 
 
 @dataclass(frozen=True)
@@ -76,6 +108,7 @@ class RepositoryPage(StaffPage):
     forms: str = ""
     retired: tuple[str, ...] = ()
     records_href: str = ""
+    merged: tuple[tuple[str, str], ...] = ()  # (id, name) of the repositories merged into this one
     problems: tuple[str, ...] = ()
     status: int = 200
     template: str = "staff_repository.html"
@@ -84,11 +117,13 @@ class RepositoryPage(StaffPage):
         return {"repository": _json(self.entity) if self.entity else None, "problems": list(self.problems)}
 
 
-def _page(request: Request, user: Any, found: Entity, problems: tuple[str, ...] = (), status: int = 200) -> RepositoryPage:
+def _page(request: Request, archive: Archive, user: Any, found: Entity, problems: tuple[str, ...] = (),
+          status: int = 200) -> RepositoryPage:
     forms = "\n".join(v.name for v in found.variants if v.kind not in ("code", *RETIRED))
     retired = tuple(f"{v.name} ({v.kind})" for v in found.variants if v.kind in RETIRED)
+    merged = tuple(merged_into(Repositories.of(archive.store), found.id))
     return RepositoryPage(user, sessions(request).csrf_token(request), found, code_of(found) or "", forms, retired,
-                          filter_href("repository", found.preferred), problems, status)
+                          filter_href("repository", found.preferred), merged, problems, status)
 
 
 @form_view
@@ -99,7 +134,7 @@ def repository(request: Request, archive: Archive) -> Any:
         authority = Repositories.of(archive.store)
         if entity_id in authority.aliases:  # merged: its address leads to the kept repository
             return RedirectResponse(repository_href(authority.current_id(entity_id)), status_code=301)
-        return _page(request, user, entry(archive.store, entity_id)[1])
+        return _page(request, archive, user, entry(archive.store, entity_id)[1])
     user, form = posted(request, "editor")
     _, found = entry(archive.store, entity_id)
     action = form.get("action", "edit")
@@ -110,9 +145,14 @@ def repository(request: Request, archive: Archive) -> Any:
             kept = Repositories.of(archive.store).current_id(entity_id)  # `into` may be a code or a name
             archive.store.audit(agent(user), "merge repositories", entity_id, f"into {kept}; {count} records")
             return see_other(repository_href(kept))
+        if action == "split":
+            merged = form.get("merged", "").strip()
+            count = split_repository(archive.store, entity_id, merged, agent=agent(user))
+            archive.store.audit(agent(user), "split repository", entity_id, f"{merged[:200]} split out; {count} records")
+            return see_other(repository_href(merged))
         count = edit_repository(archive.store, entity_id, name=form.get("name", ""), code=form.get("code", ""),
                                 place=form.get("place", ""), forms=form.get("forms", ""), agent=agent(user))
     except FondsError as error:
-        return _page(request, user, found, (str(error),), 400 if error.status == 404 else error.status)
+        return _page(request, archive, user, found, (str(error),), 400 if error.status == 404 else error.status)
     archive.store.audit(agent(user), "edit repository", entity_id, f"{form.get('name', '')[:200]}; {count} records")
     return see_other(repository_href(entity_id))

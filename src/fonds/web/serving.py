@@ -9,7 +9,8 @@ process follows the store's change log into the index (the `Follower` thread):
   then starts N worker processes (spawned: each imports the app afresh through
   `worker_app`) that share the listening socket. Workers open the store and the index
   and never write the index. A worker that dies or hangs is replaced by the supervisor
-  (uvicorn pings each worker every few seconds), while the others go on answering.
+  (uvicorn pings each worker every few seconds), while the others go on answering. A worker
+  whose supervisor is gone (killed with -9) stops by itself within seconds.
 
 How workers see new commits. The follower commits, then writes the checkpoint (the
 change-log sequence number) into the index folder. Before each search a worker reads
@@ -30,8 +31,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 import threading
+import time
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
@@ -177,4 +180,19 @@ def worker_app() -> FastAPI:
     app = create_app(store, settings, Index(settings.index_path))
     app.state.listen_url = spec.get("listen_url")
     warm(app)
+    _exit_with_supervisor(os.getppid())
     return app
+
+
+def _exit_with_supervisor(supervisor: int) -> None:
+    """Stop this worker (gracefully, as uvicorn stops on SIGTERM) once its supervisor is gone, so a
+    supervisor killed with -9 leaves no workers holding the port and serving an index nobody follows."""
+
+    def watch() -> None:
+        while os.getppid() == supervisor:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5.0)  # uvicorn's graceful stop waits for open connections; not longer than this
+        os._exit(0)
+
+    threading.Thread(target=watch, name="fonds-supervisor-watch", daemon=True).start()

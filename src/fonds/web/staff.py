@@ -152,22 +152,25 @@ class StaffHome(StaffPage):
     corrections: int = 0
     audit: tuple[AuditEntry, ...] = ()
     index_failures: tuple[tuple[str, str], ...] = ()  # (record id, what went wrong): fonds.containment
+    page_failures: tuple[tuple[str, str], ...] = ()  # (record id, what went wrong): web/fallback.py
     template: str = "staff_home.html"
 
     def json(self) -> dict[str, Any]:
         return {"user": self.user.name if self.user else None, "role": self.user.role if self.user else None,
                 "open_corrections": self.corrections,
                 "index_failures": [{"id": i, "error": e} for i, e in self.index_failures],
+                "page_failures": [{"id": i, "error": e} for i, e in self.page_failures],
                 "audit": [{"at": a.at, "by": a.agent, "action": a.action, "target": a.target, "detail": a.detail}
                           for a in self.audit]}
 
 
 def home(request: Request, archive: Archive) -> Any:
     user = staff_user(request, "contributor")
-    from fonds.containment import index_failures
+    from fonds.containment import index_failures, page_failures
 
     return StaffHome(user, sessions(request).csrf_token(request), len(archive.store.corrections("open")),
-                     tuple(archive.store.audit_log(30)), tuple(sorted(index_failures(archive.store).items())[:50]))
+                     tuple(archive.store.audit_log(30)), tuple(sorted(index_failures(archive.store).items())[:50]),
+                     tuple(sorted(page_failures(archive.store).items())[:50]))
 
 
 # -- editing a record ------------------------------------------------------------------------
