@@ -140,3 +140,50 @@ def test_files_after_an_authority_change_are_linked_once(tmp_path: Path) -> None
         writes = Counter(change.record_id for change in together.changes_since(0, limit=10_000))
         assert {writes[f"w-{n:04d}"] for n in range(45, 90)} == {1}  # the files after the entry's
         assert {writes[f"w-{n:04d}"] for n in range(0, 45)} == {2}  # relinked: each names Zorinsky
+
+
+HOLD = """
+import os, sys, time
+from pathlib import Path
+from fonds.ingest_workers import FileStep, prepared_files
+from fonds.repositories import Repositories
+from fonds.store.sqlite import SQLiteStore
+
+store = SQLiteStore(sys.argv[1])
+step = FileStep(store=store, link_names=False, dry_run=False, options=None,
+                repositories=Repositories.of(store), enrich=None)
+files = prepared_files(step, [Path(p) for p in sys.argv[2:]], workers=2)
+next(files)  # the pool is up and working
+print(" ".join(Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()), flush=True)
+time.sleep(600)
+"""
+
+
+def test_workers_end_when_the_ingest_is_killed(tmp_path: Path) -> None:
+    """kill -9 of an ingest leaves no worker process behind (each would wait for work for ever)."""
+    import signal
+    import time
+
+    paths = write_files(tmp_path / "in", files=7, per_file=2)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path / "a.db"), *map(str, paths)],
+                              stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert holder.stdout is not None
+        workers = [int(pid) for pid in holder.stdout.readline().split()]
+        assert len(workers) >= 2, "the ingest did not start its worker processes"
+        holder.kill()
+        holder.wait()
+        deadline = time.monotonic() + 20
+        while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+        for pid in alive:  # never leave one behind, even when the check fails
+            os.kill(pid, signal.SIGKILL)
+        assert alive == [], "worker processes outlived the killed ingest"
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()

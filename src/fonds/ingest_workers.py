@@ -32,6 +32,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -199,15 +200,32 @@ def _can_fork(step: FileStep, paths: Sequence[Path], workers: int) -> bool:
 
 
 _STEP: FileStep | None = None  # set in the writing process before forking; each worker inherits it
+ORPHAN_CHECK_SECONDS = 1.0  # how often a worker looks whether the writing process is still there
 
 
 def _start_worker() -> None:
     """In each worker: look things up through a read-only store of its own, never through the
-    connections inherited from the writing process."""
+    connections inherited from the writing process; and end when the writing process ends."""
     assert _STEP is not None
+    _end_with(os.getppid())
     reader = _STEP.store.reader()
     assert reader is not None
     _STEP.store = reader
+
+
+def _end_with(parent: int, every: float = ORPHAN_CHECK_SECONDS) -> None:
+    """End this worker once `parent` (the writing process) is gone, however it ended. A forked
+    worker holds both ends of the pool's pipes, so it never reads an end-of-file there: after a
+    kill -9 of the ingest it would wait for work for ever. A daemon thread checks the parent
+    every `every` seconds and leaves with `os._exit` (nothing of the worker's is stored)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="fonds-orphan-check", daemon=True).start()
 
 
 def _run(path: Path) -> PreparedFile:

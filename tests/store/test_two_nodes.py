@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -107,6 +108,7 @@ class Node:
             env=fonds_env(),
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: `stop` takes its workers with it
         )
 
     def get(self, path: str) -> tuple[int, Any]:
@@ -148,6 +150,10 @@ class Node:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        try:  # whatever the supervisor left (a worker it could not stop in time): never outlive the test
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self._log_file.close()
 
 
