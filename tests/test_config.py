@@ -38,3 +38,13 @@ def test_read_only_is_a_yes_or_no_setting(text: str, expected: bool) -> None:
 def test_a_yes_or_no_setting_refuses_other_words() -> None:
     with pytest.raises(ConfigError, match="FONDS_READ_ONLY='maybe' is not yes or no"):
         load_settings(environ={"FONDS_READ_ONLY": "maybe"})
+
+
+@pytest.mark.parametrize("name", ["WORKERS", "OCR_WORKERS"])
+def test_process_counts_have_a_ceiling(name: str) -> None:
+    """A typo in FONDS_WORKERS must not start a thousand processes (it took the machine down once)."""
+    with pytest.raises(ConfigError, match=f"^FONDS_{name}='1000' must be between 1 and 64$"):
+        load_settings(environ={f"FONDS_{name}": "1000"})
+    with pytest.raises(ConfigError, match="must be between 1 and 64"):
+        load_settings(environ={f"FONDS_{name}": "65"})
+    assert getattr(load_settings(environ={f"FONDS_{name}": "64"}), name.lower()) == 64

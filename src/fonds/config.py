@@ -16,6 +16,8 @@ from typing import Any, Mapping
 
 from fonds.errors import ConfigError
 
+MAX_PROCESSES = 64  # most worker processes a setting may ask for (as `fonds serve --workers`)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -27,11 +29,11 @@ class Settings:
     admin_email: str = field(default="archivist@example.org", metadata={"help": "contact address given in OAI-PMH Identify"})
     sync_seconds: float = field(default=2.0, metadata={"help": "how often a server follows the change log into its index"})
     files: str = field(default="", metadata={"help": "folder of attached files: scans, transcripts (default: beside the database)"})
-    ocr_workers: int = field(default=2, metadata={"help": "worker processes that OCR scanned pages"})
+    ocr_workers: int = field(default=2, metadata={"help": "worker processes that OCR scanned pages", "max": MAX_PROCESSES})
     max_pages: int = field(default=2000, metadata={"help": "most pages one attached PDF or scan may have"})
     max_upload_mb: int = field(default=200, metadata={"help": "largest upload (all its files together) an editor may send in the browser, in MB"})
     session_secret: str = field(default="", metadata={"help": "secret that signs staff session cookies (default: one fonds makes and keeps in the database)"})
-    workers: int = field(default=1, metadata={"help": "web worker processes `fonds serve` starts (one more process follows the change log into the index when above 1)"})
+    workers: int = field(default=1, metadata={"help": "web worker processes `fonds serve` starts (one more process follows the change log into the index when above 1)", "max": MAX_PROCESSES})
     read_only: bool = field(default=False, metadata={"help": "open the database only to read (nodes on a PostgreSQL hot standby); writes are refused"})
 
     @property
@@ -99,6 +101,9 @@ def _apply(settings: Settings, values: Mapping[str, Any], where: str) -> Setting
             raise ConfigError(f"{label}={value!r} is not {noun}") from None
         if kind in (int, float) and changes[name] <= 0:
             raise ConfigError(f"{label}={value!r} must be above zero")
+        most = known[name].metadata.get("max")
+        if most is not None and changes[name] > most:  # processes: a typo must not start a thousand
+            raise ConfigError(f"{label}={value!r} must be between 1 and {most}")
     return replace(settings, **changes)
 
 

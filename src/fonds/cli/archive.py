@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 import click
 
+from fonds.config import MAX_PROCESSES
 from fonds.cli.main import Context, main, no_bar, pass_context
 from fonds.errors import ExportError
 from fonds.index import SearchResult
@@ -222,7 +223,7 @@ def stats_command(context: Context, as_json: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--read-only", is_flag=True, default=None,
               help="Only read the database (a node on a PostgreSQL hot standby); writes are refused.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
+@click.option("--workers", type=click.IntRange(1, MAX_PROCESSES), default=None,
               help="Worker processes answering requests (default: the workers setting, 1); above 1, one more "
                    "process follows the change log into the index.")
 @pass_context
