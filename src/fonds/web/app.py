@@ -131,8 +131,11 @@ def _contained(view: Any, request: Request, archive: Archive, error: BaseExcepti
     record_param = getattr(view, "contains_record", None)
     if record_param is None:
         return None
-    raw = str(request.path_params.get(record_param, ""))
-    return fallback.fallback_page(archive, raw.removesuffix(".json"), error)
+    try:
+        record, _ = _record_and_format(archive, _path_id(request, record_param))
+    except NotFound:
+        return None
+    return fallback.fallback_page(archive, record, error)
 
 
 def person(request: Request, archive: Archive) -> Any:

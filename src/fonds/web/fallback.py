@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fonds.containment import forget_page_failure, remember_page_failure
-from fonds.errors import NotFound
+from fonds.containment import forget_page_failure, page_failures, remember_page_failure
 from fonds.record import Record
 from fonds.web.pages import Archive
 
@@ -38,26 +37,10 @@ class FallbackPage:
         return {"id": self.record_id, "note": self.note, "record": self.stored}
 
 
-def stored_record(archive: Archive, raw: str) -> Record | None:
-    """The record a record path names (`ID`, `ID.json` handled by the caller, `ID.bib`...), or None."""
-    for candidate in (raw, raw.rpartition(".")[0]):
-        if not candidate:
-            continue
-        try:
-            return archive.store.get(candidate)
-        except NotFound:
-            continue
-    return None
-
-
-def fallback_page(archive: Archive, raw: str, error: BaseException) -> FallbackPage | None:
-    """Note the failure and give the plain page of the record `raw` names; None when the path
-    names no record (the caller answers as it would have, the error goes on)."""
-    record = stored_record(archive, raw)
-    if record is None:
-        return None
+def fallback_page(archive: Archive, record: Record, error: BaseException) -> FallbackPage:
+    """Note the failure to draw `record`'s page and give its plain page."""
     remember_page_failure(archive.store, record.id, error)
-    note_failed(archive, record.id)
+    _failed(archive).add(record.id)
     texts = tuple(
         (rendition.kind, rendition.language or "", tuple(p.strip() for p in rendition.text.split("\n\n") if p.strip()))
         for rendition in record.renditions
@@ -65,31 +48,19 @@ def fallback_page(archive: Archive, raw: str, error: BaseException) -> FallbackP
     return FallbackPage(record.id, record.title or record.id, texts, record.to_dict())
 
 
-def drawn(archive: Archive, record_id: str) -> None:
-    """The page of `record_id` was drawn: clear a failure noted before (cheap when there is none:
-    the archive keeps the ids it knows failed, read once per process)."""
-    failed: set[str] = archive.cached("page-failed", lambda: _failed_ids(archive))
-    if record_id in failed:
-        forget_page_failure(archive.store, record_id)
-        failed.discard(record_id)
-
-
-def note_failed(archive: Archive, record_id: str) -> None:
-    """Remember in this process that `record_id`'s page failed (so `drawn` clears it later)."""
-    failed: set[str] = archive.cached("page-failed", lambda: _failed_ids(archive))
-    failed.add(record_id)
-
-
-def _failed_ids(archive: Archive) -> set[str]:
-    from fonds.containment import page_failures
-
-    return set(page_failures(archive.store))
-
-
 def drawn_path(archive: Archive, raw: str) -> None:
-    """`drawn` for the record a record path names, when the archive noted it as failed."""
-    failed: set[str] = archive.cached("page-failed", lambda: _failed_ids(archive))
+    """The page a record path names (`ID`, `ID.json`, `ID.bib`...) was drawn: clear a failure
+    noted before. Cheap when there is none: the archive keeps the ids it knows failed, read from
+    the store once per index state."""
+    failed = _failed(archive)
     raw = raw.removesuffix(".json")
     for candidate in (raw, raw.rpartition(".")[0]):
         if candidate and candidate in failed:
-            drawn(archive, candidate)
+            forget_page_failure(archive.store, candidate)
+            failed.discard(candidate)
+
+
+def _failed(archive: Archive) -> set[str]:
+    """The ids of the records whose page failed, as this process knows them."""
+    failed: set[str] = archive.cached("page-failed", lambda: set(page_failures(archive.store)))
+    return failed
