@@ -22,16 +22,6 @@ RECORD = "sample-belovezha-1991"
 
 
 @pytest.fixture
-def store(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from fonds.ingest import ingest
-
-    store = SQLiteStore(tmp_path / "fonds.db")
-    ingest(store, [ROOT / "demo-data" / "belovezha-1991.txt"])
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def files(tmp_path: Path) -> FileStore:
     return FileStore(tmp_path / "fonds.db.files")
 

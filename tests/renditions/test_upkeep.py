@@ -21,16 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 RECORD = "sample-belovezha-1991"
 
 
-@pytest.fixture
-def store(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from fonds.ingest import ingest
-
-    store = SQLiteStore(tmp_path / "fonds.db")
-    ingest(store, [ROOT / "demo-data" / "belovezha-1991.txt"])
-    yield store
-    store.close()
-
-
 def _attach_text(store: SQLiteStore, files: FileStore, tmp_path: Path, name: str, text: str) -> str:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
