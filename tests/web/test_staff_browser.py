@@ -166,7 +166,9 @@ def test_attach_a_scan_in_the_browser_and_watch_the_job(tab: Page, staff_server:
     tab.page.get_by_role("button", name="Upload and attach").click()
     tab.page.wait_for_url("**/staff/jobs/*")
     status = tab.page.locator(".job")
-    status.filter(has_text="Done").wait_for(timeout=120_000)  # the page reloads itself until the job is over
+    # The page reloads itself until the job is over; wait for the finished state itself (the queued
+    # message, "...as soon as any upload before it is done", also holds the word "done").
+    tab.page.locator(".job.job-done").wait_for(timeout=120_000)
     assert "2 pages" in status.inner_text() and "2 pages from the text layer" in status.inner_text()
     assert tab.axe() == []
     tab.shoot("staff-attach-done")
@@ -199,7 +201,7 @@ def test_an_ocr_upload_shows_its_progress_then_its_result(tab: Page, staff_serve
     status = tab.page.locator(".job").inner_text()
     assert status.startswith(("Queued", "Working", "Done")), status  # the request did not wait for the OCR
     tab.shoot("staff-attach-working")
-    tab.page.locator(".job", has_text="Done").wait_for(timeout=120_000)
+    tab.page.locator(".job.job-done").wait_for(timeout=120_000)
     assert "1 OCRed" in tab.page.locator(".job").inner_text()
     transcript = next(r for r in staff_server[1].get(WCDA).renditions
                       if r.kind == "transcript" and r.maker is not None and r.maker.role == "ocr")
