@@ -160,8 +160,9 @@ def prepared_files(step: FileStep, paths: Sequence[Path], workers: int) -> Gener
         for path in paths:
             yield step.run(path)
         return
-    global _STEP
+    global _STEP, _WRITER
     _STEP = step
+    _WRITER = os.getpid()
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
     )
@@ -200,6 +201,7 @@ def _can_fork(step: FileStep, paths: Sequence[Path], workers: int) -> bool:
 
 
 _STEP: FileStep | None = None  # set in the writing process before forking; each worker inherits it
+_WRITER = 0  # the writing process's pid, set beside _STEP: a worker compares its parent with it
 ORPHAN_CHECK_SECONDS = 1.0  # how often a worker looks whether the writing process is still there
 
 
@@ -207,7 +209,7 @@ def _start_worker() -> None:
     """In each worker: look things up through a read-only store of its own, never through the
     connections inherited from the writing process; and end when the writing process ends."""
     assert _STEP is not None
-    _end_with(os.getppid())
+    _end_with(_WRITER)  # not os.getppid(): a writer killed before this line has handed us to init
     reader = _STEP.store.reader()
     assert reader is not None
     _STEP.store = reader

@@ -3,7 +3,7 @@
 A record ingested while the server runs is found through each worker, and killing a
 worker (kill -9) never stops the server: the other answers meanwhile and the supervisor
 starts a replacement, which also sees what is ingested afterwards. Killing the supervisor
-(kill -9) stops its workers too (a worker replaced after a kill is not covered: see the note).
+(kill -9) stops its workers too, also while they still start up.
 """
 
 from __future__ import annotations
@@ -78,10 +78,14 @@ def test_two_workers_find_what_is_ingested_and_survive_a_killed_worker(store_url
         node.stop()
 
 
-def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("when", ["serving", "starting"])
+def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path, when: str) -> None:
+    """Killed once it serves, or while its workers still open the store and warm up (a worker
+    that only then looks for its parent finds init, and must still know it is orphaned)."""
     node = Node("orphans", f"sqlite:///{tmp_path / 'fonds.db'}", tmp_path / "node", "--workers", "2")
     try:
-        node.wait_until_serving()
+        if when == "serving":
+            node.wait_until_serving()
         workers = wait_for_workers(node, 2)
         node.process.kill()  # kill -9: no chance to stop its workers itself
         node.process.wait()

@@ -131,7 +131,8 @@ def serve(settings: Settings, host: str, port: int) -> None:
         mode = " read-only" if settings.read_only else ""
         processes = f" with {settings.workers} worker processes" if settings.workers > 1 else ""
         if settings.workers > 1:
-            os.environ[WORKER_ENV] = json.dumps({"settings": asdict(settings), "listen_url": listen_url})
+            os.environ[WORKER_ENV] = json.dumps({"settings": asdict(settings), "listen_url": listen_url,
+                                                 "supervisor": os.getpid()})
             follower = Follower(follower_store, index, settings.sync_seconds)
             follower.start()
             try:
@@ -175,18 +176,23 @@ def worker_app() -> FastAPI:
         spec = json.loads(os.environ[WORKER_ENV])
     except (KeyError, ValueError):
         raise SystemExit(f"fonds: {WORKER_ENV} is not set: worker processes are started by `fonds serve --workers N`")
+    _exit_with_supervisor(int(spec.get("supervisor") or os.getppid()))  # first: a supervisor may die while we warm
     settings = Settings(**spec["settings"])
     store = open_store(settings.db, read_only=settings.read_only)
     app = create_app(store, settings, Index(settings.index_path))
     app.state.listen_url = spec.get("listen_url")
     warm(app)
-    _exit_with_supervisor(os.getppid())
     return app
 
 
 def _exit_with_supervisor(supervisor: int) -> None:
     """Stop this worker (gracefully, as uvicorn stops on SIGTERM) once its supervisor is gone, so a
-    supervisor killed with -9 leaves no workers holding the port and serving an index nobody follows."""
+    supervisor killed with -9 leaves no workers holding the port and serving an index nobody follows.
+
+    `supervisor` is the pid the supervisor wrote into the worker's environment before starting it,
+    not `os.getppid()` read later: a supervisor killed while this worker still opens its store and
+    warms its caches has already handed the worker to init, and a later getppid() would watch init.
+    """
 
     def watch() -> None:
         while os.getppid() == supervisor:
