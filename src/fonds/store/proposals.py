@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
 from fonds.errors import NotFound
+from fonds.identifiers import numbered
 from fonds.record import Record
 
 STATUSES = ("open", "accepting", "accepted", "rejected")
@@ -126,7 +127,7 @@ class ProposalStore(ABC):
 
     def get_proposal(self, number: int) -> Proposal:
         """Proposal `number`. Raises NotFound."""
-        rows = self._staff_read(f"SELECT {_COLUMNS} FROM proposals WHERE id = ?", (number,))
+        rows = self._staff_read(f"SELECT {_COLUMNS} FROM proposals WHERE id = ?", (number,)) if numbered(number) else []
         if not rows:
             raise NotFound(f"there is no proposal {number}; `fonds proposals list` or /staff/proposals lists them")
         return _proposal(rows[0])
