@@ -454,7 +454,8 @@ class Index:
         lower = int(below[0]) if below is not None else value
         upper = int(above[0]) if above is not None else value
         window = both(compiled, dates(lower, upper))
-        count = max(1, int(searcher.search(window, limit=1, count=True).count))
+        counted: Any = searcher.search(window, limit=1, count=True)
+        count = max(1, int(counted.count or 0))
         return target, list(self._run(searcher, window, limit=count, offset=0, sort=sort).hits)
 
     def _run(self, searcher: tantivy.Searcher, compiled: Query, *, limit: int, offset: int, sort: str) -> Any:

@@ -97,6 +97,7 @@ class SQLiteStore(Store):
         self.read_only = read_only
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
+        self._threads: list[threading.Thread] = []  # the thread each connection belongs to
         self._guard = threading.Lock()
         try:
             if read_only:
@@ -129,8 +130,18 @@ class SQLiteStore(Store):
                 connection.execute("PRAGMA query_only=ON")
             self._local.connection = connection
             with self._guard:
+                self._close_orphans()
                 self._connections.append(connection)
+                self._threads.append(threading.current_thread())
         return connection
+
+    def _close_orphans(self) -> None:
+        """Close the connections of threads that have ended (a server's idle worker threads end
+        and new ones start), so their connections and page caches do not pile up. Under `_guard`."""
+        for at in reversed(range(len(self._threads))):
+            if not self._threads[at].is_alive():
+                self._connections.pop(at).close()
+                self._threads.pop(at)
 
     def _check_version(self) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -563,6 +574,7 @@ class SQLiteStore(Store):
             for connection in self._connections:
                 connection.close()
             self._connections.clear()
+            self._threads.clear()
         self._local = threading.local()
 
 
