@@ -62,10 +62,11 @@ class Failures:
     def ids(self) -> list[str]:
         return [failure.record_id for failure in self.items]
 
-    def add(self, record_id: str, error: BaseException) -> Failure:
-        """Count and log one failure (with its traceback); returns it."""
+    def add(self, record_id: str, error: BaseException, *, trace: bool = True) -> Failure:
+        """Count and log one failure (with its traceback unless `trace` is False: an error whose
+        message says all, such as a stored row that cannot be decoded); returns it."""
         message = one_line(error)
-        LOG.error("%s: record %r left out: %s", self.operation, record_id, message, exc_info=error)
+        LOG.error("%s: record %r left out: %s", self.operation, record_id, message, exc_info=error if trace else None)
         failure = Failure(record_id, message)
         self.items.append(failure)
         return failure

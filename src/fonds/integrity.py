@@ -5,7 +5,8 @@ Invariants a store keeps (see docs/reliability.md):
 - no person link points to an authority entry the store does not hold (both stores refuse one;
   a database written by an older fonds may still hold some);
 - no post-ingest work is left half done (`Store.pending`: a reconciliation cut short by a crash);
-- every live record reads back as Record JSON the door would accept (importers.record_schema);
+- every live record reads back as Record JSON the door would accept (importers.record_schema); a row
+  that cannot be decoded at all is listed by id too (every other reader leaves it out and logs it);
 - every live record is in the search index (a record it could not take is noted in the store:
   fonds.containment).
 
@@ -20,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fonds.authority import Entity
-from fonds.containment import INDEX_FAILED, PAGE_FAILED, index_failures, page_failures
-from fonds.errors import FondsError, Problem, RecordError
+from fonds.containment import INDEX_FAILED, PAGE_FAILED, Failures, index_failures, page_failures
+from fonds.errors import Problem, RecordError
 from fonds.importers import record_schema
 from fonds.store.base import Store
 
@@ -67,18 +68,21 @@ def check(store: Store, *, limit: int = SHOWN) -> list[Problem]:
     if len(unshown) > limit:
         problems.append(Problem("store", f"{len(unshown) - limit} more records whose web page could not be drawn"))
     bad = 0
-    try:
-        for record in store.iter_records():
-            try:
-                record_schema.check(record.to_dict(), origin=f"record {record.id!r}")
-            except RecordError as error:
-                bad += 1
-                if bad <= limit:
-                    problems.append(Problem(f"record {record.id!r}", str(error).split(": ", 1)[1]))
-    except (FondsError, ValueError, TypeError, KeyError) as error:
-        problems.append(Problem("store", f"a stored record cannot be read ({error}); re-ingest it"))
+    unreadable = Failures("check")
+    for record in store.iter_records(failures=unreadable):
+        try:
+            record_schema.check(record.to_dict(), origin=f"record {record.id!r}")
+        except RecordError as error:
+            bad += 1
+            if bad <= limit:
+                problems.append(Problem(f"record {record.id!r}", str(error).split(": ", 1)[1]))
     if bad > limit:
         problems.append(Problem("store", f"{bad - limit} more records the door would refuse"))
+    for failure in unreadable.items[:limit]:
+        reason = failure.message.removeprefix(f"UnreadableRecord: record {failure.record_id!r}: ")
+        problems.append(Problem(f"record {failure.record_id!r}", reason))
+    if len(unreadable) > limit:
+        problems.append(Problem("store", f"{len(unreadable) - limit} more records whose stored data cannot be read"))
     return problems
 
 

@@ -293,13 +293,13 @@ def dump_command(context: Context, fmt: str, output: str | None) -> None:
     if output:
         with open(output, "w", encoding="utf-8", newline="") as out:
             count = write_all(
-                context.store.iter_records(), fmt, out,
+                context.store.iter_records(failures=failures), fmt, out,
                 collections=context.store.collections(), entities=context.store.iter_entities(), failures=failures,
             )
         click.echo(f"wrote {count} records to {output}", err=True)
     else:
         write_all(
-            context.store.iter_records(), fmt, sys.stdout,
+            context.store.iter_records(failures=failures), fmt, sys.stdout,
             collections=context.store.collections(), entities=context.store.iter_entities(), failures=failures,
         )
     if failures:
