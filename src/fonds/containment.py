@@ -96,14 +96,18 @@ def one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"[:300]
 
 
-def remember_index_failures(store: PendingWork, failures: Failures, indexed: list[str]) -> None:
+def remember_index_failures(store: PendingWork, failures: Failures, indexed: list[str], *,
+                            complete: bool = False) -> None:
     """Keep the index's failures as pending work in the store and clear the marks of records
-    indexed since (see the module docstring). A store that cannot be written (read-only) only logs."""
+    indexed since (see the module docstring); `complete` (a whole rebuild, every live record tried)
+    clears every other mark too, a gone record's included. A store that cannot be written
+    (read-only) only logs."""
     try:
         marks = {task for task in store.pending() if task.startswith(INDEX_FAILED)}
-        for record_id in indexed:
-            if INDEX_FAILED + record_id in marks:
-                store.clear_pending(INDEX_FAILED + record_id)
+        failed = {INDEX_FAILED + record_id for record_id in failures.ids}
+        cleared = marks - failed if complete else {INDEX_FAILED + record_id for record_id in indexed} & marks
+        for task in sorted(cleared):
+            store.clear_pending(task)
         for failure in failures.items:
             store.set_pending(INDEX_FAILED + failure.record_id, failure.message)
     except Exception as error:  # noqa: BLE001 - a read-only store: the log still has them

@@ -325,7 +325,7 @@ class Index:
         done: list[str] = []
         try:
             writer.delete_all_documents()
-            for record in store.iter_records():
+            for record in store.iter_records(failures=failures):  # a row that cannot be read is a failure too
                 with failures.guard(record.id):
                     writer.add_document(document(record, names))
                     done.append(record.id)
@@ -338,7 +338,7 @@ class Index:
             writer.wait_merging_threads()
         self.index.reload()
         self.failures = failures
-        remember_index_failures(store, failures, done)
+        remember_index_failures(store, failures, done, complete=True)
         if progress:
             progress(count, total)
         return count

@@ -12,7 +12,9 @@ Invariants a store keeps (see docs/reliability.md):
 
 `check` reports each broken invariant as a Problem; `repair` finishes pending work, points
 dangling links at the entry their persons-list entry was merged into, and gives the links left
-an entry of their own (named as the link names it), so nothing a record says is lost. Both are
+an entry of their own (named as the link names it), so nothing a record says is lost. It clears
+the index-failed/page-failed marks of records deleted or withdrawn since, and names pending work
+it does not know how to finish instead of passing over it in silence. Both are
 idempotent: `repair` on a sound store changes nothing.
 """
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 
 from fonds.authority import Entity
 from fonds.containment import INDEX_FAILED, PAGE_FAILED, Failures, index_failures, page_failures
-from fonds.errors import Problem, RecordError
+from fonds.errors import NotFound, Problem, RecordError, UnreadableRecord
 from fonds.importers import record_schema
 from fonds.store.base import Store
 
@@ -34,10 +36,17 @@ class RepairReport:
     finished: list[str] = field(default_factory=list)  # pending tasks run to the end
     relinked: int = 0  # records whose links were pointed at merged entries
     restored: int = 0  # authority entries made for links that had none
+    cleared: int = 0  # index-failed/page-failed marks of records gone or withdrawn since
+    unknown: list[str] = field(default_factory=list)  # pending tasks this fonds cannot finish
 
     def summary(self) -> str:
         done = ", ".join(self.finished) or "no pending work"
-        return f"finished: {done}; {self.relinked} records relinked; {self.restored} authority entries restored"
+        text = (f"finished: {done}; {self.relinked} records relinked; {self.restored} authority entries restored; "
+                f"{self.cleared} marks of records gone or withdrawn cleared")
+        if self.unknown:
+            text += (f"; left as they are: {', '.join(repr(t[:80]) for t in self.unknown)}, pending work this fonds "
+                     "does not know how to finish (written by a newer fonds, or by hand)")
+        return text
 
 
 def check(store: Store, *, limit: int = SHOWN) -> list[Problem]:
@@ -115,4 +124,26 @@ def repair(store: Store) -> RepairReport:
             for entity_id, name in names.items()
         )
         report.restored += len(names)
+    report.cleared = _clear_marks_of_gone_records(store)
+    known = (REPOINT, RELINK, RECONCILE, INDEX_FAILED, PAGE_FAILED)
+    report.unknown = sorted(task for task in store.pending() if not task.startswith(known))
     return report
+
+
+def _clear_marks_of_gone_records(store: Store) -> int:
+    """Clear the index-failed/page-failed marks of records deleted, withdrawn or never stored: no
+    update or page view would ever clear them. A mark of a record that cannot be read stays."""
+    cleared = 0
+    for task in store.pending():
+        if not task.startswith((INDEX_FAILED, PAGE_FAILED)):
+            continue
+        try:
+            gone = store.get_stored(task.split(":", 1)[1]).is_deleted
+        except NotFound:
+            gone = True
+        except UnreadableRecord:
+            gone = False
+        if gone:
+            store.clear_pending(task)
+            cleared += 1
+    return cleared

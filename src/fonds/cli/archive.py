@@ -146,7 +146,7 @@ def show_command(context: Context, record_id: str, as_json: bool, version: int |
 
     Example: fonds show wcda-110485 --json
     """
-    record = context.store.get_version(record_id, version).record if version else context.store.get(record_id)
+    record = context.store.get_version(record_id, version).record if version is not None else context.store.get(record_id)
     if as_json:
         click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
         return
