@@ -33,7 +33,7 @@ from psycopg.pq import TransactionStatus
 from fonds.authority import Entity
 from fonds.containment import Failures
 from fonds.config import mask_password
-from fonds.errors import NotFound, ReadOnlyError, StoreError
+from fonds.errors import BadRequest, NotFound, ReadOnlyError, StoreError
 from fonds.record import Collection, Record
 from fonds.store import migrations
 from fonds.store.base import (
@@ -273,6 +273,13 @@ class PostgresStore(Store):
             yield
         except psycopg.errors.ReadOnlySqlTransaction as error:
             raise self._read_only_error() from error
+        except psycopg.DataError as error:
+            if "NUL" not in str(error):
+                raise
+            # psycopg refuses, before sending, a text parameter holding U+0000, which PostgreSQL's
+            # text cannot hold: an id or a note typed with one is the user's mistake, never a 500
+            raise BadRequest("the text given holds a NUL character (U+0000), which the archive cannot store "
+                             "or look up; remove it") from None
         except psycopg.OperationalError as error:
             raise StoreError(
                 mask_password(f"{self.where}: {_first_line(error)}; check that the server is running")

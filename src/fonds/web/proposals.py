@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import Request
 
 from fonds import accounts, proposals
-from fonds.editing import EditError, EditForm
+from fonds.editing import MAX_NOTE, EditError, EditForm
 from fonds.errors import BadRequest, NotFound
 from fonds.store.proposals import Proposal
 from fonds.store.curation import User
@@ -54,7 +54,7 @@ def propose(request: Request, archive: Archive) -> Any:
                                    relink=lambda r: _relink(archive, r),
                                    base=int(raw) if raw.isdigit() and len(raw) < 10 else None)
     except EditError as error:
-        return _edit_page(request, archive, user, record, edit_form, error.problems, note[:proposals.MAX_NOTE], 400)
+        return _edit_page(request, archive, user, record, edit_form, error.problems, note[:MAX_NOTE], 400)
     return see_other(proposal_href(number))
 
 
@@ -163,5 +163,5 @@ def proposal(request: Request, archive: Archive) -> Any:
     except (EditError, proposals.ProposalError) as error:
         problems = error.problems if isinstance(error, EditError) else (str(error),)
         return _page(request, archive, user, archive.store.get_proposal(number), problems,
-                     reason[:proposals.MAX_NOTE], error.status)
+                     reason[:MAX_NOTE], error.status)
     return see_other(proposal_href(found.id))
