@@ -307,6 +307,16 @@ class Store(CurationStore):
         """Mark a record deleted (logged as a change), keeping it as a withdrawn version with
         `reason`. False if there was nothing to delete."""
 
+    def authority_state(self) -> str:
+        """A digest of every authority entry (its id and content hash), equal for equal authorities
+        and different after any entry is added, changed or deleted: what a cache of something
+        derived from the authority (fonds.naming_cache) is kept under. SQLite and PostgreSQL read
+        the stored content hashes only; this default hashes each entry's Record JSON form."""
+        digest = hashlib.sha256()
+        for entity in self.iter_entities():
+            digest.update(f"{entity.id}\t{content_hash(entity.to_dict())}\n".encode("utf-8"))
+        return digest.hexdigest()
+
     @abstractmethod
     def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:
         """Change-log rows with a sequence number above `seq`, oldest first."""

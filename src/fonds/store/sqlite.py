@@ -7,6 +7,7 @@ leaves the file with every committed transaction and nothing else.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -101,6 +102,7 @@ class SQLiteStore(Store):
         self.read_only = read_only
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
+        self._threads: list[threading.Thread] = []  # the thread each connection belongs to
         self._guard = threading.Lock()
         try:
             if read_only:
@@ -133,8 +135,18 @@ class SQLiteStore(Store):
                 connection.execute("PRAGMA query_only=ON")
             self._local.connection = connection
             with self._guard:
+                self._close_orphans()
                 self._connections.append(connection)
+                self._threads.append(threading.current_thread())
         return connection
+
+    def _close_orphans(self) -> None:
+        """Close the connections of threads that have ended (a server's idle worker threads end
+        and new ones start), so their connections and page caches do not pile up. Under `_guard`."""
+        for at in reversed(range(len(self._threads))):
+            if not self._threads[at].is_alive():
+                self._connections.pop(at).close()
+                self._threads.pop(at)
 
     def _check_version(self) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -499,6 +511,14 @@ class SQLiteStore(Store):
             raise NotFound(f"no authority entry with id {entity_id!r}")
         return Entity.from_dict(json.loads(row[0]))
 
+    def authority_state(self) -> str:
+        """Store.authority_state from the stored content hashes (no entry decoded); an entry
+        stored before hashes were kept is hashed by its JSON text."""
+        digest = hashlib.sha256()
+        for entity_id, digest_or_data in self.db.execute("SELECT id, COALESCE(hash, data) FROM entities ORDER BY id").fetchall():
+            digest.update(f"{entity_id}\t{digest_or_data}\n".encode("utf-8"))
+        return digest.hexdigest()
+
     def iter_entities(self, kind: str | None = None) -> Iterator[Entity]:
         query = "SELECT data FROM entities" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
         for (data,) in self.db.execute(query, (kind,) if kind else ()).fetchall():
@@ -571,6 +591,7 @@ class SQLiteStore(Store):
             for connection in self._connections:
                 connection.close()
             self._connections.clear()
+            self._threads.clear()
         self._local = threading.local()
 
 
