@@ -9,22 +9,23 @@ holds a million-document archive's four volumes in about 90 MB; the two neighbou
 read from the index when a page is shown.
 
 Finding a record is a binary search with the key of the record at hand; the order is patched from
-the change log (a changed document is found by its id, a linear scan, so patching is bounded by
-PATCH_AT_MOST changes) and read whole again otherwise.
+the change log (one pass over the keys drops every changed document, which is then put back from
+the store where it now belongs) for up to PATCH_AT_MOST changes, and read whole again otherwise.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Mapping
 
 from fonds.errors import NotFound
 from fonds.record import Collection
 from fonds.store.base import RecordSummary
+from fonds.web.collections import within
 from fonds.web.pages import Archive, natural_key
 
-PATCH_AT_MOST = 200  # change-log rows an order is patched with (each a scan of the volume); more: read it again
+PATCH_AT_MOST = 2_000  # change-log rows an order is patched with (in one pass over its keys); more: read it again
 _END = b"\x00"  # ends a tuple and a text part; below every part's first byte, as a shorter tuple sorts first
 _MARKS = {0: b"\x01", 1: b"\x02", 2: b"\x03"}  # natural_key's part kinds: digits, text, nothing
 
@@ -119,22 +120,23 @@ def _key(summary: RecordSummary) -> bytes:
 
 def _patch(archive: Archive, known: _Known, volume_id: str, seq: int) -> bool:
     """Bring `known` up to `seq`; False when too much changed. The Order given out before stays as it was."""
-    from fonds.web.collections import within  # collections imports this module
-
     changes = archive.store.changes_since(known.seq, limit=PATCH_AT_MOST + 1)
     if len(changes) > PATCH_AT_MOST:
         return False
-    keys = list(known.order.keys)
-    for record_id in dict.fromkeys(change.record_id for change in changes):
-        at = _find(keys, record_id, None)
-        if at is not None:
-            del keys[at]
+    changed = list(dict.fromkeys(change.record_id for change in changes))
+    gone = {record_id.encode("utf-8") for record_id in changed}
+    keys = [key for key in known.order.keys if key.rsplit(_END, 1)[1] not in gone]  # one pass for every change
+    added = False
+    for record_id in changed:
         try:
             record = archive.store.get(record_id)
         except NotFound:  # deleted or withdrawn
             continue
         if any(within(cid, volume_id, known.collections) for cid in record.collections):
-            insort(keys, _key(RecordSummary.of(record)))
+            keys.append(_key(RecordSummary.of(record)))
+            added = True
+    if added:
+        keys.sort()  # sorted runs: about linear
     known.seq = seq
     known.order = Order(volume_id, tuple(keys))
     return True
