@@ -531,6 +531,7 @@ class PostgresStore(Store):
         collection: str | None = None,
         limit: int = 100,
         include_deleted: bool = True,
+        failures: Failures | None = None,
     ) -> list[StoredRecord]:
         where, args = self._where(since, until, collection)
         if after_id is not None:  # id order: positions that updates do not move
@@ -543,7 +544,7 @@ class PostgresStore(Store):
         def fetch(seq: int, after: str | None, wanted: int) -> Sequence[Sequence[Any]]:
             return self._read(sql, [seq, *args, *([after] if after is not None else []), wanted])
 
-        return readable_page(fetch, after_seq=after_seq, after_id=after_id, limit=limit)
+        return readable_page(fetch, after_seq=after_seq, after_id=after_id, limit=limit, failures=failures)
 
     def count_stored(
         self, *, since: str | None = None, until: str | None = None, collection: str | None = None

@@ -220,6 +220,7 @@ class SearchPage:
     sorts: tuple[tuple[str, str, str], ...]  # value, label, href
     raw_facets: dict[str, list[tuple[str, int]]]
     active: tuple[ActiveFilter, ...] = ()
+    last_href: str | None = None  # a page past the last one: where the last one is
     template: str = "search.html"
 
     @property
@@ -280,6 +281,7 @@ def search_page(archive: Archive, params: SearchParams, *, links: bool = True) -
         sorts=tuple((value, label, params.href(sort=value, page=1)) for value, label in SORTS.items()),
         raw_facets=result.facets,
         active=active_filters(archive, params),
+        last_href=params.href(page=last_page) if result.total and not hits else None,
     )
 
 
