@@ -99,3 +99,38 @@ def test_print_keys_sort_as_the_tables_of_contents_sort_key() -> None:
     by_bytes = sorted(docs, key=lambda d: print_key(*d))
     assert [_tuple_key(*d) for d in by_bytes] == [_tuple_key(*d) for d in by_tuple]
     assert all(id_of(print_key(*d)) == d[2] and number_of(print_key(*d)) == (d[0] or None) for d in docs)
+
+
+def test_a_volume_being_read_does_not_hold_up_the_pages_of_another(tmp_path: Path, corpus: Path) -> None:
+    import threading
+
+    other = "frus1958-60v18"
+    store = SQLiteStore(tmp_path / "two.db")
+    try:
+        assert ingest(store, [corpus / "frus" / f"{VOLUME}.xml", corpus / "frus" / f"{other}.xml"]).ok
+        index = Index(tmp_path / "two.index")
+        index.update(store)
+        archive = Archive(store, index, Settings(db=str(tmp_path / "two.db"), index=str(tmp_path / "two.index")))
+        known = volume_order(archive, other).ids()  # read before
+        reading, release = threading.Event(), threading.Event()
+        real = store.record_summaries
+
+        def slow(collection: str) -> Any:
+            reading.set()
+            release.wait(20)  # a large volume read from disk
+            return real(collection)
+
+        store.record_summaries = slow  # type: ignore[method-assign]
+        first = threading.Thread(target=volume_order, args=(archive, VOLUME))
+        first.start()
+        assert reading.wait(10)
+        finished: list[list[str]] = []
+        second = threading.Thread(target=lambda: finished.append(volume_order(archive, other).ids()))
+        second.start()
+        second.join(5)
+        held_up = not finished
+        release.set()
+        first.join(20)
+        assert not held_up and finished == [known]
+    finally:
+        store.close()

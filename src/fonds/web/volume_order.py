@@ -15,6 +15,7 @@ the store where it now belongs) for up to PATCH_AT_MOST changes, and read whole 
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Mapping
@@ -100,10 +101,13 @@ class _Known:
 def volume_order(archive: Archive, volume_id: str) -> Order:
     """The volume's print keys as of the index's checkpoint: read once, then patched from the change
     log (what changed is read again and kept, moved or dropped), read whole again when the
-    collections changed or more than PATCH_AT_MOST changes did. One reader builds; others wait."""
+    collections changed or more than PATCH_AT_MOST changes did. One reader of a volume builds it while the
+    others wait; a volume being read does not hold up the pages of the others."""
     seq = archive.index.checkpoint
     collections = archive.collections()
     with archive.volumes_lock:
+        lock = archive.volume_locks.setdefault(volume_id, threading.Lock())
+    with lock:  # one reader of this volume builds or patches; the others wait for it (pages of other volumes do not)
         known: _Known | None = archive.volumes.get(volume_id)
         if known is not None and known.seq == seq:
             return known.order
