@@ -19,7 +19,7 @@ from lxml import etree
 from fonds.containment import Failures
 from fonds.dates import HistoricalDate
 from fonds.errors import ExportError, NotFound
-from fonds.exports.tei import clean_text, name_token
+from fonds.exports.tei_xml import clean_text, name_token
 from fonds.importers.language_names import ISO639_2
 from fonds.record import Collection, Record, format_reference
 from fonds.store.base import Store
