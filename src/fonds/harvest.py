@@ -32,7 +32,8 @@ from sickle import Sickle
 from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
 from fonds.importers import dublin_core, ead, tei
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.safexml import parse
 from fonds.store.base import Store
 

@@ -23,7 +23,8 @@ from fonds.containment import Failures
 from fonds.errors import ExportError
 from fonds.exports import citation, tei, tei_xml
 from fonds.authority import Entity
-from fonds.record import Collection, Record, sorted_collections
+from fonds.collection import Collection, sorted_collections
+from fonds.record import Record
 
 FORMATS = ("jsonl", "tei", "csv")
 # fonds' CSV columns (importers/csv_columns), then `kind` and `json`: the row's whole

@@ -18,7 +18,8 @@ from fonds.authority import Entity
 from fonds.containment import Failures, one_line
 from fonds.errors import FondsError, RecordError, UnreadableRecord
 from fonds.identifiers import check_identifier
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store.curation import CurationStore
 
 

@@ -34,7 +34,8 @@ from fonds.authority import Entity
 from fonds.containment import Failures
 from fonds.config import mask_password
 from fonds.errors import BadRequest, NotFound, ReadOnlyError, StoreError
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store import migrations
 from fonds.store.base import (
     AddResult,

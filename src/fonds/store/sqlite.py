@@ -19,7 +19,8 @@ from typing import Any, Iterable, Iterator, Sequence
 from fonds.authority import Entity
 from fonds.containment import Failures
 from fonds.errors import NotFound, ReadOnlyError, StoreError
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store.base import (
     AddResult,
     Change,

@@ -25,7 +25,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from fonds import query as q
 from fonds.errors import NotFound
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store.base import RecordSummary
 from fonds.web.pages import Archive, collection_href, natural_key, record_href
 

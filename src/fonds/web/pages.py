@@ -18,7 +18,7 @@ from fonds.config import Settings
 from fonds.errors import NotFound
 from fonds.index import Index
 from fonds.naming import Names
-from fonds.record import Collection
+from fonds.collection import Collection
 from fonds.store.base import Stats, Store
 from fonds.vocabulary import language_names
 from fonds.web import citing

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from fonds.errors import NotFound
-from fonds.record import Collection
+from fonds.collection import Collection
 from fonds.store.base import RecordSummary
 from fonds.web.collections import within
 from fonds.web.pages import Archive, natural_key
