@@ -190,7 +190,7 @@ def migrate(url: str, *, target: int | None = None) -> tuple[int, int]:
             f"{mask_password(url)}: only PostgreSQL databases are migrated (postgresql://...); "
             "a SQLite file is brought up to date when fonds opens it"
         )
-    from fonds.store.postgres import connect, describe
+    from fonds.store.postgres_connections import connect, describe
 
     conn = connect(url)
     try:

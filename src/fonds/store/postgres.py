@@ -11,24 +11,19 @@ That makes sequence order commit order: a node following the change log never
 skips a change that commits after it has read past its number. Timestamps come
 from the server's clock, taken after the lock, so they grow with the sequence.
 
-Connections are in autocommit mode and kept in a small pool: a thread reading
-never shares a transaction with a thread writing.
+Connections are in autocommit mode and kept in a small pool
+(`postgres_connections.py`): a thread reading never shares a transaction with a
+thread writing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-import select
-import threading
-import time
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, Sequence
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
-from psycopg.pq import TransactionStatus
 
 from fonds.authority import Entity
 from fonds.containment import Failures
@@ -53,14 +48,11 @@ from fonds.store.base import (
     stored_from_row,
 )
 from fonds.store.curation import Sql
+from fonds.store.postgres_connections import POOL_SIZE, Pool, connect, describe, first_line, in_recovery
 
 # Held by every writing transaction; the key spells "fonds".
 WRITE_LOCK = 0x666F6E6473
-POOL_SIZE = 10
-POOL_WAIT_SECONDS = 30.0
-CONNECT_TIMEOUT_SECONDS = 10
 
-Connection = psycopg.Connection[tuple[Any, ...]]
 Cursor = psycopg.Cursor[tuple[Any, ...]]
 
 NOW = """to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
@@ -84,163 +76,6 @@ FROM change WHERE records.id = %(id)s
 """
 
 
-def describe(url: str) -> str:
-    """`PostgreSQL at db.example.org:5432/fonds`: the server a URL names, without secrets."""
-    try:
-        params = conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
-        return f"PostgreSQL at {mask_password(url)}"
-    host = params.get("host") or "the local socket"
-    port = params.get("port") or "5432"
-    return f"PostgreSQL at {host}:{port}/{params.get('dbname') or params.get('user') or ''}"
-
-
-def connect(url: str, *, read_only: bool = False) -> Connection:
-    """One autocommit connection, or a one-line StoreError that says what to do.
-
-    With `read_only`, every transaction of the connection is read-only
-    (`default_transaction_read_only`), so the server itself refuses writes.
-    """
-    try:
-        params = conninfo_to_dict(url)
-    except psycopg.ProgrammingError as error:
-        raise StoreError(
-            mask_password(
-                f"{url} is not a PostgreSQL URL we can read ({_first_line(error)}); "
-                "write it as postgresql://user@host:port/database"
-            )
-        ) from None
-    extra: dict[str, Any] = {"autocommit": True, "client_encoding": "UTF8"}
-    if "connect_timeout" not in params:
-        extra["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
-    if "application_name" not in params:
-        extra["application_name"] = "fonds"
-    if read_only:
-        extra["options"] = f"{params.get('options') or ''} -c default_transaction_read_only=on".strip()
-    try:
-        return psycopg.connect(url, **extra)
-    except psycopg.OperationalError as error:
-        raise StoreError(_connect_message(url, params, error)) from None
-
-
-def _connect_message(url: str, params: dict[str, Any], error: Exception) -> str:
-    reason = _first_line(error).rsplit("failed: ", 1)[-1].strip()
-    reason = re.sub(r"^FATAL:\s*", "", reason)
-    where = describe(url)
-    if "does not exist" in reason and "database" in reason:
-        options = " ".join(
-            f"-{flag} {params[key]}" for flag, key in (("h", "host"), ("p", "port"), ("U", "user")) if params.get(key)
-        )
-        todo = f"create it (createdb {options} {params.get('dbname', '')}) or fix --db"
-    elif "password" in reason or "authentication" in reason:
-        todo = "check the user and password in the database URL"
-    else:
-        todo = "check that the server is running and that the host and port in --db are right"
-    return mask_password(f"cannot connect to {where}: {reason}; {todo}")
-
-
-def _in_recovery(conn: Connection) -> bool:
-    """True on a hot standby: the server replays the primary's WAL and takes no writes."""
-    row = conn.execute("SELECT pg_is_in_recovery()").fetchone()
-    return bool(row and row[0])
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
-def _is_alive(conn: Connection) -> bool:
-    """False for a connection the server closed while it sat idle (say, after a restart).
-
-    An idle connection has nothing to read; if its socket is readable, the server has
-    sent its goodbye or closed it. This costs no round trip.
-    """
-    if conn.closed or conn.broken:
-        return False
-    readable, _, _ = select.select([conn.fileno()], [], [], 0)
-    return not readable
-
-
-class _Pool:
-    """Up to `size` autocommit connections, lent to one thread at a time."""
-
-    def __init__(self, url: str, size: int, *, read_only: bool = False) -> None:
-        self.url = url
-        self.size = size
-        self.read_only = read_only
-        self._idle: list[Connection] = []
-        self._open = 0
-        self._closed = False
-        self._cond = threading.Condition()
-
-    def add(self, conn: Connection) -> None:
-        with self._cond:
-            self._open += 1
-        self._give(conn)
-
-    @contextmanager
-    def connection(self) -> Iterator[Connection]:
-        conn = self._take()
-        try:
-            yield conn
-        finally:
-            self._give(conn)
-
-    def _take(self) -> Connection:
-        deadline = time.monotonic() + POOL_WAIT_SECONDS
-        with self._cond:
-            while True:
-                if self._closed:
-                    raise StoreError(f"{describe(self.url)}: the store was closed; open it again")
-                while self._idle:
-                    conn = self._idle.pop()
-                    if _is_alive(conn):
-                        return conn
-                    self._open -= 1
-                    conn.close()
-                if self._open < self.size:
-                    self._open += 1
-                    break
-                if not self._cond.wait(deadline - time.monotonic()):
-                    raise StoreError(
-                        f"{describe(self.url)}: all {self.size} connections stayed busy for "
-                        f"{POOL_WAIT_SECONDS:.0f} seconds; the server or a long write is stuck"
-                    )
-        try:
-            return connect(self.url, read_only=self.read_only)
-        except BaseException:
-            with self._cond:
-                self._open -= 1
-                self._cond.notify()
-            raise
-
-    def _give(self, conn: Connection) -> None:
-        reusable = (
-            not conn.closed
-            and not conn.broken
-            and conn.info.transaction_status == TransactionStatus.IDLE
-        )
-        with self._cond:
-            kept = reusable and not self._closed
-            if kept:
-                self._idle.append(conn)
-            else:
-                self._open -= 1
-            self._cond.notify()
-        if not kept:
-            conn.close()
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            idle, self._idle = self._idle, []
-            self._open -= len(idle)
-            self._cond.notify_all()
-        for conn in idle:
-            conn.close()
-
-
 class PostgresStore(Store):
     """A store in a PostgreSQL database. `url` is the masked URL: it never shows a password."""
 
@@ -252,7 +87,7 @@ class PostgresStore(Store):
         self.read_only = read_only
         conn = connect(url, read_only=read_only)
         try:
-            if read_only or _in_recovery(conn):
+            if read_only or in_recovery(conn):
                 # A standby (or a node told to only read) never migrates: the primary does.
                 migrations.require_latest(conn, where=self.where)
             else:
@@ -260,7 +95,7 @@ class PostgresStore(Store):
         except BaseException:
             conn.close()
             raise
-        self._pool = _Pool(url, pool_size, read_only=read_only)
+        self._pool = Pool(url, pool_size, read_only=read_only)
         self._pool.add(conn)
 
     def __repr__(self) -> str:
@@ -283,7 +118,7 @@ class PostgresStore(Store):
                              "or look up; remove it") from None
         except psycopg.OperationalError as error:
             raise StoreError(
-                mask_password(f"{self.where}: {_first_line(error)}; check that the server is running")
+                mask_password(f"{self.where}: {first_line(error)}; check that the server is running")
             ) from error
 
     def _read(self, query: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

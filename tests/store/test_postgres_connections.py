@@ -1,4 +1,4 @@
-"""What only the PostgreSQL store does: connections, passwords, a pool shared by threads."""
+"""What only the PostgreSQL store does (postgres_connections.py): connections, passwords, a pool shared by threads."""
 
 from __future__ import annotations
 
