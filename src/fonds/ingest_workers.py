@@ -24,13 +24,15 @@ process that runs other threads (a web server in a test, say) does not fork, sin
 forked from it could inherit a lock some thread held; it does the work itself, as does an
 ingest of a single file, `workers=1`, or a store that cannot be opened again (`Store.reader`).
 Each worker opens the database again, read-only, for its look-ups (fingerprints, withdrawals,
-link decisions); it never writes.
+link decisions); it never writes. So when the writer stops early (a file brought authority
+entries: the files in flight must be linked again), the workers are ended at once, not waited for.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -166,8 +168,8 @@ def prepared_files(step: FileStep, paths: Sequence[Path], workers: int) -> Gener
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
     )
+    pending: deque[Future[PreparedFile]] = deque()
     try:
-        pending: deque[Future[PreparedFile]] = deque()
         upcoming = iter(paths)
         for path in upcoming:
             pending.append(pool.submit(_run, path))
@@ -180,8 +182,24 @@ def prepared_files(step: FileStep, paths: Sequence[Path], workers: int) -> Gener
                 pending.append(pool.submit(_run, following))
             yield result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _stop(pool, finished=not pending)
         _STEP = None
+
+
+def _stop(pool: ProcessPoolExecutor, *, finished: bool) -> None:
+    """Shut the pool down. When the caller stopped early (an authority change: what the workers
+    are preparing would be thrown away), the workers are ended at once rather than waited for;
+    they only read (a read-only store of their own), so nothing is left half-written."""
+    if finished:
+        pool.shutdown(wait=True)
+        return
+    processes = list(getattr(pool, "_processes", None) or {})  # pids; no public way before Python 3.14
+    for pid in processes:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    pool.shutdown(wait=True, cancel_futures=True)  # the pool sees its workers gone and ends its threads
 
 
 def _can_fork(step: FileStep, paths: Sequence[Path], workers: int) -> bool:
