@@ -80,6 +80,35 @@ class Server:
                 continue
         return total / 1024 if found else None
 
+    def pss_parts_mb(self, index: Path | None = None) -> dict[str, float]:
+        """Where the processes' PSS is, in MB, from /proc/PID/smaps: `heap` (anonymous memory: the
+        Python heap, SQLite's page caches, Tantivy's own allocations), `index` (mapped files of the
+        index folder), `db` (mapped store files), `code` (libraries and other mapped files)."""
+        parts = {"heap": 0, "index": 0, "db": 0, "code": 0}
+        folder = str(index.resolve()) if index is not None else None
+        for pid in [self.process.pid, *_children(self.process.pid)]:
+            try:
+                text = Path(f"/proc/{pid}/smaps").read_text()
+            except OSError:
+                continue
+            part = "heap"
+            for line in text.splitlines():
+                head = line.split(None, 1)[0]
+                if "-" in head and not head.endswith(":"):  # a mapping's first line: address range, ..., path
+                    fields = line.split(None, 5)
+                    path = fields[5] if len(fields) > 5 else ""
+                    if not path or path.startswith("["):
+                        part = "heap"
+                    elif folder and path.startswith(folder):
+                        part = "index"
+                    elif ".db" in path:
+                        part = "db"
+                    else:
+                        part = "code"
+                elif head == "Pss:":
+                    parts[part] += int(line.split()[1])
+        return {name: kb / 1024 for name, kb in parts.items()}
+
     def cpu_seconds(self) -> float:
         """User + system CPU seconds used so far by the server process and its live children."""
         ticks = os.sysconf("SC_CLK_TCK")

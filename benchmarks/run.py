@@ -24,28 +24,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import random
 import shutil
 import statistics
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from benchmarks import corpus, databases, httpload, ingesting, raw, renditions, scale, serving
+from benchmarks import corpus, databases, growth, httpload, ingesting, raw, renditions, scale, serving
 from benchmarks.queries import MIX
+from benchmarks.report import GOALS, goal_line, ingest_lines, load_average, machine, masked, report
 
-GOALS = {"ingest": 0.7, "search-library": 1.5, "search-http": 5.0, "memory": 500.0}
-
-
-@dataclass
-class Row:
-    figure: str
-    fonds: str
-    baseline: str
-    ratio: str
 
 
 def pct(values: Sequence[float], q: float) -> float:
@@ -203,7 +193,7 @@ def library_only(work: Path, files: Sequence[Path], reps: int, times: int, db: s
     for kind, values in runs[-1]["kinds"].items():
         lines.append(f"{kind:<28}  {values['fonds']:>8.2f}  {values['raw']:>8.2f}  {values['fonds'] / values['raw']:>6.2f}")
     lines.append("")
-    lines.append(_goal("search-library", f"fonds p50 {f['p50']:.2f} ms, raw tantivy p50 {r['p50']:.2f} ms (medians)",
+    lines.append(goal_line("search-library", f"fonds p50 {f['p50']:.2f} ms, raw tantivy p50 {r['p50']:.2f} ms (medians)",
                        f["p50"] / r["p50"], "<=", GOALS["search-library"]))
     return lines
 
@@ -268,148 +258,6 @@ def measure_pages(server: httpload.Server, n: int, budget: float) -> dict[str, A
     return result
 
 
-# -- report -------------------------------------------------------------------------------------------
-
-
-def _load() -> str:
-    """The 1, 5 and 15 minute load averages (the machine is shared: other work runs meanwhile)."""
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
-
-
-def _masked(db: str) -> str:
-    from fonds.config import mask_password
-
-    return mask_password(db) if databases.is_postgres(db) else "SQLite"
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        kb = next(int(l.split()[1]) for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
-        memory = f"{kb / 1024 / 1024:.0f} GiB"
-    except (OSError, StopIteration):
-        memory = "unknown memory"
-    import os
-
-    return f"{os.cpu_count()} cores, {memory}, {cpu}, Python {platform.python_version()}"
-
-
-def report(n: int, results: dict[str, Any]) -> list[str]:
-    rows: list[Row] = []
-    lines: list[str] = []
-    profile: list[str] = []
-    ing = results["ingest"]
-    ratio = ing["fonds_rps"] / ing["raw_rps"]
-    rows.append(Row("ingest, records/s", f"{ing['fonds_rps']:.0f}", f"{ing['raw_rps']:.0f}", f"{ratio:.2f}"))
-    rows.append(Row("  store / sqlite, s", f"{ing['fonds_store_s']:.1f}", f"{ing['raw_sqlite_s']:.1f}", ""))
-    rows.append(Row("  index / tantivy, s", f"{ing['fonds_index_s']:.1f}", f"{ing['raw_tantivy_s']:.1f}", ""))
-    fonds, baseline = ing.get("fonds"), ing.get("raw")
-    goals = [
-        _goal("ingest", f"fonds {ing['fonds_rps']:.0f} rec/s, raw {ing['raw_rps']:.0f} rec/s", ratio, ">=", GOALS["ingest"])
-    ]
-    if fonds and baseline:
-        rows.append(Row("  cores used (CPU s / wall s)", f"{_cores(fonds):.2f}", f"{baseline['cpu'] / baseline['seconds']:.2f}", ""))
-        rows.append(Row("ingest peak RSS (sum), MB", f"{fonds['peak_rss_mb']:.0f}", f"{baseline['peak_rss_mb']:.0f}", ""))
-        rows.append(Row("ingest peak PSS (sum), MB", f"{fonds.get('peak_pss_mb', 0):.0f}", f"{baseline.get('peak_pss_mb', 0):.0f}", ""))
-        if ratio < GOALS["ingest"]:
-            profile = ingest_profile(fonds)  # the goal is missed: say where the time went
-    lib = results["library"]
-    for q in ("p50", "p95"):
-        rows.append(Row(f"library search {q}, ms", f"{lib['fonds'][q]:.2f}", f"{lib['raw'][q]:.2f}", f"{lib['fonds'][q] / lib['raw'][q]:.2f}"))
-    for q in ("p50", "p95"):
-        same = lib["raw_same_work"][q]
-        rows.append(Row(f"  vs raw + snippets + facets {q}, ms", f"{lib['fonds'][q]:.2f}", f"{same:.2f}", f"{lib['fonds'][q] / same:.2f}"))
-    ratio = lib["fonds"]["p50"] / lib["raw"]["p50"]
-    goals.append(_goal("search-library", f"fonds p50 {lib['fonds']['p50']:.2f} ms, raw tantivy p50 {lib['raw']['p50']:.2f} ms", ratio, "<=", GOALS["search-library"]))
-    http = results["http"]
-    if "skipped" in http:
-        lines.append(f"HTTP, pages and memory skipped: {http['skipped']}")
-        goals += [f"goal {g}: not measured ({http['skipped']}) SKIP" for g in ("search-http", "pages", "memory")]
-    else:
-        ratios = []
-        for clients in (1, 10):
-            f, d = http[f"fonds_{clients}"], http[f"datasette_{clients}"]
-            for q in ("p50", "p95"):
-                rows.append(Row(f"http search {clients} client(s) {q}, ms", f"{f[q]:.1f}", f"{d[q]:.1f}", f"{f[q] / d[q]:.2f}"))
-            rows.append(Row(f"http search {clients} client(s) req/s", f"{f['rps']:.1f}", f"{d['rps']:.1f}", f"{f['rps'] / d['rps']:.2f}"))
-            ratios.append((d["p95"] / f["p95"], clients, f, d))
-        worst = min(ratios, key=lambda r: r[0])
-        errors = sum(http[f"fonds_{c}"]["errors"] for c in (1, 10))
-        ds_errors = sum(http[f"datasette_{c}"]["errors"] for c in (1, 10))
-        if ds_errors:
-            lines.append(f"datasette answered {ds_errors} requests with an error: {http['datasette_10']['first_errors']}")
-        goals.append(_goal(
-            "search-http",
-            f"fonds p95 {worst[2]['p95']:.1f} ms, datasette p95 {worst[3]['p95']:.1f} ms at {worst[1]} client(s), "
-            f"datasette/fonds", worst[0], ">=", GOALS["search-http"], errors=errors,
-        ))
-        pages = http["pages"]
-        for name in ("record", "search"):
-            p = pages[name]
-            rows.append(Row(f"{name} page p95 (20 clients), ms", f"{p['p95']:.1f}", "", f"{p['errors']} errors"))
-        errors = pages["record"]["errors"] + pages["search"]["errors"]
-        requests = pages["record"]["requests"] + pages["search"]["requests"]
-        status = "PASS" if errors == 0 else "FAIL"
-        goals.append(
-            f"goal pages: record p95 {pages['record']['p95']:.0f} ms, search p95 {pages['search']['p95']:.0f} ms, "
-            f"{errors} errors in {requests} requests at 20 clients (goal: no errors) {status}"
-        )
-        rss = http["fonds_rss_mb"]
-        rows.append(Row("fonds serve peak RSS, MB", f"{rss:.0f}" if rss else "?", "", ""))
-        status = "PASS" if rss is not None and rss <= GOALS["memory"] else "FAIL"
-        goals.append(f"goal memory: fonds serve peak RSS {rss:.0f} MB at {n} records (goal <= {GOALS['memory']:.0f} MB) {status}")
-    width = max(len(r.figure) for r in rows)
-    lines.insert(0, f"{'figure':<{width}}  {'fonds':>10}  {'baseline':>10}  {'ratio':>10}")
-    lines.insert(1, "-" * (width + 36))
-    lines[2:2] = [f"{r.figure:<{width}}  {r.fonds:>10}  {r.baseline:>10}  {r.ratio:>10}" for r in rows]
-    return lines + [""] + goals + ([""] + profile if profile else [])
-
-
-def ingest_lines(ing: dict[str, Any]) -> list[str]:
-    """`--only ingest`: the ingest rows, the goal line and, when it is missed, the profile."""
-    fonds, baseline = ing["fonds"], ing["raw"]
-    ratio = ing["fonds_rps"] / ing["raw_rps"]
-    lines = [
-        f"ingest, records/s: fonds {ing['fonds_rps']:.0f}, raw {ing['raw_rps']:.0f}, ratio {ratio:.2f}",
-        f"  store / sqlite, s: fonds {ing['fonds_store_s']:.1f}, raw {ing['raw_sqlite_s']:.1f}",
-        f"  index / tantivy, s: fonds {ing['fonds_index_s']:.1f}, raw {ing['raw_tantivy_s']:.1f}",
-        f"  cores used: fonds {_cores(fonds):.2f}, raw {baseline['cpu'] / baseline['seconds']:.2f}",
-        f"ingest peak memory, MB: fonds PSS {fonds.get('peak_pss_mb', 0):.0f} (RSS {fonds['peak_rss_mb']:.0f}), "
-        f"raw PSS {baseline.get('peak_pss_mb', 0):.0f} (RSS {baseline['peak_rss_mb']:.0f})",
-        "",
-        _goal("ingest", f"fonds {ing['fonds_rps']:.0f} rec/s, raw {ing['raw_rps']:.0f} rec/s", ratio, ">=", GOALS["ingest"]),
-    ]
-    return lines + ingest_profile(fonds)
-
-
-def _cores(fonds: dict[str, Any]) -> float:
-    return (fonds["cpu_writer"] + fonds["cpu_workers"] + fonds["cpu_index"]) / fonds["seconds"]
-
-
-def ingest_profile(fonds: dict[str, Any]) -> list[str]:
-    """Where fonds's ingest time went: wall seconds by phase, CPU seconds by process."""
-    phases = fonds.get("phases") or {}
-    wall = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
-    return [
-        f"ingest profile: wall {fonds['seconds']:.1f} s = {wall}, index {fonds['index']:.1f} s; "
-        f"CPU: writer {fonds['cpu_writer']:.1f} s, workers (read, link, serialize) {fonds['cpu_workers']:.1f} s, "
-        f"index {fonds['cpu_index']:.1f} s; {fonds['changes']} index changes for {fonds['records']} records",
-    ]
-
-
-def _goal(name: str, figures: str, ratio: float, op: str, target: float, errors: int = 0) -> str:
-    ok = (ratio >= target if op == ">=" else ratio <= target) and errors == 0
-    extra = f", {errors} errors" if errors else ""
-    return f"goal {name}: {figures}, ratio {ratio:.2f}{extra} (goal {op} {target:g}) {'PASS' if ok else 'FAIL'}"
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="fonds benchmarks: ingest, search, HTTP, pages, memory")
     parser.add_argument("--size", type=corpus.size, default=corpus.SIZES["10k"], help="10k (default), 100k, 1m or a number")
@@ -464,8 +312,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         figures = measure_ingest(files, work, args.rounds or (2 if n <= 20_000 else 1), db)
         for side in ("fonds", "raw"):
             (corpus.OUT / f"ingest-{n}-{side}.json").write_text(json.dumps(figures[side], indent=2))
-        print(f"\nfonds ingest: {n} records, store {_masked(db)}, {machine()}; {time.perf_counter() - started:.0f} s; "
-              f"load average {_load()}\n")
+        print(f"\nfonds ingest: {n} records, store {masked(db)}, {machine()}; {time.perf_counter() - started:.0f} s; "
+              f"load average {load_average()}\n")
         print("\n".join(ingest_lines(figures)))
         return
     if args.only == "serving":  # benchmarks/serving.py
@@ -483,20 +331,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"\nfonds scale figures: {n} records, {machine()}; {time.perf_counter() - started:.0f} s\n")
         print("\n".join(scale.goals(n, figures)))
         return
-    results: dict[str, Any] = {"n": n, "seed": args.seed, "machine": machine(), "db": _masked(db), "load": _load()}
+    results: dict[str, Any] = {"n": n, "seed": args.seed, "machine": machine(), "db": masked(db), "load": load_average()}
     if args.reuse_ingest:
         results["ingest"] = reused_ingest(n)
     else:
         results["ingest"] = measure_ingest(files, work, args.rounds or (2 if n <= 20_000 else 1), db)
     print("bench: library search", file=sys.stderr)
     results["library"] = measure_library(work, args.reps, db)
+    if n >= 2 * growth.SMALL:
+        results["growth"] = growth.measure(files, work, args.reps, measure_library)
+    else:
+        results["growth_skipped"] = f"{n} records: too few beside a {growth.SMALL:,}-record archive"
     results["http"] = {"skipped": "--skip-http"} if args.skip_http else measure_http(files, work, n, args.budget, db)
     if not args.skip_http and not args.skip_serving:
         results["serving"] = serving.measure(work, n, args.budget, reader_seconds=args.reader_seconds, db=db,
                                              index=fonds_index(work, db))
     if not args.skip_scale:
         results["scale"] = scale.measure(files, work, db, fonds_index(work, db), results["ingest"])
-    results["load_after"] = _load()
+    results["load_after"] = load_average()
     if not args.skip_renditions:
         print("bench: OCR and attach", file=sys.stderr)
         results["renditions"] = renditions.measure()

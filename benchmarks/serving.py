@@ -12,7 +12,8 @@
 2. record pages: 200 random `/records/ID` pages, one client (p50/p95), then 20 clients, on the
    2-worker server; goal: one client's p95 <= 50 ms. Then its memory, all processes together:
    PSS (pages the processes share, such as libraries and the index's mapped files, counted
-   once; goal <= 500 MB) and, beside it, the sum of each process's peak RSS.
+   once; goal <= 500 MB), where it is (anonymous heap, the index's mapped files, the store's,
+   code), and, beside it, the sum of each process's peak RSS.
 3. readers (benchmarks/readers.py): 50 readers and 1 writer for a minute against
    `fonds serve --workers 2` (and, beside it, 1 worker for half as long); goal: 0 errors,
    0 partial records, p95 <= 4x the single-request p50 measured in the same run.
@@ -73,12 +74,20 @@ def measure(work: Path, n: int, budget: float, *, reader_seconds: float = 60, db
                 results["record_20"] = _phase(server, record_urls, clients=20, rounds=1, budget=budget)
                 results["rss_mb"] = server.peak_rss_mb()
                 results["pss_mb"] = server.pss_mb()
+                results["pss_parts_mb"] = server.pss_parts_mb(index)
         finally:
             server.stop()
     for workers, seconds in ((2, reader_seconds), (1, reader_seconds / 2)):
         print(f"bench: serving: 50 readers + 1 writer, {workers} worker(s), {seconds:.0f} s", file=sys.stderr)
         results[f"readers_{workers}"] = readers.measure(seconds, 50, workers)
     return results
+
+
+def _parts(parts: dict[str, float] | None) -> str:
+    """`heap 310, index 120, db 0, code 70 MB`: where the PSS is (httpload.Server.pss_parts_mb)."""
+    if not parts:
+        return "parts not measured"
+    return ", ".join(f"{name} {mb:.0f}" for name, mb in parts.items()) + " MB"
 
 
 def goals(n: int, results: dict[str, Any]) -> list[str]:
@@ -111,7 +120,8 @@ def goals(n: int, results: dict[str, Any]) -> list[str]:
     rss, pss = results.get("rss_mb"), results.get("pss_mb")
     ok = pss is not None and pss <= GOALS["memory"]
     lines.append(f"goal serve-memory: fonds serve --workers 2 after the load, all processes: PSS {pss or 0:.0f} MB "
-                 f"(shared pages counted once), sum of peak RSS {rss or 0:.0f} MB, at {n:,} records "
+                 f"(shared pages counted once; {_parts(results.get('pss_parts_mb'))}), sum of peak RSS {rss or 0:.0f} MB, "
+                 f"at {n:,} records "
                  f"(goal PSS <= {GOALS['memory']:g} MB) {'PASS' if ok else 'FAIL'}")
     for workers in (2, 1):
         r = results[f"readers_{workers}"]

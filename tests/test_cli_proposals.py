@@ -62,3 +62,15 @@ def test_list_show_accept_and_reject(run: Callable[..., Result], db: str) -> Non
     assert again.exit_code == 1 and again.output.startswith("fonds: proposal 2 was rejected")
     missing = run("proposals", "show", "9")
     assert missing.exit_code == 1 and "there is no proposal 9" in missing.output
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999999", "0", "-3"])
+def test_a_number_no_store_can_hold_is_one_line_not_a_traceback(run: Callable[..., Result], number: str) -> None:
+    for args in (("proposals", "show", "--", number), ("proposals", "accept", "--", number),
+                 ("proposals", "reject", "--reason", "no", "--", number),
+                 ("show", f"--version={number}", WCDA), ("history", WCDA, "--diff", "1", number)):
+        result = run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+        line = result.output.strip()
+        assert "\n" not in line and line.startswith("fonds: ") and ("no proposal" in line or "no version" in line), line

@@ -136,3 +136,32 @@ def test_prefix_search_on_words_with_apostrophes_and_hyphens(memos: tuple[Index,
 
 def test_punctuation_beside_words_is_left_out(memos: tuple[Index, Names]) -> None:
     assert ids(memos, "delegation ?") == ids(memos, "delegation")
+
+
+def test_lang_filters_by_a_tag_with_script_or_region(tmp_path: Path) -> None:
+    """`lang:zh-Hant` and `lang:pt-br` find the records whose renditions carry those tags (the
+    Language facet links them so), and `lang:zh-Hans` does not find the Traditional one."""
+    import json
+
+    source = tmp_path / "tags.jsonl"
+    source.write_text("".join(json.dumps({
+        "id": record_id, "title": f"Letter {record_id}", "type": "Letter",
+        "renditions": [{"kind": "translation", "language": "en", "text": "A letter about wheat."},
+                       {"kind": "transcript", "language": tag, "text": text}]}) + "\n"
+        for record_id, tag, text in (("tag-hant", "zh-Hant", "蘇聯大使"), ("tag-hans", "zh-Hans", "苏联大使"),
+                                     ("tag-br", "pt-BR", "Uma carta sobre trigo."))), encoding="utf-8")
+    with SQLiteStore(tmp_path / "fonds.db") as store:
+        assert ingest(store, [source], link_names=False).ok
+        index = Index(tmp_path / "index")
+        index.update(store)
+        found = {q: sorted(h.id for h in index.search(parse(q), limit=10).hits)
+                 for q in ("lang:zh-Hant", "lang:zh-hant wheat", "lang:zh-Hans", "lang:pt-br", "rendition:transcript lang:zh-Hant")}
+    assert found == {"lang:zh-Hant": ["tag-hant"], "lang:zh-hant wheat": ["tag-hant"], "lang:zh-Hans": ["tag-hans"],
+                     "lang:pt-br": ["tag-br"], "rendition:transcript lang:zh-Hant": ["tag-hant"]}
+
+
+def test_the_language_facet_names_a_tag_with_script_or_region_by_its_language() -> None:
+    from fonds.web.pages import language_label
+
+    assert [language_label(c) for c in ("ru", "zh-Hant", "pt-BR", "xx-Latn")] == [
+        "Russian", "Chinese (zh-Hant)", "Portuguese (pt-BR)", "xx-Latn"]

@@ -152,3 +152,31 @@ def test_curated_persons_fold_into_the_volume_entry_and_keep_every_mention(empty
     assert {p.text for p in persons if p.id == "fonds:pak-seong-cheol"} == {"Pak Seong-cheol", "Pak Song Chol"}
     ids = [e.id for e in empty_store.iter_entities()]
     assert "fonds:khrushchev" not in ids and "fonds:kim-il-sung" in ids
+
+
+def test_a_folder_with_one_broken_file_of_each_kind_under_workers_stores_the_rest(tmp_path: Path, corpus: Path) -> None:
+    """A JSON Lines file broken at its 4th line, one in Latin-1 and a TEI file cut short, among good
+    files, ingested by two worker processes: each bad file is named at its line and stores nothing;
+    every good file is stored; the same folder again changes nothing."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for f in range(1, 5):
+        lines = [json.dumps({"id": f"f{f}-{n}", "title": f"Letter {f}.{n}", "type": "Letter"}) for n in range(1, 6)]
+        if f == 3:
+            lines[3] = '{"id": "f3-4", "title": broken'
+        (folder / f"part{f}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "latin.jsonl").write_bytes(json.dumps({"id": "lat-1", "title": "Café"}, ensure_ascii=False).encode("latin-1"))
+    volume = (corpus / "frus" / "frus1961-63v05.xml").read_bytes()
+    (folder / "cut.xml").write_bytes(volume[:len(volume) // 3])
+    with SQLiteStore(tmp_path / "fonds.db") as store:
+        report = ingest(store, [folder], workers=2)
+        rejected = sorted(str(p) for p in report.rejected)
+        assert len(rejected) == 3
+        assert rejected[0].startswith(f"{folder / 'cut.xml'}:") and "not well-formed XML" in rejected[0]
+        assert rejected[1].startswith(f"{folder / 'latin.jsonl'}:1: the file is not UTF-8")
+        assert rejected[2].startswith(f"{folder / 'part3.jsonl'}:4:25: not valid JSON")
+        ids = {record.id for record in store.iter_records()}
+        assert ids == {f"f{f}-{n}" for f in (1, 2, 4) for n in range(1, 6)}
+        assert store.stats().records == 15
+        again = ingest(store, [folder], workers=2)
+        assert again.result.changed == 0 and len(again.rejected) == 3

@@ -74,3 +74,25 @@ def test_a_damaged_file_is_rebuilt(store: SQLiteStore, tmp_path: Path, monkeypat
     expected = Names.of(store)
     built = new_process(monkeypatch)
     assert naming_cache.names(store, folder) == expected and built == [1]
+
+
+def test_an_unchanged_authority_is_not_read_again_and_a_changed_one_is(store: SQLiteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "index"
+    new_process(monkeypatch)
+    first = naming_cache.names(store, folder)
+    reads: list[str | None] = []
+    real = SQLiteStore.iter_entities
+
+    def counting(self: SQLiteStore, kind: str | None = None) -> object:
+        reads.append(kind)
+        return real(self, kind)
+
+    monkeypatch.setattr(SQLiteStore, "iter_entities", counting)
+    assert naming_cache.names(store, folder) is first and reads == []  # e.g. at an index change: no entry read
+    store.put_entities([Entity(id="p-moskovsky", preferred="Moskovsky, Vasily",
+                               variants=(Variant("V. Moskovskii", "variant", "test"),))])  # the same process sees it
+    changed = naming_cache.names(store, folder)
+    assert reads and "V. Moskovskii" in changed.entity("p-moskovsky").names  # type: ignore[union-attr]
+    store.put_entities([Entity(id="p-gromyko", preferred="Gromyko, Andrei")])
+    store.delete_entities(["p-gromyko"])  # back to the authority `changed` was built from
+    assert naming_cache.names(store, folder) == changed

@@ -60,7 +60,8 @@ def test_empty_search_means_everything() -> None:
         ("AND Kim", "AND at position 1 has nothing before it: ▸AND Kim"),
         ("date:1962-13", "date '1962-13' at position 6 is not one we understand; use date:1962, date:1962-08, date:1962-08-14 or a range date:1962-08..1962-12"),
         ("date:1963..1962", "date range '1963..1962' at position 6 ends before it begins"),
-        ("lang:klingon", "unknown language 'klingon' at position 6; use an ISO 639-1 code (ru) or a name (Russian)"),
+        ("lang:klingon", "unknown language 'klingon' at position 6; use an ISO 639-1 code (ru), a name (Russian) "
+                         "or a BCP 47 tag with script or region (zh-Hant, sr-Latn, pt-BR)"),
         ('""', "empty quotes at position 1: ▸\"\""),
         ("a*", "'a*': a prefix search needs at least two letters before the *"),
     ],
@@ -100,3 +101,20 @@ def test_punctuation_beside_words_is_left_out() -> None:
     assert parse("Kim ?!") == Word("Kim")
     assert parse("Kim - Pak") == And((Word("Kim"), Word("Pak")))
     assert parse("-Berlin") == Not(Word("Berlin"))
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [("lang:zh-Hant", "zh-Hant"), ("lang:zh-hans", "zh-Hans"), ("lang:SR-latn", "sr-Latn"), ("lang:pt-br", "pt-BR"),
+     ("lang:zh-Hant-TW", "zh-Hant-TW"), ("lang:de-Latf", "de-Latf"), ("language:ru", "ru")],
+)
+def test_a_bcp47_tag_with_script_or_region_is_a_language_filter_in_canonical_case(text: str, tag: str) -> None:
+    assert parse(text) == Filter("lang", tag)
+
+
+@pytest.mark.parametrize("tag", ["zh-", "zh--Hant", "zh-Hantabcde", "xx-Latn", "klingon-Latn", "zh-Ha_nt"])
+def test_a_malformed_or_unknown_language_tag_is_refused_with_the_tag_and_its_place(tag: str) -> None:
+    with pytest.raises(QueryError) as error:
+        parse(f"wheat lang:{tag}")
+    assert str(error.value).startswith(f"unknown language {tag!r} at position 12; ")
+    assert "BCP 47 tag" in str(error.value)

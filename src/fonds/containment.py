@@ -62,10 +62,11 @@ class Failures:
     def ids(self) -> list[str]:
         return [failure.record_id for failure in self.items]
 
-    def add(self, record_id: str, error: BaseException) -> Failure:
-        """Count and log one failure (with its traceback); returns it."""
+    def add(self, record_id: str, error: BaseException, *, trace: bool = True) -> Failure:
+        """Count and log one failure (with its traceback unless `trace` is False: an error whose
+        message says all, such as a stored row that cannot be decoded); returns it."""
         message = one_line(error)
-        LOG.error("%s: record %r left out: %s", self.operation, record_id, message, exc_info=error)
+        LOG.error("%s: record %r left out: %s", self.operation, record_id, message, exc_info=error if trace else None)
         failure = Failure(record_id, message)
         self.items.append(failure)
         return failure
@@ -95,14 +96,18 @@ def one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"[:300]
 
 
-def remember_index_failures(store: PendingWork, failures: Failures, indexed: list[str]) -> None:
+def remember_index_failures(store: PendingWork, failures: Failures, indexed: list[str], *,
+                            complete: bool = False) -> None:
     """Keep the index's failures as pending work in the store and clear the marks of records
-    indexed since (see the module docstring). A store that cannot be written (read-only) only logs."""
+    indexed since (see the module docstring); `complete` (a whole rebuild, every live record tried)
+    clears every other mark too, a gone record's included. A store that cannot be written
+    (read-only) only logs."""
     try:
         marks = {task for task in store.pending() if task.startswith(INDEX_FAILED)}
-        for record_id in indexed:
-            if INDEX_FAILED + record_id in marks:
-                store.clear_pending(INDEX_FAILED + record_id)
+        failed = {INDEX_FAILED + record_id for record_id in failures.ids}
+        cleared = marks - failed if complete else {INDEX_FAILED + record_id for record_id in indexed} & marks
+        for task in sorted(cleared):
+            store.clear_pending(task)
         for failure in failures.items:
             store.set_pending(INDEX_FAILED + failure.record_id, failure.message)
     except Exception as error:  # noqa: BLE001 - a read-only store: the log still has them

@@ -200,3 +200,20 @@ def _rendition(rendition: Rendition, text: str) -> Rendition:
         pages=tuple(p for p in rendition.pages if p.offset <= len(text)) if rendition.pages else (),
     )
 
+
+MAX_NOTE = 2000  # characters of a note or reason: a proposal's, a decision's, an edit's, a withdrawal's
+
+
+def check_note(text: str, what: str = "note") -> str:
+    """A note or reason as kept (a proposal's, a decision's, an edit's, a withdrawal's):
+    outer space trimmed. Raises EditError for a NUL (PostgreSQL's text cannot hold one) or one
+    over MAX_NOTE characters."""
+    text = text.replace("\r\n", "\n").strip()
+    problems = []
+    if "\x00" in text:
+        problems.append(f"{what}: holds a NUL character; remove it")
+    if len(text) > MAX_NOTE:
+        problems.append(f"{what}: {len(text):,} characters is more than a {what} holds ({MAX_NOTE:,}); shorten it")
+    if problems:
+        raise EditError(problems)
+    return text

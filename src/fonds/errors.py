@@ -41,6 +41,18 @@ class StoreError(FondsError):
     status = 500
 
 
+class UnreadableRecord(StoreError):
+    """A stored record row that cannot be decoded as Record JSON (damaged or edited by hand)."""
+
+    def __init__(self, record_id: str, reason: str) -> None:
+        super().__init__(
+            f"record {record_id!r}: its stored data cannot be read ({reason}); `fonds check` lists it: "
+            "ingest the record again from its source file, or restore it from a dump"
+        )
+        self.record_id = record_id
+        self.reason = reason
+
+
 class ReadOnlyError(StoreError):
     """A write asked of a read-only store: a hot standby, or a node started with --read-only."""
 

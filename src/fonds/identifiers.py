@@ -82,3 +82,12 @@ def check_identifier(value: object, *, origin: str, what: str = "id") -> str:
         raise RecordError(f"{origin}: {what} {shown}: {problem}")
     assert isinstance(value, str)
     return value
+
+
+INT64_MAX = 2**63 - 1  # the largest number both stores' INTEGER/BIGINT keys hold
+
+
+def numbered(number: int) -> bool:
+    """Whether `number` can be a stored row number (1..2**63-1): larger ones overflow SQLite's
+    INTEGER and PostgreSQL's BIGINT, so a lookup of one is answered NotFound without asking."""
+    return 0 < number <= INT64_MAX

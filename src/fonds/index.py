@@ -34,7 +34,9 @@ What a search costs, and how it is kept small (see docs/benchmarks.md):
 - `matched` (which name variants a hit contains) is computed only when the search
   expanded a name, over the title, summary and stored text.
 - `neighbours` finds the records before and after one record in a search's order
-  from document addresses alone, fetching only the two documents it returns.
+  from document addresses alone, fetching only the two documents it returns; in date
+  order it ranks only the hits of the record's date and the two dates around it (fast-field
+  ranges on `date_sort`), so a record page costs the same in a collection of any size.
 - Facet counts are cached per index state: keyed by the compiled query (so the same
   search, filters and name expansions) and the checkpoint, at most FACET_CACHE entries,
   all dropped when the checkpoint moves. Page 2, the JSON twin and the next reader's
@@ -74,6 +76,7 @@ INDEX_VERSION = 6  # 2: text no longer stored; stored-only snippet_text. 3: lang
 BATCH = 500
 SNIPPET_CHARS = 20_000  # how much of each text snippets and `matched` look at
 FUZZY_BELOW = 3  # exact matches below this many: run the search again with fuzzy clauses
+DATE_SORT_MIN, DATE_SORT_MAX = -(2**63), 2**63 - 1  # the bounds of `date_sort` (i64)
 FACET_CACHE = 512  # facet counts kept per index state (see the module docstring)
 FACETS = {
     "language": ("lang", 60),
@@ -322,7 +325,7 @@ class Index:
         done: list[str] = []
         try:
             writer.delete_all_documents()
-            for record in store.iter_records():
+            for record in store.iter_records(failures=failures):  # a row that cannot be read is a failure too
                 with failures.guard(record.id):
                     writer.add_document(document(record, names))
                     done.append(record.id)
@@ -335,7 +338,7 @@ class Index:
             writer.wait_merging_threads()
         self.index.reload()
         self.failures = failures
-        remember_index_failures(store, failures, done)
+        remember_index_failures(store, failures, done, complete=True)
         if progress:
             progress(count, total)
         return count
@@ -391,18 +394,26 @@ class Index:
     def neighbours(self, node: q.Node | None, record_id: str, *, sort: str = "date") -> tuple[Hit | None, Hit | None] | None:
         """The hits just before and after a record in a search's order; None when the search does not find it.
 
-        Only the two neighbours' documents are read (no snippets, no facets, no names),
-        so this stays cheap for a search with tens of thousands of hits.
+        Only the two neighbours' documents are read (no snippets, no facets, no names). In date
+        order (`date`, `-date`) the cost follows the records sharing the record's date and the
+        dates next to it, not the search's hit count (`_date_window`); in relevance order every
+        hit's address is ranked.
         """
         _check_sort(sort)
         self.refresh()
         searcher = self.index.searcher()
-        found = searcher.search(Query.term_query(self.schema, "id", record_id), limit=1, count=False)
-        if not found.hits:
-            return None
-        target = found.hits[0][1]
         compiled = Compiler(self.schema, self.analysis, None, [], scope_keys=rendition_text.Keys(searcher)).compile(node)
-        hits = self._run(searcher, compiled, limit=max(1, int(searcher.num_docs)), offset=0, sort=sort).hits
+        if sort == "relevance":
+            found = searcher.search(Query.term_query(self.schema, "id", record_id), limit=1, count=False)
+            if not found.hits:
+                return None
+            target = found.hits[0][1]
+            hits = self._run(searcher, compiled, limit=max(1, int(searcher.num_docs)), offset=0, sort=sort).hits
+        else:
+            window = self._date_window(searcher, compiled, record_id, sort)
+            if window is None:
+                return None
+            target, hits = window
         at = next((i for i, (_score, address) in enumerate(hits) if address == target), None)
         if at is None:
             return None
@@ -414,6 +425,38 @@ class Index:
             return _hit(searcher.doc(address), score, None, [])
 
         return hit(at - 1), hit(at + 1)
+
+    def _date_window(self, searcher: tantivy.Searcher, compiled: Query, record_id: str, sort: str) -> tuple[Any, list[Any]] | None:
+        """The record's address and the search's hits dated from the date just before the record's
+        to the date just after it, in `sort` order; None when the search does not find the record.
+
+        Three searches of at most one hit find the record's `date_sort` and the nearest other values
+        on each side (a fast-field range, no document read); the window is then the hits between them.
+        Tantivy orders equal dates by document address, one total order for any subset of hits, so
+        the window holds the record's neighbours exactly as the whole search's order has them.
+        """
+        def both(*queries: Query) -> Query:
+            return Query.boolean_query([(tantivy.Occur.Must, part) for part in queries])
+
+        def dates(lower: int, upper: int) -> Query:
+            return Query.range_query(self.schema, "date_sort", tantivy.FieldType.Integer, lower, upper)
+
+        def first(query: Query, order: Any) -> Any:
+            hits = searcher.search(query, limit=1, count=False, order_by_field="date_sort", order=order).hits
+            return hits[0] if hits else None
+
+        found = first(both(compiled, Query.term_query(self.schema, "id", record_id)), tantivy.Order.Asc)
+        if found is None:
+            return None
+        value, target = int(found[0]), found[1]
+        below = first(both(compiled, dates(DATE_SORT_MIN, value - 1)), tantivy.Order.Desc)
+        above = first(both(compiled, dates(value + 1, DATE_SORT_MAX)), tantivy.Order.Asc)
+        lower = int(below[0]) if below is not None else value
+        upper = int(above[0]) if above is not None else value
+        window = both(compiled, dates(lower, upper))
+        counted: Any = searcher.search(window, limit=1, count=True)
+        count = max(1, int(counted.count or 0))
+        return target, list(self._run(searcher, window, limit=count, offset=0, sort=sort).hits)
 
     def _run(self, searcher: tantivy.Searcher, compiled: Query, *, limit: int, offset: int, sort: str) -> Any:
         order = {"date": tantivy.Order.Asc, "-date": tantivy.Order.Desc}.get(sort)

@@ -5,13 +5,16 @@ Invariants a store keeps (see docs/reliability.md):
 - no person link points to an authority entry the store does not hold (both stores refuse one;
   a database written by an older fonds may still hold some);
 - no post-ingest work is left half done (`Store.pending`: a reconciliation cut short by a crash);
-- every live record reads back as Record JSON the door would accept (importers.record_schema);
+- every live record reads back as Record JSON the door would accept (importers.record_schema); a row
+  that cannot be decoded at all is listed by id too (every other reader leaves it out and logs it);
 - every live record is in the search index (a record it could not take is noted in the store:
   fonds.containment).
 
 `check` reports each broken invariant as a Problem; `repair` finishes pending work, points
 dangling links at the entry their persons-list entry was merged into, and gives the links left
-an entry of their own (named as the link names it), so nothing a record says is lost. Both are
+an entry of their own (named as the link names it), so nothing a record says is lost. It clears
+the index-failed/page-failed marks of records deleted or withdrawn since, and names pending work
+it does not know how to finish instead of passing over it in silence. Both are
 idempotent: `repair` on a sound store changes nothing.
 """
 
@@ -20,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fonds.authority import Entity
-from fonds.containment import INDEX_FAILED, PAGE_FAILED, index_failures, page_failures
-from fonds.errors import FondsError, Problem, RecordError
+from fonds.containment import INDEX_FAILED, PAGE_FAILED, Failures, index_failures, page_failures
+from fonds.errors import NotFound, Problem, RecordError, UnreadableRecord
 from fonds.importers import record_schema
 from fonds.store.base import Store
 
@@ -33,10 +36,17 @@ class RepairReport:
     finished: list[str] = field(default_factory=list)  # pending tasks run to the end
     relinked: int = 0  # records whose links were pointed at merged entries
     restored: int = 0  # authority entries made for links that had none
+    cleared: int = 0  # index-failed/page-failed marks of records gone or withdrawn since
+    unknown: list[str] = field(default_factory=list)  # pending tasks this fonds cannot finish
 
     def summary(self) -> str:
         done = ", ".join(self.finished) or "no pending work"
-        return f"finished: {done}; {self.relinked} records relinked; {self.restored} authority entries restored"
+        text = (f"finished: {done}; {self.relinked} records relinked; {self.restored} authority entries restored; "
+                f"{self.cleared} marks of records gone or withdrawn cleared")
+        if self.unknown:
+            text += (f"; left as they are: {', '.join(repr(t[:80]) for t in self.unknown)}, pending work this fonds "
+                     "does not know how to finish (written by a newer fonds, or by hand)")
+        return text
 
 
 def check(store: Store, *, limit: int = SHOWN) -> list[Problem]:
@@ -67,18 +77,21 @@ def check(store: Store, *, limit: int = SHOWN) -> list[Problem]:
     if len(unshown) > limit:
         problems.append(Problem("store", f"{len(unshown) - limit} more records whose web page could not be drawn"))
     bad = 0
-    try:
-        for record in store.iter_records():
-            try:
-                record_schema.check(record.to_dict(), origin=f"record {record.id!r}")
-            except RecordError as error:
-                bad += 1
-                if bad <= limit:
-                    problems.append(Problem(f"record {record.id!r}", str(error).split(": ", 1)[1]))
-    except (FondsError, ValueError, TypeError, KeyError) as error:
-        problems.append(Problem("store", f"a stored record cannot be read ({error}); re-ingest it"))
+    unreadable = Failures("check")
+    for record in store.iter_records(failures=unreadable):
+        try:
+            record_schema.check(record.to_dict(), origin=f"record {record.id!r}")
+        except RecordError as error:
+            bad += 1
+            if bad <= limit:
+                problems.append(Problem(f"record {record.id!r}", str(error).split(": ", 1)[1]))
     if bad > limit:
         problems.append(Problem("store", f"{bad - limit} more records the door would refuse"))
+    for failure in unreadable.items[:limit]:
+        reason = failure.message.removeprefix(f"UnreadableRecord: record {failure.record_id!r}: ")
+        problems.append(Problem(f"record {failure.record_id!r}", reason))
+    if len(unreadable) > limit:
+        problems.append(Problem("store", f"{len(unreadable) - limit} more records whose stored data cannot be read"))
     return problems
 
 
@@ -111,4 +124,26 @@ def repair(store: Store) -> RepairReport:
             for entity_id, name in names.items()
         )
         report.restored += len(names)
+    report.cleared = _clear_marks_of_gone_records(store)
+    known = (REPOINT, RELINK, RECONCILE, INDEX_FAILED, PAGE_FAILED)
+    report.unknown = sorted(task for task in store.pending() if not task.startswith(known))
     return report
+
+
+def _clear_marks_of_gone_records(store: Store) -> int:
+    """Clear the index-failed/page-failed marks of records deleted, withdrawn or never stored: no
+    update or page view would ever clear them. A mark of a record that cannot be read stays."""
+    cleared = 0
+    for task in store.pending():
+        if not task.startswith((INDEX_FAILED, PAGE_FAILED)):
+            continue
+        try:
+            gone = store.get_stored(task.split(":", 1)[1]).is_deleted
+        except NotFound:
+            gone = True
+        except UnreadableRecord:
+            gone = False
+        if gone:
+            store.clear_pending(task)
+            cleared += 1
+    return cleared

@@ -11,6 +11,10 @@ folder)` returns the Names for the store's live authority entries:
 3. else built (`Names.build`) and written there for the next start (atomically; a folder that
    cannot be written is only a missed saving).
 
+In memory the Names are also kept under the store's `authority_state` (a digest of the stored
+entries' content hashes, read in one query), so asking again after an index change that did not
+touch the authority reads no entry.
+
 "The same authority" is a SHA-256 over every live entry (its Record JSON form) and over the code
 and data that variants are generated from (the fonds modules and `fonds/data` files named in
 SOURCES), so a changed entry, a new curated person or a new fonds release never reads a stale file.
@@ -62,25 +66,37 @@ def fingerprint(live: Sequence[Entity]) -> str:
 def names(store: HasEntities, folder: Path | None = None) -> Names:
     """The Names of the store's live authority entries: remembered, read from `folder`, or built.
 
+    A store with `authority_state` (fonds.store.base.Store) is asked for that digest of its stored
+    content hashes first: while it is unchanged, the Names in memory are returned without reading
+    or hashing any entry, so a server asks this at every index change for the cost of one query.
+
     Raises what reading the store raises (fonds.errors.StoreError); a missing or unreadable
     cache file only means the names are built.
     """
+    state = getattr(store, "authority_state", None)
+    quick = f"state:{state()}" if callable(state) else None
+    if quick is not None:
+        with _LOCK:
+            known = _MEMO.get(quick)
+        if known is not None:
+            return known
     live = live_entities(store)
     key = fingerprint(live)
     with _LOCK:
         known = _MEMO.get(key)
-    if known is not None:
-        return known
-    found = _read(folder / FILE, key) if folder is not None else None
-    if found is None:
-        found = Names.build(live)
-        if folder is not None:
-            _write(folder / FILE, key, found)
+    if known is None:
+        known = _read(folder / FILE, key) if folder is not None else None
+        if known is None:
+            known = Names.build(live)
+            if folder is not None:
+                _write(folder / FILE, key, known)
     with _LOCK:
-        if len(_MEMO) >= 2:  # the authority before a change, and after it
+        if len(_MEMO) >= 4:  # the authority before a change, and after it (by content and by state)
             _MEMO.clear()
-        _MEMO[key] = found
-    return found
+        _MEMO[key] = known
+        if quick is not None:
+            _MEMO[quick] = known
+    return known
 
 
 def _read(path: Path, key: str) -> Names | None:

@@ -26,7 +26,7 @@ import json
 from dataclasses import dataclass
 from typing import Callable
 
-from fonds.editing import EditError, EditForm, apply_edit
+from fonds.editing import MAX_NOTE, EditError, EditForm, apply_edit, check_note
 from fonds.errors import FondsError, NotFound
 from fonds.record import Record
 from fonds.repositories import Repositories
@@ -35,7 +35,6 @@ from fonds.store.curation import VersionConflict
 from fonds.store.proposals import Proposal
 from fonds.versions import FieldChange, diff_records
 
-MAX_NOTE = 2000  # characters of a proposal's note or a decision's reason
 Relink = Callable[[Record], Record]
 
 
@@ -47,19 +46,6 @@ class ProposalError(FondsError):
 
 def agent_of(name: str) -> str:
     return f"user {name}"
-
-
-def check_note(text: str, what: str = "note") -> str:
-    """A note or reason as kept: outer space trimmed. Raises EditError for a NUL or an over-long one."""
-    text = text.replace("\r\n", "\n").strip()
-    problems = []
-    if "\x00" in text:
-        problems.append(f"{what}: holds a NUL character; remove it")
-    if len(text) > MAX_NOTE:
-        problems.append(f"{what}: {len(text):,} characters is more than a {what} holds ({MAX_NOTE:,}); shorten it")
-    if problems:
-        raise EditError(problems)
-    return text
 
 
 def propose(store: Store, record_id: str, form: EditForm, *, note: str, proposer: str,

@@ -18,7 +18,7 @@ from typing import Union
 
 from fonds.dates import parse_bound
 from fonds.errors import QueryError
-from fonds.vocabulary import language_code
+from fonds.vocabulary import language_tag
 
 TEXT_FIELDS = ("title", "summary", "text")
 FILTER_FIELDS = ("repository", "lang", "type", "collection", "rendition")
@@ -245,10 +245,11 @@ class _Parser:
         if name == "person":
             return Person(text)
         if name == "lang":
-            code = language_code(text)
+            code = language_tag(text)
             if code is None:
                 raise QueryError(
-                    f"unknown language {text!r} at position {value.at}; use an ISO 639-1 code (ru) or a name (Russian)"
+                    f"unknown language {text[:40]!r} at position {value.at}; use an ISO 639-1 code (ru), a name "
+                    "(Russian) or a BCP 47 tag with script or region (zh-Hant, sr-Latn, pt-BR)"
                 )
             return Filter("lang", code)
         if name == "rendition":

@@ -80,6 +80,42 @@ def language_code(name: str) -> str | None:
     return _languages().get(name.strip().lower())
 
 
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # BCP 47's shape (RFC 5646 §2.1)
+
+
+def canonical_tag(tag: str) -> str:
+    """A BCP 47 tag in the case RFC 5646 §2.1.1 recommends: the language lower case, a four-letter
+    script title case, a two-letter region upper case, the rest lower case (`ZH-hant-tw` ->
+    `zh-Hant-TW`, `sr-latn` -> `sr-Latn`, `pt-br` -> `pt-BR`). Tags are compared without case."""
+    first, *rest = tag.split("-")
+    parts = [first.lower()]
+    for part in rest:
+        if len(part) == 4 and part.isalpha():
+            parts.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            parts.append(part.upper())
+        else:
+            parts.append(part.lower())
+    return "-".join(parts)
+
+
+def language_tag(text: str) -> str | None:
+    """What a search's `lang:` names: a language name or ISO 639-1 code (`Russian`, `ru` -> `ru`),
+    or a BCP 47 tag with script, region or variant subtags whose language is known (`zh-hant` ->
+    `zh-Hant`, `pt-BR`, `sr-Latn`, `de-Latf`), in canonical case. None for anything else: an unknown
+    language or a malformed tag (`zh-`, `zh--Hant`, a subtag over 8 characters)."""
+    text = text.strip()
+    code = language_code(text)
+    if code is not None:
+        return code
+    if "-" not in text or not LANGUAGE_TAG.match(text):
+        return None
+    primary = text.split("-", 1)[0].lower()
+    if _languages().get(primary) != primary:  # a known code, not a name that happens to be short
+        return None
+    return canonical_tag(text)
+
+
 @lru_cache(maxsize=1)
 def repositories() -> dict[str, tuple[str, str]]:
     """Repository code -> (name, place)."""

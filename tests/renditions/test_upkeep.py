@@ -8,6 +8,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from click.testing import CliRunner
 
 from fonds.cli import main
@@ -99,3 +101,15 @@ def test_files_gc_command_lists_then_deletes(store: SQLiteStore, tmp_path: Path)
     result = runner.invoke(main, ["--db", db, "files", "gc", "--delete", "--grace", "0"])
     assert result.exit_code == 0 and f"{orphan}\t12" in result.output and "1 deleted, 12 bytes freed" in result.output
     assert not files.has(orphan)
+
+
+@pytest.mark.parametrize("grace", ["-5", "nan", "-inf"])
+def test_files_gc_refuses_a_grace_below_zero_and_deletes_nothing(store: SQLiteStore, tmp_path: Path, grace: str) -> None:
+    """A negative (or nan) grace kept no young file: gc --delete removed the files an attach was
+    about to name, breaking the order of operations the module docstring argues for."""
+    files = FileStore(tmp_path / "fonds.db.files")
+    young = files.put_bytes(b"just stored by an attach", "text/plain").sha256
+    store.close()
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "fonds.db"), "files", "gc", "--delete", "--grace", grace])
+    assert result.exit_code == 2 and "'--grace'" in result.output and "0 or more" in result.output
+    assert files.has(young)

@@ -44,3 +44,17 @@ def test_a_person_page_lists_the_original_script_variants(client: Any) -> None:
     assert "Хрущёв" in client.get("/persons/" + quote(KHRUSHCHEV, safe="")).text
     kim = client.get("/persons/fonds%3Akim-il-sung.json")
     assert kim.status_code == 200 and {"김일성", "金日成", "Ким Ир Сен"} <= {v["name"] for v in kim.json()["variants"]}
+
+
+def test_a_page_past_the_last_says_so_and_links_the_last_page(client: Any) -> None:
+    import re
+
+    total = client.get("/search.json", params={"q": "Khrushchev"}).json()["total"]
+    assert total > 20
+    page = client.get("/search", params={"q": "Khrushchev", "page": "40"})
+    assert page.status_code == 200
+    assert "Nothing matches" not in page.text and "Page 40 is past the last page of these results" in page.text
+    link = re.search(r'<a href="([^"]+)">go to the last page</a>', page.text)
+    assert link is not None
+    last = client.get(link.group(1).replace("&amp;", "&"))
+    assert last.status_code == 200 and 'class="hits"' in last.text and "past the last page" not in last.text

@@ -406,6 +406,20 @@ def test_a_withdrawal_needs_a_reason(app: FastAPI, store: SQLiteStore) -> None:
     assert store.get(WCDA).id == WCDA
 
 
+def test_a_nul_in_a_reason_or_note_is_refused_by_its_field_and_nothing_is_stored(app: FastAPI, store: SQLiteStore) -> None:
+    """PostgreSQL's text cannot hold U+0000 (a 500 there before); SQLite stored it and drew it raw."""
+    browser = editor(app)
+    page = f"/staff/records/{WCDA}/edit"
+    withdrawn = browser.submit(page, f"/staff/records/{WCDA}/withdraw", {"reason": "rights\x00 not cleared"})
+    assert withdrawn.status_code == 400 and "reason: holds a NUL character" in withdrawn.text
+    assert store.get(WCDA).id == WCDA and store.versions(WCDA)[-1].kind == "change"
+    before = len(store.versions(WCDA))
+    fields = edit_form(browser, WCDA)
+    edited = browser.submit(page, page, {**fields, "title": "A new title", "note": "fixed\x00"})
+    assert edited.status_code == 400 and "note: holds a NUL character" in edited.text
+    assert len(store.versions(WCDA)) == before and store.get(WCDA).title != "A new title"
+
+
 # -- link review -----------------------------------------------------------------------------
 
 

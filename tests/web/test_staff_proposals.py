@@ -241,3 +241,33 @@ def test_a_proposal_is_read_against_the_version_its_form_was_opened_on(app: Fast
     assert ed.submit(location, location, {"action": "accept"}).status_code == 303
     now = store.get(WCDA)
     assert now.title == fields["title"] + " (typed)" and now.summary == "Written while the contributor typed."
+
+
+def test_the_queue_is_paged_oldest_first_and_its_json_twin_gives_the_next_page(app: FastAPI, store: SQLiteStore) -> None:
+    import json as json_module
+
+    from fonds.web.proposals import QUEUE_PAGE
+
+    text = json_module.dumps(store.get(WCDA).to_dict())
+    numbers = [store.add_proposal(WCDA, 1, text, note=f"note {n}", proposer="con" if n % 2 else "con2")
+               for n in range(QUEUE_PAGE * 2 + 7)]
+    ed = editor(app, "ed")
+    seen: list[int] = []
+    url: str | None = "/staff/proposals.json"
+    while url is not None:
+        page = ed.get(url).json()
+        assert len(page["open"]) <= QUEUE_PAGE
+        seen.extend(p["number"] for p in page["open"])
+        url = page["next"]
+    assert seen == numbers  # every one once, oldest first
+    html = ed.get("/staff/proposals").text
+    assert html.count('class="review-item"') == QUEUE_PAGE
+    next_link = re.search(r'rel="next" href="([^"]+)"', html)
+    assert next_link is not None and next_link.group(1) == f"/staff/proposals?after={numbers[QUEUE_PAGE - 1]}"
+    last = ed.get(f"/staff/proposals?after={numbers[QUEUE_PAGE * 2 - 1]}").text
+    assert last.count('class="review-item"') == 7 and 'rel="next"' not in last
+    mine = editor(app, "con").get("/staff/proposals.json").json()  # a contributor pages their own only
+    assert {p["proposer"] for p in mine["open"]} == {"con"} and len(mine["open"]) == QUEUE_PAGE
+    for bad in ("abc", "-1", "9" * 40, "1e5"):
+        response = ed.get(f"/staff/proposals?after={bad}")
+        assert response.status_code == 400 and "is not a proposal number" in response.text, bad

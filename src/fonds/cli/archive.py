@@ -146,7 +146,7 @@ def show_command(context: Context, record_id: str, as_json: bool, version: int |
 
     Example: fonds show wcda-110485 --json
     """
-    record = context.store.get_version(record_id, version).record if version else context.store.get(record_id)
+    record = context.store.get_version(record_id, version).record if version is not None else context.store.get(record_id)
     if as_json:
         click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -293,13 +293,13 @@ def dump_command(context: Context, fmt: str, output: str | None) -> None:
     if output:
         with open(output, "w", encoding="utf-8", newline="") as out:
             count = write_all(
-                context.store.iter_records(), fmt, out,
+                context.store.iter_records(failures=failures), fmt, out,
                 collections=context.store.collections(), entities=context.store.iter_entities(), failures=failures,
             )
         click.echo(f"wrote {count} records to {output}", err=True)
     else:
         write_all(
-            context.store.iter_records(), fmt, sys.stdout,
+            context.store.iter_records(failures=failures), fmt, sys.stdout,
             collections=context.store.collections(), entities=context.store.iter_entities(), failures=failures,
         )
     if failures:

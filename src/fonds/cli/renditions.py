@@ -97,6 +97,8 @@ def files_gc_command(context: Context, delete: bool, grace: float) -> None:
     """
     from fonds.renditions.upkeep import collect, total
 
+    if not grace >= 0:  # a negative grace (or nan) would delete files an attach is about to name
+        raise click.BadParameter(f"{grace:g} is not a number of seconds of 0 or more", param_hint="'--grace'")
     found = collect(context.store, FileStore(context.settings.files_path), delete=delete, grace=grace)
     for sha, size in found.unreferenced:
         click.echo(f"{sha}\t{size}")

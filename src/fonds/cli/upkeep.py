@@ -28,7 +28,7 @@ def check_command(context: Context) -> None:
     for problem in problems:
         click.echo(str(problem))
     if problems:
-        click.echo(f"{len(problems)} problems; `fonds repair` mends dangling links and unfinished work; a missing file comes back from a backup or a new attach", err=True)
+        click.echo(f"{len(problems)} problem{'' if len(problems) == 1 else 's'}; `fonds repair` mends dangling links and unfinished work; a missing file comes back from a backup or a new attach", err=True)
         sys.exit(1)
     click.echo("ok: no dangling links, no unfinished work, every record reads back, every attached file is whole")
 

@@ -63,10 +63,14 @@ def _items(text: str, origin: str) -> list[tuple[int, Any]]:
                 raise RecordError(
                     f"{origin}:{number}: the JSON is nested too deeply to be a record; give Record objects"
                 ) from None
-            except json.JSONDecodeError:
+            except json.JSONDecodeError as line_error:
+                # lines before this one were JSON each: JSON Lines, and this line is the broken one;
+                # otherwise the file is one JSON value, broken where the whole-file parse stopped
+                at = (number, line_error.colno, line_error.msg) if items else (
+                    whole_error.lineno, whole_error.colno, whole_error.msg)
                 raise RecordError(
-                    f"{origin}:{whole_error.lineno}:{whole_error.colno}: not valid JSON "
-                    f"({whole_error.msg}); give one Record object, a list, or one object per line"
+                    f"{origin}:{at[0]}:{at[1]}: not valid JSON ({at[2]}); give one Record object, a list, "
+                    "or one object per line"
                 ) from None
         return items
     return [(1, item) for item in data] if isinstance(data, list) else [(1, data)]

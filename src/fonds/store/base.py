@@ -12,10 +12,11 @@ import hashlib
 import json
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence, overload
+from typing import Any, Callable, Iterable, Iterator, Sequence, overload
 
 from fonds.authority import Entity
-from fonds.errors import RecordError
+from fonds.containment import Failures, one_line
+from fonds.errors import FondsError, RecordError, UnreadableRecord
 from fonds.identifiers import check_identifier
 from fonds.record import Collection, Record
 from fonds.store.curation import CurationStore
@@ -76,6 +77,58 @@ class StoredRecord:
     at: str
     is_deleted: bool
     record: Record | None
+
+
+def decode_record(record_id: str, data: str | None) -> Record:
+    """The record a store row holds as Record JSON text. Raises UnreadableRecord (naming the id)
+    when the text is not JSON or not a record (a row damaged or edited by hand), so that a caller
+    can make it one contained failure (fonds.containment) rather than the end of its work."""
+    try:
+        return Record.from_dict(json.loads(data or ""))
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, FondsError) as error:
+        raise UnreadableRecord(record_id, one_line(error)) from error
+
+
+def stored_from_row(row: Sequence[Any]) -> StoredRecord:
+    """A StoredRecord from a `(id, seq, at, is_deleted, data)` row. Raises UnreadableRecord."""
+    record_id, seq, at, is_deleted, data = row
+    record = None if is_deleted or data is None else decode_record(record_id, data)
+    return StoredRecord(id=record_id, seq=int(seq), at=at, is_deleted=bool(is_deleted), record=record)
+
+
+def readable(record_id: str, data: str | None, failures: Failures | None) -> Record | None:
+    """The decoded record, or None when the row cannot be read: that row is then counted in
+    `failures` (or only logged, logger `fonds.containment`, when None is given)."""
+    try:
+        return decode_record(record_id, data)
+    except UnreadableRecord as error:
+        (failures if failures is not None else Failures("read")).add(record_id, error, trace=False)
+        return None
+
+
+def readable_page(
+    fetch: Callable[[int, str | None, int], Sequence[Sequence[Any]]],
+    *, after_seq: int, after_id: str | None, limit: int,
+) -> list[StoredRecord]:
+    """`Store.list_stored`'s page: `fetch(after_seq, after_id, n)` gives up to n
+    `(id, seq, at, is_deleted, data)` rows in seq order (or id order when after_id is not None).
+    A row that cannot be decoded is left out and logged, and the page is filled from the rows after
+    it, so that a page is short only at the end and a lister paging on its last row goes on."""
+    found: list[StoredRecord] = []
+    while True:
+        wanted = limit - len(found)
+        rows = fetch(after_seq, after_id, wanted)
+        for row in rows:
+            try:
+                found.append(stored_from_row(row))
+            except UnreadableRecord as error:
+                Failures("listing").add(str(row[0]), error, trace=False)
+        if len(rows) < wanted or len(found) >= limit:
+            return found
+        if after_id is not None:
+            after_id = str(rows[-1][0])
+        else:
+            after_seq = int(rows[-1][1])
 
 
 @dataclass(frozen=True)
@@ -254,6 +307,16 @@ class Store(CurationStore):
         """Mark a record deleted (logged as a change), keeping it as a withdrawn version with
         `reason`. False if there was nothing to delete."""
 
+    def authority_state(self) -> str:
+        """A digest of every authority entry (its id and content hash), equal for equal authorities
+        and different after any entry is added, changed or deleted: what a cache of something
+        derived from the authority (fonds.naming_cache) is kept under. SQLite and PostgreSQL read
+        the stored content hashes only; this default hashes each entry's Record JSON form."""
+        digest = hashlib.sha256()
+        for entity in self.iter_entities():
+            digest.update(f"{entity.id}\t{content_hash(entity.to_dict())}\n".encode("utf-8"))
+        return digest.hexdigest()
+
     @abstractmethod
     def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:
         """Change-log rows with a sequence number above `seq`, oldest first."""
@@ -298,8 +361,9 @@ class Store(CurationStore):
         """How many records `list_stored` would give in all."""
 
     @abstractmethod
-    def iter_records(self, batch: int = 500) -> Iterator[Record]:
-        """Every live record, ordered by id, read in batches: memory stays flat."""
+    def iter_records(self, batch: int = 500, *, failures: Failures | None = None) -> Iterator[Record]:
+        """Every live record, ordered by id, read in batches: memory stays flat. A row that cannot
+        be decoded is left out, logged and added to `failures` (see `readable`); the rest go on."""
 
     @abstractmethod
     def collections(self) -> list[Collection]:

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from fonds.errors import FondsError, NotFound
+from fonds.identifiers import numbered
 from fonds.record import Record
 from fonds.store.proposals import ProposalStore
 
@@ -274,6 +275,8 @@ class CurationStore(ProposalStore, ABC):
 
     def get_version(self, record_id: str, number: int) -> Version:
         """Version `number` of a record, with its Record JSON. Raises NotFound."""
+        if not numbered(number):
+            raise NotFound(f"record {record_id[:80]!r} has no version {number}; its history lists the versions it has")
         rows = self._staff_read(
             "SELECT record_id, number, at, agent, note, kind, data FROM record_versions "
             "WHERE record_id = ? AND number = ?", (record_id, number))
@@ -435,6 +438,8 @@ class CurationStore(ProposalStore, ABC):
         return [Correction(*row) for row in rows]
 
     def get_correction(self, number: int) -> Correction:
+        if not numbered(number):
+            raise NotFound(f"there is no correction report {number}")
         rows = self._staff_read(
             "SELECT id, record_id, message, contact, at, status, closed_at, closed_by, version, note "
             "FROM corrections WHERE id = ?", (number,))

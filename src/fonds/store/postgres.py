@@ -17,6 +17,7 @@ never shares a transaction with a thread writing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import select
@@ -30,8 +31,9 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
 
 from fonds.authority import Entity
+from fonds.containment import Failures
 from fonds.config import mask_password
-from fonds.errors import NotFound, ReadOnlyError, StoreError
+from fonds.errors import BadRequest, NotFound, ReadOnlyError, StoreError
 from fonds.record import Collection, Record
 from fonds.store import migrations
 from fonds.store.base import (
@@ -44,7 +46,10 @@ from fonds.store.base import (
     collection_details,
     content_json,
     prepare_records,
+    readable,
+    readable_page,
     refuse_dangling,
+    stored_from_row,
 )
 from fonds.store.curation import Sql
 
@@ -268,6 +273,13 @@ class PostgresStore(Store):
             yield
         except psycopg.errors.ReadOnlySqlTransaction as error:
             raise self._read_only_error() from error
+        except psycopg.DataError as error:
+            if "NUL" not in str(error):
+                raise
+            # psycopg refuses, before sending, a text parameter holding U+0000, which PostgreSQL's
+            # text cannot hold: an id or a note typed with one is the user's mistake, never a 500
+            raise BadRequest("the text given holds a NUL character (U+0000), which the archive cannot store "
+                             "or look up; remove it") from None
         except psycopg.OperationalError as error:
             raise StoreError(
                 mask_password(f"{self.where}: {_first_line(error)}; check that the server is running")
@@ -463,7 +475,7 @@ class PostgresStore(Store):
         row = self._one("SELECT id, seq, at, is_deleted, data FROM records WHERE id = %s", (record_id,))
         if row is None:
             raise NotFound(f"no record with id {record_id!r}")
-        return _stored(row)
+        return stored_from_row(row)
 
     def fingerprints(self, record_ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -473,7 +485,10 @@ class PostgresStore(Store):
                 "SELECT id, data FROM records WHERE NOT is_deleted AND id = ANY(%s)", (ids[start:start + 500],)
             )
             for record_id, data in rows:
-                fingerprint = json.loads(data).get("fingerprint")
+                try:
+                    fingerprint = json.loads(data).get("fingerprint")
+                except (ValueError, TypeError, AttributeError):  # a damaged row: stored again in full
+                    continue
                 if fingerprint:
                     found[record_id] = fingerprint
         return found
@@ -520,15 +535,15 @@ class PostgresStore(Store):
         where, args = self._where(since, until, collection)
         if after_id is not None:  # id order: positions that updates do not move
             where += " AND r.id > %s"
-            args.append(after_id)
         if not include_deleted:
             where += " AND NOT r.is_deleted"
-        rows = self._read(
-            f"SELECT r.id, r.seq, r.at, r.is_deleted, r.data FROM records r "
-            f"WHERE r.seq > %s AND {where} ORDER BY {'r.id' if after_id is not None else 'r.seq'} LIMIT %s",
-            [after_seq, *args, limit],
-        )
-        return [_stored(row) for row in rows]
+        sql = (f"SELECT r.id, r.seq, r.at, r.is_deleted, r.data FROM records r "
+               f"WHERE r.seq > %s AND {where} ORDER BY {'r.id' if after_id is not None else 'r.seq'} LIMIT %s")
+
+        def fetch(seq: int, after: str | None, wanted: int) -> Sequence[Sequence[Any]]:
+            return self._read(sql, [seq, *args, *([after] if after is not None else []), wanted])
+
+        return readable_page(fetch, after_seq=after_seq, after_id=after_id, limit=limit)
 
     def count_stored(
         self, *, since: str | None = None, until: str | None = None, collection: str | None = None
@@ -537,7 +552,7 @@ class PostgresStore(Store):
         row = self._one(f"SELECT COUNT(*) FROM records r WHERE {where}", args)
         return int(row[0]) if row else 0
 
-    def iter_records(self, batch: int = 500) -> Iterator[Record]:
+    def iter_records(self, batch: int = 500, *, failures: Failures | None = None) -> Iterator[Record]:
         last = ""
         while True:
             rows = self._read(
@@ -546,8 +561,9 @@ class PostgresStore(Store):
             )
             if not rows:
                 return
-            for _, data in rows:
-                yield Record.from_dict(json.loads(data))
+            for record_id, data in rows:
+                if (record := readable(record_id, data, failures)) is not None:
+                    yield record
             last = rows[-1][0]
 
     def collections(self) -> list[Collection]:
@@ -567,6 +583,14 @@ class PostgresStore(Store):
             raise NotFound(f"no authority entry with id {entity_id!r}")
         return Entity.from_dict(json.loads(row[0]))
 
+    def authority_state(self) -> str:
+        """Store.authority_state from the stored content hashes (no entry decoded); an entry
+        stored before hashes were kept is hashed by its JSON text."""
+        digest = hashlib.sha256()
+        for entity_id, digest_or_data in self._read("SELECT id, COALESCE(hash, data) FROM entities ORDER BY id"):
+            digest.update(f"{entity_id}\t{digest_or_data}\n".encode("utf-8"))
+        return digest.hexdigest()
+
     def iter_entities(self, kind: str | None = None) -> Iterator[Entity]:
         if kind:
             rows = self._read("SELECT data FROM entities WHERE kind = %s ORDER BY id", (kind,))
@@ -577,20 +601,20 @@ class PostgresStore(Store):
 
     def records_of_entity(self, entity_id: str, limit: int = 1000) -> list[Record]:
         rows = self._read(
-            "SELECT r.data FROM record_entities e JOIN records r ON r.id = e.record_id "
+            "SELECT r.id, r.data FROM record_entities e JOIN records r ON r.id = e.record_id "
             "WHERE e.entity_id = %s AND NOT r.is_deleted",
             (entity_id,),
         )  # sorted here, not in SQL: PostgreSQL's json refuses the \u0000 a record may hold
-        records = [Record.from_dict(json.loads(row[0])) for row in rows]
+        records = [record for record_id, data in rows if (record := readable(record_id, data, None)) is not None]
         return sorted(records, key=lambda r: (r.date.earliest or "9999", r.id))[:limit]  # the oldest, as SQLite
 
     def records_linking(self, entity_ids: Sequence[str], *, after_id: str = "", limit: int = 500) -> list[Record]:
         rows = self._read(
-            "SELECT data FROM records WHERE NOT is_deleted AND id > %s AND id IN (SELECT record_id FROM "
+            "SELECT id, data FROM records WHERE NOT is_deleted AND id > %s AND id IN (SELECT record_id FROM "
             "record_entities WHERE entity_id = ANY(%s)) ORDER BY id LIMIT %s",
             (after_id, list(entity_ids), limit),
         )
-        return [Record.from_dict(json.loads(row[0])) for row in rows]
+        return [record for record_id, data in rows if (record := readable(record_id, data, None)) is not None]
 
     def dangling_links(self, limit: int = 1000) -> list[tuple[str, str]]:
         rows = self._read(
@@ -643,9 +667,3 @@ class _Statements:
     def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             self.cur.executemany(sql.replace("?", "%s"), [tuple(row) for row in rows])
-
-
-def _stored(row: tuple[Any, ...]) -> StoredRecord:
-    record_id, seq, at, is_deleted, data = row
-    record = None if is_deleted or data is None else Record.from_dict(json.loads(data))
-    return StoredRecord(id=record_id, seq=int(seq), at=at, is_deleted=bool(is_deleted), record=record)

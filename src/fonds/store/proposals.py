@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Sequence
 
 from fonds.errors import NotFound
+from fonds.identifiers import INT64_MAX, numbered
 from fonds.record import Record
 
 STATUSES = ("open", "accepting", "accepted", "rejected")
@@ -102,11 +103,16 @@ class ProposalStore(ABC):
             return int(rows[0][0])
 
     def proposals(self, *, status: str | None = "open", proposer: str | None = None,
-                  record_id: str | None = None, limit: int = 200) -> list[Proposal]:
+                  record_id: str | None = None, limit: int = 200, after: int = 0) -> list[Proposal]:
         """Proposals, oldest first for open ones and newest first otherwise, without their proposed
         records (`data` is {}: a list of long documents' proposals stays small; `get_proposal`
-        gives the record). `status` "open" also gives those being accepted; None every status."""
-        where, args = [], []
+        gives the record). `status` "open" also gives those being accepted; None every status.
+        `after` pages the open queue: only proposals numbered above it (the last one shown)."""
+        where: list[str] = []
+        args: list[Any] = []
+        if after:
+            where.append("id > ?")
+            args.append(min(after, INT64_MAX))
         if status == "open":
             where.append("status IN ('open', 'accepting')")
         elif status is not None:
@@ -126,7 +132,7 @@ class ProposalStore(ABC):
 
     def get_proposal(self, number: int) -> Proposal:
         """Proposal `number`. Raises NotFound."""
-        rows = self._staff_read(f"SELECT {_COLUMNS} FROM proposals WHERE id = ?", (number,))
+        rows = self._staff_read(f"SELECT {_COLUMNS} FROM proposals WHERE id = ?", (number,)) if numbered(number) else []
         if not rows:
             raise NotFound(f"there is no proposal {number}; `fonds proposals list` or /staff/proposals lists them")
         return _proposal(rows[0])

@@ -7,6 +7,7 @@ leaves the file with every committed transaction and nothing else.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from fonds.authority import Entity
+from fonds.containment import Failures
 from fonds.errors import NotFound, ReadOnlyError, StoreError
 from fonds.record import Collection, Record
 from fonds.store.base import (
@@ -29,7 +31,10 @@ from fonds.store.base import (
     collection_details,
     content_json,
     prepare_records,
+    readable,
+    readable_page,
     refuse_dangling,
+    stored_from_row,
 )
 from fonds.store.curation import BACKFILL_VERSIONS, SQLITE_TABLES, Sql
 from fonds.store.proposals import SQLITE_PROPOSALS
@@ -97,6 +102,7 @@ class SQLiteStore(Store):
         self.read_only = read_only
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
+        self._threads: list[threading.Thread] = []  # the thread each connection belongs to
         self._guard = threading.Lock()
         try:
             if read_only:
@@ -129,8 +135,18 @@ class SQLiteStore(Store):
                 connection.execute("PRAGMA query_only=ON")
             self._local.connection = connection
             with self._guard:
+                self._close_orphans()
                 self._connections.append(connection)
+                self._threads.append(threading.current_thread())
         return connection
+
+    def _close_orphans(self) -> None:
+        """Close the connections of threads that have ended (a server's idle worker threads end
+        and new ones start), so their connections and page caches do not pile up. Under `_guard`."""
+        for at in reversed(range(len(self._threads))):
+            if not self._threads[at].is_alive():
+                self._connections.pop(at).close()
+                self._threads.pop(at)
 
     def _check_version(self) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -233,7 +249,8 @@ class SQLiteStore(Store):
         A record may come twice in one batch; the later one is compared with the earlier."""
         known: dict[str, tuple[str | None, bool]] = {
             row[0]: (row[1], bool(row[2]))
-            for row in _rows_for_ids(cur, "SELECT id, hash, is_deleted FROM records WHERE id IN ({})",
+            for row in _rows_for_ids(cur, "SELECT id, CASE WHEN json_valid(data) THEN hash END, is_deleted "
+                                     "FROM records WHERE id IN ({})",  # a damaged row is written anew
                                      [record.id for record, _, _ in prepared])
         }
         existed = set(known)
@@ -372,7 +389,7 @@ class SQLiteStore(Store):
         ).fetchone()
         if row is None:
             raise NotFound(f"no record with id {record_id!r}")
-        return _stored(row)
+        return stored_from_row(row)
 
     def fingerprints(self, record_ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -380,7 +397,8 @@ class SQLiteStore(Store):
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             rows = self.db.execute(
-                "SELECT id, json_extract(data, '$.fingerprint') FROM records WHERE is_deleted = 0 "
+                "SELECT id, CASE WHEN json_valid(data) THEN json_extract(data, '$.fingerprint') END FROM records "
+                f"WHERE is_deleted = 0 "
                 f"AND id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ).fetchall()
@@ -430,15 +448,15 @@ class SQLiteStore(Store):
         where, args = self._where(since, until, collection)
         if after_id is not None:  # id order: positions that updates do not move
             where += " AND r.id > ?"
-            args.append(after_id)
         if not include_deleted:
             where += " AND r.is_deleted = 0"
-        rows = self.db.execute(
-            f"SELECT r.id, r.seq, r.at, r.is_deleted, r.data FROM records r "
-            f"WHERE r.seq > ? AND {where} ORDER BY {'r.id' if after_id is not None else 'r.seq'} LIMIT ?",
-            [after_seq, *args, limit],
-        ).fetchall()
-        return [_stored(row) for row in rows]
+        sql = (f"SELECT r.id, r.seq, r.at, r.is_deleted, r.data FROM records r "
+               f"WHERE r.seq > ? AND {where} ORDER BY {'r.id' if after_id is not None else 'r.seq'} LIMIT ?")
+
+        def fetch(seq: int, after: str | None, wanted: int) -> list[tuple[Any, ...]]:
+            return self.db.execute(sql, [seq, *args, *([after] if after is not None else []), wanted]).fetchall()
+
+        return readable_page(fetch, after_seq=after_seq, after_id=after_id, limit=limit)
 
     def record_summaries(self, collection: str) -> list[RecordSummary]:
         """Store.record_summaries, the fields read by SQLite's JSON functions (no record decoded)."""
@@ -448,7 +466,7 @@ class SQLiteStore(Store):
             "json_extract(r.data, '$.number'), json_extract(r.data, '$.date.text'), "
             "json_extract(r.data, '$.date.earliest'), json_extract(r.data, '$.date.latest'), "
             "json_extract(r.data, '$.collections') "
-            f"FROM records r WHERE r.is_deleted = 0 AND r.data IS NOT NULL AND {where} ORDER BY r.id",
+            f"FROM records r WHERE r.is_deleted = 0 AND json_valid(r.data) AND {where} ORDER BY r.id",
             args,
         ).fetchall()
         return [RecordSummary(id=row[0], title=row[1], type=row[2], number=row[3], date_text=row[4], earliest=row[5],
@@ -462,7 +480,7 @@ class SQLiteStore(Store):
         row = self.db.execute(f"SELECT COUNT(*) FROM records r WHERE {where}", args).fetchone()
         return int(row[0])
 
-    def iter_records(self, batch: int = 500) -> Iterator[Record]:
+    def iter_records(self, batch: int = 500, *, failures: Failures | None = None) -> Iterator[Record]:
         last = ""
         while True:
             rows = self.db.execute(
@@ -472,7 +490,8 @@ class SQLiteStore(Store):
             if not rows:
                 return
             for record_id, data in rows:
-                yield Record.from_dict(json.loads(data))
+                if (record := readable(record_id, data, failures)) is not None:
+                    yield record
             last = rows[-1][0]
 
     def collections(self) -> list[Collection]:
@@ -492,6 +511,14 @@ class SQLiteStore(Store):
             raise NotFound(f"no authority entry with id {entity_id!r}")
         return Entity.from_dict(json.loads(row[0]))
 
+    def authority_state(self) -> str:
+        """Store.authority_state from the stored content hashes (no entry decoded); an entry
+        stored before hashes were kept is hashed by its JSON text."""
+        digest = hashlib.sha256()
+        for entity_id, digest_or_data in self.db.execute("SELECT id, COALESCE(hash, data) FROM entities ORDER BY id").fetchall():
+            digest.update(f"{entity_id}\t{digest_or_data}\n".encode("utf-8"))
+        return digest.hexdigest()
+
     def iter_entities(self, kind: str | None = None) -> Iterator[Entity]:
         query = "SELECT data FROM entities" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
         for (data,) in self.db.execute(query, (kind,) if kind else ()).fetchall():
@@ -499,20 +526,21 @@ class SQLiteStore(Store):
 
     def records_of_entity(self, entity_id: str, limit: int = 1000) -> list[Record]:
         rows = self.db.execute(
-            "SELECT r.data FROM record_entities e JOIN records r ON r.id = e.record_id "
+            "SELECT r.id, r.data FROM record_entities e JOIN records r ON r.id = e.record_id "
             "WHERE e.entity_id = ? AND r.is_deleted = 0 "
-            "ORDER BY COALESCE(json_extract(r.data, '$.date.earliest'), '9999'), r.id LIMIT ?",
+            "ORDER BY COALESCE(CASE WHEN json_valid(r.data) THEN json_extract(r.data, '$.date.earliest') END, '9999'), "
+            "r.id LIMIT ?",
             (entity_id, limit),
         ).fetchall()
-        return [Record.from_dict(json.loads(row[0])) for row in rows]
+        return [record for record_id, data in rows if (record := readable(record_id, data, None)) is not None]
 
     def records_linking(self, entity_ids: Sequence[str], *, after_id: str = "", limit: int = 500) -> list[Record]:
         rows = self.db.execute(
-            "SELECT data FROM records WHERE is_deleted = 0 AND id > ? AND id IN (SELECT record_id FROM "
+            "SELECT id, data FROM records WHERE is_deleted = 0 AND id > ? AND id IN (SELECT record_id FROM "
             "record_entities WHERE entity_id IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?",
             (after_id, json.dumps(list(entity_ids)), limit),
         ).fetchall()
-        return [Record.from_dict(json.loads(row[0])) for row in rows]
+        return [record for record_id, data in rows if (record := readable(record_id, data, None)) is not None]
 
     def dangling_links(self, limit: int = 1000) -> list[tuple[str, str]]:
         rows = self.db.execute(
@@ -563,6 +591,7 @@ class SQLiteStore(Store):
             for connection in self._connections:
                 connection.close()
             self._connections.clear()
+            self._threads.clear()
         self._local = threading.local()
 
 
@@ -585,9 +614,3 @@ def _rows_for_ids(cur: sqlite3.Cursor, query: str, ids: Sequence[str], chunk: in
     for first in range(0, len(unique), chunk):
         part = unique[first:first + chunk]
         yield from cur.execute(query.format(", ".join("?" * len(part))), part).fetchall()
-
-
-def _stored(row: tuple[Any, ...]) -> StoredRecord:
-    record_id, seq, at, is_deleted, data = row
-    record = None if is_deleted or data is None else Record.from_dict(json.loads(data))
-    return StoredRecord(id=record_id, seq=int(seq), at=at, is_deleted=bool(is_deleted), record=record)

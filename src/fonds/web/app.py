@@ -10,11 +10,13 @@ HTML and quoted links.
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
 from urllib.parse import parse_qsl
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -323,7 +325,7 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         filter_href=filter_href,
         site_name=settings.repository_name,
     )
-    app = FastAPI(title=settings.repository_name, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title=settings.repository_name, docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan)
     app.state.archive = archive
     if not settings.read_only:
         uploads.jobs_of(archive)  # attach jobs a stopped server left unfinished go on (renditions/jobs.py)
@@ -454,6 +456,21 @@ def _upload_refused(request: Request, limit_mb: int) -> tuple[int, str] | None:
         return 413, (f"the upload is {size / 1_000_000:.0f} MB, more than the limit of {limit_mb} MB; "
                      "send fewer files, or ask the archivist to raise max_upload_mb")
     return None
+
+
+VIEW_THREADS = 8  # threads a serving process runs views in (anyio's default is 40)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start, bound the threads views run in (anyio's default limiter) to VIEW_THREADS.
+
+    Views hold the GIL for most of their time, so more threads add no throughput, only memory:
+    each thread keeps its own SQLite connection and page cache (store/sqlite.py), and a request
+    waiting for a thread waits in the event loop instead.
+    """
+    anyio.to_thread.current_default_thread_limiter().total_tokens = VIEW_THREADS
+    yield
 
 
 async def _in_thread(view: View, request: Request, archive: Archive) -> Any:

@@ -18,6 +18,8 @@ vol. XXIX, pt. 1)".
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -105,19 +107,23 @@ def labels(collections: Mapping[str, Collection]) -> dict[str, str]:
 # -- what a collection holds ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
-    """One document in a table of contents."""
+    """One document in a table of contents (slots, no href kept: a worker holds one per document
+    of every FRUS volume it has shown)."""
 
     id: str
     title: str
-    href: str
     date: str | None
     type: str | None
     number: str | None = None
     earliest: str | None = None
     latest: str | None = None
     home: str | None = None  # the most specific collection of the volume that holds it
+
+    @property
+    def href(self) -> str:
+        return record_href(self.id)
 
     @property
     def label(self) -> str:
@@ -130,19 +136,31 @@ class Item:
 
 @dataclass(frozen=True)
 class Volume:
-    """A FRUS volume's documents in its printed order, and where each one sits."""
+    """A FRUS volume's documents in its printed order (`items`), and each one by id (`members`)."""
 
     id: str
     items: tuple[Item, ...]
-    position: Mapping[str, int]
+    members: Mapping[str, Item]
 
     def neighbours(self, record_id: str) -> tuple[Item | None, Item | None]:
-        at = self.position.get(record_id)
-        if at is None:
+        item = self.members.get(record_id)
+        if item is None:
             return None, None
+        at = _position(self.items, item)
         before = self.items[at - 1] if at > 0 else None
         after = self.items[at + 1] if at + 1 < len(self.items) else None
         return before, after
+
+
+def _position(items: Sequence[Item], item: Item) -> int:
+    """Where `item` (the object itself) is in `items`, sorted by `_sort_key`: a binary search, then
+    the few items with the same key (ids equal but for leading zeros: `d07`, `d7`)."""
+    at = bisect_left(items, _sort_key(item), key=_sort_key)
+    while at < len(items) and items[at] is not item:
+        at += 1
+    if at == len(items):
+        raise LookupError(f"document {item.id} is not in its volume's order; the volume is read again at the next change")
+    return at
 
 
 def volume_of(archive: Archive, record: Record) -> Collection | None:
@@ -161,11 +179,12 @@ PATCH_AT_MOST = 2_000  # change-log rows a volume's contents are patched with; m
 
 @dataclass
 class _Contents:
-    """A volume's contents as of one index checkpoint, with each item's sort key, for patching."""
+    """A volume's contents as of one index checkpoint, for patching. What is kept per document is
+    its Item alone (the sort key is computed again when needed), so memory follows the documents'
+    own fields."""
 
     seq: int
     collections: Mapping[str, Collection]
-    keyed: dict[str, tuple[Any, Item]]
     volume: Volume
 
 
@@ -194,30 +213,39 @@ def _sort_key(item: Item) -> Any:
 
 def _read_volume(archive: Archive, volume_id: str, seq: int, collections: Mapping[str, Collection]) -> _Contents:
     depth = {cid: len(ancestors(c, collections)) for cid, c in collections.items()}
-    keyed: dict[str, tuple[Any, Item]] = {}
+    members: dict[str, Item] = {}
     for summary in archive.store.record_summaries(volume_id):  # the fields only: no record decoded
         item = _item(summary, depth)
-        keyed[item.id] = (_sort_key(item), item)
-    return _Contents(seq, collections, keyed, _volume(volume_id, keyed))
+        members[item.id] = item
+    items = tuple(sorted(members.values(), key=_sort_key))
+    return _Contents(seq, collections, Volume(volume_id, items, members))
 
 
 def _patch(archive: Archive, known: _Contents, volume_id: str, seq: int) -> bool:
-    """Bring `known` up to `seq` from the change log; False when too much changed to patch."""
+    """Bring `known` up to `seq` from the change log; False when too much changed to patch.
+
+    The Volume given out before stays as it was (a reader may still hold it): the new one is built
+    beside it, each changed document taken out and put back by binary search."""
     changes = archive.store.changes_since(known.seq, limit=PATCH_AT_MOST + 1)
     if len(changes) > PATCH_AT_MOST:
         return False
     depth = {cid: len(ancestors(c, known.collections)) for cid, c in known.collections.items()}
+    members = dict(known.volume.members)
+    items = list(known.volume.items)
     for record_id in dict.fromkeys(change.record_id for change in changes):
-        known.keyed.pop(record_id, None)
+        old = members.pop(record_id, None)
+        if old is not None:
+            del items[_position(items, old)]
         try:
             record = archive.store.get(record_id)
         except NotFound:  # deleted or withdrawn
             continue
         if any(_within(cid, volume_id, known.collections) for cid in record.collections):
             item = _item(RecordSummary.of(record), depth)
-            known.keyed[item.id] = (_sort_key(item), item)
+            members[item.id] = item
+            insort(items, item, key=_sort_key)
     known.seq = seq
-    known.volume = _volume(volume_id, known.keyed)
+    known.volume = Volume(volume_id, tuple(items), members)
     return True
 
 
@@ -229,23 +257,17 @@ def _within(collection_id: str, volume_id: str, collections: Mapping[str, Collec
     return found is not None and any(c.id == volume_id for c in ancestors(found, collections))
 
 
-def _volume(volume_id: str, keyed: Mapping[str, tuple[Any, Item]]) -> Volume:
-    items = tuple(item for _key, item in sorted(keyed.values(), key=lambda pair: pair[0]))
-    return Volume(volume_id, items, {item.id: n for n, item in enumerate(items)})
-
-
 def _item(record: RecordSummary, depth: Mapping[str, int]) -> Item:
     home = max((c for c in record.collections if c in depth), key=lambda c: depth[c], default=None)
     return Item(
         id=record.id,
         title=record.title,
-        href=record_href(record.id),
         date=record.date_text,
-        type=record.type,
+        type=sys.intern(record.type) if record.type else None,  # a few values shared by every document
         number=record.number,
         earliest=record.earliest,
         latest=record.latest,
-        home=home,
+        home=sys.intern(home) if home else None,
     )
 
 
@@ -453,7 +475,7 @@ def _dated_page(
         node, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort="date", facets=True, snippets=False
     )
     years = sorted(int(y) for y, _ in result.facets.get("year", []) if y.lstrip("-").isdigit())
-    items = tuple(Item(h.id, h.title, record_href(h.id), h.date, h.type) for h in result.hits)
+    items = tuple(Item(h.id, h.title, h.date, h.type) for h in result.hits)
     children = sorted(
         (c for c in collections.values() if c.parent == collection.id),
         key=lambda c: (c.order, natural_key(c.id)),

@@ -22,7 +22,8 @@ from typing import Callable, Mapping, Sequence
 from lxml import etree
 
 from fonds.config import Settings
-from fonds.errors import NotFound
+from fonds.containment import Failures
+from fonds.errors import NotFound, UnreadableRecord
 from fonds.exports import dublin_core, ead, tei
 from fonds.identifiers import is_identifier
 from fonds.record import Collection, Record
@@ -394,6 +395,11 @@ def _stored(store: Store, identifier: str) -> StoredRecord:
         return store.get_stored(identifier[len(IDENTIFIER_PREFIX):])
     except NotFound:
         raise OAIError("idDoesNotExist", f"no record {identifier[:80]!r} in this repository") from None
+    except UnreadableRecord as error:  # a damaged row: one failure, logged, listed by `fonds check`
+        Failures("oai").add(error.record_id, error, trace=False)
+        FAILURES["records"] += 1
+        raise OAIError("idDoesNotExist", f"record {identifier[:80]!r} cannot be read from the store; "
+                       "the archive's staff see it in `fonds check`") from None
 
 
 def _get_record(store: Store, settings: Settings, args: Mapping[str, str], base_url: str) -> etree._Element:

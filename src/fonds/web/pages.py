@@ -59,7 +59,12 @@ def natural_key(text: str | None) -> tuple[tuple[int, int, str], ...]:
 
 
 def language_label(code: str) -> str:
-    return language_names().get(code, code)
+    """`ru` -> `Russian`; a tag with script or region -> `Chinese (zh-Hant)`; unknown -> the code."""
+    names = language_names()
+    if code in names:
+        return names[code]
+    base = names.get(code.split("-")[0].lower())
+    return f"{base} ({code})" if base else code
 
 
 class Archive:

@@ -3,8 +3,9 @@ editors see the queue and accept or reject each proposal (fonds/proposals.py has
 
 - POST /staff/records/ID/propose (contributor or above): the edit form, checked as an edit is;
   problems come back on the form by field, nothing kept.
-- /staff/proposals (.json): editors see the open queue and the latest decisions; a contributor
-  sees their own proposals and what became of them.
+- /staff/proposals (.json): editors see the open queue, oldest first, QUEUE_PAGE at a time
+  (`?after=N` starts after proposal N; the page links the next one, the JSON gives it as `next`),
+  and the latest decisions; a contributor sees their own proposals and what became of them.
 - /staff/proposals/N (.json): the proposal's word-level diff against the version it was made on,
   and, when the record changed since, what accepting would change in the current version and
   any conflict. POST (editor or above): `action=accept|reject`, `reason`.
@@ -18,13 +19,16 @@ from typing import Any
 from fastapi import Request
 
 from fonds import accounts, proposals
-from fonds.editing import EditError, EditForm
-from fonds.errors import NotFound
+from fonds.editing import MAX_NOTE, EditError, EditForm
+from fonds.errors import BadRequest, NotFound
 from fonds.store.proposals import Proposal
 from fonds.store.curation import User
 from fonds.web.pages import Archive
 from fonds.web.sessions import form_view, post_view
 from fonds.web.staff import StaffPage, _edit_page, _relink, posted, see_other, sessions, staff_user
+
+
+QUEUE_PAGE = 50  # open proposals a page of the queue shows, oldest first
 
 
 def proposal_href(number: int) -> str:
@@ -50,7 +54,7 @@ def propose(request: Request, archive: Archive) -> Any:
                                    relink=lambda r: _relink(archive, r),
                                    base=int(raw) if raw.isdigit() and len(raw) < 10 else None)
     except EditError as error:
-        return _edit_page(request, archive, user, record, edit_form, error.problems, note[:proposals.MAX_NOTE], 400)
+        return _edit_page(request, archive, user, record, edit_form, error.problems, note[:MAX_NOTE], 400)
     return see_other(proposal_href(number))
 
 
@@ -59,20 +63,29 @@ class ProposalsPage(StaffPage):
     open: tuple[Proposal, ...] = ()
     decided: tuple[Proposal, ...] = ()
     is_editor: bool = False
+    after: int = 0  # the open queue starts after this proposal number (0: from the oldest)
+    next_after: int | None = None  # where the next page of the open queue starts, if there is one
     template: str = "staff_proposals.html"
 
     def json(self) -> dict[str, Any]:
-        return {"open": [_json(p) for p in self.open], "decided": [_json(p) for p in self.decided]}
+        return {"open": [_json(p) for p in self.open], "decided": [_json(p) for p in self.decided],
+                "next": None if self.next_after is None else f"/staff/proposals.json?after={self.next_after}"}
 
 
 def queue(request: Request, archive: Archive) -> Any:
     user = staff_user(request, "contributor")
     csrf = sessions(request).csrf_token(request)
-    if accounts.can(user, "editor"):
-        return ProposalsPage(user, csrf, tuple(archive.store.proposals(status="open")),
-                             tuple(p for p in archive.store.proposals(status=None, limit=80) if not p.is_open)[:50], True)
-    mine = archive.store.proposals(status=None, proposer=user.name, limit=200)
-    return ProposalsPage(user, csrf, tuple(p for p in mine if p.is_open), tuple(p for p in mine if not p.is_open), False)
+    raw = request.query_params.get("after", "")
+    if raw and (not raw.isdigit() or len(raw) > 18):
+        raise BadRequest(f"after={raw[:40]!r} is not a proposal number; follow the page's own 'Next' link")
+    after = int(raw or 0)
+    editor = accounts.can(user, "editor")
+    proposer = None if editor else user.name  # a contributor sees their own only
+    waiting = archive.store.proposals(status="open", proposer=proposer, after=after, limit=QUEUE_PAGE + 1)
+    decided = [p for p in archive.store.proposals(status=None, proposer=proposer, limit=80) if not p.is_open][:50]
+    next_after = waiting[QUEUE_PAGE - 1].id if len(waiting) > QUEUE_PAGE else None
+    return ProposalsPage(user, csrf, tuple(waiting[:QUEUE_PAGE]), tuple(decided), editor,
+                         after=after, next_after=next_after)
 
 
 @dataclass(frozen=True)
@@ -150,5 +163,5 @@ def proposal(request: Request, archive: Archive) -> Any:
     except (EditError, proposals.ProposalError) as error:
         problems = error.problems if isinstance(error, EditError) else (str(error),)
         return _page(request, archive, user, archive.store.get_proposal(number), problems,
-                     reason[:proposals.MAX_NOTE], error.status)
+                     reason[:MAX_NOTE], error.status)
     return see_other(proposal_href(found.id))

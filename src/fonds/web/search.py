@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from fonds.query import And, Filter, Node, Person, parse
 from fonds.errors import QueryError
-from fonds.vocabulary import language_code
+from fonds.vocabulary import language_tag
 from fonds.web.markup import snippet_html
 from fonds.web.collections import labels, root_of, short_title
 from fonds.web.pages import Archive, language_label, record_href
@@ -103,9 +103,10 @@ def read_filters(raw: Sequence[str]) -> tuple[tuple[str, str], ...]:
         if len(value) > MAX_FILTER_LENGTH:
             raise QueryError(f"a {name} filter is {len(value)} characters long; keep it under {MAX_FILTER_LENGTH}")
         if name == "lang":
-            code = language_code(value)
+            code = language_tag(value)
             if code is None:
-                raise QueryError(f"unknown language {value[:80]!r} in a filter; use an ISO 639-1 code (ru) or a name")
+                raise QueryError(f"unknown language {value[:80]!r} in a filter; use an ISO 639-1 code (ru), a name "
+                                 "or a BCP 47 tag with script or region (zh-Hant, pt-BR)")
             value = code
         if (name, value) not in found:
             found.append((name, value))
@@ -219,6 +220,7 @@ class SearchPage:
     sorts: tuple[tuple[str, str, str], ...]  # value, label, href
     raw_facets: dict[str, list[tuple[str, int]]]
     active: tuple[ActiveFilter, ...] = ()
+    last_href: str | None = None  # a page past the last one: where the last one is
     template: str = "search.html"
 
     @property
@@ -279,6 +281,7 @@ def search_page(archive: Archive, params: SearchParams, *, links: bool = True) -
         sorts=tuple((value, label, params.href(sort=value, page=1)) for value, label in SORTS.items()),
         raw_facets=result.facets,
         active=active_filters(archive, params),
+        last_href=params.href(page=last_page) if result.total and not hits else None,
     )
 
 

@@ -20,7 +20,7 @@ from fastapi.responses import RedirectResponse
 from fonds import accounts
 from fonds.authority import Entity
 from fonds.authority_edits import edit_person, merge_persons, split_person, variants_text
-from fonds.editing import EditError, EditForm, apply_edit
+from fonds.editing import EditError, EditForm, apply_edit, check_note
 from fonds.errors import FondsError, NotFound
 from fonds.record import Record
 from fonds.repositories import Repositories
@@ -213,6 +213,7 @@ def edit(request: Request, archive: Archive) -> Any:
     raw = form.get("version", "")
     opened = int(raw) if raw.isdigit() and len(raw) < 10 else None  # the version the form was opened on
     try:
+        check_note(note)
         edited = apply_edit(record, edit_form, relink=lambda r: _relink(archive, r),
                             repositories=Repositories.of(archive.store).apply)
         with archive.store.expecting_versions({record_id: opened} if opened is not None else {}):
@@ -237,7 +238,7 @@ def _relink(archive: Archive, record: Record) -> Record:
 def withdraw(request: Request, archive: Archive) -> Any:
     user, form = posted(request, "editor")
     record_id = str(request.path_params["record_id"])
-    reason = " ".join(form.get("reason", "").split())[:500]
+    reason = check_note(" ".join(form.get("reason", "").split())[:500], "reason")
     if not reason:
         raise EditError(["reason: say why the record is withdrawn; readers see it on the tombstone"])
     if not archive.store.withdraw(record_id, reason, agent=agent(user)):
@@ -250,7 +251,7 @@ def withdraw(request: Request, archive: Archive) -> Any:
 def restore(request: Request, archive: Archive) -> Any:
     user, form = posted(request, "editor")
     record_id = str(request.path_params["record_id"])
-    version = archive.store.restore(record_id, agent=agent(user), note=form.get("note", "").strip()[:500])
+    version = archive.store.restore(record_id, agent=agent(user), note=check_note(form.get("note", "")[:500]))
     follow_repositories(archive.store, [record_id], agent=agent(user))  # merged or renamed while it was withdrawn
     archive.store.audit(agent(user), "restore", record_id, f"version {version.number}")
     return see_other(record_href(record_id))
@@ -325,7 +326,8 @@ def corrections(request: Request, archive: Archive) -> Any:
             raise EditError([f"version: record {report.record_id} has no version {raw[:12]!r}; "
                              "give the number its history lists, or leave it empty"])
         version = int(raw)
-    archive.store.close_correction(report.id, agent=agent(user), version=version, note=form.get("note", "").strip()[:500])
+    archive.store.close_correction(report.id, agent=agent(user), version=version,
+                                   note=check_note(form.get("note", "")[:500]))
     archive.store.audit(agent(user), "close correction", str(report.id), f"version {version}" if version else "no change")
     return see_other("/staff/corrections")
 
