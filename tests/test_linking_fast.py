@@ -2,9 +2,9 @@
 
 `Matcher._longest` reads on from a word through a cache of steps (`Matcher._step`), the titles
 before a name are found through an index by last character (`_title_before`), and CJK is
-looked for only in texts whose UTF-8 bytes may hold it (`_may_hold_cjk`). Each reference below
+looked for only in texts whose UTF-8 bytes may hold it (`analysis.has_cjk`). Each reference below
 is the plain way of doing the same (as linking.py did before): word by word with `_next_word`,
-`_joins` and `_case_keys`; title by title with `str.endswith`; `analysis.has_cjk` alone.
+`_joins` and `_case_keys`; title by title with `str.endswith`; `CJK_RUN.search` over the characters.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from fonds import linking
-from fonds.analysis import has_cjk
+from fonds.analysis import CJK_RUN, has_cjk
 from fonds.authority import Entity
 from fonds.linking import Matcher, Word, build_matcher, link_text
 from fonds.romanize import ocr_fold
@@ -104,7 +104,6 @@ def matchers() -> tuple[Matcher, Matcher]:
 def _plain_links(text: str, plain: Matcher) -> list[linking.PersonLink]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(linking, "_title_before", plain_title_before)
-        patch.setattr(linking, "_may_hold_cjk", lambda text: True)
         return link_text(text, plain)
 
 
@@ -148,15 +147,18 @@ def test_title_before_finds_every_title(title: str) -> None:
 
 
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x10FFFF, exclude_categories=("Cs",))))
-def test_cjk_byte_filter_never_misses_a_cjk_character(text: str) -> None:
-    if has_cjk(text):
-        assert linking._may_hold_cjk(text)
+def test_has_cjk_is_the_plain_search(text: str) -> None:
+    long = text * (1 + 80 // max(1, len(text)))  # past the length where the byte filter is used
+    assert has_cjk(text) == (CJK_RUN.search(text) is not None)
+    assert has_cjk(long) == (CJK_RUN.search(long) is not None)
 
 
-def test_cjk_byte_filter_on_every_cjk_range() -> None:
+def test_has_cjk_on_every_cjk_range() -> None:
+    padding = "“Quoted” — Хрущёв, Müller; " * 4
     for first, last in [(0x1100, 0x11FF), (0x3040, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
                         (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F)]:
         for code in range(first, last + 1):
-            text = f"“Quoted” — {chr(code)}"
-            assert not has_cjk(text) or linking._may_hold_cjk(text), hex(code)
-    assert not linking._may_hold_cjk("“Khrushchev” — Хрущёв, Müller")
+            text = padding + chr(code)
+            assert has_cjk(text) == (CJK_RUN.search(text) is not None), hex(code)
+    assert not has_cjk(padding)
+    assert has_cjk(padding + "金日成")

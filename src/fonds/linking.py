@@ -335,7 +335,7 @@ def names_any(matcher: Matcher, text: str) -> bool:
     words = matcher.words(text)
     if matcher.mentions(text, words) or any(word[4] in matcher.given for word in words):
         return True
-    if matcher.cjk and _may_hold_cjk(text) and has_cjk(text):
+    if matcher.cjk and has_cjk(text):
         pattern = _cjk_pattern(tuple(matcher.cjk))
         return bool(pattern.search(fold_han(text)) or pattern.search(text))
     return False
@@ -372,7 +372,7 @@ def _cjk_links(text: str, matcher: Matcher, mentions: list[Mention], rendition: 
     """Names in Chinese, Japanese or Korean script found inside longer runs, where no spaces part
     the words (`…拜会金日成首相`, `김일성은`): every variant in CJK script is looked for as it stands,
     Han folded to simplified on both sides. A full name of one entry links (0.95)."""
-    if not matcher.cjk or not _may_hold_cjk(text) or not has_cjk(text):
+    if not matcher.cjk or not has_cjk(text):
         return []
     folded = fold_han(text)
     if len(folded) != len(text):
@@ -386,20 +386,6 @@ def _cjk_links(text: str, matcher: Matcher, mentions: list[Mention], rendition: 
             continue
         links.append(_link(matcher, ids[0], text[start:end], start, end, 0.95, rendition, "name in its own script"))
     return links
-
-
-# The first byte, in UTF-8, of every character `analysis.CJK_RUN` matches (U+1100-11FF: E1;
-# U+3040-9FFF: E3-E9; U+AC00-D7AF: EA-ED; U+F900-FAFF and U+FF66-FF9F: EF). Quotes, dashes and
-# the other punctuation of U+2000-2FFF start with E2, Latin and Cyrillic letters with C2-D4.
-_CJK_LEAD_BYTE = re.compile(rb"[\xe1\xe3-\xed\xef]")
-
-
-def _may_hold_cjk(text: str) -> bool:
-    """False if the text surely holds no CJK character (a byte search, several times faster than
-    `has_cjk`'s search over the characters); True if it may (then ask `has_cjk`)."""
-    if text.isascii():
-        return False
-    return _CJK_LEAD_BYTE.search(text.encode("utf-8", "surrogatepass")) is not None
 
 
 @cache
