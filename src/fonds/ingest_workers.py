@@ -24,8 +24,9 @@ process that runs other threads (a web server in a test, say) does not fork, sin
 forked from it could inherit a lock some thread held; it does the work itself, as does an
 ingest of a single file, `workers=1`, or a store that cannot be opened again (`Store.reader`).
 Each worker opens the database again, read-only, for its look-ups (fingerprints, withdrawals,
-link decisions); it never writes. So when the writer stops early (a file brought authority
-entries: the files in flight must be linked again), the workers are ended at once, not waited for.
+link decisions); it never writes. When the writer stops early (a file brought authority
+entries: the files in flight must be linked again), the workers drop the files in hand at the
+next step (`_cancelled`) rather than finish them.
 """
 
 from __future__ import annotations
