@@ -327,7 +327,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.only == "scale":
         if not fonds_index(work, db).is_dir():
             measure_ingest(files, work, 1, db)
-        figures = scale.measure(files, work, db, fonds_index(work, db))
+        reused = reused_ingest(n) if args.reuse_ingest else None  # its memory figure: no second ingest of N
+        figures = scale.measure(files, work, db, fonds_index(work, db), ingest_figures=reused)
         print(f"\nfonds scale figures: {n} records, {machine()}; {time.perf_counter() - started:.0f} s\n")
         print("\n".join(scale.goals(n, figures)))
         return

@@ -57,6 +57,21 @@ def test_user_errors_are_one_line(run: Callable[..., Result], tmp_path: Path) ->
     assert missing.exit_code == 1 and "there is no account 'nobody'" in missing.output
 
 
+@pytest.mark.parametrize("look_alike", ["Ana", "ANA", "anA"])
+def test_a_new_account_differing_from_another_only_in_case_is_refused(run: Callable[..., Result], tmp_path: Path,
+                                                                        look_alike: str) -> None:
+    secret = tmp_path / "pw"
+    secret.write_text("correct horse battery\n", encoding="utf-8")
+    assert run("user", "add", "ana", "--role", "contributor", "--password-file", str(secret)).exit_code == 0
+    result = run("user", "add", look_alike, "--role", "admin", "--password-file", str(secret))
+    assert result.exit_code == 1
+    assert result.output.strip().startswith(f"fonds: account name {look_alike!r} differs from the account 'ana' only in case")
+    listed = json.loads(run("user", "list", "--json").output)
+    assert [(u["name"], u["role"]) for u in listed] == [("ana", "contributor")]
+    again = run("user", "add", "ana", "--role", "editor", "--password-file", str(secret))  # the account itself: updated
+    assert again.exit_code == 0 and "updated ana (editor)" in again.output
+
+
 def test_history_show_version_withdraw_and_restore(run: Callable[..., Result], corpus: Path) -> None:
     assert run("ingest", str(corpus / "wilson-center")).exit_code == 0
     withdrawn = run("withdraw", WCDA, "--reason", "rights not cleared")

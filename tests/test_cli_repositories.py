@@ -114,3 +114,19 @@ def test_split_undoes_a_merge_and_refuses_what_was_never_merged(run: Callable[..
     assert never.exit_code == 1 and "was never merged into repo:GARF" in never.output and "Traceback" not in never.output
     unknown = run("repository", "split", "repo:NOPE", "repo:RGANI")
     assert unknown.exit_code == 1 and "no repository 'repo:NOPE'" in unknown.output
+
+
+@pytest.mark.parametrize("code", ["''", "<b>", "X-", "GA KO!", "_X"])
+def test_a_code_that_is_not_one_is_refused_as_the_message_says(run: Callable[..., Result], code: str) -> None:
+    """The rule said "letters, digits, spaces" and took `''` and `<b>` as a code."""
+    added = run("repository", "add", "--", code, "State Archive of Somewhere")
+    assert added.exit_code == 1 and "letters, digits, spaces and . - / & ( )" in added.output, added.output
+    edited = run("repository", "edit", "repo:AVPRF", f"--code={code}")
+    assert edited.exit_code == 1 and f"code {code[:40]!r} is not a code" in edited.output, edited.output
+    assert "repo:AVPRF" in run("repository", "show", "repo:AVPRF").output
+
+
+@pytest.mark.parametrize("code", ["GAKO", "SAPMO-BArch", "RG 59", "NARA (RG 59)", "F. 5"])
+def test_codes_as_citations_print_them_are_taken(run: Callable[..., Result], code: str) -> None:
+    edited = run("repository", "edit", "repo:AVPRF", "--code", code)
+    assert edited.exit_code == 0, edited.output

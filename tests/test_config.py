@@ -48,3 +48,18 @@ def test_process_counts_have_a_ceiling(name: str) -> None:
     with pytest.raises(ConfigError, match="must be between 1 and 64"):
         load_settings(environ={f"FONDS_{name}": "65"})
     assert getattr(load_settings(environ={f"FONDS_{name}": "64"}), name.lower()) == 64
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-0.5"])
+def test_a_number_setting_refuses_nan_and_infinity(value: str) -> None:
+    """FONDS_SYNC_SECONDS=nan passed the "above zero" check (nan <= 0 is false) and reached the
+    follower's sleep."""
+    with pytest.raises(ConfigError, match=f"^FONDS_SYNC_SECONDS='{value}' must be above zero$"):
+        load_settings(environ={"FONDS_SYNC_SECONDS": value})
+
+
+def test_the_page_size_has_a_ceiling() -> None:
+    """FONDS_PAGE_SIZE=100000000 asked every search page for a hundred million hits."""
+    with pytest.raises(ConfigError, match="^FONDS_PAGE_SIZE='100000000' must be between 1 and 200$"):
+        load_settings(environ={"FONDS_PAGE_SIZE": "100000000"})
+    assert load_settings(environ={"FONDS_PAGE_SIZE": "200"}).page_size == 200

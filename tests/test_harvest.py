@@ -203,3 +203,17 @@ def test_a_missing_page_stops_with_a_clear_error_keeping_what_was_stored(recorde
 def test_an_address_that_does_not_answer_is_a_clear_error(empty_store: SQLiteStore) -> None:
     with pytest.raises(HarvestError, match=r"no answer after 2 tries \(ConnectionError\)"):
         harvest(empty_store, f"http://127.0.0.1:{free_port()}/oai", retries=1, pause=0.01)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://archive.example.org/oai", "archive.example.org/oai",
+                                 "http:///oai", "javascript:alert(1)"])
+def test_an_address_that_is_not_http_is_one_clear_error_not_a_traceback(empty_store: SQLiteStore, url: str) -> None:
+    from click.testing import CliRunner
+
+    from fonds.cli import main
+
+    with pytest.raises(HarvestError, match="is not an http:// or https:// address"):
+        harvest(empty_store, url)
+    result = CliRunner().invoke(main, ["--db", str(empty_store.path), "harvest", url])
+    assert result.exit_code == 1 and result.output.startswith("fonds: ") and "Traceback" not in result.output
+    assert empty_store.stats().records == 0

@@ -16,7 +16,8 @@ import pytest
 from fonds.dates import HistoricalDate
 from fonds.index import Index
 from fonds.query import Filter, parse
-from fonds.record import Collection, Record, Rendition
+from fonds.collection import Collection
+from fonds.record import Record, Rendition
 from fonds.store.sqlite import SQLiteStore
 
 DAYS = ("1958-03-01", "1958-03-01", "1958-03-02", "1961-07-15", "1961-07-15", "1961-07-15", "1962-01-09", None)

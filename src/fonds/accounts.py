@@ -17,6 +17,7 @@ account exists, so timing does not tell names apart.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from argon2 import PasswordHasher
@@ -92,6 +93,18 @@ def check_name(name: str) -> str:
             f"account name {name[:80]!r} is not allowed; use 1-64 letters, digits, '.', '_', '@' or '-', "
             "starting with a letter or digit"
         )
+    return name
+
+
+def check_new_name(name: str, taken: Iterable[str]) -> str:
+    """A new account's name, refused when it differs from an existing account's only in case
+    (`Ed` beside `ed`): the two would sign versions, proposals and the audit log alike. Raises
+    AccountError naming the existing account."""
+    for other in taken:
+        if other != name and other.casefold() == name.casefold():
+            raise AccountError(f"account name {name!r} differs from the account {other!r} only in case, and the two "
+                               f"would sign the history alike; choose another name, or `fonds user add {other}` to "
+                               "change that account")
     return name
 
 

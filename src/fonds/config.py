@@ -7,6 +7,8 @@ CLI flags.
 
 from __future__ import annotations
 
+import math
+
 import os
 import re
 import tomllib
@@ -17,13 +19,14 @@ from typing import Any, Mapping
 from fonds.errors import ConfigError
 
 MAX_PROCESSES = 64  # most worker processes a setting may ask for (as `fonds serve --workers`)
+MAX_PAGE_SIZE = 200  # most search hits a page may ask for: each is fetched, snippeted and drawn
 
 
 @dataclass(frozen=True)
 class Settings:
     db: str = field(default="fonds.db", metadata={"help": "database: a file, sqlite:///PATH or postgresql://..."})
     index: str = field(default="", metadata={"help": "folder of the Tantivy index (default: beside the database)"})
-    page_size: int = field(default=20, metadata={"help": "search hits per page"})
+    page_size: int = field(default=20, metadata={"help": "search hits per page", "max": MAX_PAGE_SIZE})
     base_url: str = field(default="", metadata={"help": "public address of the archive, for citations and OAI-PMH"})
     repository_name: str = field(default="fonds archive", metadata={"help": "the archive's name, shown on pages and in OAI-PMH"})
     admin_email: str = field(default="archivist@example.org", metadata={"help": "contact address given in OAI-PMH Identify"})
@@ -99,7 +102,7 @@ def _apply(settings: Settings, values: Mapping[str, Any], where: str) -> Setting
         except (TypeError, ValueError):
             noun = {int: "a whole number", float: "a number"}.get(kind, "text")
             raise ConfigError(f"{label}={value!r} is not {noun}") from None
-        if kind in (int, float) and changes[name] <= 0:
+        if kind in (int, float) and not 0 < changes[name] < math.inf:  # nan and inf too
             raise ConfigError(f"{label}={value!r} must be above zero")
         most = known[name].metadata.get("max")
         if most is not None and changes[name] > most:  # processes: a typo must not start a thousand

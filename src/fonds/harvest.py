@@ -32,7 +32,8 @@ from sickle import Sickle
 from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
 from fonds.importers import dublin_core, ead, tei
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.safexml import parse
 from fonds.store.base import Store
 
@@ -119,6 +120,10 @@ def harvest(
     """Harvest `url` into `store`. `since` overrides the remembered `from`. Raises HarvestError."""
     if prefix not in PREFIXES:
         raise HarvestError(f"metadata prefix {prefix!r} is not one fonds maps; use oai_dc, tei or ead")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise HarvestError(f"{url[:200]!r} is not an http:// or https:// address; give the repository's OAI-PMH "
+                           "base URL (OAI-PMH 2.0, 3.1.1: requests are made over HTTP)")
     client = Sickle(url, max_retries=retries, retry_status_codes=[500, 502, 503, 504], default_retry_after=max(1, int(pause)), timeout=60)
     run = _Run(client, url, retries, pause)
     identify = run.ask({"verb": "Identify"})

@@ -426,6 +426,17 @@ class Index:
 
         return hit(at - 1), hit(at + 1)
 
+    def titles(self, record_ids: Sequence[str]) -> dict[str, str]:
+        """The stored title of each of these records the index holds, by id (a term lookup each)."""
+        self.refresh()
+        searcher = self.index.searcher()
+        found: dict[str, str] = {}
+        for record_id in record_ids:
+            hits = searcher.search(Query.term_query(self.schema, "id", record_id), limit=1, count=False).hits
+            if hits:
+                found[record_id] = _first(searcher.doc(hits[0][1]), "title")
+        return found
+
     def _date_window(self, searcher: tantivy.Searcher, compiled: Query, record_id: str, sort: str) -> tuple[Any, list[Any]] | None:
         """The record's address and the search's hits dated from the date just before the record's
         to the date just after it, in `sort` order; None when the search does not find the record.

@@ -26,7 +26,8 @@ from fonds.importers import ImportOptions, detect, reader
 from fonds.convergence import RELINK
 from fonds.importers.authority_files import RECONCILE
 from fonds.ingest_linking import IngestLinker
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store.base import AddResult, Store, record_hash
 
 HEAD_BYTES = 64 * 1024

@@ -45,7 +45,8 @@ from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
 from fonds.importers import ImportOptions
 from fonds.linking import SOURCE as LINKED_BY_FONDS
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.renditions.contents import Attacher
 from fonds.store.base import PreparedRecords, Store, prepare_records
 

@@ -36,7 +36,10 @@ from fonds.store.base import Store
 
 BATCH = 500
 REPOINT = "repoint repositories"  # pending-work mark; its state is JSON {"after", "agent", "note"}
-_CODE = re.compile(r"^[^\s\x00-\x1f][^\x00-\x1f]{0,39}$")
+# A repository code as citations print one (GAKO, SAPMO-BArch, АП РФ, RG 59): letters and digits
+# of any script, with spaces and . - / & ( ) between, beginning and ending with a letter or digit
+_CODE = re.compile(r"^[^\W_](?:[\w .\-/&()]{0,38}(?:[^\W_]|\)))?$")
+_CODE_RULE = "letters, digits, spaces and . - / & ( ), beginning and ending with a letter or digit: GAKO, SAPMO-BArch"
 MAX_NAME = 300
 MAX_FORMS = 100
 
@@ -88,7 +91,7 @@ def edit_repository(store: Store, entity_id: str, *, name: str, code: str, place
     if not name:
         raise RepositoryEditError(f"repository {entity_id}: a repository needs a name")
     if code and not _CODE.match(code):
-        raise RepositoryEditError(f"repository {entity_id}: code {code[:40]!r} is not a code (letters, digits, spaces)")
+        raise RepositoryEditError(f"repository {entity_id}: code {code[:40]!r} is not a code ({_CODE_RULE})")
     other = authority.resolve(name) or (authority.resolve(code) if code else None)
     if other is not None and other.id != entity_id:
         raise RepositoryEditError(f"{name if authority.resolve(name) else code!r} is already a form of {other.id} "
@@ -123,7 +126,7 @@ def add_repository(store: Store, *, code: str, name: str, place: str, forms: str
     if not name:
         raise RepositoryEditError("name: a new repository needs a name", "name")
     if not code or not _CODE.match(code):
-        raise RepositoryEditError("code: a new repository needs a code (letters, digits, spaces: GAKO, AIPN)", "code")
+        raise RepositoryEditError(f"code: a new repository needs a code ({_CODE_RULE})", "code")
     place = _clean(place, "place")
     lines = [_clean(line, "other forms") for line in forms.splitlines() if line.strip()]
     if len(lines) > MAX_FORMS:

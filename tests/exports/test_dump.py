@@ -12,7 +12,8 @@ from lxml import etree
 
 from fonds.errors import ExportError
 from fonds.exports import dump
-from fonds.record import Collection, PersonLink, Record
+from fonds.collection import Collection
+from fonds.record import PersonLink, Record
 
 
 def test_jsonl_reads_back_as_the_same_records(wilson_record: Record, frus_like_record: Record) -> None:

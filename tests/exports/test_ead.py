@@ -11,7 +11,8 @@ from fonds.dates import parse_date
 from fonds.errors import NotFound
 from fonds.exports.ead import EAD3, EAD2002, write_collection
 from fonds.ingest import ingest
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.schema_check import validate
 from fonds.store.sqlite import SQLiteStore
 

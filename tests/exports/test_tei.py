@@ -6,9 +6,10 @@ from pathlib import Path
 from lxml import etree
 
 from fonds.exports import tei
+from fonds.exports.tei_xml import TEI_NS
 from fonds.record import Record
 
-NS = {"t": tei.TEI_NS}
+NS = {"t": TEI_NS}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -91,7 +92,7 @@ def test_persons_notes_and_pages_land_where_the_offsets_say(frus_like_record: Re
         (f"#{people['Kennedy, John F.']}", "Kennedy"),
     ]
     # the Khrushchev mention is inside the alternate form's original
-    assert mentions[0].getparent().tag == f"{{{tei.TEI_NS}}}orig"
+    assert mentions[0].getparent().tag == f"{{{TEI_NS}}}orig"
     # the supplied span crossing "Kennedy" is dropped; the supplied date stays
     assert [s.text for s in div.iterfind(".//t:supplied", NS)] == ["of October 25"]
     children = [c.tag.split("}")[1] for c in div]

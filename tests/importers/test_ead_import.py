@@ -7,7 +7,8 @@ from pathlib import Path
 from fonds.errors import Problem
 from fonds.importers import detect, ead
 from fonds.ingest import ingest
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store.sqlite import SQLiteStore
 
 EAD2002 = "urn:isbn:1-931666-22-9"

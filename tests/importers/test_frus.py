@@ -13,7 +13,8 @@ from lxml import etree
 from fonds.authority import Entity
 from fonds.errors import RecordError
 from fonds.importers import frus
-from fonds.record import Collection, Note, PageBreak, PersonLink, Record
+from fonds.collection import Collection
+from fonds.record import Note, PageBreak, PersonLink, Record
 from fonds.store.sqlite import SQLiteStore
 
 VOLUMES = ("frus1961-63v06", "frus1958-60v18", "frus1961-63v05", "frus1964-68v29p1")

@@ -10,7 +10,8 @@ from fonds.authority import Entity, Variant
 from fonds.errors import RecordError
 from fonds.importers import authority_files, frus, hsg_people
 from fonds.ingest import ingest
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store.sqlite import SQLiteStore
 
 SOURCE = hsg_people.SOURCE

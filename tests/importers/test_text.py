@@ -10,7 +10,8 @@ import pytest
 
 from fonds.errors import RecordError
 from fonds.importers import text
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,8 @@ from typing import Callable, Iterator
 import pytest
 
 from fonds.authority import Entity
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store import open_store
 from fonds.store.base import AddResult, Store
 from fonds.store.copy import copy_store

@@ -9,7 +9,8 @@ import pytest
 
 from fonds.authority import Entity
 from fonds.errors import RecordError
-from fonds.record import Collection, PersonLink, Record
+from fonds.collection import Collection
+from fonds.record import PersonLink, Record
 from fonds.store.base import Store
 
 MakeRecord = Callable[..., Record]

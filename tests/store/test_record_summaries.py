@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store.base import RecordSummary, Store
 
 

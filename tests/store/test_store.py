@@ -10,7 +10,8 @@ import pytest
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_date
 from fonds.errors import NotFound, RecordError, StoreError
-from fonds.record import Collection, PersonLink, Record, sorted_collections
+from fonds.collection import Collection, sorted_collections
+from fonds.record import PersonLink, Record
 from fonds.store.base import AddResult, Stats, Store
 
 MakeRecord = Callable[..., Record]

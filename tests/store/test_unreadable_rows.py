@@ -103,3 +103,19 @@ def test_oai_names_an_unreadable_record_as_an_oai_error_and_lists_the_rest(
     error = got.find("o:error", ns)
     assert error is not None and error.get("code") == "idDoesNotExist"
     assert "cannot be read from the store" in (error.text or "")
+
+
+def test_a_copy_leaves_an_unreadable_row_out_names_it_and_copies_the_rest(tmp_path: Path) -> None:
+    source = tmp_path / "records.jsonl"
+    source.write_text("".join(json.dumps({"id": f"rec-{n}", "title": f"Letter {n}", "type": "Letter"}) + "\n"
+                              for n in (1, 2, 3)), encoding="utf-8")
+    db, copy = str(tmp_path / "fonds.db"), str(tmp_path / "copy.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "ingest", str(source)]).exit_code == 0
+    damage(f"sqlite:///{db}", "rec-2", "{broken")
+    copied = runner.invoke(main, ["copy", "--from", db, "--to", copy])
+    assert copied.exit_code == 1
+    assert "copied 2 records" in copied.stdout
+    assert "1 record left out of the copy" in copied.stderr and "'rec-2'" in copied.stderr
+    dumped = runner.invoke(main, ["--db", copy, "dump", "--format", "jsonl"])
+    assert [json.loads(line).get("id") for line in dumped.stdout.splitlines() if '"id"' in line][-2:] == ["rec-1", "rec-3"]

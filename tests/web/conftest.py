@@ -20,7 +20,8 @@ from fonds.dates import HistoricalDate
 from fonds.index import Index
 from fonds.ingest import ingest
 from fonds.authority import Entity, Variant
-from fonds.record import Collection, Credit, Mark, Note, PersonLink, Record, Rendition, Source
+from fonds.collection import Collection
+from fonds.record import Credit, Mark, Note, PersonLink, Record, Rendition, Source
 from fonds.store.sqlite import SQLiteStore
 from fonds.web.app import create_app
 

@@ -11,7 +11,7 @@ from html import unescape
 from typing import Any
 from urllib.parse import quote
 
-from fonds.record import Collection
+from fonds.collection import Collection
 from fonds.web.collections import labels, short_title
 from fonds.web.pages import natural_key
 

@@ -329,6 +329,9 @@ def migrate_command(context: Context) -> None:
 def copy_command(source_url: str, target_url: str) -> None:
     """Copy an archive between stores (records, collections, authority), losslessly.
 
+    A source record whose stored data cannot be read is left out and named; the rest is copied and
+    the exit status is 1.
+
     Example: fonds copy --from sqlite:///fonds.db --to postgresql://fonds@127.0.0.1/archive
     """
     from fonds.store.copy import copy_store
@@ -348,3 +351,6 @@ def copy_command(source_url: str, target_url: str) -> None:
         f"copied {result.copied} records ({result.records.added} added, {result.records.updated} updated, "
         f"{result.records.unchanged} unchanged), {result.collections} collections, {result.entities} authority entries"
     )
+    if result.unreadable:
+        click.echo(f"fonds: {result.unreadable.summary()}; `fonds check` on the source names them", err=True)
+        sys.exit(1)

@@ -40,6 +40,8 @@ def user_add_command(context: Context, name: str, role: str, password_file: str 
     password = _password(password_file)
     user = accounts.new_user(name, role, password)
     existed = context.store.get_user(name) is not None
+    if not existed:
+        accounts.check_new_name(name, (u.name for u in context.store.list_users()))
     context.store.put_user(user)
     context.store.audit(_cli_agent(), "user updated" if existed else "user added", name, role)
     click.echo(f"{'updated' if existed else 'added'} {name} ({role}); log in at /staff/login")

@@ -21,9 +21,10 @@ from lxml import etree
 
 from fonds.containment import Failures
 from fonds.errors import ExportError
-from fonds.exports import citation, tei
+from fonds.exports import citation, tei, tei_xml
 from fonds.authority import Entity
-from fonds.record import Collection, Record, sorted_collections
+from fonds.collection import Collection, sorted_collections
+from fonds.record import Record
 
 FORMATS = ("jsonl", "tei", "csv")
 # fonds' CSV columns (importers/csv_columns), then `kind` and `json`: the row's whole
@@ -104,7 +105,7 @@ def _jsonl(records: Iterator[Record], collections: list[Collection], entities: I
 
 
 def _tei_record(record: Record) -> str:
-    element = tei.element(record, id_prefix=f"{tei.name_token(record.id)}-")
+    element = tei.element(record, id_prefix=f"{tei_xml.name_token(record.id)}-")
     tei.add_record_note(element, RECORD_NOTE, _json(record.to_dict()))
     return str(etree.tostring(element, encoding="unicode")) + "\n"
 
@@ -118,9 +119,9 @@ def _tei_corpus(records: Iterator[Record], collections: list[Collection], entiti
     out.write(_CORPUS_HEAD)
     notes = [(COLLECTION_NOTE, c.to_dict()) for c in collections] + [(ENTITY_NOTE, e.to_dict()) for e in entities]
     if notes:
-        holder = etree.Element(f"{{{tei.TEI_NS}}}notesStmt", nsmap={None: tei.TEI_NS})
+        holder = etree.Element(f"{{{tei_xml.TEI_NS}}}notesStmt", nsmap={None: tei_xml.TEI_NS})
         for kind, data in notes:
-            etree.SubElement(holder, f"{{{tei.TEI_NS}}}note", type=kind).text = tei.clean_text(_json(data))
+            etree.SubElement(holder, f"{{{tei_xml.TEI_NS}}}note", type=kind).text = tei_xml.clean_text(_json(data))
         out.write(_without_namespace_declaration(etree.tostring(holder, encoding="unicode")))
     out.write(_CORPUS_TAIL)
     count = 0
@@ -132,7 +133,7 @@ def _tei_corpus(records: Iterator[Record], collections: list[Collection], entiti
 
 
 def _without_namespace_declaration(text: str) -> str:
-    return text.replace(f' xmlns="{tei.TEI_NS}"', "", 1)
+    return text.replace(f' xmlns="{tei_xml.TEI_NS}"', "", 1)
 
 
 def _csv(records: Iterator[Record], collections: list[Collection], entities: Iterable[Entity], out: TextIO,

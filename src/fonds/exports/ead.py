@@ -19,9 +19,10 @@ from lxml import etree
 from fonds.containment import Failures
 from fonds.dates import HistoricalDate
 from fonds.errors import ExportError, NotFound
-from fonds.exports.tei import clean_text, name_token
+from fonds.exports.tei_xml import clean_text, name_token
 from fonds.importers.language_names import ISO639_2
-from fonds.record import Collection, Record, format_reference
+from fonds.collection import Collection
+from fonds.record import Record, format_reference
 from fonds.store.base import Store
 
 EAD2002 = "urn:isbn:1-931666-22-9"

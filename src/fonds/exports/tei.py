@@ -6,6 +6,10 @@ carries each rendition's text with its editorial marks, person mentions,
 footnotes and page breaks. Marks are spans over the unchanged text; a span
 that crosses another span's boundary cannot be nested in XML and is dropped,
 so the output is always well-formed.
+
+This module builds the document, its facsimile and its text; `tei_header.py`
+builds the <teiHeader> and `tei_xml.py` holds the namespaces and the element
+and text helpers both use.
 """
 
 from __future__ import annotations
@@ -16,17 +20,20 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from fonds.exports import citation
+from fonds.exports.tei_header import header
+from fonds.exports.tei_xml import (
+    NOT_NAME_CHAR,
+    TEI_NS,
+    XML_ID,
+    XML_LANG,
+    append_text,
+    attribute_token,
+    clean_text,
+    el,
+)
 from fonds.record import Mark, Note, PageBreak, PersonLink, Record, Rendition
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-XML_LANG = f"{{{XML_NS}}}lang"
-XML_ID = f"{{{XML_NS}}}id"
-
-# Characters XML 1.0 does not allow, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)", re.DOTALL)
-_NOT_NAME_CHAR = re.compile(r"[^A-Za-z0-9._-]+")
 
 # When two spans cover the same text, the lower rank goes outside.
 _RANKS = {
@@ -47,16 +54,16 @@ def element(record: Record, *, id_prefix: str = "") -> etree._Element:
     starts every xml:id it writes, so that documents put together in one corpus keep their ids
     unique (xml:id must be unique in the whole file)."""
     people = _person_ids(record.persons, id_prefix)
-    root = _el(None, "TEI")
-    root.append(_header(record, people))
+    root = el(None, "TEI")
+    root.append(header(record, people))
     facsimile = _facsimile(record, id_prefix)
     if facsimile is not None:
         root.append(facsimile)
-    text = _el(root, "text")
+    text = el(root, "text")
     language = next((r.language for r in _text_renditions(record) if r.language), None)
     if language and citation.is_language_tag(language):
         text.set(XML_LANG, language)
-    body = _el(text, "body")
+    body = el(text, "body")
     for index, rendition in enumerate(record.renditions):
         if rendition.text.strip():
             mentions = [p for p in record.persons if (p.rendition or 0) == index]
@@ -64,7 +71,7 @@ def element(record: Record, *, id_prefix: str = "") -> etree._Element:
             _link_pages(division, rendition, record, id_prefix)
             body.append(division)
     if not len(body):
-        _el(body, "p")
+        el(body, "p")
     return root
 
 
@@ -74,17 +81,17 @@ def _facsimile(record: Record, id_prefix: str = "") -> etree._Element | None:
     scans = [r for r in record.renditions if r.kind == "scan" and r.images]
     if not scans:
         return None
-    facsimile = _el(None, "facsimile")
+    facsimile = el(None, "facsimile")
     for s, scan in enumerate(scans, 1):
         for n, image in enumerate(scan.images, 1):
-            surface = _el(facsimile, "surface", n=str(n))
+            surface = el(facsimile, "surface", n=str(n))
             surface.set(XML_ID, _surface_id(s, n, id_prefix))
             if image.width and image.height:
                 surface.set("ulx", "0")
                 surface.set("uly", "0")
                 surface.set("lrx", str(image.width))
                 surface.set("lry", str(image.height))
-            graphic = _el(surface, "graphic", url=f"/files/{image.sha256}", mimeType=image.media_type)
+            graphic = el(surface, "graphic", url=f"/files/{image.sha256}", mimeType=image.media_type)
             if image.width and image.height:
                 graphic.set("width", f"{image.width}px")
                 graphic.set("height", f"{image.height}px")
@@ -110,17 +117,6 @@ def _link_pages(division: etree._Element, rendition: Rendition, record: Record, 
         if n.isdigit() and 1 <= int(n) <= pages:
             pb.set("facs", f"#{_surface_id(number, int(n), id_prefix)}")
 
-def name_token(value: str) -> str:
-    """A value made fit for an xml:id (an NCName): letters, digits, `.`, `_`, `-`, starting with a letter."""
-    token = _NOT_NAME_CHAR.sub("-", value).strip("-") or "x"
-    return token if token[0].isalpha() else f"r{token}"
-
-
-def clean_text(text: str) -> str:
-    """Text without the characters XML 1.0 cannot carry."""
-    return _NOT_XML.sub("", text)
-
-
 def add_record_note(root: etree._Element, kind: str, text: str) -> None:
     """Put `<note type=kind>text</note>` in the document's notesStmt (made where TEI wants it:
     after the seriesStmt, before the sourceDesc)."""
@@ -137,152 +133,12 @@ def _text_renditions(record: Record) -> list[Rendition]:
     return [r for r in record.renditions if r.text.strip()]
 
 
-# --- the header ------------------------------------------------------------
-
-
-def _header(record: Record, people: dict[str, str]) -> etree._Element:
-    header = _el(None, "teiHeader")
-    file_desc = _el(header, "fileDesc")
-    title_stmt = _el(file_desc, "titleStmt")
-    _el(title_stmt, "title", record.title)
-    for credit in record.credits:
-        resp_stmt = _el(title_stmt, "respStmt")
-        _el(resp_stmt, "resp", credit.role)
-        _el(resp_stmt, "name", credit.name)
-    publication = _el(file_desc, "publicationStmt")
-    _el(publication, "distributor", "fonds")
-    _el(publication, "idno", record.id, type="fonds")
-    if record.url:
-        _el(publication, "idno", record.url, type="URI")
-    if record.collections:  # one seriesStmt: titles first, then their ids
-        series = _el(file_desc, "seriesStmt")
-        for collection in record.collections:
-            _el(series, "title", collection)
-        for collection in record.collections:
-            _el(series, "idno", collection, type="collection")
-    if record.source.citation:
-        notes = _el(file_desc, "notesStmt")
-        _el(notes, "note", record.source.citation, type="citation")
-    source_desc = _el(file_desc, "sourceDesc")
-    source_desc.append(_manuscript(record))
-    header.append(_profile(record, people))
-    return header
-
-
-def _manuscript(record: Record) -> etree._Element:
-    source = record.source
-    ms_desc = _el(None, "msDesc")
-    identifier = _el(ms_desc, "msIdentifier")
-    place = citation.archive_place(source)
-    if place:
-        _el(identifier, "settlement", place)
-    if source.repository or source.repository_code:
-        repository = _el(identifier, "repository", source.repository or source.repository_code)
-        if source.repository and source.repository_code:
-            repository.set("key", source.repository_code)
-    reference = {k: v for k, v in source.reference.items() if v}
-    if reference:
-        _reference_idno(identifier, reference)
-    if not len(identifier):
-        _el(identifier, "msName", record.title)
-    contents = _el(ms_desc, "msContents")
-    if record.summary:
-        _el(contents, "summary", record.summary)
-    originals = [c for c in record.original_languages if citation.is_language_tag(c)]
-    if originals:
-        names = ", ".join(citation.language_name(c) or c for c in originals)
-        text_lang = _el(contents, "textLang", names, mainLang=originals[0])
-        if len(originals) > 1:
-            text_lang.set("otherLangs", " ".join(originals[1:]))
-    if record.date.text or record.date.is_dated or record.place:
-        origin = _el(_el(ms_desc, "history"), "origin")
-        if record.date.text or record.date.is_dated:
-            _date(origin, record, "origDate")
-        if record.place:
-            _el(origin, "origPlace", record.place)
-    if not len(contents):
-        ms_desc.remove(contents)
-    return ms_desc
-
-
-def _reference_idno(parent: etree._Element, reference: dict[str, str]) -> None:
-    """`<idno type="reference">fond <idno type="fond">0102</idno>, opis ...</idno>`."""
-    outer = _el(parent, "idno", type="reference")
-    if set(reference) == {"text"}:
-        outer.text = _clean(reference["text"])
-        return
-    for number, (key, value) in enumerate(reference.items()):
-        if key == "text":
-            continue
-        _append_text(outer, (", " if number else "") + f"{key} ")
-        _el(outer, "idno", value, type=_name_token(key))
-
-
-def _profile(record: Record, people: dict[str, str]) -> etree._Element:
-    profile = _el(None, "profileDesc")
-    if record.date.text or record.date.is_dated:
-        _date(_el(profile, "creation"), record, "date")
-    languages = [c for c in record.languages if citation.is_language_tag(c)]
-    if languages:
-        usage = _el(profile, "langUsage")
-        for code in languages:
-            _el(usage, "language", citation.language_name(code) or code, ident=code)
-    if record.type or record.subjects:
-        keywords = _el(_el(profile, "textClass"), "keywords")
-        if record.type:
-            _el(keywords, "term", record.type, type="genre")
-        for subject in record.subjects:
-            _el(keywords, "term", subject, type="subject")
-    if record.persons:
-        people_list = _el(_el(profile, "particDesc"), "listPerson")
-        seen: set[str] = set()
-        for person in record.persons:
-            if person.id in seen:
-                continue
-            seen.add(person.id)
-            entry = _el(people_list, "person", role=_name_token(person.role))
-            entry.set(XML_ID, people[person.id])
-            _el(entry, "persName", person.name)
-    return profile
-
-
-def _date(parent: etree._Element, record: Record, tag: str) -> None:
-    """The date as printed, with its normalized form (TEI att.datable.w3c):
-
-    - `@when` for one day, month or year (`1962-08-14`, `1962-08`, `1962`), with the time of day
-      when one was printed (`1968-01-23T21:21:00Z`);
-    - `@notBefore`/`@notAfter` for a range, a season or an approximate date, one of them for an
-      open date (`after 1962`: `@notBefore` only);
-    - `@cert`: `medium` for an approximate date, `low` for an uncertain one (`1962?`);
-    - `@evidence="conjecture"` for a date the cataloguer supplied (`[1962]`).
-    """
-    date = record.date
-    node = _el(parent, tag, date.text or citation.iso_date(date) or "")
-    if date.supplied:
-        node.set("evidence", "conjecture")
-    if not date.is_dated:
-        return
-    single = citation.iso_date(date)
-    plain = single and "/" not in single and not date.is_approximate and not date.is_open
-    if plain and citation.season(date) is None:
-        node.set("when", citation.date_time(date) if date.time else single)
-    else:
-        if date.earliest:
-            node.set("notBefore", date.earliest)
-        if date.latest:
-            node.set("notAfter", date.latest)
-    if date.is_uncertain:
-        node.set("cert", "low")
-    elif date.is_approximate:
-        node.set("cert", "medium")
-
-
 def _person_ids(persons: tuple[PersonLink, ...], prefix: str = "") -> dict[str, str]:
     """An xml:id for every linked person, unique within the document."""
     ids: dict[str, str] = {}
     for person in persons:
         if person.id not in ids:
-            base = prefix + "person-" + (_NOT_NAME_CHAR.sub("-", person.id).strip("-") or "x")
+            base = prefix + "person-" + (NOT_NAME_CHAR.sub("-", person.id).strip("-") or "x")
             candidate, n = base, 1
             while candidate in ids.values():
                 n += 1
@@ -317,7 +173,7 @@ class _Milestone:
 
 
 def _division(rendition: Rendition, mentions: list[PersonLink], people: dict[str, str]) -> etree._Element:
-    div = _el(None, "div", type=_name_token(rendition.kind))
+    div = el(None, "div", type=attribute_token(rendition.kind))
     if rendition.language and citation.is_language_tag(rendition.language):
         div.set(XML_LANG, rendition.language)
     text = rendition.text
@@ -329,7 +185,7 @@ def _division(rendition: Rendition, mentions: list[PersonLink], people: dict[str
             or (stones[0].offset == node.span.start and stones[0].page is not None)
         ):  # a page that begins with the paragraph breaks before it
             div.append(_milestone(stones.pop(0)))
-        paragraph = _el(div, "p")
+        paragraph = el(div, "p")
         _fill(paragraph, text, node.span.start, node.span.end, node.children, stones, closing=True)
     for stone in stones:
         div.append(_milestone(stone))
@@ -381,9 +237,9 @@ def _milestones(rendition: Rendition, length: int) -> list[_Milestone]:
 
 def _milestone(stone: _Milestone) -> etree._Element:
     if stone.page is not None:
-        return _el(None, "pb", n=stone.page.n)
+        return el(None, "pb", n=stone.page.n)
     assert stone.note is not None
-    note = _el(None, "note", stone.note.text, place="foot")
+    note = el(None, "note", stone.note.text, place="foot")
     if stone.note.n:
         note.set("n", stone.note.n)
     return note
@@ -419,25 +275,25 @@ def _text_until(
     while stones and (stones[0].offset < end or (inclusive and stones[0].offset == end)):
         stone = stones.pop(0)
         cut = max(stone.offset, position)
-        _append_text(parent, text[position:cut])
+        append_text(parent, text[position:cut])
         parent.append(_milestone(stone))
         position = cut
-    _append_text(parent, text[position:end])
+    append_text(parent, text[position:end])
 
 
 def _render(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
     span = node.span
     if span.kind in _GAP_REASONS:
-        gap = _el(parent, "gap", reason=_GAP_REASONS[span.kind])
+        gap = el(parent, "gap", reason=_GAP_REASONS[span.kind])
         if span.mark is not None and span.mark.text:
-            _el(gap, "desc", span.mark.text)
+            el(gap, "desc", span.mark.text)
     elif span.kind in _EDITORIAL:
         _EDITORIAL[span.kind](parent, text, node, stones)
     elif span.kind == "persName":
-        element = _el(parent, "persName", ref=f"#{span.person}")
+        element = el(parent, "persName", ref=f"#{span.person}")
         _fill(element, text, span.start, span.end, node.children, stones)
     elif span.kind == "supplied":
-        element = _el(parent, "supplied")
+        element = el(parent, "supplied")
         inner_start, inner_end = span.start, span.end
         if text[span.start] == "[" and text[span.end - 1] == "]" and span.end - span.start >= 2:
             inner_start, inner_end = span.start + 1, span.end - 1
@@ -450,7 +306,7 @@ def _render(parent: etree._Element, text: str, node: _Node, stones: list[_Milest
 
 def _quoted(parent: etree._Element, name: str, node: _Node, **attributes: str) -> None:
     """`[stamp: Top Secret]` as <stamp>Top Secret</stamp>; `[stamp]` as <stamp/>."""
-    element = _el(parent, name)
+    element = el(parent, name)
     for key, value in attributes.items():
         element.set(key, value)
     if node.span.mark is not None and node.span.mark.text:
@@ -471,19 +327,19 @@ def _handwritten(parent: etree._Element, text: str, node: _Node, stones: list[_M
     if node.span.mark is not None and node.span.mark.text:
         _quoted(parent, "add", node, rend="handwritten")
     else:
-        _el(parent, "handShift", medium="handwritten")
+        el(parent, "handShift", medium="handwritten")
 
 
 def _sic(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
     """`on [sic]` as <sic>on</sic>: the word as printed; the bracket is the editor's."""
     span, mark = node.span, node.span.mark
     word_end = span.start + len(mark.text) if mark is not None and mark.text else span.start
-    element = _el(parent, "sic")
+    element = el(parent, "sic")
     _fill(element, text, span.start, word_end, _inside(node.children, span.start, word_end), stones)
 
 
 def _page(parent: etree._Element, text: str, node: _Node, stones: list[_Milestone]) -> None:
-    element = _el(parent, "pb")
+    element = el(parent, "pb")
     if node.span.mark is not None and node.span.mark.text:
         element.set("n", node.span.mark.text)
 
@@ -514,49 +370,11 @@ def _alternate(parent: etree._Element, text: str, node: _Node, stones: list[_Mil
     regular = mark.alternate
     if regular is None and bracket >= 0:
         regular = covered[bracket + 1:].rstrip("]").strip()
-    choice = _el(parent, "choice")
-    orig = _el(choice, "orig")
+    choice = el(parent, "choice")
+    orig = el(choice, "orig")
     _fill(orig, text, span.start, orig_end, _inside(node.children, span.start, orig_end), stones)
-    _el(choice, "reg", regular or "")
+    el(choice, "reg", regular or "")
 
 
 def _inside(children: list[_Node], start: int, end: int) -> list[_Node]:
     return [c for c in children if start <= c.span.start and c.span.end <= end]
-
-
-# --- small XML helpers -----------------------------------------------------
-
-
-def _el(parent: etree._Element | None, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    name = f"{{{TEI_NS}}}{tag}"
-    if parent is None:
-        node = etree.Element(name, nsmap={None: TEI_NS})
-    else:
-        node = etree.SubElement(parent, name)
-    for key, value in attributes.items():
-        node.set(key, _clean(value))
-    if text:
-        node.text = _clean(text)
-    return node
-
-
-def _append_text(parent: etree._Element, text: str) -> None:
-    if not text:
-        return
-    text = _clean(text)
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-
-
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
-
-
-def _name_token(value: str) -> str:
-    """A value for a `data.enumerated` attribute (an XML Name)."""
-    token = _NOT_NAME_CHAR.sub("-", value).strip("-.") or "unknown"
-    return token if re.match(r"[A-Za-z_]", token) else f"x-{token}"
-

@@ -29,7 +29,8 @@ from fonds.errors import Problem, RecordError
 from fonds.identifiers import identifier_problem
 from fonds.importers.access_points import person_entity, person_link
 from fonds.importers.language_names import language_codes
-from fonds.record import Collection, Credit, Record, Rendition, Source
+from fonds.collection import Collection
+from fonds.record import Credit, Record, Rendition, Source
 from fonds.vocabulary import projects
 
 COLUMNS = (

@@ -28,7 +28,8 @@ from fonds.importers.csv_columns import (
 from fonds.importers.csv_table import read_table
 from fonds.importers.csv_templates import Row, recognise
 from fonds.importers.options import ImportOptions
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 
 MAX_REPORTED = 50  # bad rows listed in one message; the count says how many more
 

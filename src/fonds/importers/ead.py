@@ -30,7 +30,8 @@ from fonds.errors import Problem, RecordError
 from fonds.importers.access_points import person_entity, person_link
 from fonds.importers.csv_columns import level_name, slug
 from fonds.importers.language_names import language_codes
-from fonds.record import Collection, Credit, PersonLink, Record, Source
+from fonds.collection import Collection
+from fonds.record import Credit, PersonLink, Record, Source
 from fonds.safexml import blank_external_doctype, parse
 from fonds.schema_check import Finding, validate
 

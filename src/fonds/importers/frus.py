@@ -24,7 +24,8 @@ from fonds.identifiers import identifier_problem
 from fonds.errors import Problem, RecordError
 from fonds.importers.frus_source import SourceNote, original_language, read_source_note
 from fonds.importers.frus_text import TextBuilder, plain
-from fonds.record import Collection, Note, PageBreak, PersonLink, Edition, Record, Rendition
+from fonds.collection import Collection
+from fonds.record import Note, PageBreak, PersonLink, Edition, Record, Rendition
 
 TEI = "http://www.tei-c.org/ns/1.0"
 NS = {"tei": TEI}

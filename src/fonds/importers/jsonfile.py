@@ -14,7 +14,8 @@ from fonds.errors import RecordError
 from fonds.importers import record_schema
 from fonds.importers.text import decode
 from fonds.authority import Entity
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 
 
 def sniff(head: bytes) -> bool:

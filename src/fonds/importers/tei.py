@@ -23,7 +23,8 @@ from lxml import etree
 from fonds.authority import Entity
 from fonds.dates import HistoricalDate, parse_date
 from fonds.errors import Problem, RecordError
-from fonds.record import Collection, Credit, Record, Rendition, Source
+from fonds.collection import Collection
+from fonds.record import Credit, Record, Rendition, Source
 from fonds.safexml import parse
 
 TEI = "http://www.tei-c.org/ns/1.0"

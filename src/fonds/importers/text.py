@@ -21,7 +21,8 @@ from fonds.errors import Problem, RecordError
 from fonds.identifiers import MAX_LENGTH, check_identifier
 from fonds.importers.citation import parse_citation
 from fonds.importers.marks import find_marks
-from fonds.record import Collection, Record, Rendition
+from fonds.collection import Collection
+from fonds.record import Record, Rendition
 from fonds.renditions.contents import NamedFile, file_names
 from fonds.vocabulary import document_type, language_code, projects
 

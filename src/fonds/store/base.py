@@ -18,7 +18,8 @@ from fonds.authority import Entity
 from fonds.containment import Failures, one_line
 from fonds.errors import FondsError, RecordError, UnreadableRecord
 from fonds.identifiers import check_identifier
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store.curation import CurationStore
 
 
@@ -108,12 +109,13 @@ def readable(record_id: str, data: str | None, failures: Failures | None) -> Rec
 
 def readable_page(
     fetch: Callable[[int, str | None, int], Sequence[Sequence[Any]]],
-    *, after_seq: int, after_id: str | None, limit: int,
+    *, after_seq: int, after_id: str | None, limit: int, failures: Failures | None = None,
 ) -> list[StoredRecord]:
     """`Store.list_stored`'s page: `fetch(after_seq, after_id, n)` gives up to n
     `(id, seq, at, is_deleted, data)` rows in seq order (or id order when after_id is not None).
     A row that cannot be decoded is left out and logged, and the page is filled from the rows after
-    it, so that a page is short only at the end and a lister paging on its last row goes on."""
+    it (and counted in `failures` when given), so that a page is short only at the end and a lister
+    paging on its last row goes on."""
     found: list[StoredRecord] = []
     while True:
         wanted = limit - len(found)
@@ -122,7 +124,7 @@ def readable_page(
             try:
                 found.append(stored_from_row(row))
             except UnreadableRecord as error:
-                Failures("listing").add(str(row[0]), error, trace=False)
+                (failures if failures is not None else Failures("listing")).add(str(row[0]), error, trace=False)
         if len(rows) < wanted or len(found) >= limit:
             return found
         if after_id is not None:
@@ -350,9 +352,11 @@ class Store(CurationStore):
         collection: str | None = None,
         limit: int = 100,
         include_deleted: bool = True,
+        failures: Failures | None = None,
     ) -> list[StoredRecord]:
         """Records (latest state) ordered by their last change; or, with `after_id` (use "" to
-        start), ordered by id after that id: an order that updates during a listing do not change."""
+        start), ordered by id after that id: an order that updates during a listing do not change.
+        A row that cannot be decoded is left out and counted in `failures` (see `readable_page`)."""
 
     @abstractmethod
     def count_stored(

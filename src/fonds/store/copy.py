@@ -8,7 +8,8 @@ change log keeps their relative order and memory stays flat.
 What is not copied: the change log itself and deleted records. The target
 numbers its own changes and stamps them with its own clock; a record deleted
 in the source has no content left to copy, so it is counted in
-`CopyResult.deleted_skipped` and left out. Copying into a store that already
+`CopyResult.deleted_skipped` and left out. A source row that cannot be decoded (damaged by hand)
+is left out, named in `CopyResult.unreadable`, and the rest is copied. Copying into a store that already
 holds records merges: records with the same id are replaced, others stay.
 Copying twice changes nothing the second time.
 """
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from fonds.authority import Entity
+from fonds.containment import Failures
 from fonds.record import Record
 from fonds.store.base import AddResult, Store
 
@@ -31,6 +33,7 @@ class CopyResult:
     collections: int = 0
     entities: int = 0
     deleted_skipped: int = 0
+    unreadable: Failures = field(default_factory=lambda: Failures("copy"))  # source rows that cannot be decoded
 
     @property
     def copied(self) -> int:
@@ -60,7 +63,7 @@ def copy_store(source: Store, target: Store, *, progress: Progress | None = None
     total = source.stats().records
     after_seq = 0
     while True:
-        page = source.list_stored(after_seq=after_seq, limit=batch, include_deleted=True)
+        page = source.list_stored(after_seq=after_seq, limit=batch, include_deleted=True, failures=result.unreadable)
         if not page:
             break
         records: list[Record] = [stored.record for stored in page if stored.record is not None]

@@ -34,7 +34,8 @@ from fonds.authority import Entity
 from fonds.containment import Failures
 from fonds.config import mask_password
 from fonds.errors import BadRequest, NotFound, ReadOnlyError, StoreError
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store import migrations
 from fonds.store.base import (
     AddResult,
@@ -531,6 +532,7 @@ class PostgresStore(Store):
         collection: str | None = None,
         limit: int = 100,
         include_deleted: bool = True,
+        failures: Failures | None = None,
     ) -> list[StoredRecord]:
         where, args = self._where(since, until, collection)
         if after_id is not None:  # id order: positions that updates do not move
@@ -543,7 +545,7 @@ class PostgresStore(Store):
         def fetch(seq: int, after: str | None, wanted: int) -> Sequence[Sequence[Any]]:
             return self._read(sql, [seq, *args, *([after] if after is not None else []), wanted])
 
-        return readable_page(fetch, after_seq=after_seq, after_id=after_id, limit=limit)
+        return readable_page(fetch, after_seq=after_seq, after_id=after_id, limit=limit, failures=failures)
 
     def count_stored(
         self, *, since: str | None = None, until: str | None = None, collection: str | None = None

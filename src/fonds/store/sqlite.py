@@ -19,7 +19,8 @@ from typing import Any, Iterable, Iterator, Sequence
 from fonds.authority import Entity
 from fonds.containment import Failures
 from fonds.errors import NotFound, ReadOnlyError, StoreError
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store.base import (
     AddResult,
     Change,
@@ -444,6 +445,7 @@ class SQLiteStore(Store):
         collection: str | None = None,
         limit: int = 100,
         include_deleted: bool = True,
+        failures: Failures | None = None,
     ) -> list[StoredRecord]:
         where, args = self._where(since, until, collection)
         if after_id is not None:  # id order: positions that updates do not move
@@ -456,7 +458,7 @@ class SQLiteStore(Store):
         def fetch(seq: int, after: str | None, wanted: int) -> list[tuple[Any, ...]]:
             return self.db.execute(sql, [seq, *args, *([after] if after is not None else []), wanted]).fetchall()
 
-        return readable_page(fetch, after_seq=after_seq, after_id=after_id, limit=limit)
+        return readable_page(fetch, after_seq=after_seq, after_id=after_id, limit=limit, failures=failures)
 
     def record_summaries(self, collection: str) -> list[RecordSummary]:
         """Store.record_summaries, the fields read by SQLite's JSON functions (no record decoded)."""

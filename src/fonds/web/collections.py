@@ -6,7 +6,8 @@ counts and table of contents in the collection's own order:
 - a FRUS volume (kind `volume`) and its compilations and chapters list their documents by
   document number, as the volume prints them ("Document 66"), each chapter under its heading;
   chapters come in the order of their first document (or the collection's `order`, when the
-  holdings give one). The whole volume is read from the store once per state of the index.
+  holdings give one). The whole volume is read from the store for each such page (its fields only);
+  a record page's neighbours in the volume come from `volume_order`, which keeps one key per document.
 - any other collection (a Wilson Center project, an archival series) lists its sub-collections
   and then its records by date, a page at a time, from the index.
 
@@ -19,13 +20,13 @@ from __future__ import annotations
 
 import re
 import sys
-from bisect import bisect_left, insort
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from fonds import query as q
 from fonds.errors import NotFound
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store.base import RecordSummary
 from fonds.web.pages import Archive, collection_href, natural_key, record_href
 
@@ -134,35 +135,6 @@ class Item:
         return {"id": self.id, "title": self.title, "date": self.date, "type": self.type, "number": self.number}
 
 
-@dataclass(frozen=True)
-class Volume:
-    """A FRUS volume's documents in its printed order (`items`), and each one by id (`members`)."""
-
-    id: str
-    items: tuple[Item, ...]
-    members: Mapping[str, Item]
-
-    def neighbours(self, record_id: str) -> tuple[Item | None, Item | None]:
-        item = self.members.get(record_id)
-        if item is None:
-            return None, None
-        at = _position(self.items, item)
-        before = self.items[at - 1] if at > 0 else None
-        after = self.items[at + 1] if at + 1 < len(self.items) else None
-        return before, after
-
-
-def _position(items: Sequence[Item], item: Item) -> int:
-    """Where `item` (the object itself) is in `items`, sorted by `_sort_key`: a binary search, then
-    the few items with the same key (ids equal but for leading zeros: `d07`, `d7`)."""
-    at = bisect_left(items, _sort_key(item), key=_sort_key)
-    while at < len(items) and items[at] is not item:
-        at += 1
-    if at == len(items):
-        raise LookupError(f"document {item.id} is not in its volume's order; the volume is read again at the next change")
-    return at
-
-
 def volume_of(archive: Archive, record: Record) -> Collection | None:
     """The FRUS volume (a collection of kind `volume`) that holds the record, if any."""
     collections = archive.collections()
@@ -174,82 +146,22 @@ def volume_of(archive: Archive, record: Record) -> Collection | None:
     return None
 
 
-PATCH_AT_MOST = 2_000  # change-log rows a volume's contents are patched with; more: read the volume again
-
-
-@dataclass
-class _Contents:
-    """A volume's contents as of one index checkpoint, for patching. What is kept per document is
-    its Item alone (the sort key is computed again when needed), so memory follows the documents'
-    own fields."""
-
-    seq: int
-    collections: Mapping[str, Collection]
-    volume: Volume
-
-
-def volume_contents(archive: Archive, volume_id: str) -> Volume:
-    """Every live document of a volume in document-number order, as of the index's checkpoint.
-
-    Read whole once; when the checkpoint moves, patched with the records the change log names
-    since (each read again and kept, moved or dropped), so a record page costs what changed,
-    not the volume's size. Read whole again when the collections changed or too much did.
-    """
-    seq = archive.index.checkpoint
+def volume_items(archive: Archive, volume_id: str) -> tuple[Item, ...]:
+    """Every live document of a volume in document-number order, read from the store (the fields
+    only: no record decoded). A table of contents lists them all; a record page needs only its
+    neighbours, which `volume_order` keeps without these fields."""
     collections = archive.collections()
-    with archive.volumes_lock:  # one reader builds or patches; the others wait for it, not do it again
-        known: _Contents | None = archive.volumes.get(volume_id)
-        if known is not None and known.seq == seq:
-            return known.volume
-        if known is None or known.collections != collections or not _patch(archive, known, volume_id, seq):
-            known = _read_volume(archive, volume_id, seq, collections)
-            archive.volumes[volume_id] = known
-        return known.volume
+    depth = {cid: len(ancestors(c, collections)) for cid, c in collections.items()}
+    items = [_item(summary, depth) for summary in archive.store.record_summaries(volume_id)]
+    return tuple(sorted(items, key=_sort_key))
 
 
 def _sort_key(item: Item) -> Any:
+    """The printed order: document number, then date, then id (volume_order.print_key as a tuple)."""
     return (natural_key(item.number), item.earliest or "9999", natural_key(item.id))
 
 
-def _read_volume(archive: Archive, volume_id: str, seq: int, collections: Mapping[str, Collection]) -> _Contents:
-    depth = {cid: len(ancestors(c, collections)) for cid, c in collections.items()}
-    members: dict[str, Item] = {}
-    for summary in archive.store.record_summaries(volume_id):  # the fields only: no record decoded
-        item = _item(summary, depth)
-        members[item.id] = item
-    items = tuple(sorted(members.values(), key=_sort_key))
-    return _Contents(seq, collections, Volume(volume_id, items, members))
-
-
-def _patch(archive: Archive, known: _Contents, volume_id: str, seq: int) -> bool:
-    """Bring `known` up to `seq` from the change log; False when too much changed to patch.
-
-    The Volume given out before stays as it was (a reader may still hold it): the new one is built
-    beside it, each changed document taken out and put back by binary search."""
-    changes = archive.store.changes_since(known.seq, limit=PATCH_AT_MOST + 1)
-    if len(changes) > PATCH_AT_MOST:
-        return False
-    depth = {cid: len(ancestors(c, known.collections)) for cid, c in known.collections.items()}
-    members = dict(known.volume.members)
-    items = list(known.volume.items)
-    for record_id in dict.fromkeys(change.record_id for change in changes):
-        old = members.pop(record_id, None)
-        if old is not None:
-            del items[_position(items, old)]
-        try:
-            record = archive.store.get(record_id)
-        except NotFound:  # deleted or withdrawn
-            continue
-        if any(_within(cid, volume_id, known.collections) for cid in record.collections):
-            item = _item(RecordSummary.of(record), depth)
-            members[item.id] = item
-            insort(items, item, key=_sort_key)
-    known.seq = seq
-    known.volume = Volume(volume_id, tuple(items), members)
-    return True
-
-
-def _within(collection_id: str, volume_id: str, collections: Mapping[str, Collection]) -> bool:
+def within(collection_id: str, volume_id: str, collections: Mapping[str, Collection]) -> bool:
     """Whether a collection is the volume or inside it (as `Store.list_stored(collection=)` counts)."""
     if collection_id == volume_id:
         return True
@@ -382,10 +294,10 @@ def _volume_page(
     search: str,
 ) -> CollectionPage:
     collections = archive.collections()
-    volume = volume_contents(archive, top.id)
-    mine = [i for i in volume.items if i.home == collection.id]
+    contents = volume_items(archive, top.id)
+    mine = [i for i in contents if i.home == collection.id]
     below = _descendants(collection.id, collections) | {collection.id}
-    held = [i for i in volume.items if i.home in below]
+    held = [i for i in contents if i.home in below]
     years = sorted({y for i in held for y in _years(i)})
     return CollectionPage(
         collection=collection,
@@ -396,7 +308,7 @@ def _volume_page(
         first_year=years[0] if years else None,
         last_year=years[-1] if years else None,
         in_print_order=True,
-        sections=_sections(collection.id, collections, volume.items, counts),
+        sections=_sections(collection.id, collections, contents, counts),
         items=tuple(mine),
         page=1,
         pages=1,

@@ -26,7 +26,8 @@ from fonds.containment import Failures
 from fonds.errors import NotFound, UnreadableRecord
 from fonds.exports import dublin_core, ead, tei
 from fonds.identifiers import is_identifier
-from fonds.record import Collection, Record
+from fonds.collection import Collection
+from fonds.record import Record
 from fonds.store.base import Store, StoredRecord
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"

@@ -18,7 +18,7 @@ from fonds.config import Settings
 from fonds.errors import NotFound
 from fonds.index import Index
 from fonds.naming import Names
-from fonds.record import Collection
+from fonds.collection import Collection
 from fonds.store.base import Stats, Store
 from fonds.vocabulary import language_names
 from fonds.web import citing
@@ -77,8 +77,9 @@ class Archive:
         self.store_lock = threading.RLock()
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[int, Any]] = {}
-        self.volumes: dict[str, Any] = {}  # a FRUS volume's contents, patched as the index moves (web/collections.py)
-        self.volumes_lock = threading.Lock()
+        self.volumes: dict[str, Any] = {}  # a FRUS volume's printed order, patched as the index moves (web/volume_order.py)
+        self.volumes_lock = threading.Lock()  # guards `volume_locks`
+        self.volume_locks: dict[str, threading.Lock] = {}  # one per volume: reading one does not hold up the others
 
     def resolve_names(self, name: str) -> Any:
         """Every spelling of the persons a searched name resolves to (naming.Names.resolve)."""

@@ -15,10 +15,11 @@ from markupsafe import Markup
 from fonds import query as q
 from fonds.record import Record, format_reference
 from fonds.web import citing
-from fonds.web.collections import ancestors, labels, volume_contents, volume_of
+from fonds.web.collections import ancestors, labels, volume_of
 from fonds.web.filelinks import link_files
 from fonds.web.markup import note_id, rendition_html
 from fonds.web.pages import Archive, collection_href, language_label, person_href, record_href
+from fonds.web.volume_order import id_of, number_of, print_key, volume_order
 
 @dataclass(frozen=True)
 class NoteView:
@@ -184,14 +185,22 @@ def placement_of(archive: Archive, record: Record) -> Placement | None:
 
 
 def volume_neighbours(archive: Archive, record: Record) -> tuple[Neighbour | None, Neighbour | None]:
-    """The documents printed before and after this one in its volume."""
+    """The documents printed before and after this one in its volume (web/volume_order.py); their
+    titles are read from the index."""
     volume = volume_of(archive, record)
     if volume is None:
         return None, None
-    before, after = volume_contents(archive, volume.id).neighbours(record.id)
-    return tuple(  # type: ignore[return-value]
-        Neighbour(i.id, i.title, i.href, i.label) if i else None for i in (before, after)
-    )
+    keys = volume_order(archive, volume.id).neighbours(record.id, print_key(record.number, record.date.earliest, record.id))
+    ids = [id_of(key) for key in keys if key is not None]
+    titles = archive.index.titles(ids)
+
+    def neighbour(key: bytes | None) -> Neighbour | None:
+        if key is None:
+            return None
+        found, number = id_of(key), number_of(key)
+        return Neighbour(found, titles.get(found, found), record_href(found), f"Document {number}" if number else "")
+
+    return neighbour(keys[0]), neighbour(keys[1])
 
 
 def neighbours(archive: Archive, record: Record) -> tuple[Neighbour | None, Neighbour | None, str | None]:
