@@ -187,3 +187,61 @@ def test_workers_end_when_the_ingest_is_killed(tmp_path: Path) -> None:
             holder.wait()
         if holder.stdout is not None:
             holder.stdout.close()
+
+
+STALE = """
+import sys, time
+from pathlib import Path
+from fonds import ingest_workers
+from fonds.ingest_workers import FileStep, prepared_files
+from fonds.repositories import Repositories
+from fonds.store.sqlite import SQLiteStore
+
+class Slow(FileStep):
+    def run(self, path):
+        if not path.name.endswith("00.jsonl"):  # a long step, made of short ones like FileStep's
+            for _ in range(1200):
+                if ingest_workers._cancelled():
+                    break
+                time.sleep(0.1)
+        return super().run(path)
+
+store = SQLiteStore(sys.argv[1])
+step = Slow(store=store, link_names=False, dry_run=False, options=None, repositories=Repositories.of(store), enrich=None)
+files = prepared_files(step, [Path(p) for p in sys.argv[2:]], workers=2)
+first = next(files)
+assert first.worker != __import__("os").getpid(), "the file was not prepared in a worker"
+started = time.monotonic()
+files.close()
+print(f"{time.monotonic() - started:.1f}", flush=True)
+"""
+
+
+def test_stopping_part_way_ends_the_workers_without_waiting_for_their_files(tmp_path: Path) -> None:
+    """When the authority changes part-way, the files the workers are preparing are thrown away:
+    closing the files there tells the workers to drop them instead of waiting for them to finish."""
+    paths = write_files(tmp_path / "in", files=4, per_file=2)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", STALE, str(tmp_path / "a.db"), *map(str, paths)],
+                          capture_output=True, text=True, env=env, timeout=100)
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout.split()[-1]) < 30  # the workers' files would take 120 s each
+
+
+@pytest.mark.parametrize("refused", ["read", "store"])
+def test_a_refused_file_bringing_entries_changes_nothing_after_it(tmp_path: Path, refused: str) -> None:
+    """A file that brings an authority entry stops the workers (the files after it would be
+    linked again); if that file is rejected, the files after it are still read, linked with the
+    authority as it was, the same with 1 and 2 workers."""
+    paths = write_files(tmp_path / "in", files=5, per_file=3, entities_in=1)
+    broken = {"read": '{"id": "w-bad"}', "store": json.dumps({"id": "w-sur", "title": "\ud800"})}[refused]
+    paths[1].write_text(paths[1].read_text(encoding="utf-8") + broken + "\n", encoding="utf-8")
+    dumps = []
+    for workers in (1, 2):
+        with SQLiteStore(tmp_path / f"{refused}{workers}.db") as store:
+            report = ingest(store, paths, workers=workers)
+            assert [str(p).split(":")[0] for p in report.rejected] == [str(paths[1])]
+            assert store.stats().records == 12
+            assert not list(store.records_linking(["test:zorinsky"], limit=10))
+            dumps.append(dump(store))
+    assert dumps[0] == dumps[1]

@@ -340,6 +340,11 @@ def ingest(
                     report.result.added += prepared.would_add
                     continue
                 records = prepared.records
+                # A file that brings authority entries: the files after it are linked again with
+                # them (fonds.ingest_linking), so what the workers are preparing now is stopped.
+                restart = linker is not None and bool(prepared.entities) and position < len(unique)
+                if restart:
+                    files.close()
                 try:
                     if prepared.store_error is not None:
                         raise prepared.store_error
@@ -356,12 +361,12 @@ def ingest(
                 except FondsError as error:
                     report.rejected.append(_problem(path, error))
                     stop = strict
-                    if stop:
+                    if stop or restart:
                         break
                     continue
                 if linker is not None and before >= 0:
                     linker.note(store, before, [record.id for record in records])
-                if linker is not None and prepared.entities and position < len(unique):
+                if restart and linker is not None:
                     # The authority changed: what follows is linked against it (fonds.ingest_linking).
                     linker.rebuild(store)
                     marked = False  # the reconciliation just run cleared its mark

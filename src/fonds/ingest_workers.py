@@ -24,7 +24,9 @@ process that runs other threads (a web server in a test, say) does not fork, sin
 forked from it could inherit a lock some thread held; it does the work itself, as does an
 ingest of a single file, `workers=1`, or a store that cannot be opened again (`Store.reader`).
 Each worker opens the database again, read-only, for its look-ups (fingerprints, withdrawals,
-link decisions); it never writes.
+link decisions); it never writes. When the writer stops early (a file brought authority
+entries: the files in flight must be linked again), the workers drop the files in hand at the
+next step (`_cancelled`) rather than finish them.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Generator, Sequence
+from typing import Any, Callable, Generator, Sequence
 
 from fonds.authority import Entity
 from fonds.errors import FondsError, Problem, RecordError
@@ -110,6 +112,8 @@ class FileStep:
                 contents.records = self.attacher.apply(self.store, contents.records, contents.files, dry_run=self.dry_run)
             except RecordError as error:
                 return PreparedFile(path, error=error)
+        if _cancelled():
+            return PreparedFile(path, error=_DROPPED)
         done = PreparedFile(
             path,
             claims=[(record.id, record.origin) for record in contents.records],
@@ -127,6 +131,8 @@ class FileStep:
             done.would_update = sum(1 for r in records if r.id in stored)
             done.would_add = len(records) - done.would_update
             return done
+        if _cancelled():
+            return PreparedFile(path, error=_DROPPED)
         records = self.repositories.apply_all(records)  # type: ignore[attr-defined]
         plain = self.plain and not any(link.source == LINKED_BY_FONDS for r in records for link in r.persons)
         if self.enrich is not None and records:
@@ -138,11 +144,21 @@ class FileStep:
             records = apply_stored_decisions(self.store, records)
             plain = plain and all(a is b for a, b in zip(linked, records))
         done.relinkable = plain
+        if _cancelled():
+            return PreparedFile(path, error=_DROPPED)
         try:
             done.records = PreparedRecords(prepare_records(records))
         except FondsError as error:
             done.store_error = error
         return done
+
+
+_DROPPED = FondsError("the ingest stopped before this file was prepared")  # never reported: the writer has gone on
+
+
+def _cancelled() -> bool:
+    """In a worker: whether the writer stopped early and no longer wants the file in hand."""
+    return _STOP is not None and bool(_STOP.value)
 
 
 def default_workers() -> int:
@@ -161,14 +177,16 @@ def prepared_files(step: FileStep, paths: Sequence[Path], workers: int) -> Gener
         for path in paths:
             yield step.run(path)
         return
-    global _STEP, _WRITER
+    global _STEP, _WRITER, _STOP
     _STEP = step
     _WRITER = os.getpid()
+    context = multiprocessing.get_context("fork")
+    _STOP = context.RawValue("b", 0)  # shared memory the forked workers inherit
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+        max_workers=workers, mp_context=context, initializer=_start_worker,
     )
+    pending: deque[Future[PreparedFile]] = deque()
     try:
-        pending: deque[Future[PreparedFile]] = deque()
         upcoming = iter(paths)
         for path in upcoming:
             pending.append(pool.submit(_run, path))
@@ -181,8 +199,17 @@ def prepared_files(step: FileStep, paths: Sequence[Path], workers: int) -> Gener
                 pending.append(pool.submit(_run, following))
             yield result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        _STEP = None
+        _stop(pool, finished=not pending)
+        _STEP = _STOP = None
+
+
+def _stop(pool: ProcessPoolExecutor, *, finished: bool) -> None:
+    """Shut the pool down. When the caller stopped early (an authority change: what the workers
+    are preparing would be thrown away), the workers are told to drop their files (`_cancelled`,
+    looked at between the steps of `FileStep.run`) rather than finish them."""
+    if not finished and _STOP is not None:
+        _STOP.value = 1
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _can_fork(step: FileStep, paths: Sequence[Path], workers: int) -> bool:
@@ -202,6 +229,7 @@ def _can_fork(step: FileStep, paths: Sequence[Path], workers: int) -> bool:
 
 
 _STEP: FileStep | None = None  # set in the writing process before forking; each worker inherits it
+_STOP: Any = None  # set beside _STEP: a flag in shared memory, 1 when the workers' files are no longer wanted
 _WRITER = 0  # the writing process's pid, set beside _STEP: a worker compares its parent with it
 ORPHAN_CHECK_SECONDS = 1.0  # how often a worker looks whether the writing process is still there
 

@@ -85,6 +85,8 @@ class Matcher:
     cjk: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a CJK variant (Han simplified) -> entries
     # Spelling of a capitalized word -> its keys, or () if no name starts with it and it is no given name.
     _wanted: dict[str, tuple[int, str, str] | tuple[()]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # (name's key so far, next word's spelling) -> what `_longest` reads on with (`_step`).
+    _steps: dict[tuple[str, str], tuple[str, str] | tuple[()]] = field(default_factory=dict, init=False, repr=False, compare=False)
     # Entity id -> its titles, description and name in lower case, for `holds`.
     _held: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -126,21 +128,26 @@ class Matcher:
         words = self.words(text) if words is None else words
         found: list[Mention] = []
         prefixes = self.prefixes
+        longest = self._longest
         reached = 0  # where the last mention ends: the next one starts after it
         for word in words:
             if word[0] < reached or word[4] not in prefixes:
                 continue
-            best = self._longest(text, word)
+            best = longest(text, word)
             if best is None:
                 continue
             end, key, is_full = best
             candidates = self.full[key] if is_full else self.family[key]
-            found.append(Mention(word[0], end, text[word[0]:end], candidates, is_full, is_ocr=False))
+            found.append(Mention(word[0], end, text[word[0]:end], candidates, is_full, False))
             reached = end
         return found
 
     def _longest(self, text: str, first: Word) -> tuple[int, str, bool] | None:
-        """From a capitalized word whose key is a prefix: (end, key, is_full) of the longest name."""
+        """From a capitalized word whose key is a prefix: (end, key, is_full) of the longest name.
+
+        The words after it are read while the joined key is still a prefix of a name; the
+        common case (one space, a word whose joined key is no prefix) is tried with a few
+        dictionary look-ups before any function call (`_next_word`, `_joins`, `_case_keys`)."""
         prefixes, full, family = self.prefixes, self.full, self.family
         raw, joined = first[3], first[4]
         best: tuple[int, str, bool] | None = None
@@ -149,31 +156,48 @@ class Matcher:
         elif joined in family:
             best = (first[1], joined, False)
         word = first
+        search = _WORD.search
+        steps = self._steps
         for _ in range(7):
-            following = _next_word(text, word[2])
-            if following is None:
+            match = search(text, word[2])
+            if match is None:
                 break
-            between = text[word[1]:following[0]]
-            if not _joins(between, word[1] - word[0]):
+            spelling = match.group()
+            keys = _KEYS.get(spelling) or _keys(spelling)
+            start = match.start()
+            between = text[word[1]:start]
+            if between != " " and not _joins(between, word[1] - word[0]):
                 break
-            joined = ocr_fold(raw + following[3])
-            if joined not in prefixes:  # a Russian name in another case: `Сергеевичу` for Сергеевич
-                case_key = next(
-                    (k for k in _case_keys(text[following[0]:following[1]]) if ocr_fold(raw + k) in prefixes), None
-                )
-                if case_key is None:
-                    break
-                joined = ocr_fold(raw + case_key)
-                following = (*following[:3], case_key, ocr_fold(case_key), following[5])
-            raw += following[3]
-            word = following
-            if not word[5] and between != "-":
+            step = steps.get((raw, spelling))
+            if step is None:
+                step = self._step(raw, spelling, text[start:start + keys[0]])
+            if not step:
+                break
+            joined, following_key = step
+            raw += following_key
+            word = (start, start + keys[0], match.end(), following_key, "", keys[3])
+            if not keys[3] and between != "-":
                 continue
             if joined in full:
                 best = (word[1], joined, True)
             elif joined in family:
                 best = (word[1], joined, False)
         return best
+
+    def _step(self, raw: str, spelling: str, stem: str) -> tuple[str, str] | tuple[()]:
+        """For `_longest`: (joined key, the next word's key) if the name read so far (`raw`, its
+        words' keys joined) may go on with the word `spelling` (`stem`: without a possessive 's),
+        else (); worked out once per pair."""
+        following_key = _keys(spelling)[1]
+        joined = ocr_fold(raw + following_key)
+        step: tuple[str, str] | tuple[()] = (joined, following_key)
+        if joined not in self.prefixes:  # a Russian name in another case: `Сергеевичу` for Сергеевич
+            case_key = next((k for k in _case_keys(stem) if ocr_fold(raw + k) in self.prefixes), None)
+            step = () if case_key is None else (ocr_fold(raw + case_key), case_key)
+        if len(self._steps) >= _CACHED_WORDS:
+            self._steps.clear()
+        self._steps[raw, spelling] = step
+        return step
 
 
 def _next_word(text: str, position: int) -> Word | None:
@@ -433,25 +457,46 @@ def _resolve(
 def _title_allows(mention: Mention, text: str, matcher: Matcher, candidates: tuple[str, ...]) -> tuple[str, ...]:
     """Drop the candidates a rank or office before the name rules out: `President Johnson` is not U. Alexis Johnson."""
     before = text[max(0, mention.start - 40):mention.start].rstrip()
-    if not before.endswith(titles()):
+    place = _title_before(before, any_case=False, rank=True)
+    if place is None:
         return candidates
-    for title, _, word, is_rank in _title_table():
-        if is_rank and before.endswith(title):
-            holders = tuple(c for c in candidates if matcher.holds(c, word))
-            # A title chooses between candidates; descriptions are too short for it to rule out the only one.
-            return holders or candidates
-    return candidates
+    word = _title_table()[place][2]
+    holders = tuple(c for c in candidates if matcher.holds(c, word))
+    # A title chooses between candidates; descriptions are too short for it to rule out the only one.
+    return holders or candidates
 
 
 def _by_title(mention: Mention, text: str, matcher: Matcher, candidates: tuple[str, ...]) -> str | None:
     before = text[max(0, mention.start - 40):mention.start].rstrip()
-    if not before.endswith(_titles_in_any_case()):
+    place = _title_before(before, any_case=True, rank=False)
+    if place is None:
         return None
-    for title, lower, word, _ in _title_table():
-        if before.endswith(title) or before.endswith(lower):
-            holders = [c for c in candidates if matcher.holds(c, word)]
-            return holders[0] if len(holders) == 1 else None
+    word = _title_table()[place][2]
+    holders = [c for c in candidates if matcher.holds(c, word)]
+    return holders[0] if len(holders) == 1 else None
+
+
+def _title_before(before: str, *, any_case: bool, rank: bool) -> int | None:
+    """The place in `_title_table` of the first title (longest first) the text ends with, as it
+    is written or, with `any_case`, in lower case; with `rank`, offices and ranks only. None if
+    it ends with none. Only the titles that end in the text's last character are tried."""
+    for place, spelling in _title_ends(any_case, rank).get(before[-1:], ()):
+        if before.endswith(spelling):
+            return place
     return None
+
+
+@cache
+def _title_ends(any_case: bool, rank: bool) -> dict[str, tuple[tuple[int, str], ...]]:
+    """For `_title_before`: last character -> (place in `_title_table`, spelling) of the titles
+    that end in it, in the order of the table."""
+    ends: dict[str, list[tuple[int, str]]] = {}
+    for place, (title, lower, _, is_rank) in enumerate(_title_table()):
+        if rank and not is_rank:
+            continue
+        for spelling in dict.fromkeys((title, lower) if any_case else (title,)):
+            ends.setdefault(spelling[-1:], []).append((place, spelling))
+    return {last: tuple(spellings) for last, spellings in ends.items()}
 
 
 @cache
@@ -462,11 +507,6 @@ def _title_table() -> tuple[tuple[str, str, str, bool], ...]:
         (title, title.lower(), title.rstrip(".").split()[-1].lower(), kinds.get(title) in ("office", "military"))
         for title in titles()
     )
-
-
-@cache
-def _titles_in_any_case() -> tuple[str, ...]:
-    return titles() + tuple(title.lower() for title in titles())
 
 
 def _participants(participants: Iterable[str], matcher: Matcher) -> set[str]:
