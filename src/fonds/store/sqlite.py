@@ -37,55 +37,8 @@ from fonds.store.base import (
     refuse_dangling,
     stored_from_row,
 )
-from fonds.store.curation import BACKFILL_VERSIONS, SQLITE_TABLES, Sql
-from fonds.store.proposals import SQLITE_PROPOSALS
-
-SCHEMA_VERSION = 3  # 2: collections.details (EAD description and sibling order); 3: pending_work, no dangling links
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS records (
-    id TEXT PRIMARY KEY,
-    data TEXT,
-    hash TEXT,
-    seq INTEGER NOT NULL,
-    at TEXT NOT NULL,
-    is_deleted INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS records_seq ON records (seq);
-CREATE INDEX IF NOT EXISTS records_at ON records (at);
-CREATE TABLE IF NOT EXISTS changes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    record_id TEXT NOT NULL,
-    op TEXT NOT NULL,
-    at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS record_collections (
-    record_id TEXT NOT NULL,
-    collection_id TEXT NOT NULL,
-    PRIMARY KEY (collection_id, record_id)
-);
-CREATE INDEX IF NOT EXISTS record_collections_record ON record_collections (record_id);
-CREATE TABLE IF NOT EXISTS collections (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, parent TEXT, kind TEXT NOT NULL, details TEXT
-);
-CREATE TABLE IF NOT EXISTS entities (
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, preferred TEXT NOT NULL, data TEXT NOT NULL, hash TEXT
-);
-CREATE TABLE IF NOT EXISTS record_entities (
-    entity_id TEXT NOT NULL,
-    record_id TEXT NOT NULL,
-    PRIMARY KEY (entity_id, record_id)
-);
-CREATE INDEX IF NOT EXISTS record_entities_record ON record_entities (record_id);
-CREATE TABLE IF NOT EXISTS pending_work (task TEXT PRIMARY KEY, state TEXT NOT NULL, since TEXT NOT NULL);
-CREATE TRIGGER IF NOT EXISTS record_entities_known BEFORE INSERT ON record_entities
-WHEN NOT EXISTS (SELECT 1 FROM entities WHERE id = NEW.entity_id)
-BEGIN SELECT RAISE(ABORT, 'a person link to an authority entry the store does not hold'); END;
-CREATE TRIGGER IF NOT EXISTS entities_in_use BEFORE DELETE ON entities
-WHEN EXISTS (SELECT 1 FROM record_entities WHERE entity_id = OLD.id)
-BEGIN SELECT RAISE(ABORT, 'records still link to this authority entry'); END;
-"""
+from fonds.store.curation import Sql
+from fonds.store.sqlite_schema import SCHEMA, check_version, create_staff_tables, upgrade
 
 
 def utc_now() -> str:
@@ -113,10 +66,10 @@ class SQLiteStore(Store):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.executescript(SCHEMA)
-            self._check_version()
+            check_version(self.db, self.path, read_only=read_only)
             if not read_only:
-                self._upgrade()
-                self._create_staff_tables()
+                upgrade(self.db)
+                create_staff_tables(self.db)
         except sqlite3.DatabaseError as error:
             self.close()
             raise StoreError(
@@ -149,31 +102,6 @@ class SQLiteStore(Store):
                 self._connections.pop(at).close()
                 self._threads.pop(at)
 
-    def _check_version(self) -> None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if self.read_only and (row is None or int(row[0]) < SCHEMA_VERSION):
-            raise StoreError(
-                f"{self.path}: database schema version {row[0] if row else 'unknown'} is older than this "
-                f"fonds ({SCHEMA_VERSION}) and it is opened read-only; open it once without --read-only to upgrade it"
-            )
-        if row is None:
-            self.db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
-        elif int(row[0]) > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: database schema version {row[0]} is newer than this fonds "
-                f"understands ({SCHEMA_VERSION}); upgrade fonds"
-            )
-
-    def _create_staff_tables(self) -> None:
-        """The staff tables (store/curation.py, store/proposals.py); records stored before versions existed get version 1."""
-        had = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'record_versions'").fetchone()
-        self.db.executescript(SQLITE_TABLES)
-        self.db.executescript(SQLITE_PROPOSALS)  # a file from before proposals gains the table here
-        if had is None:
-            self.db.execute(BACKFILL_VERSIONS)
-
     def _staff_read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.db.execute(sql, tuple(args)).fetchall()
 
@@ -187,16 +115,6 @@ class SQLiteStore(Store):
         except BaseException:
             cur.execute("ROLLBACK")
             raise
-
-    def _upgrade(self) -> None:
-        """Bring a file written by an older fonds up to SCHEMA_VERSION (adds columns only)."""
-        columns = {row[1] for row in self.db.execute("PRAGMA table_info(collections)")}
-        if "details" not in columns:
-            self.db.execute("ALTER TABLE collections ADD COLUMN details TEXT")
-        self.db.execute(
-            "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
-            (str(SCHEMA_VERSION), SCHEMA_VERSION),
-        )
 
     # -- writing ---------------------------------------------------------------------------
 
