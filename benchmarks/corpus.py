@@ -70,7 +70,8 @@ def load_archive(folder: Path | None = None) -> list[dict[str, Any]]:
 def _read_volumes(folder: Path | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     from fonds.authority import Entity
     from fonds.importers import frus
-    from fonds.record import Collection, Record
+    from fonds.collection import Collection
+    from fonds.record import Record
 
     records: list[dict[str, Any]] = []
     archive: list[dict[str, Any]] = []

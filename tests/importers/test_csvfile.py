@@ -161,7 +161,7 @@ def test_a_row_with_too_many_cells_is_named(empty_store: SQLiteStore, tmp_path: 
 
 
 def test_a_collection_named_by_its_id_is_referred_to_never_overwritten(empty_store: SQLiteStore, tmp_path: Path) -> None:
-    from fonds.record import Collection
+    from fonds.collection import Collection
 
     empty_store.add([], collections=[Collection("frus1961-63v05", "Foreign Relations, 1961-1963, Volume V", kind="volume")])
     table = write(tmp_path / "refs.csv", "identifier,title,collection\nr-1,Memo,frus1961-63v05\nr-2,Note,Letters > 1962\n")
