@@ -76,10 +76,10 @@ def run(side: str, files: Sequence[Path], db: str, index_path: Path, work: Path)
     log = work / f"ingest-{side}.log"
     with log.open("wb") as err:
         child = subprocess.Popen(command, cwd=HERE.parent, stdout=subprocess.PIPE, stderr=err)
-        peak = peak_pss = 0
+        peak = peak_pss = peak_anon = 0
         while child.poll() is None:
-            rss, pss = _tree_memory_kb(child.pid)
-            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+            rss, pss, anon = _tree_memory_kb(child.pid)
+            peak, peak_pss, peak_anon = max(peak, rss), max(peak_pss, pss), max(peak_anon, anon)
             time.sleep(0.2)
         out = child.stdout.read().decode() if child.stdout else ""
     if child.returncode != 0:
@@ -87,14 +87,18 @@ def run(side: str, files: Sequence[Path], db: str, index_path: Path, work: Path)
     figures: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     figures["peak_rss_mb"] = peak / 1024
     figures["peak_pss_mb"] = peak_pss / 1024
+    figures["peak_pss_anon_mb"] = peak_anon / 1024
     return figures
 
 
-def _tree_memory_kb(pid: int) -> tuple[int, int]:
-    """(resident kB, proportional kB) of a process and all of its descendants summed: the
-    resident sum counts pages shared after a fork once per process, the proportional set size
-    (PSS) splits them between the processes sharing them, so its sum is the memory used."""
-    rss = pss = 0
+def _tree_memory_kb(pid: int) -> tuple[int, int, int]:
+    """(resident kB, proportional kB, proportional anonymous kB) of a process and all of its
+    descendants summed: the resident sum counts pages shared after a fork once per process, the
+    proportional set size (PSS) splits them between the processes sharing them, so its sum is
+    the memory used. Its anonymous part (`Pss_Anon`: heaps, stacks) leaves out the pages of files
+    mapped into memory (Tantivy reads its segments through mmap: page cache the kernel can take
+    back), which is what grows with the index while a large index is written and merged."""
+    rss = pss = anon = 0
     todo = [pid]
     while todo:
         current = todo.pop()
@@ -104,11 +108,13 @@ def _tree_memory_kb(pid: int) -> tuple[int, int]:
                     rss += int(line.split()[1])
                 elif line.startswith("Pss:"):
                     pss += int(line.split()[1])
+                elif line.startswith("Pss_Anon:"):
+                    anon += int(line.split()[1])
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo.extend(int(child) for child in (task / "children").read_text().split())
         except (OSError, ValueError):
             continue
-    return rss, pss
+    return rss, pss, anon
 
 
 def main(argv: Sequence[str]) -> None:

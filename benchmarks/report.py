@@ -91,6 +91,8 @@ def report(n: int, results: dict[str, Any]) -> list[str]:
         rows.append(Row("  cores used (CPU s / wall s)", f"{_cores(fonds):.2f}", f"{baseline['cpu'] / baseline['seconds']:.2f}", ""))
         rows.append(Row("ingest peak RSS (sum), MB", f"{fonds['peak_rss_mb']:.0f}", f"{baseline['peak_rss_mb']:.0f}", ""))
         rows.append(Row("ingest peak PSS (sum), MB", f"{fonds.get('peak_pss_mb', 0):.0f}", f"{baseline.get('peak_pss_mb', 0):.0f}", ""))
+        rows.append(Row("  of which anonymous (not mapped files), MB", f"{fonds.get('peak_pss_anon_mb', 0):.0f}",
+                        f"{baseline.get('peak_pss_anon_mb', 0):.0f}", ""))
         if ratio < GOALS["ingest"]:
             profile = ingest_profile(fonds)  # the goal is missed: say where the time went
     lib = results["library"]
@@ -167,7 +169,8 @@ def ingest_lines(ing: dict[str, Any]) -> list[str]:
         f"  index / tantivy, s: fonds {ing['fonds_index_s']:.1f}, raw {ing['raw_tantivy_s']:.1f}",
         f"  cores used: fonds {_cores(fonds):.2f}, raw {baseline['cpu'] / baseline['seconds']:.2f}",
         f"ingest peak memory, MB: fonds PSS {fonds.get('peak_pss_mb', 0):.0f} (RSS {fonds['peak_rss_mb']:.0f}), "
-        f"raw PSS {baseline.get('peak_pss_mb', 0):.0f} (RSS {baseline['peak_rss_mb']:.0f})",
+        f"raw PSS {baseline.get('peak_pss_mb', 0):.0f} (RSS {baseline['peak_rss_mb']:.0f}); anonymous part of the PSS: "
+        f"fonds {fonds.get('peak_pss_anon_mb', 0):.0f}, raw {baseline.get('peak_pss_anon_mb', 0):.0f}",
         "",
         goal_line("ingest", f"fonds {ing['fonds_rps']:.0f} rec/s, raw {ing['raw_rps']:.0f} rec/s", ratio, ">=", GOALS["ingest"]),
         million_line(ing["raw"]["records"], ing),
