@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from process_watch import outliving
 
 from fonds.exports.dump import write_all
 from fonds.ingest import ingest
@@ -161,9 +162,6 @@ time.sleep(600)
 
 def test_workers_end_when_the_ingest_is_killed(tmp_path: Path) -> None:
     """kill -9 of an ingest leaves no worker process behind (each would wait for work for ever)."""
-    import signal
-    import time
-
     paths = write_files(tmp_path / "in", files=7, per_file=2)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path / "a.db"), *map(str, paths)],
@@ -174,13 +172,7 @@ def test_workers_end_when_the_ingest_is_killed(tmp_path: Path) -> None:
         assert len(workers) >= 2, "the ingest did not start its worker processes"
         holder.kill()
         holder.wait()
-        deadline = time.monotonic() + 20
-        while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
-        for pid in alive:  # never leave one behind, even when the check fails
-            os.kill(pid, signal.SIGKILL)
-        assert alive == [], "worker processes outlived the killed ingest"
+        assert outliving(workers) == [], "worker processes outlived the killed ingest"
     finally:
         if holder.poll() is None:
             holder.kill()

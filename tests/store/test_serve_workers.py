@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from process_watch import outliving
 from test_two_nodes import Node, eventually, finds, run_fonds, write_record
 
 START_SECONDS = 60.0
@@ -89,12 +90,6 @@ def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path, when: str)
         workers = wait_for_workers(node, 2)
         node.process.kill()  # kill -9: no chance to stop its workers itself
         node.process.wait()
-        deadline = time.monotonic() + 20
-        while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
-        for pid in alive:  # never leave one behind, even when the check fails
-            os.kill(pid, signal.SIGKILL)
-        assert alive == [], "workers outlived their supervisor, still holding the port"
+        assert outliving(workers) == [], "workers outlived their supervisor, still holding the port"
     finally:
         node.stop()
