@@ -144,6 +144,7 @@ def update(index: Index, store: Store, *, progress: Progress | None = None) -> i
         remember_index_failures(store, failures, [i for i in done if i not in set(failures.ids)])
         return applied
 
+
 def _add(writer: tantivy.IndexWriter, store: Store, record_id: str, names: dict[str, Sequence[str]],
          failures: Failures) -> None:
     """Index one stored record; a record deleted since is skipped, one that cannot be read or
@@ -155,6 +156,7 @@ def _add(writer: tantivy.IndexWriter, store: Store, record_id: str, names: dict[
             return
         writer.add_document(document(record, names))
 
+
 def rebuild(index: Index, store: Store, *, progress: Progress | None = None) -> int:
     """Delete every document and fill the index from the store's records. Returns how many records.
 
@@ -162,6 +164,7 @@ def rebuild(index: Index, store: Store, *, progress: Progress | None = None) -> 
     """
     with index._lock:
         return _rebuild_locked(index, store, progress)
+
 
 def _rebuild_locked(index: Index, store: Store, progress: Progress | None) -> int:
     try:
@@ -171,6 +174,7 @@ def _rebuild_locked(index: Index, store: Store, progress: Progress | None) -> in
             f"{index.path}: another fonds process is writing the index ({error}); stop it and try again"
         ) from None
     return _fill(index, writer, store, progress)
+
 
 def _fill(index: Index, writer: tantivy.IndexWriter, store: Store, progress: Progress | None) -> int:
     """Replace the whole index with the store's records, in one commit. Returns how many records."""
