@@ -11,7 +11,11 @@ beside it when that file is there, so no store is needed) and runs each search o
 - `search`: Tantivy's top hits and count (`Index._run`; the fuzzy fallback's second run included);
 - `docs`: reading the hits' stored fields, snippets and `matched` (`_hit`);
 - `facets`: the facet counts, uncached (`facet_counts.count`), and then each facet alone;
-- `repeat`: the whole `Index.search` again, facet counts cached, as a second reader sees it.
+- `repeat`: the whole `Index.search` again, facet counts cached, as a second reader sees it;
+- `first (web bound)`: `Index.search` uncached with the web's bound (`facet_counts.INLINE_HITS`:
+  a search of more hits answers without its counts, which a second request fetches);
+- `web json`: `/search.json`'s view in process (search_page + its JSON), counts cached: minus
+  `repeat`, what the web layer adds before the HTTP server.
 
 Prints the p50 and p95 of each part over the mix, and the p50 by kind of search. Times are
 milliseconds of one process: its CPU time with `--clock cpu` (what the load of a shared machine
@@ -26,6 +30,7 @@ import os
 import statistics
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from benchmarks.queries import MIX
@@ -56,7 +61,9 @@ def parts(index: Any, text: str, offset: int, resolve: Any, clock_of: Callable[[
     """One search's parts, in ms (see the module docstring)."""
     from fonds import rendition_text
     from fonds.compiler import Compiler
+    from fonds import facet_counts
     from fonds.facet_counts import FACETS, count
+    from fonds.web.search import read_params, search_page
     from fonds.index import FUZZY_BELOW, _has_text_terms, _hit, _remembering
     from fonds.query import parse
     from fonds.snippets import Snippets, needles
@@ -105,6 +112,15 @@ def parts(index: Any, text: str, offset: int, resolve: Any, clock_of: Callable[[
     lap("first (uncached)")
     index.search(node, limit=20, offset=offset, resolve_names=resolve)
     lap("repeat (cached)")
+    index.facet_counts = type(index.facet_counts)(None)
+    lap("-")
+    index.search(node, limit=20, offset=offset, resolve_names=resolve, defer_facets_over=facet_counts.INLINE_HITS)
+    lap("first (web bound)")
+    web = SimpleNamespace(index=index, settings=SimpleNamespace(page_size=20), resolve_names=resolve)
+    page = search_page(web, read_params({"q": text, "page": str(offset // 20 + 1)}), links=False)  # type: ignore[arg-type]
+    json.dumps(page.json())
+    lap("web json (cached)")
+    del times["-"]
     times["hits"] = float(result.count or 0)
     return times
 
@@ -137,7 +153,8 @@ def main() -> None:
     for name, values in rows.items():
         print(f"{name:<18} {pct(values, 50):8.2f} {pct(values, 95):8.2f} {statistics.mean(values):8.2f}")
     print()
-    names = ("compile", "search", "docs", "facets", "first (uncached)", "repeat (cached)")
+    names = ("compile", "search", "docs", "facets", "first (uncached)", "repeat (cached)", "first (web bound)",
+             "web json (cached)")
     print(f"{'kind':<12} " + " ".join(f"{n[:8]:>8}" for n in names))
     for kind, figures in by_kind.items():
         print(f"{kind:<12} " + " ".join(f"{statistics.median(figures[n]):8.2f}" for n in names))
