@@ -2,12 +2,16 @@
 
 Datasette runs from its own virtualenv (benchmarks/.venv-datasette), made here on
 first use, never from the project's. Load comes from a bounded thread pool of
-httpx clients: a fixed number of requests, and a time budget after which no new
-request starts.
+keep-alive clients (the standard library's http.client: about 0.34 ms of CPU a
+request against httpx's 1.09 ms, measured on this machine, so that the load
+generator, which shares the server's two cores, takes as little of them as it
+can): a fixed number of requests, and a time budget after which no new request
+starts. `Load.client_cpu_seconds` says what the generator itself used.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import random
@@ -322,6 +326,7 @@ class Load:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     wall_seconds: float = 0.0
+    client_cpu_seconds: float = 0.0  # CPU the load generator's own process used meanwhile
 
     @property
     def requests(self) -> int:
@@ -337,9 +342,15 @@ def run_load(base: str, urls: Sequence[str], *, clients: int, rounds: int, budge
     position = 0
     deadline = time.monotonic() + budget_seconds
 
+    address = urllib.parse.urlsplit(base)
+
+    def connect() -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(address.hostname or HOST, address.port, timeout=300)
+
     def client() -> None:
         nonlocal position
-        with httpx.Client(base_url=base, timeout=300) as http:
+        conn = connect()
+        try:
             while True:
                 with lock:
                     if position >= len(work) or time.monotonic() > deadline:
@@ -348,24 +359,31 @@ def run_load(base: str, urls: Sequence[str], *, clients: int, rounds: int, budge
                     position += 1
                 start = time.perf_counter()
                 try:
-                    response = http.get(url)
+                    conn.request("GET", url)
+                    response = conn.getresponse()
                     response.read()
-                    ok = response.status_code == 200
-                    problem = f"{response.status_code} {url}"
-                except httpx.HTTPError as error:
+                    ok = response.status == 200
+                    problem = f"{response.status} {url}"
+                except (OSError, http.client.HTTPException) as error:
                     ok, problem = False, f"{type(error).__name__} {url}"
+                    conn.close()
+                    conn = connect()
                 elapsed = (time.perf_counter() - start) * 1000
                 with lock:
                     if ok:
                         load.latencies_ms.append(elapsed)
                     else:
                         load.errors.append(problem)
+        finally:
+            conn.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    cpu = time.process_time()
     start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     load.wall_seconds = time.perf_counter() - start
+    load.client_cpu_seconds = time.process_time() - cpu
     return load

@@ -1,6 +1,6 @@
 """50 readers and 1 writer for a minute against `fonds serve` (issue 17).
 
-    python -m benchmarks.readers --seconds 60 --readers 50 --workers 2
+    python -m benchmarks.readers --seconds 60 --readers 50 --workers 2 --think 1
 
 Builds a store from the shared corpus (Wilson Center records and one FRUS volume), starts
 `fonds serve` on a free loopback port, measures the single-request latency of record pages and
@@ -10,6 +10,11 @@ changed record. A reader counts an error for any status but 200 and a *partial r
 twin that is not a whole Record (no id, title or renditions). It prints the single-request p50,
 then errors, partial records, requests and p50/p95 under load, and their ratio to the single
 p50. Exit status 1 on any error. Goal: 0 errors, p95 at most 4x the single-request latency.
+
+`--think S`: each reader pauses a random 0 to 2S seconds after each answer, as a person reads a
+page before the next (mean S). With S = 0 the readers never pause: 50 requests are always in
+flight, and by Little's law each waits on average 50 / throughput, whatever the server does; that
+run measures errors under saturation, not latency.
 """
 
 from __future__ import annotations
@@ -45,9 +50,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def measure(seconds: float = 60, readers: int = 50, workers: int = 1) -> dict[str, Any]:
+def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: float = 0.0) -> dict[str, Any]:
     """The single-request latency, then READERS readers and one writer for SECONDS against
-    `fonds serve --workers WORKERS`. Latencies in ms; `errors` lists the first failures."""
+    `fonds serve --workers WORKERS`, each reader pausing a random 0 to 2*THINK seconds after each
+    answer. Latencies in ms; `errors` lists the first failures."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     latencies: list[float] = []
     errors: list[str] = []
@@ -101,6 +107,8 @@ def measure(seconds: float = 60, readers: int = 50, workers: int = 1) -> dict[st
                                 record = data.get("record", data)
                                 if not (record.get("id") and record.get("title") and "renditions" in record):
                                     partial[0] += 1
+                        if think:
+                            time.sleep(rng.uniform(0, 2 * think))
 
             def writer() -> None:
                 subprocess.run([*fonds, "ingest", str(CORPUS / "frus" / "frus1961-63v05.xml")], env=env, capture_output=True)
@@ -118,7 +126,7 @@ def measure(seconds: float = 60, readers: int = 50, workers: int = 1) -> dict[st
             server.terminate()
             server.wait()
     return {
-        "workers": workers, "readers": readers, "seconds": seconds,
+        "workers": workers, "readers": readers, "seconds": seconds, "think": think,
         "single_p50": percentile(single, .5) * 1000, "single_p95": percentile(single, .95) * 1000,
         "p50": percentile(latencies, .5) * 1000, "p95": percentile(latencies, .95) * 1000,
         "requests": len(latencies), "errors": len(errors), "first_errors": errors[:10], "partial": partial[0],
@@ -130,11 +138,16 @@ def lines(result: dict[str, Any]) -> list[str]:
     ratio = result["p95"] / max(result["single_p50"], 1e-9)
     return [
         f"single request: p50 {result['single_p50']:.1f} ms, p95 {result['single_p95']:.1f} ms",
-        f"{result['readers']} readers + 1 writer, {result['seconds']:.0f} s, {result['workers']} worker(s): "
+        f"{result['readers']} readers + 1 writer, {result['seconds']:.0f} s, {result['workers']} worker(s), "
+        f"{_pause(result.get('think', 0.0))}: "
         f"{result['requests']} requests, {result['errors']} errors, {result['partial']} partial records; "
         f"p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms ({ratio:.1f}x the single-request p50)",
         *("  " + error for error in result["first_errors"]),
     ]
+
+
+def _pause(think: float) -> str:
+    return f"pausing {think:g} s on average between requests" if think else "never pausing"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -142,8 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="worker processes of fonds serve")
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds a reader pauses after each answer")
     args = parser.parse_args(argv)
-    result = measure(args.seconds, args.readers, args.workers)
+    result = measure(args.seconds, args.readers, args.workers, args.think)
     print("\n".join(lines(result)))
     return 1 if result["errors"] else 0
 
