@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from fonds import index as index_module
+from fonds import index_writing as index_module  # documents are built on the write path
 from fonds.cli import main
 from fonds.config import Settings
 from fonds.containment import index_failures

@@ -8,7 +8,9 @@ When INDEX_VERSION changes, opening the index deletes its folder; the checkpoint
 goes with it, so the next `update` fills the new schema from the store. An update
 from checkpoint 0 reads the records once and commits once, as `rebuild` does:
 committing every BATCH changes leaves many small segments, and facets cost about
-1.7x as much over six segments as over one (10k records).
+1.7x as much over six segments as over one (10k records). The write path (documents,
+`update`, `rebuild`, the checkpoint, failures) is in index_writing.py; `Index.update` and
+`Index.rebuild` call it.
 
 What a search costs, and how it is kept small (see docs/benchmarks.md):
 
@@ -60,21 +62,15 @@ import tantivy
 from tantivy import Query
 
 from fonds import query as q
-from fonds import rendition_text
-from fonds.analysis import ANALYZED_FIELDS, ENGLISH, Analysis, analyzers, document_fields
-from fonds.containment import Failures, index_failures, remember_index_failures
-from fonds.compiler import MAX_VARIANTS, Compiler, NameResolver, day
-from fonds.dates import SORT_LAST
-from fonds.errors import NotFound, QueryError, StoreError
-from fonds.record import Record
+from fonds import index_writing, rendition_text
+from fonds.analysis import ANALYZED_FIELDS, ENGLISH, Analysis, analyzers
+from fonds.containment import Failures
+from fonds.compiler import MAX_VARIANTS, Compiler, NameResolver
+from fonds.errors import QueryError, StoreError
+from fonds.index_writing import BATCH, INDEX_VERSION, SNIPPET_CHARS, document  # noqa: F401 (re-exported)
 from fonds.snippets import Snippets, find, fold_text, matched_variants, needles, snippet_or_start
 from fonds.store.base import Store
 
-INDEX_VERSION = 6  # 2: text no longer stored; stored-only snippet_text. 3: language fields (analysis.py).
-# 4: date_sort is YYYYMMDDHHMM (HistoricalDate.sort_key), open dates' bounds from search_bounds. 5: rendition, rendition_spans
-# 6: per-rendition text (rendition_text.py: rtext JSON fields, rtext_keys, solo)
-BATCH = 500
-SNIPPET_CHARS = 20_000  # how much of each text snippets and `matched` look at
 FUZZY_BELOW = 3  # exact matches below this many: run the search again with fuzzy clauses
 DATE_SORT_MIN, DATE_SORT_MAX = -(2**63), 2**63 - 1  # the bounds of `date_sort` (i64)
 FACET_CACHE = 512  # facet counts kept per index state (see the module docstring)
@@ -129,45 +125,6 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("date_text", stored=True, tokenizer_name="raw")
     builder.add_text_field("type_stored", stored=True, tokenizer_name="raw")
     return builder.build()
-
-
-def document(record: Record, names: dict[str, Sequence[str]] | None = None) -> tantivy.Document:
-    """The index document for a record. `names` gives each linked person's variants."""
-    persons: list[str] = []
-    for link in record.persons:
-        persons.append(link.name)
-        persons.extend((names or {}).get(link.id, ()))
-    collections = list(record.collections)
-    texts: list[tuple[str, str | None]] = [(record.title, None), (record.summary or "", None)]
-    texts.extend((rendition.text, rendition.language) for rendition in record.renditions)
-    return tantivy.Document(
-        **document_fields(texts),
-        id=record.id,
-        title=record.title,
-        summary=record.summary or "",
-        text=record.text,
-        snippet_text=record.text[:SNIPPET_CHARS].encode("utf-8"),
-        persons=" ; ".join(persons),
-        repository_text=" ".join(filter(None, [record.source.repository, record.source.repository_code])),
-        collection_text=" ".join(collections),
-        type_text=record.type or "",
-        lang=list(record.languages),
-        repository=[record.source.repository] if record.source.repository else [],
-        collection=collections,
-        type=[record.type] if record.type else [],
-        person_id=sorted({p.id for p in record.persons}),
-        # `transcript` and `transcript/ru`: `rendition:transcript lang:ru` asks for a Russian transcript.
-        rendition=sorted({v for r in record.renditions if r.text.strip() or r.images
-                          for v in (r.kind, f"{r.kind}/{r.language}" if r.language else r.kind)}),
-        rendition_spans=json.dumps(_rendition_spans(record)).encode("utf-8"),
-        **rendition_text.document_fields(record),
-        year=list(record.date.years),
-        earliest=day(record.date.search_bounds[0], 0),  # an open side reaches past the archive's span
-        latest=day(record.date.search_bounds[1], 99991231),
-        date_sort=record.date.sort_key or SORT_LAST,  # YYYYMMDDHHMM: the time of day too
-        date_text=record.date.text or "",
-        type_stored=record.type or "",
-    )
 
 
 class Index:
@@ -228,120 +185,18 @@ class Index:
         self._checkpoint_seen = (mark, seq) if mark is not None else None
         return seq
 
-    def _save_checkpoint(self, seq: int, store: Store) -> None:
-        tmp = self._meta_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": INDEX_VERSION, "seq": seq, "store": store.url}))
-        tmp.replace(self._meta_path)
-
-    # -- writing ----------------------------------------------------------------------------
+    # -- writing (fonds.index_writing) ------------------------------------------------------
 
     def update(self, store: Store, *, progress: Callable[[int, int], None] | None = None) -> int:
         """Apply every change after the checkpoint. Returns how many were applied.
 
         If another process holds the writer, returns 0: that process brings the index up to date.
         """
-        with self._lock:
-            last = store.last_seq()
-            start = self.checkpoint
-            if start > last:  # the store was replaced: start again
-                return self._rebuild_locked(store, progress)
-            if start == last:
-                return 0
-            try:
-                writer = self.index.writer(heap_size=64_000_000, num_threads=1)
-            except ValueError:
-                return 0
-            if start == 0:  # a new index (or one whose version changed): one pass, one commit, few segments
-                self._fill(writer, store, progress)
-                return last
-            applied = 0
-            names = _entity_names(store)
-            failures = Failures("index")
-            done: list[str] = []
-            try:
-                seq = start
-                while True:
-                    changes = store.changes_since(seq, limit=BATCH)
-                    if not changes:
-                        break
-                    latest = {c.record_id: c for c in changes}
-                    for record_id, change in latest.items():
-                        writer.delete_documents_by_term("id", record_id)
-                        done.append(record_id)
-                        if change.op != "delete":
-                            self._add(writer, store, record_id, names, failures)
-                    writer.commit()
-                    seq = changes[-1].seq
-                    self._save_checkpoint(seq, store)
-                    applied += len(changes)
-                    if progress:
-                        progress(seq - start, last - start)
-                seen = set(done)
-                retry = [i for i in index_failures(store) if i not in seen]
-                for record_id in retry:  # failed before: tried again on every update
-                    writer.delete_documents_by_term("id", record_id)
-                    done.append(record_id)
-                    self._add(writer, store, record_id, names, failures)
-                if retry:
-                    writer.commit()
-            finally:
-                writer.wait_merging_threads()
-            self.index.reload()
-            self.failures = failures
-            remember_index_failures(store, failures, [i for i in done if i not in set(failures.ids)])
-            return applied
-
-    def _add(self, writer: tantivy.IndexWriter, store: Store, record_id: str, names: dict[str, Sequence[str]],
-             failures: Failures) -> None:
-        """Index one stored record; a record deleted since is skipped, one that cannot be read or
-        indexed is a failure of that record (fonds.containment), never the end of the update."""
-        with failures.guard(record_id):
-            try:
-                record = store.get(record_id)
-            except NotFound:  # deleted since: a later change says so
-                return
-            writer.add_document(document(record, names))
+        return index_writing.update(self, store, progress=progress)
 
     def rebuild(self, store: Store, *, progress: Callable[[int, int], None] | None = None) -> int:
-        with self._lock:
-            return self._rebuild_locked(store, progress)
-
-    def _rebuild_locked(self, store: Store, progress: Callable[[int, int], None] | None) -> int:
-        try:
-            writer = self.index.writer(heap_size=64_000_000, num_threads=1)
-        except ValueError as error:
-            raise StoreError(
-                f"{self.path}: another fonds process is writing the index ({error}); stop it and try again"
-            ) from None
-        return self._fill(writer, store, progress)
-
-    def _fill(self, writer: tantivy.IndexWriter, store: Store, progress: Callable[[int, int], None] | None) -> int:
-        """Replace the whole index with the store's records, in one commit. Returns how many records."""
-        last = store.last_seq()
-        names = _entity_names(store)
-        count = 0
-        total = store.stats().records
-        failures = Failures("index")
-        done: list[str] = []
-        try:
-            writer.delete_all_documents()
-            for record in store.iter_records(failures=failures):  # a row that cannot be read is a failure too
-                with failures.guard(record.id):
-                    writer.add_document(document(record, names))
-                    done.append(record.id)
-                count += 1
-                if progress and count % BATCH == 0:
-                    progress(count, total)
-            writer.commit()
-            self._save_checkpoint(last, store)
-        finally:
-            writer.wait_merging_threads()
-        self.index.reload()
-        self.failures = failures
-        remember_index_failures(store, failures, done, complete=True)
-        if progress:
-            progress(count, total)
-        return count
+        """Fill the index again from every stored record (`fonds reindex`). Returns how many records."""
+        return index_writing.rebuild(self, store, progress=progress)
 
     # -- searching --------------------------------------------------------------------------
 
@@ -558,17 +413,6 @@ def _hit(doc: tantivy.Document, score: Any, snippets: Snippets | None, expansion
     )
 
 
-def _rendition_spans(record: Record) -> list[list[Any]]:
-    """[kind, language, machine-made, start, end] for each rendition in `record.text`, in its order."""
-    spans: list[list[Any]] = []
-    offset = 0
-    for rendition in record.renditions:
-        if rendition.text:
-            spans.append([rendition.kind, rendition.language, rendition.is_machine_made, offset, offset + len(rendition.text)])
-            offset += len(rendition.text) + 2
-    return spans
-
-
 def _spans(doc: tantivy.Document) -> list[list[Any]]:
     raw = doc.get_first("rendition_spans")
     spans: list[list[Any]] = json.loads(bytes(raw).decode("utf-8")) if raw else []
@@ -616,7 +460,3 @@ def _has_text_terms(node: q.Node | None, *, expanded: bool) -> bool:
     if isinstance(node, (q.And, q.Or)):
         return any(_has_text_terms(item, expanded=expanded) for item in node.items)
     return False  # Filter, DateRange, Not, None
-
-
-def _entity_names(store: Store) -> dict[str, Sequence[str]]:
-    return {entity.id: entity.names for entity in store.iter_entities()}
