@@ -22,6 +22,9 @@ BODIES = {
     990305: "Nikita Sergeyevich alone signed it.",  # only the given name and patronymic
     990306: "Sergeyevich Nikita, in the wrong order.",  # no variant at all
     990307: "Никита Хрущёв выступил.",
+    990308: "Marshal Kim Il Sung received them.",
+    990309: "Kim Il-sung spoke; later Il Sung Kim left.",
+    990310: "Il Sung Kim alone, and Kim Sung Il, in another order.",
 }
 VARIANTS = [
     ("Khrushchev", "BGN/PCGN"),
@@ -58,12 +61,20 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     store.close()
 
 
+KIM = [
+    ("Kim Il Sung", "romanized"),
+    ("Marshal Kim Il Sung", "title"),  # holds Kim Il Sung: left out
+    ("Kim Il-sung", "hyphenated"),  # the same phrase as Kim Il Sung: left out
+    ("Il Sung Kim", "Western order"),  # another order: kept
+]
+
+
 def _resolver(variants: Sequence[tuple[str, str]]) -> object:
-    return lambda name: variants if name.lower() in ("khrushchev", "nikita") else []
+    return lambda name: variants if name.lower() in ("khrushchev", "nikita", "kim") else []
 
 
-def _found(index: Index, variants: Sequence[tuple[str, str]]) -> set[str]:
-    result = index.search(parse("person:Khrushchev"), limit=50, resolve_names=_resolver(variants))  # type: ignore[arg-type]
+def _found(index: Index, variants: Sequence[tuple[str, str]], query: str = "person:Khrushchev") -> set[str]:
+    result = index.search(parse(query), limit=50, resolve_names=_resolver(variants))  # type: ignore[arg-type]
     return {hit.id for hit in result.hits}
 
 
@@ -71,18 +82,19 @@ def test_a_name_search_finds_what_every_variant_finds(index: Index) -> None:
     one_by_one: set[str] = set()
     for variant in VARIANTS:  # each variant alone: nothing can be left out of a list of one
         one_by_one |= _found(index, [variant])
-    assert one_by_one == {f"wcda-{n}" for n in BODIES if n != 990306}
+    assert one_by_one == {f"wcda-{n}" for n in range(990301, 990308) if n != 990306}
     assert _found(index, VARIANTS) == one_by_one
     assert _found(index, list(reversed(VARIANTS))) == one_by_one
 
 
-def _compiled(index: Index, variants: Sequence[tuple[str, str]], expansions: list[tuple[str, str]]) -> str:
+def _compiled(index: Index, variants: Sequence[tuple[str, str]], expansions: list[tuple[str, str]],
+              query: str = "person:Khrushchev") -> str:
     from fonds import rendition_text
     from fonds.compiler import Compiler
 
     keys = rendition_text.Keys(index.index.searcher())
     compiler = Compiler(index.schema, index.analysis, _resolver(variants), expansions, scope_keys=keys)  # type: ignore[arg-type]
-    return repr(compiler.compile(parse("person:Khrushchev")))
+    return repr(compiler.compile(parse(query)))
 
 
 def test_variants_whose_records_another_finds_are_left_out_of_the_query(index: Index) -> None:
@@ -92,3 +104,13 @@ def test_variants_whose_records_another_finds_are_left_out_of_the_query(index: I
     kept = [v for v in VARIANTS if v[0] in ("Khrushchev", "Хрущёв", "Хрущев", "Chruschtschow", "Nikita Sergeyevich")]
     assert compiled == _compiled(index, kept, []), "the same query as the variants no other variant covers"
     assert compiled != _compiled(index, kept[:-1], []), "Nikita Sergeyevich has no one-word variant of its own"
+
+
+def test_a_phrase_inside_another_or_the_same_phrase_is_searched_once(index: Index) -> None:
+    one_by_one: set[str] = set()
+    for variant in KIM:
+        one_by_one |= _found(index, [variant], "person:Kim")
+    assert one_by_one == {"wcda-990308", "wcda-990309", "wcda-990310"}
+    assert _found(index, KIM, "person:Kim") == one_by_one == _found(index, list(reversed(KIM)), "person:Kim")
+    kept = [KIM[0], KIM[3]]
+    assert _compiled(index, KIM, [], "person:Kim") == _compiled(index, kept, [], "person:Kim")

@@ -286,8 +286,8 @@ class Compiler:
     def variants(self, variants: Sequence[tuple[str, str]]) -> Query | None:
         """Every variant in every field (`text(..., names_only=True)`), except those another variant's
         clauses already find: `Nikita Sergeyevich Khrushchev` is left out beside `Khrushchev` (every record
-        it finds holds the word khrushchev in the same field), so the same records are found without its
-        phrase queries, which at 1M records cost most of a name search (docs/benchmarks.md). All variants
+        it finds holds the word khrushchev in the same field), `Kim Il-sung` beside `Kim Il Sung` (the same
+        phrase), so the same records are found without their phrase queries, which at 1M records cost most of a name search (docs/benchmarks.md). All variants
         stay in `expansions` (for `matched` and snippets)."""
         if not variants:
             return None
@@ -346,18 +346,25 @@ class Compiler:
 
 
 def _covers(wide: dict[str, list[str]] | None, narrow: dict[str, list[str]] | None, earlier: bool) -> bool:
-    """Whether the variant of signature `wide` finds every record the one of `narrow` finds: `wide` is one
-    term (or one word's alternatives) in each field, and that term is one of `narrow`'s in the same field,
-    for every field `narrow` searches. Of two variants that find exactly the same, the earlier is kept."""
+    """Whether the variant of signature `wide` finds every record the one of `narrow` finds: in every field
+    `narrow` searches, `wide` searches a term or phrase that is a contiguous part of `narrow`'s phrase
+    (`Khrushchev` in `Nikita Sergeyevich Khrushchev`, `Kim Il Sung` in `Marshal Kim Il Sung`). Of two
+    variants that search exactly the same, the earlier is kept."""
     if wide is None or narrow is None or not narrow.keys() <= wide.keys():
         return False
     for field, terms in narrow.items():
-        mine = wide[field]
-        if len(mine) != 1 or not mine[0] or mine[0] not in terms:
+        if not _contiguous(wide[field], terms):
             return False
-    if wide == narrow or all(len(terms) == 1 for terms in narrow.values()):  # the same search: keep the earlier
-        return earlier and all(wide[f] == narrow[f] for f in narrow) and wide.keys() == narrow.keys()
+    if all(wide[f] == narrow[f] for f in narrow) and wide.keys() == narrow.keys():  # the same search
+        return earlier
     return True
+
+
+def _contiguous(part: list[str], whole: list[str]) -> bool:
+    """Whether `part` (not empty) is `whole` or a run of consecutive items of it."""
+    if not part or not all(part) or len(part) > len(whole):
+        return False
+    return any(whole[i:i + len(part)] == part for i in range(len(whole) - len(part) + 1))
 
 
 def _rendition_in_language(items: Sequence[q.Node]) -> list[q.Node]:
