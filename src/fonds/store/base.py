@@ -107,6 +107,30 @@ def readable(record_id: str, data: str | None, failures: Failures | None) -> Rec
         return None
 
 
+def mend_damaged(
+    known: dict[str, tuple[str | None, bool]],
+    prepared: Sequence[tuple[Record, str, str]],
+    fetch: Callable[[list[str]], Iterable[Sequence[Any]]],
+) -> None:
+    """Forget, in `known` (id -> (stored hash, is_deleted)), the hash of each live row that a
+    record in `prepared` would find unchanged but whose data cannot be decoded: a row damaged or
+    edited behind the store's back keeps its hash column, and `Store.add` must write it anew, so
+    that ingesting its source again mends it (on every backend alike). `fetch(ids)` gives those
+    rows as `(id, data)`; only rows whose hash matches are read, which on an ingest are the few
+    whose fingerprint could not be read (`Store.fingerprints`)."""
+    same = list(dict.fromkeys(
+        record.id for record, _, digest in prepared
+        if (before := known.get(record.id)) is not None and before[0] == digest and not before[1]
+    ))
+    if not same:
+        return
+    for record_id, data in fetch(same):
+        try:
+            decode_record(record_id, data)
+        except UnreadableRecord:
+            known[record_id] = (None, False)
+
+
 def readable_page(
     fetch: Callable[[int, str | None, int], Sequence[Sequence[Any]]],
     *, after_seq: int, after_id: str | None, limit: int, failures: Failures | None = None,
