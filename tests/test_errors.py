@@ -17,13 +17,13 @@ LONG = "a" * 5000
 
 def test_an_overlong_quoted_value_is_cut_and_says_its_length_and_the_advice_is_kept() -> None:
     message = str(NotFound(f"no record with id {LONG!r}; search for it by title instead"))
-    assert message == f"no record with id '{'a' * 60}…' (5000 characters); search for it by title instead"
-    assert str(Problem("file.csv:3", f"id {('x' * 90)!r} is too long")) == f"file.csv:3: id '{'x' * 60}…' (90 characters) is too long"
+    assert message == f"no record with id '{'a' * 80}…' (5000 characters); search for it by title instead"
+    assert str(Problem("file.csv:3", f"id {('x' * 250)!r} is too long")) == f"file.csv:3: id '{'x' * 80}…' (250 characters) is too long"
 
 
 @pytest.mark.parametrize("text", [
     "the record's text can't be read; it isn't there, and the note's author didn't say so in so many words either",
-    f"a short id {'b' * 80!r} is echoed whole",
+    f"an id as long as the identifier rule allows, {'b' * 200!r}, is echoed whole",
     "a path /srv/archive/incoming/frus/frus1961-63v05.xml:12:4 is echoed whole",
 ])
 def test_prose_and_values_within_the_limit_are_left_as_they_are(text: str) -> None:

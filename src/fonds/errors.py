@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # A value a message quotes (Python's repr of a string, 'like this' or "like this") longer than
 # QUOTED_LIMIT characters is cut to its first QUOTED_KEPT; a run of text with no space longer
 # than RUN_LIMIT is cut to its first RUN_KEPT. Each cut says how long the value was.
-QUOTED_LIMIT, QUOTED_KEPT = 80, 60
+QUOTED_LIMIT, QUOTED_KEPT = 200, 80  # 200: the longest identifier (fonds.identifiers) is shown whole
 RUN_LIMIT, RUN_KEPT = 300, 100
 # Whatever is still longer than TOTAL_LIMIT keeps its head and its tail (what to do comes last).
 TOTAL_LIMIT, HEAD_KEPT, TAIL_KEPT = 3000, 1500, 1000
