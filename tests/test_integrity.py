@@ -127,3 +127,16 @@ def test_check_names_a_missing_or_unreadable_index_and_reindex_mends_it(
     assert "index rebuilt: 3 records searchable" in rebuilt.output
     assert run(main, ["--db", db, "check"]).exit_code == 0
     assert "3 records match" in run(main, ["--db", db, "search", "wheat"]).output
+
+
+def test_a_record_the_door_would_refuse_is_named_once_with_its_field(tmp_path: Path) -> None:
+    """It read `record 'rec-2': record 'rec-2': date.earliest: ...`."""
+    db = archive(tmp_path)
+    with sqlite3.connect(db) as connection:
+        data = json.loads(connection.execute("SELECT data FROM records WHERE id = 'rec-2'").fetchone()[0])
+        data["date"] = {"text": "1962", "earliest": "1962-01-01 or so"}
+        connection.execute("UPDATE records SET data = ? WHERE id = 'rec-2'", (json.dumps(data),))
+    checked = CliRunner().invoke(main, ["--db", db, "check"])
+    assert checked.exit_code == 1
+    assert "record 'rec-2': date.earliest: '1962-01-01 or so' is not an ISO 8601 day (YYYY-MM-DD)\n" in checked.output
+    assert checked.output.count("'rec-2'") == 1

@@ -87,7 +87,8 @@ def check(store: Store, *, limit: int = SHOWN) -> list[Problem]:
         except RecordError as error:
             bad += 1
             if bad <= limit:
-                problems.append(Problem(f"record {record.id!r}", str(error).split(": ", 1)[1]))
+                said = str(error).split(": ", 1)[1].removeprefix(f"record {record.id[:60]!r}: ")  # named once
+                problems.append(Problem(f"record {record.id!r}", said))
     if bad > limit:
         problems.append(Problem("store", f"{bad - limit} more records the door would refuse"))
     for failure in unreadable.items[:limit]:
