@@ -189,3 +189,20 @@ def test_a_dry_run_checks_every_row_and_stores_nothing(empty_store: SQLiteStore,
     assert report.ok and report.result.added == 2
     assert [w.message for w in report.warnings] == ["no title; stored with the devised title [Untitled record d-2]"]
     assert empty_store.stats().records == 0 and empty_store.collections() == []
+
+
+def test_a_quote_never_closed_is_refused_at_its_row_not_the_rest_of_the_file_read_as_one_cell(
+    empty_store: SQLiteStore, tmp_path: Path
+) -> None:
+    """A file cut short inside a quoted cell (or a stray quote) was read as one record whose title
+    held every row after it: those rows were lost without a word."""
+    table = write(tmp_path / "cut.csv", 'identifier,title\nn0,fine\nn1,"a title cut short\nn2,lost\nn3,lost too\n')
+    report = ingest(empty_store, [table], link_names=False)
+    assert not report.ok and empty_store.stats().records == 0
+    assert "cut.csv:row 3: a quoted cell that starts in this row is never closed" in str(report.rejected[0])
+    junk = write(tmp_path / "junk.csv", 'identifier,title\nn0,"Memo"randum\n')
+    report = ingest(empty_store, [junk], link_names=False)
+    assert not report.ok and "junk.csv:row 2: not valid CSV" in str(report.rejected[0])
+    quoted = write(tmp_path / "quoted.csv", 'identifier,title\nq1,"a ""quoted"" word, and a comma"\n')
+    assert ingest(empty_store, [quoted], link_names=False).ok
+    assert empty_store.get("q1").title == 'a "quoted" word, and a comma'

@@ -155,7 +155,9 @@ def read_table(raw: bytes, origin: str, encoding: str | None = None) -> Table:
     if not first_line.strip():
         raise RecordError(f"{origin}:row 1: the file is empty or starts with a blank line; the first row must name the columns")
     delimiter = max(("\t", ",", ";"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote never closed is an error, not the rest of the file read into one cell (its
+    # rows silently lost), and so are characters after a closing quote (`"x"y`)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [cell.strip() for cell in next(reader)]
     except csv.Error as error:
@@ -170,6 +172,10 @@ def read_table(raw: bytes, origin: str, encoding: str | None = None) -> Table:
             except StopIteration:
                 return
             except csv.Error as error:
+                if "unexpected end of data" in str(error):
+                    raise RecordError(f"{origin}:row {number}: a quoted cell that starts in this row is never closed, so the "
+                                      "rest of the file would be read as one cell (a file cut short, or a stray \"); "
+                                      "close the quote or remove it") from None
                 raise RecordError(f"{origin}:row {number}: not valid CSV ({error}); check its quotes") from None
             if any(cell.strip() for cell in cells):
                 yield number, cells
