@@ -206,3 +206,17 @@ def test_a_quote_never_closed_is_refused_at_its_row_not_the_rest_of_the_file_rea
     quoted = write(tmp_path / "quoted.csv", 'identifier,title\nq1,"a ""quoted"" word, and a comma"\n')
     assert ingest(empty_store, [quoted], link_names=False).ok
     assert empty_store.get("q1").title == 'a "quoted" word, and a comma'
+
+
+def test_a_column_named_twice_keeps_the_value_given_and_refuses_two_different_ones(
+    empty_store: SQLiteStore, tmp_path: Path
+) -> None:
+    """The second `title` column silently replaced the first: `First` was lost without a word."""
+    table = write(tmp_path / "twice.csv", "identifier,title,title\nd1,First,Second\nd2,Same,Same\nd3,Only,\nd4,,Last\n")
+    report = ingest(empty_store, [table], link_names=False)
+    assert not report.ok and empty_store.stats().records == 0
+    assert ("twice.csv:row 2: the header names column 'title' twice (columns 2 and 3) and this row gives them "
+            "different values") in str(report.rejected[0])
+    skipped = ingest(empty_store, [table], link_names=False, options=ImportOptions(skip_bad_rows=True))
+    assert skipped.ok
+    assert [(r.id, r.title) for r in empty_store.iter_records()] == [("d2", "Same"), ("d3", "Only"), ("d4", "Last")]
