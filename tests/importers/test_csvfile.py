@@ -220,3 +220,15 @@ def test_a_column_named_twice_keeps_the_value_given_and_refuses_two_different_on
     skipped = ingest(empty_store, [table], link_names=False, options=ImportOptions(skip_bad_rows=True))
     assert skipped.ok
     assert [(r.id, r.title) for r in empty_store.iter_records()] == [("d2", "Same"), ("d3", "Only"), ("d4", "Last")]
+
+
+def test_a_table_with_the_lone_cr_line_breaks_of_an_old_spreadsheet_is_read_row_by_row(
+    empty_store: SQLiteStore, tmp_path: Path
+) -> None:
+    """Saved as "CSV (Macintosh)": it was rejected as "not a format fonds reads" (AtoM users saw the
+    same file become blank descriptions)."""
+    table = write(tmp_path / "mac.csv", "identifier,title,date\rcr1,Mac one,1962\rcr2,\"Mac\rtwo\",1963\r")
+    report = ingest(empty_store, [table], link_names=False)
+    assert report.ok, report.rejected
+    assert [(r.id, r.title, r.date.earliest) for r in empty_store.iter_records()] == [
+        ("cr1", "Mac one", "1962-01-01"), ("cr2", "Mac two", "1963-01-01")]

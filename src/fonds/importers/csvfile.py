@@ -25,7 +25,7 @@ from fonds.importers.csv_columns import (
     make_collection,
     make_record,
 )
-from fonds.importers.csv_table import read_table
+from fonds.importers.csv_table import first_row, read_table
 from fonds.importers.csv_templates import Row, recognise
 from fonds.importers.options import ImportOptions
 from fonds.collection import Collection
@@ -41,7 +41,7 @@ def sniff(head: bytes, mapping: Mapping[str, str] | None = None) -> bool:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         text = head[: error.start].decode("utf-8-sig", "ignore") if error.start > 0 else head.decode("latin-1")
-    first = text.split("\n", 1)[0].rstrip("\r")
+    first = first_row(text)
     if not first or first.lstrip().startswith(("{", "[", "<")):
         return False
     delimiter = max(("\t", ",", ";"), key=first.count)
