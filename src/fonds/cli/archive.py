@@ -46,21 +46,24 @@ def ingest_command(
     """
     from fonds.importers.options import ImportOptions, load_mapping  # here: `fonds serve` starts without the importers
     from fonds.ingest import all_files, ingest
+    from fonds.index_following import following
 
     options = ImportOptions(encoding=encoding, mapping=load_mapping(mapping) if mapping else {}, skip_bad_rows=skip_bad_rows)
     files = all_files(paths)
     store = context.store
     index = None if dry_run else context.index(catch_up=False)
+    checkpoint = index.checkpoint if index is not None else 0
     show_progress = sys.stderr.isatty() and len(files) > 1
     with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr, show_pos=True) if show_progress else no_bar() as bar:
         from fonds.renditions.contents import Attacher
         from fonds.renditions.files import FileStore
 
         attacher = Attacher(FileStore(context.settings.files_path), context.settings.ocr_workers, context.settings.max_pages)
-        report = ingest(
-            store, paths, on_file=lambda _path: bar.update(1), strict=strict, dry_run=dry_run, options=options,
-            attacher=attacher,
-        )
+        with following(store, index.path if index is not None else None):  # the index fills while files are stored
+            report = ingest(
+                store, paths, on_file=lambda _path: bar.update(1), strict=strict, dry_run=dry_run, options=options,
+                attacher=attacher,
+            )
     for problem in report.rejected:
         click.echo(f"rejected: {problem}", err=True)
     for name in report.skipped:
@@ -70,6 +73,8 @@ def ingest_command(
     if report.merged:
         click.echo(f"authority: {report.merged} entries merged into entries that name the same person")
     applied = index.update(store) if index is not None else 0
+    if index is not None:  # with the changes the follower applied during the ingest
+        applied = max(applied, index.checkpoint - checkpoint)
     click.echo(report.summary())
     if report.collections and not report.result.changed and not report.result.unchanged:
         # A file of collections only (an ArchivesSpace series list): say what it did.
