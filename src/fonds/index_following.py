@@ -49,11 +49,13 @@ def follow(db: str, index_path: str, stop: Any, batch: int = FOLLOW_BATCH, pause
             if os.getppid() != parent:
                 return
             stopping = bool(stop.value)
-            applied = index_writing.update(index, store, batch=batch)
-            if stopping:
-                return
-            if not applied:
-                time.sleep(pause)
+            if stopping or store.last_seq() > index.checkpoint:  # a look at the log costs one query
+                applied = index_writing.update(index, store, batch=batch)
+                if stopping:
+                    return
+                if applied:
+                    continue
+            time.sleep(pause)
     finally:
         store.close()
 
