@@ -70,7 +70,7 @@ paths = [Path(p) for p in sys.argv[5:]]
 seen = []
 with SQLiteStore(db) as store:
     index = Index(index_path)
-    with following(store, index_path) as follower:
+    with following(store, index_path, batch=1) as follower:  # an update at every change
         assert follower is not None, "no follower: this process runs other threads"
 
         def on_file(path):

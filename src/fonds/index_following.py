@@ -4,8 +4,11 @@ Without it, `fonds ingest` stores every file, converges, and only then fills the
 indexes while the other waits, and the first fill of a new archive commits once at the end (at 1M
 records Tantivy then merges every segment at once, ~4.3 GB mapped). `following(store, index)`
 forks one process for the ingest's duration that applies the change log as it grows
-(`index_writing.update`, committing every FOLLOW_BATCH changes), so indexing overlaps the workers'
-parsing and linking, and the caller's `Index.update` after the ingest only applies the tail.
+(`index_writing.update`), so indexing overlaps the workers' parsing and linking, and the caller's
+`Index.update` after the ingest only applies the tail. It waits for FOLLOW_BATCH changes before
+each update and commits at most that many at once: each commit leaves a segment, and a search's
+facet counts cost about 3-4 ms more per segment at 10k records (docs/benchmarks.md), so the
+follower commits seldom; Tantivy's writer heap bounds its memory whatever the batch.
 
 The index stays derived from the change log alone, with the same checkpoint rules (index.py): the
 follower is an ordinary writer of the index through its own connection to the store; a record
@@ -29,7 +32,7 @@ from typing import Any, Iterator
 from fonds.store.base import Store
 
 LOG = logging.getLogger(__name__)
-FOLLOW_BATCH = 5_000  # changes per commit while following: fewer, larger segments than BATCH
+FOLLOW_BATCH = 10_000  # changes waited for, and applied per commit, while following (see the module docstring)
 PAUSE = 0.3  # seconds between looks at the change log when the index has caught up
 
 
@@ -49,7 +52,7 @@ def follow(db: str, index_path: str, stop: Any, batch: int = FOLLOW_BATCH, pause
             if os.getppid() != parent:
                 return
             stopping = bool(stop.value)
-            if stopping or store.last_seq() > index.checkpoint:  # a look at the log costs one query
+            if stopping or store.last_seq() - index.checkpoint >= batch:  # a look at the log costs one query
                 applied = index_writing.update(index, store, batch=batch)
                 if stopping:
                     return
@@ -101,14 +104,14 @@ def _run(db: str, index_path: str, stop: Any, batch: int, cpu: Any) -> None:
 
 
 @contextmanager
-def following(store: Store, index_path: Path | None) -> Iterator[IndexFollower | None]:
+def following(store: Store, index_path: Path | None, *, batch: int = FOLLOW_BATCH) -> Iterator[IndexFollower | None]:
     """A follower of `store`'s change log into the index at `index_path` for the `with` block;
     none (None) when there is no index, or when this process runs other threads (a fork then is
     unsafe: the ingest itself falls back to one process for the same reason)."""
     if index_path is None or threading.active_count() > 1 or not hasattr(os, "fork"):
         yield None
         return
-    follower = IndexFollower(store.url, index_path)
+    follower = IndexFollower(store.url, index_path, batch=batch)
     follower.start()
     try:
         yield follower
