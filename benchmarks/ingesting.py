@@ -15,6 +15,7 @@ seconds of the writing process and of its workers, so a missed goal says where t
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -31,10 +32,11 @@ def _cpu() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
-def fonds_ingest(files: Sequence[Path], db: str, index_path: Path, follow: bool = True) -> dict[str, Any]:
+def fonds_ingest(files: Sequence[Path], db: str, index_path: Path,
+                 follow: bool = os.environ.get("BENCH_INDEX_DURING") == "1") -> dict[str, Any]:
     """Ingest into a fresh store and index (the caller made them empty); figures as a dict. With
-    `follow`, the index follows the change log during the ingest (fonds.index_following), as
-    `fonds ingest` does; its CPU counts as the index's (`cpu_index`, `cpu_follower`), not the workers'."""
+    `follow` (BENCH_INDEX_DURING=1), the index follows the change log during the ingest
+    (fonds.index_following), as `fonds ingest --index-during` does; its CPU counts as the index's (`cpu_index`, `cpu_follower`), not the workers'."""
     from fonds.index import Index
     from fonds.index_following import following
     from fonds.ingest import ingest

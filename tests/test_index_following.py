@@ -148,3 +148,21 @@ def test_an_ingest_without_an_index_starts_no_follower(tmp_path: Path) -> None:
 
     with SQLiteStore(tmp_path / "a.db") as store, following(store, None) as follower:
         assert follower is None
+
+
+def test_fonds_ingest_index_during_makes_the_index_fonds_ingest_makes(tmp_path: Path) -> None:
+    paths = inputs(tmp_path / "in")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    outputs = {}
+    for name, options in (("after", []), ("during", ["--index-during"])):
+        done = subprocess.run(
+            [sys.executable, "-m", "fonds.cli", "--db", str(tmp_path / f"{name}.db"), "--index", str(tmp_path / f"{name}-index"),
+             "ingest", *options, *map(str, paths)],
+            capture_output=True, text=True, env=env, timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs[name] = done.stdout
+    assert "72 added, 0 updated, 0 unchanged, 0 rejected" in outputs["during"]
+    assert "index: 108 changes applied, 72 records searchable" in outputs["during"]
+    assert outputs["during"] == outputs["after"]
+    assert answers(tmp_path / "during-index") == answers(tmp_path / "after-index")

@@ -26,6 +26,9 @@ from fonds.store.base import Store
 @click.option("--encoding", help="The encoding of CSV/TSV files that are not UTF-8, e.g. windows-1252 (default: detect).")
 @click.option("--map", "mapping", type=click.Path(dir_okay=False), help="A TOML file mapping a CSV's column names to fonds' (docs/importing.md).")
 @click.option("--skip-bad-rows", is_flag=True, help="Store a CSV's good rows and report each bad row skipped (default: a bad row stores nothing).")
+@click.option("--index-during", is_flag=True,
+              help="Fill the search index in a process of its own while the files are stored (default: after them; "
+                   "docs/benchmarks.md says what each costs).")
 @pass_context
 def ingest_command(
     context: Context,
@@ -35,6 +38,7 @@ def ingest_command(
     encoding: str | None,
     mapping: str | None,
     skip_bad_rows: bool,
+    index_during: bool = False,
 ) -> None:
     """Ingest record files and folders; the format is detected from each file's content.
 
@@ -59,7 +63,7 @@ def ingest_command(
         from fonds.renditions.files import FileStore
 
         attacher = Attacher(FileStore(context.settings.files_path), context.settings.ocr_workers, context.settings.max_pages)
-        with following(store, index.path if index is not None else None):  # the index fills while files are stored
+        with following(store, index.path if index is not None and index_during else None):
             report = ingest(
                 store, paths, on_file=lambda _path: bar.update(1), strict=strict, dry_run=dry_run, options=options,
                 attacher=attacher,
