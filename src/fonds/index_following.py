@@ -1,14 +1,15 @@
 """Filling the index while an ingest stores its files: a process that follows the change log.
 
-Without it, `fonds ingest` stores every file, converges, and only then fills the index: one core
-indexes while the other waits, and the first fill of a new archive commits once at the end (at 1M
-records Tantivy then merges every segment at once, ~4.3 GB mapped). `following(store, index)`
+Used by `fonds ingest --index-during` (opt-in). Without it, `fonds ingest` stores every file,
+converges, and only then fills the index: one core indexes while the other waits, and the first
+fill of a new archive commits once at the end (at 1M records Tantivy then merges every segment at
+once, ~4.3 GB mapped). `following(store, index)`
 forks one process for the ingest's duration that applies the change log as it grows
 (`index_writing.update`), so indexing overlaps the workers' parsing and linking, and the caller's
 `Index.update` after the ingest only applies the tail. It waits for FOLLOW_BATCH changes before
 each update and commits at most that many at once: each commit leaves a segment, and a search's
 facet counts cost about 3-4 ms more per segment at 10k records (docs/benchmarks.md), so the
-follower commits seldom; Tantivy's writer heap bounds its memory whatever the batch.
+follower commits seldom (Tantivy's 64 MB writer heap bounds its buffer whatever the batch).
 
 The index stays derived from the change log alone, with the same checkpoint rules (index.py): the
 follower is an ordinary writer of the index through its own connection to the store; a record
