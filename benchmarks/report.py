@@ -137,6 +137,15 @@ def report(n: int, results: dict[str, Any]) -> list[str]:
             f"(goal p50 <= {GOALS['search-http-p50']:g} ms, p95 <= {GOALS['search-http-p95']:g} ms at 1M) "
             f"{'PASS' if ok else 'FAIL'}"
         )
+        after = http.get("facets_after", {})
+        if after.get("deferred"):
+            rows.append(Row("http facets=always 1 client p50, ms", f"{after['p50']:.1f}", "", f"{after['deferred']} deferred"))
+            rows.append(Row("http facets=always 1 client p95, ms", f"{after['p95']:.1f}", "", f"of {after['searches']}"))
+        lines.append(
+            f"http facet counts: {after.get('deferred', 0)} of {after.get('searches', 0)} searches answered "
+            "without their counts (more than 20,000 hits, not counted yet); their facets=always requests "
+            + (f"p50 {after['p50']:.1f} ms, p95 {after['p95']:.1f} ms" if after.get("deferred") else "none")
+        )
         pages = http["pages"]
         for name in ("record", "search"):
             p = pages[name]

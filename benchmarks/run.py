@@ -29,6 +29,7 @@ import shutil
 import statistics
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -226,11 +227,29 @@ def measure_http(files: Sequence[Path], work: Path, n: int, budget: float, db: s
                     out[f"{name}_{clients}"] = _summary(load)
         finally:
             datasette.stop()
+        out["facets_after"] = measure_facets_after(fonds_server, fonds_urls, budget)
         out["pages"] = measure_pages(fonds_server, n, budget)
         out["fonds_rss_mb"] = fonds_server.peak_rss_mb()
     finally:
         fonds_server.stop()
     return out
+
+
+def measure_facets_after(server: httpload.Server, urls: Sequence[str], budget: float) -> dict[str, Any]:
+    """The second requests of the searches whose first answer left out its facet counts (more than
+    `facet_counts.INLINE_HITS` hits, counts not cached: `facets_deferred`): their `facets_href`
+    (`facets=always`), one client, what a page's script asks for after showing the hits."""
+    hrefs = []
+    for url in urls:
+        with urllib.request.urlopen(server.base + url, timeout=300) as response:
+            answer = json.loads(response.read())
+        if answer.get("facets_deferred"):
+            hrefs.append(answer["facets_href"])
+    result: dict[str, Any] = {"deferred": len(hrefs), "searches": len(urls)}
+    if hrefs:
+        print(f"bench: facet counts of the {len(hrefs)} deferred searches over HTTP, 1 client", file=sys.stderr)
+        result.update(_summary(httpload.run_load(server.base, hrefs, clients=1, rounds=1, budget_seconds=budget)))
+    return result
 
 
 def _summary(load: httpload.Load) -> dict[str, Any]:

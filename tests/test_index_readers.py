@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from fonds import facet_counts
 from fonds.index import Index
 from fonds.ingest import ingest
 from fonds.query import parse
@@ -43,13 +44,13 @@ def test_facet_counts_are_cached_per_search_and_index_state(
         index = Index(tmp_path / "index")
         index.update(store)
         computed: list[Any] = []
-        real = index._facets
+        real = facet_counts.count
 
         def counting(searcher: Any, compiled: Any) -> Any:
             computed.append(compiled)
             return real(searcher, compiled)
 
-        monkeypatch.setattr(index, "_facets", counting)
+        monkeypatch.setattr(facet_counts, "count", counting)
         first = index.search(parse("lang:ru"))
         again = index.search(parse("lang:ru"), offset=20)  # page 2 of the same search
         assert again.facets == first.facets and len(computed) == 1

@@ -284,14 +284,37 @@ class Compiler:
         return self.variants(self.resolve(name))
 
     def variants(self, variants: Sequence[tuple[str, str]]) -> Query | None:
+        """Every variant in every field (`text(..., names_only=True)`), except those another variant's
+        clauses already find: `Nikita Sergeyevich Khrushchev` is left out beside `Khrushchev` (every record
+        it finds holds the word khrushchev in the same field), so the same records are found without its
+        phrase queries, which at 1M records cost most of a name search (docs/benchmarks.md). All variants
+        stay in `expansions` (for `matched` and snippets)."""
         if not variants:
             return None
         self.expansions.extend(variants)
+        used = [variant for variant, _why in variants[:MAX_VARIANTS]]
+        signatures = [self.name_signature(variant) for variant in used]
         clauses: list[tuple[Occur, Query]] = []
-        for variant, _why in variants[:MAX_VARIANTS]:
+        for i, variant in enumerate(used):
+            if any(j != i and _covers(signatures[j], signatures[i], j < i) for j in range(len(used))):
+                continue
             query = self.text(variant, list(TEXT_BOOSTS), language=True, names_only=True)
             clauses.append((Occur.Should, query))
         return Query.boolean_query(clauses) if clauses else None
+
+    def name_signature(self, variant: str) -> dict[str, list[str]] | None:
+        """What `text(variant, ..., names_only=True)` looks for: each field's terms in order (a term, or a
+        phrase of them; in `text_ru` each word's alternatives). None for what this does not compare (CJK)."""
+        fields = [f for f in self.analysis.query_fields(variant) if f not in ("text_de", "text_fr")]
+        if CJK_FIELD in fields:
+            return None
+        found = {ENGLISH: self.analysis.tokens(variant, ENGLISH)}
+        for f in fields:
+            if f == "text_ru":
+                found[f] = ["|".join(self.analysis.name_terms(w)) for w in re.findall(r"\w+", variant)]
+            else:
+                found[f] = self.analysis.tokens(variant, f)
+        return found
 
     def person(self, name: str) -> Query:
         clauses = [(Occur.Should, self.text(name, ["persons"], language=False))]
@@ -320,6 +343,21 @@ class Compiler:
                 (Occur.Must, Query.range_query(self.schema, "latest", integer, lo, 99991230)),
             ]
         )
+
+
+def _covers(wide: dict[str, list[str]] | None, narrow: dict[str, list[str]] | None, earlier: bool) -> bool:
+    """Whether the variant of signature `wide` finds every record the one of `narrow` finds: `wide` is one
+    term (or one word's alternatives) in each field, and that term is one of `narrow`'s in the same field,
+    for every field `narrow` searches. Of two variants that find exactly the same, the earlier is kept."""
+    if wide is None or narrow is None or not narrow.keys() <= wide.keys():
+        return False
+    for field, terms in narrow.items():
+        mine = wide[field]
+        if len(mine) != 1 or not mine[0] or mine[0] not in terms:
+            return False
+    if wide == narrow or all(len(terms) == 1 for terms in narrow.values()):  # the same search: keep the earlier
+        return earlier and all(wide[f] == narrow[f] for f in narrow) and wide.keys() == narrow.keys()
+    return True
 
 
 def _rendition_in_language(items: Sequence[q.Node]) -> list[q.Node]:

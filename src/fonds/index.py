@@ -39,10 +39,13 @@ What a search costs, and how it is kept small (see docs/benchmarks.md):
   from document addresses alone, fetching only the two documents it returns; in date
   order it ranks only the hits of the record's date and the two dates around it (fast-field
   ranges on `date_sort`), so a record page costs the same in a collection of any size.
-- Facet counts are cached per index state: keyed by the compiled query (so the same
-  search, filters and name expansions) and the checkpoint, at most FACET_CACHE entries,
-  all dropped when the checkpoint moves. Page 2, the JSON twin and the next reader's
-  same search reuse page 1's counts, so their cost stops growing with the hit count.
+- Facet counts (facet_counts.py) are exact and cached per index state: keyed by the compiled
+  query (so the same search, filters and name expansions) and the checkpoint, in each process
+  and, for searches of many hits, in a folder beside the index that every reading process
+  shares. Page 2, the JSON twin and the next reader's same search reuse page 1's counts.
+  `defer_facets_over` leaves uncached counts of a search of many hits out of its answer
+  (`facets_deferred`), for a second request to fetch: what a page's first answer costs then
+  stops growing with the hit count.
 - Several processes may read one index (`serve --workers N`); one writes it. `refresh`
   (called by every search) reloads the searcher when the checkpoint another process
   wrote has moved, so a reader sees each commit as soon as its checkpoint is written.
@@ -53,7 +56,6 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -67,21 +69,13 @@ from fonds.analysis import ANALYZED_FIELDS, ENGLISH, Analysis, analyzers
 from fonds.containment import Failures
 from fonds.compiler import MAX_VARIANTS, Compiler, NameResolver
 from fonds.errors import QueryError, StoreError
+from fonds.facet_counts import FOLDER, FacetCounts
 from fonds.index_writing import BATCH, INDEX_VERSION, SNIPPET_CHARS, document  # noqa: F401 (re-exported)
 from fonds.snippets import Snippets, find, fold_text, matched_variants, needles, snippet_or_start
 from fonds.store.base import Store
 
 FUZZY_BELOW = 3  # exact matches below this many: run the search again with fuzzy clauses
 DATE_SORT_MIN, DATE_SORT_MAX = -(2**63), 2**63 - 1  # the bounds of `date_sort` (i64)
-FACET_CACHE = 512  # facet counts kept per index state (see the module docstring)
-FACETS = {
-    "language": ("lang", 60),
-    "repository": ("repository", 30),
-    "collection": ("collection", 50),
-    "type": ("type", 30),
-    "year": ("year", 200),
-    "person": ("person_id", 20),
-}
 
 
 @dataclass(frozen=True)
@@ -100,6 +94,7 @@ class SearchResult:
     total: int
     hits: tuple[Hit, ...]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    facets_deferred: bool = False  # many hits, counts not cached: left for a second request (facet_counts.py)
 
 
 def _schema() -> tantivy.Schema:
@@ -134,9 +129,7 @@ class Index:
         self.path = Path(path)
         self.schema = _schema()
         self._lock = threading.Lock()
-        self._facet_lock = threading.Lock()
-        self._facet_cache: OrderedDict[str, dict[str, list[tuple[str, int]]]] = OrderedDict()
-        self._facet_seq = -1  # the checkpoint the cached facet counts belong to
+        self.facet_counts = FacetCounts(self.path / FOLDER)
         self._seen = -1  # the checkpoint this process's searcher was last reloaded at
         self._checkpoint_seen: tuple[Any, int] | None = None  # (the checkpoint file's stat, its seq)
         self.failures = Failures("index")  # the records the last update or rebuild left out
@@ -220,8 +213,11 @@ class Index:
         facets: bool = True,
         snippets: bool = True,
         resolve_names: NameResolver | None = None,
+        defer_facets_over: int | None = None,
     ) -> SearchResult:
-        """Run a parsed search. `snippets=False` leaves out highlighting and `matched`, for lists of records."""
+        """Run a parsed search. `snippets=False` leaves out highlighting and `matched`, for lists of records.
+        With `defer_facets_over=N`, a search of more than N hits whose facet counts are not cached gets
+        none (`facets_deferred`); asked again without it, it gets them (facet_counts.py)."""
         _check_sort(sort)
         seq = self.refresh()
         searcher = self.index.searcher()
@@ -244,8 +240,9 @@ class Index:
         for score, address in result.hits:
             doc = searcher.doc(address)
             hits.append(_hit(doc, score, highlighter, expansions if snippets else [], scope))
-        facet_counts = self._cached_facets(searcher, compiled, seq) if facets else {}
-        return SearchResult(total=int(result.count or 0), hits=tuple(hits), facets=facet_counts)
+        total = int(result.count or 0)
+        counts = self.facet_counts.counts(searcher, compiled, seq, total, defer_over=defer_facets_over) if facets else {}
+        return SearchResult(total=total, hits=tuple(hits), facets=counts or {}, facets_deferred=counts is None)
 
     def neighbours(self, node: q.Node | None, record_id: str, *, sort: str = "date") -> tuple[Hit | None, Hit | None] | None:
         """The hits just before and after a record in a search's order; None when the search does not find it.
@@ -335,38 +332,6 @@ class Index:
             )
         except ValueError as error:
             raise QueryError(f"the search could not be run ({error}); simplify it") from None
-
-    def _cached_facets(self, searcher: tantivy.Searcher, compiled: Query, seq: int) -> dict[str, list[tuple[str, int]]]:
-        """`_facets`, remembered per (compiled query, checkpoint `seq`); copies, so callers may change them."""
-        key = repr(compiled)  # the whole query tree: words, filters, dates, name variants, fuzzy clauses
-        with self._facet_lock:
-            if seq != self._facet_seq:
-                self._facet_cache.clear()
-                self._facet_seq = seq
-            found = self._facet_cache.get(key)
-            if found is not None:
-                self._facet_cache.move_to_end(key)
-        if found is None:
-            found = self._facets(searcher, compiled)
-            with self._facet_lock:
-                if seq == self._facet_seq:
-                    self._facet_cache[key] = found
-                    if len(self._facet_cache) > FACET_CACHE:
-                        self._facet_cache.popitem(last=False)
-        return {name: list(counts) for name, counts in found.items()}
-
-    def _facets(self, searcher: tantivy.Searcher, compiled: Query) -> dict[str, list[tuple[str, int]]]:
-        spec = {name: {"terms": {"field": fname, "size": size}} for name, (fname, size) in FACETS.items()}
-        try:
-            raw = searcher.aggregate(compiled, spec)
-        except ValueError:
-            return {}
-        facets: dict[str, list[tuple[str, int]]] = {}
-        for name in FACETS:
-            buckets = raw.get(name, {}).get("buckets", [])
-            facets[name] = [(str(b["key"]), int(b["doc_count"])) for b in buckets]
-        facets["year"].sort()
-        return facets
 
     def count(self) -> int:
         """How many records the index holds, as of its last checkpoint (another process's commits too)."""

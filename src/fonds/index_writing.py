@@ -214,6 +214,7 @@ def _fill(index: Index, writer: tantivy.IndexWriter, store: Store, progress: Pro
     total = store.stats().records
     failures = Failures("index")
     done: list[str] = []
+    index.facet_counts.forget()  # another store may reach the same checkpoint number with other records
     try:
         writer.delete_all_documents()
         for record in store.iter_records(failures=failures):  # a row that cannot be read is a failure too

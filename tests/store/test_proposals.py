@@ -157,7 +157,7 @@ def test_a_version_5_postgres_database_gains_the_proposals_table(postgres_url: s
     try:
         assert store.proposals(status=None) == []
         with psycopg.connect(postgres_url, autocommit=True) as conn:
-            assert migrations.schema_version(conn) == 6
+            assert migrations.schema_version(conn) == migrations.LATEST  # 6 and later
     finally:
         store.close()
 

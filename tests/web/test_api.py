@@ -109,7 +109,8 @@ def test_the_schema_documents_every_json_twin_and_no_page() -> None:
 
 def test_the_search_parameters_are_the_ones_search_reads() -> None:
     parameters = {p["name"]: p for p in schema.raw_schema["paths"]["/search.json"]["get"]["parameters"]}
-    assert list(parameters) == ["q", "from", "to", "sort", "page", "filter"]
+    assert list(parameters) == ["q", "from", "to", "sort", "page", "filter", "facets"]
+    assert parameters["facets"]["schema"]["const"] == "always"
     assert parameters["sort"]["schema"]["enum"] == list(SORTS)
 
 

@@ -303,3 +303,32 @@ def test_frus_cite_box_formats_italics_and_copies_each_citation(tab: Page) -> No
     tab.page.set_viewport_size({"width": 390, "height": 844})
     assert tab.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     tab.shoot("record-frus-cite-box-390")
+
+
+def test_a_search_of_many_records_shows_its_hits_then_its_filters(tab: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fonds import facet_counts
+
+    monkeypatch.setattr(facet_counts, "INLINE_HITS", 2)  # this small archive's searches count as many records
+    query = 'Kennedy OR Khrushchev OR "no such phrase for the browser facets"'
+    plain = tab.context.browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    try:  # without the script: the hits, and a link to the counts in place of the filters
+        page = plain.new_page()
+        page.goto(tab.base + "/search?q=" + quote(query))
+        assert page.locator(".hit").count() > 0 and page.locator("a.facet-link").count() == 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "search-facets-pending-no-script.png"), full_page=False)
+        page.get_by_role("link", name="Show the filters and their counts").click()
+        page.wait_for_load_state("load")
+        assert "facets=always" in page.url and page.locator("a.facet-link").count() > 0
+    finally:
+        plain.close()
+    tab.open("/search?q=" + quote(query))
+    tab.page.locator("#facet-type + ul a.facet-link").first.wait_for(timeout=10_000)
+    assert tab.page.locator(".facets-pending").count() == 0, "the script put the counted filters in"
+    assert tab.page.locator(".histogram a.bar").count() >= 2, "and the histogram by year"
+    tab.shoot("search-facets-after-hits")
+    facet = tab.page.locator("#facet-language + ul a.facet-link").first
+    count = int(facet.locator(".count").inner_text())
+    facet.click()
+    tab.page.wait_for_load_state("load")
+    assert int(tab.page.locator("#h-results").inner_text().split()[0]) == count, "the count was exact"

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from fonds.collection import Collection
 from fonds.web.collections import labels, short_title
-from fonds.web.pages import natural_key
+from fonds.store.print_order import natural_key
 
 
 def numbers(items: list[dict[str, Any]]) -> list[int]:

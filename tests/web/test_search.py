@@ -1,8 +1,14 @@
-"""The search page in every language: CJK and Russian queries, names, the empty search."""
+"""The search page in every language: CJK and Russian queries, names, the empty search; the facet
+counts of a search of many records, shown after its hits."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import pytest
+
+from fonds import facet_counts
 
 
 def test_an_empty_search_shows_the_overview_not_every_record(client: Any) -> None:
@@ -58,3 +64,46 @@ def test_a_page_past_the_last_says_so_and_links_the_last_page(client: Any) -> No
     assert link is not None
     last = client.get(link.group(1).replace("&amp;", "&"))
     assert last.status_code == 200 and 'class="hits"' in last.text and "past the last page" not in last.text
+
+
+# A query no other test asks, so no earlier test has counted its facets for this index state.
+MANY = 'Khrushchev OR Kennedy OR "no such phrase for the facet tests"'
+
+
+def test_a_search_of_many_records_answers_first_and_says_where_its_counts_are(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(facet_counts, "INLINE_HITS", 2)
+    first = client.get("/search.json", params={"q": MANY}).json()
+    assert first["total"] > 2 and first["hits"]
+    assert first["facets_deferred"] is True and first["facets"] == {}
+    counted = client.get(first["facets_href"]).json()
+    assert counted["facets_deferred"] is False and counted["hits"] == first["hits"]
+    languages = {f["value"]: f["count"] for f in counted["facets"]["language"]}
+    for code, number in languages.items():  # exact: each count is the total of the search narrowed to it
+        narrowed = client.get("/search.json", params={"q": MANY, "filter": f"lang:{code}"}).json()
+        assert narrowed["total"] == number, code
+    again = client.get("/search.json", params={"q": MANY}).json()  # counted once: now given at once
+    assert again["facets_deferred"] is False and again["facets"] == counted["facets"]
+
+
+def test_the_page_of_a_search_of_many_records_links_its_counts(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(facet_counts, "INLINE_HITS", 2)
+    query = MANY.replace("facet tests", "facet page")
+    html = client.get("/search", params={"q": query}).text
+    assert "are counted" in html and 'class="facet-link' not in html and 'class="hit' in html
+    href = re.search(r'data-facets-href="([^"]+)"', html)
+    assert href is not None and "facets=always" in href.group(1)
+    counted = client.get(href.group(1).replace("&amp;", "&")).text
+    assert 'class="facet-link' in counted and "facets-pending" not in counted
+    assert "facets-pending" not in client.get("/search", params={"q": query}).text, "counted once, shown at once"
+
+
+def test_few_records_have_their_counts_at_once(client: Any) -> None:
+    data = client.get("/search.json", params={"q": MANY.replace("tests", "few")}).json()
+    assert data["facets_deferred"] is False and data["facets_href"] is None and data["facets"]["language"]
+
+
+def test_an_unknown_facets_value_is_a_clear_400(client: Any) -> None:
+    response = client.get("/search.json", params={"q": "Khrushchev", "facets": "sometimes"})
+    assert response.status_code == 400 and "facets=always" in response.text

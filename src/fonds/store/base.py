@@ -20,6 +20,7 @@ from fonds.errors import FondsError, RecordError, UnreadableRecord
 from fonds.identifiers import check_identifier
 from fonds.collection import Collection
 from fonds.record import Record
+from fonds.store import print_order
 from fonds.store.curation import CurationStore
 
 
@@ -337,6 +338,18 @@ class Store(CurationStore):
             after = batch[-1].id
             found.extend(RecordSummary.of(s.record) for s in batch if s.record is not None)
 
+    def volume_neighbours(
+        self, volume_id: str, record_id: str
+    ) -> tuple[print_order.Printed | None, print_order.Printed | None] | None:
+        """The documents printed just before and after a record in a FRUS volume (store/print_order.py:
+        indexed lookups, nothing read whole); None when the volume does not hold the record."""
+        return print_order.neighbours(_Reads(self), volume_id, record_id)
+
+    def print_keys(self, volume_id: str, *, after: bytes | None = None, limit: int = 1000) -> list[bytes]:
+        """Up to `limit` print keys of a FRUS volume's live documents in printed order, after the key
+        `after` (store/print_order.py: `id_of`, `number_of` read a key)."""
+        return print_order.page(_Reads(self), volume_id, after=after, limit=limit)
+
     @abstractmethod
     def last_seq(self) -> int:
         """The highest sequence number in the change log (0 when empty)."""
@@ -438,3 +451,16 @@ class Store(CurationStore):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Reads:
+    """The reading half of store/curation.py's `Sql` over a store's own reads (`_staff_read`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.store._staff_read(sql, args)
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        raise TypeError("a store's reads cannot write")

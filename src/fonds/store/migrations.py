@@ -14,21 +14,25 @@ Text that is compared or ordered uses COLLATE "C": byte order, as in SQLite.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import psycopg
 
 from fonds.config import mask_password
 from fonds.errors import ConfigError, StoreError
-from fonds.store.curation import BACKFILL_VERSIONS, POSTGRES_TABLES
+from fonds.store import print_order
+from fonds.store.curation import BACKFILL_VERSIONS, POSTGRES_TABLES, Sql
 from fonds.store.proposals import POSTGRES_PROPOSALS
 
 
 @dataclass(frozen=True)
 class Migration:
+    """One step of the schema: `sql` run, then `fill` (rows computed in Python), in the migration's transaction."""
+
     version: int
     description: str
     sql: str
+    fill: Callable[[Sql], object] | None = None
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -109,6 +113,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         POSTGRES_TABLES + ";\n" + BACKFILL_VERSIONS + ";",
     ),
     Migration(6, "staff: contributors' proposed edits", POSTGRES_PROPOSALS),
+    Migration(
+        7,
+        "a FRUS volume's printed order (store/print_order.py), filled from the records",
+        print_order.POSTGRES_TABLE,
+        lambda sql: print_order.fill(sql, print_order.postgres_fields),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version
@@ -207,6 +217,10 @@ def _apply(conn: psycopg.Connection[Any], migration: Migration, where: str) -> N
             f"{where}: migration {migration.version} ({migration.description}) found a table "
             f"fonds did not create ({error.diag.message_primary}); give fonds a database of its own"
         ) from error
+    if migration.fill is not None:
+        from fonds.store.postgres_connections import Statements
+
+        migration.fill(Statements(conn.cursor()))
     conn.execute(
         "INSERT INTO schema_version (version, description) VALUES (%s, %s)",
         (migration.version, migration.description),

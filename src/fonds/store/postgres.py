@@ -41,8 +41,9 @@ from fonds.store.base import (
     refuse_dangling,
 )
 from fonds.store.curation import Sql
+from fonds.store import print_order
 from fonds.store.postgres_reading import PostgresReading
-from fonds.store.postgres_connections import POOL_SIZE, Pool, connect, describe, first_line, in_recovery
+from fonds.store.postgres_connections import POOL_SIZE, Pool, Statements as _Statements, connect, describe, first_line, in_recovery
 
 # Held by every writing transaction; the key spells "fonds".
 WRITE_LOCK = 0x666F6E6473
@@ -160,6 +161,8 @@ class PostgresStore(PostgresReading):
         check_collections_and_entities(collections, entities)
         prepared = prepare_records(records)  # checked and serialized before taking the lock
         with self._writing() as (cur, at):
+            sql = _Statements(cur)
+            before = print_order.volume_map(sql) if collections else None
             if collections:
                 cur.executemany(
                     "INSERT INTO collections (id, title, parent, kind, details) VALUES (%s, %s, %s, %s, %s) "
@@ -167,17 +170,20 @@ class PostgresStore(PostgresReading):
                     "parent = EXCLUDED.parent, kind = EXCLUDED.kind, details = EXCLUDED.details",
                     [(c.id, c.title, c.parent, c.kind, collection_details(c)) for c in collections],
                 )
+            volumes = print_order.volume_map(sql)
+            if before is not None:  # records the changed tree moved to another volume
+                print_order.regroup(sql, before, volumes, print_order.postgres_fields)
             self._put_entities(cur, entities)
             linked = list({link.id for record, _, _ in prepared for link in record.persons})
             known = {row[0] for row in cur.execute("SELECT id FROM entities WHERE id = ANY(%s)", (linked,))}
             refuse_dangling(prepared, known)
-            changed = self._add_records(cur, prepared, at, result)
+            changed = self._add_records(cur, prepared, at, result, volumes)
             self._log_versions(_Statements(cur), changed, at, agent, note)
         return result
 
     @staticmethod
     def _add_records(
-        cur: Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult
+        cur: Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult, volumes: dict[str, str]
     ) -> list[tuple[str, str]]:
         """Write the records whose content changed: a few statements for the whole batch.
         Returns (id, stored JSON text) of each change, for its version.
@@ -228,12 +234,16 @@ class PostgresStore(PostgresReading):
                 "SELECT * FROM unnest(%s::text[], %s::text[]) ON CONFLICT DO NOTHING",
                 ([pair[0] for pair in naming], [pair[1] for pair in naming]),
             )
+        if stale:
+            cur.execute("DELETE FROM print_order WHERE record_id = ANY(%s)", (stale,))
+        print_order.write_rows(_Statements(cur), print_order.record_rows(latest, volumes))
         return [(record.id, text) for record, text, _ in changed]
 
     @staticmethod
     def _unlink(cur: Cursor, record_id: str) -> None:
         # Its collection rows stay: a set harvest reports the deletion in its sets (OAI-PMH 2.0, 2.5.1).
         cur.execute("DELETE FROM record_entities WHERE record_id = %s", (record_id,))
+        cur.execute("DELETE FROM print_order WHERE record_id = %s", (record_id,))
 
     def delete(self, record_id: str, *, agent: str = "fonds", reason: str = "") -> bool:
         with self._writing() as (cur, at):
@@ -308,18 +318,3 @@ class PostgresStore(PostgresReading):
 
     def close(self) -> None:
         self._pool.close()
-
-
-class _Statements:
-    """The `Sql` of store/curation.py over one psycopg cursor: `?` placeholders become `%s`."""
-
-    def __init__(self, cur: Cursor) -> None:
-        self.cur = cur
-
-    def run(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        self.cur.execute(sql.replace("?", "%s"), tuple(args))
-        return self.cur.fetchall() if self.cur.description else []
-
-    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            self.cur.executemany(sql.replace("?", "%s"), [tuple(row) for row in rows])

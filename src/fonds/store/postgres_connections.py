@@ -13,7 +13,7 @@ import select
 import threading
 import time
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -27,6 +27,7 @@ POOL_WAIT_SECONDS = 30.0
 CONNECT_TIMEOUT_SECONDS = 10
 
 Connection = psycopg.Connection[tuple[Any, ...]]
+Cursor = psycopg.Cursor[tuple[Any, ...]]
 
 
 def describe(url: str) -> str:
@@ -189,3 +190,18 @@ class Pool:
             self._cond.notify_all()
         for conn in idle:
             conn.close()
+
+
+class Statements:
+    """The `Sql` of store/curation.py over one psycopg cursor (postgres.py, migrations.py): `?` placeholders become `%s`."""
+
+    def __init__(self, cur: Cursor) -> None:
+        self.cur = cur
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self.cur.execute(sql.replace("?", "%s"), tuple(args))
+        return self.cur.fetchall() if self.cur.description else []
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cur.executemany(sql.replace("?", "%s"), [tuple(row) for row in rows])

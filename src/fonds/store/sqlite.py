@@ -30,8 +30,9 @@ from fonds.store.base import (
     refuse_dangling,
 )
 from fonds.store.curation import Sql
+from fonds.store import print_order
 from fonds.store.sqlite_reading import SQLiteReading
-from fonds.store.sqlite_schema import SCHEMA, check_version, create_staff_tables, upgrade
+from fonds.store.sqlite_schema import SCHEMA, Statements as _Statements, check_version, create_staff_tables, upgrade
 
 
 def utc_now() -> str:
@@ -136,15 +137,20 @@ class SQLiteStore(SQLiteReading):
         cur = self.db.cursor()
         self._begin(cur)
         try:
+            sql = _Statements(cur)
+            before = print_order.volume_map(sql) if collections else None
             cur.executemany(
                 "INSERT INTO collections (id, title, parent, kind, details) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET title = excluded.title, parent = excluded.parent, "
                 "kind = excluded.kind, details = excluded.details",
                 [(c.id, c.title, c.parent, c.kind, collection_details(c)) for c in collections],
             )
+            volumes = print_order.volume_map(sql)
+            if before is not None:  # records the changed tree moved to another volume
+                print_order.regroup(sql, before, volumes, print_order.sqlite_fields)
             self._put_entities(cur, entities)
             refuse_dangling(prepared, self._known_entities(cur, prepared))
-            changed = self._add_records(cur, prepared, at, result)
+            changed = self._add_records(cur, prepared, at, result, volumes)
             self._log_versions(_Statements(cur), changed, at, agent, note)
             cur.execute("COMMIT")
         except BaseException:
@@ -153,7 +159,8 @@ class SQLiteStore(SQLiteReading):
         return result
 
     def _add_records(
-        self, cur: sqlite3.Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult
+        self, cur: sqlite3.Cursor, prepared: list[tuple[Record, str, str]], at: str, result: AddResult,
+        volumes: dict[str, str],
     ) -> list[tuple[str, str]]:
         """Write the records whose content changed: a few statements for the whole batch.
         Returns (id, stored JSON text) of each change, for its version.
@@ -206,6 +213,8 @@ class SQLiteStore(SQLiteReading):
             "INSERT OR IGNORE INTO record_entities VALUES (?, ?)",
             [(p.id, record_id) for record_id, record in latest.items() for p in record.persons],
         )
+        print_order.drop_rows(_Statements(cur), [record_id for record_id, in stale])
+        print_order.write_rows(_Statements(cur), print_order.record_rows(latest, volumes))
         return [(record.id, text) for record, text, _ in changed]
 
     def delete(self, record_id: str, *, agent: str = "fonds", reason: str = "") -> bool:
@@ -225,6 +234,7 @@ class SQLiteStore(SQLiteReading):
             )
             # Its collection rows stay: a set harvest reports the deletion in its sets (OAI-PMH 2.0, 2.5.1).
             cur.execute("DELETE FROM record_entities WHERE record_id = ?", (record_id,))
+            print_order.drop_rows(_Statements(cur), [record_id])
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
@@ -319,19 +329,6 @@ class SQLiteStore(SQLiteReading):
             self._connections.clear()
             self._threads.clear()
         self._local = threading.local()
-
-
-class _Statements:
-    """The `Sql` of store/curation.py over one SQLite cursor."""
-
-    def __init__(self, cur: sqlite3.Cursor) -> None:
-        self.cur = cur
-
-    def run(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.cur.execute(sql, tuple(args)).fetchall()
-
-    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self.cur.executemany(sql, [tuple(row) for row in rows])
 
 
 def _rows_for_ids(cur: sqlite3.Cursor, query: str, ids: Sequence[str], chunk: int = 500) -> Iterator[tuple[Any, ...]]:

@@ -2,7 +2,8 @@
 
 `SCHEMA` creates every table (idempotently) a new file needs; `check_version` refuses a file
 this fonds cannot read; `upgrade` brings a file written by an older fonds up to
-`SCHEMA_VERSION` (adding columns only); `create_staff_tables` adds the staff tables
+`SCHEMA_VERSION` (adding columns, and filling a FRUS volume's print order: store/print_order.py);
+`create_staff_tables` adds the staff tables
 (`curation.py`, `proposals.py`). The PostgreSQL store's counterpart is `migrations.py`.
 """
 
@@ -10,12 +11,16 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any, Sequence
 
 from fonds.errors import StoreError
+from fonds.store import print_order
 from fonds.store.curation import BACKFILL_VERSIONS, SQLITE_TABLES
 from fonds.store.proposals import SQLITE_PROPOSALS
 
-SCHEMA_VERSION = 3  # 2: collections.details (EAD description and sibling order); 3: pending_work, no dangling links
+SCHEMA_VERSION = 4
+# 2: collections.details (EAD description and sibling order); 3: pending_work, no dangling links;
+# 4: print_order (a FRUS volume's printed order, filled from the records)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -60,7 +65,7 @@ BEGIN SELECT RAISE(ABORT, 'a person link to an authority entry the store does no
 CREATE TRIGGER IF NOT EXISTS entities_in_use BEFORE DELETE ON entities
 WHEN EXISTS (SELECT 1 FROM record_entities WHERE entity_id = OLD.id)
 BEGIN SELECT RAISE(ABORT, 'records still link to this authority entry'); END;
-"""
+""" + print_order.SQLITE_TABLE
 
 
 def check_version(db: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
@@ -93,11 +98,40 @@ def create_staff_tables(db: sqlite3.Connection) -> None:
 
 
 def upgrade(db: sqlite3.Connection) -> None:
-    """Bring a file written by an older fonds up to SCHEMA_VERSION (adds columns only)."""
+    """Bring a file written by an older fonds up to SCHEMA_VERSION: adds columns, and fills the print
+    order of the volumes it holds (version 4), in one transaction."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(collections)")}
     if "details" not in columns:
         db.execute("ALTER TABLE collections ADD COLUMN details TEXT")
-    db.execute(
-        "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
-        (str(SCHEMA_VERSION), SCHEMA_VERSION),
-    )
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None or int(row[0]) >= SCHEMA_VERSION:
+        return
+    cur = db.cursor()
+    cur.execute("BEGIN IMMEDIATE")
+    try:
+        row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()  # another process may have upgraded it
+        if int(row[0]) < 4:
+            statements = Statements(cur)
+            cur.execute("DELETE FROM print_order")
+            print_order.fill(statements, print_order.sqlite_fields)
+        cur.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+            (str(SCHEMA_VERSION), SCHEMA_VERSION),
+        )
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+
+
+class Statements:
+    """The `Sql` of store/curation.py over one SQLite cursor (store/sqlite.py's writes use it too)."""
+
+    def __init__(self, cur: sqlite3.Cursor) -> None:
+        self.cur = cur
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.cur.execute(sql, tuple(args)).fetchall()
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.cur.executemany(sql, [tuple(row) for row in rows])

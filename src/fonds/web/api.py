@@ -144,6 +144,14 @@ def operations(formats: dict[str, citing.Export]) -> APIRouter:
                 examples=[["type:Letter", "collection:NKIDP"]],
             ),
         ] = [],  # noqa: B006 - FastAPI copies defaults
+        facets: Literal["always"] = Query(
+            None,
+            description=(
+                "always: count the facets now, however many records the search finds. Without it a search "
+                "of more than 20,000 records answers at once with `facets_deferred` and no counts, unless "
+                "they were counted before for the archive as it is"
+            ),
+        ),
     ) -> None:
         """Hits with highlighted snippets, and facet counts over all hits.
 

@@ -88,7 +88,15 @@ class SearchResult(BaseModel):
     offset: int = Field(description="how many hits come before the first one here")
     hits: list[Hit]
     facets: dict[str, list[FacetCount]] = Field(
-        description="counts over all hits by language, repository, collection, type, person and year"
+        description="exact counts over all hits by language, repository, collection, type, person and year; "
+        "empty when `facets_deferred`"
+    )
+    facets_deferred: bool = Field(
+        description="true when the search found more records than the counts are counted for at once "
+        "(20,000) and they were not counted yet: `facets_href` has them"
+    )
+    facets_href: str | None = Field(
+        description="when `facets_deferred`, this search with facets=always: the same answer with its counts"
     )
 
 

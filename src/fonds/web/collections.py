@@ -7,7 +7,8 @@ counts and table of contents in the collection's own order:
   document number, as the volume prints them ("Document 66"), each chapter under its heading;
   chapters come in the order of their first document (or the collection's `order`, when the
   holdings give one). The whole volume is read from the store for each such page (its fields only);
-  a record page's neighbours in the volume come from `volume_order`, which keeps one key per document.
+  a record page's neighbours in the volume are two indexed lookups in the store's print order
+  (store/print_order.py), which keeps one key per document and volume.
 - any other collection (a Wilson Center project, an archival series) lists its sub-collections
   and then its records by date, a page at a time, from the index.
 
@@ -28,9 +29,10 @@ from fonds.errors import NotFound
 from fonds.collection import Collection
 from fonds.record import Record
 from fonds.store.base import RecordSummary
-from fonds.web.pages import Archive, collection_href, natural_key, record_href
+from fonds.store.print_order import VOLUME_KIND, natural_key
+from fonds.web.pages import Archive, collection_href, record_href
 
-VOLUME_KIND = "volume"
+
 PAGE_SIZE = 100
 FRUS_TITLE = "Foreign Relations of the United States"
 _FRUS_VOLUME = re.compile(
@@ -149,7 +151,7 @@ def volume_of(archive: Archive, record: Record) -> Collection | None:
 def volume_items(archive: Archive, volume_id: str) -> tuple[Item, ...]:
     """Every live document of a volume in document-number order, read from the store (the fields
     only: no record decoded). A table of contents lists them all; a record page needs only its
-    neighbours, which `volume_order` keeps without these fields."""
+    neighbours, which the store's print order gives (store/print_order.py)."""
     collections = archive.collections()
     depth = {cid: len(ancestors(c, collections)) for cid, c in collections.items()}
     items = [_item(summary, depth) for summary in archive.store.record_summaries(volume_id)]
@@ -157,7 +159,7 @@ def volume_items(archive: Archive, volume_id: str) -> tuple[Item, ...]:
 
 
 def _sort_key(item: Item) -> Any:
-    """The printed order: document number, then date, then id (volume_order.print_key as a tuple)."""
+    """The printed order: document number, then date, then id (store/print_order.print_key as a tuple)."""
     return (natural_key(item.number), item.earliest or "9999", natural_key(item.id))
 
 

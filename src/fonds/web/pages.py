@@ -7,7 +7,6 @@ HTML page and the JSON twin always come from the same data.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -20,10 +19,10 @@ from fonds.index import Index
 from fonds.naming import Names
 from fonds.collection import Collection
 from fonds.store.base import Stats, Store
+from fonds.store.print_order import natural_key
 from fonds.vocabulary import language_names
 from fonds.web import citing
 
-_NATURAL = re.compile(r"(\d+)")
 
 
 def record_href(record_id: str, suffix: str = "") -> str:
@@ -51,13 +50,6 @@ def filter_href(field: str, value: str) -> str:
     return "/search?" + urlencode({"filter": f"{field}:{value}"})
 
 
-def natural_key(text: str | None) -> tuple[tuple[int, int, str], ...]:
-    """A sort key that puts `d2` before `d10` and `9` before `66`; None and "" sort last."""
-    if not text:
-        return ((2, 0, ""),)
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in _NATURAL.split(text) if part)
-
-
 def language_label(code: str) -> str:
     """`ru` -> `Russian`; a tag with script or region -> `Chinese (zh-Hant)`; unknown -> the code."""
     names = language_names()
@@ -77,9 +69,6 @@ class Archive:
         self.store_lock = threading.RLock()
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[int, Any]] = {}
-        self.volumes: dict[str, Any] = {}  # a FRUS volume's printed order, patched as the index moves (web/volume_order.py)
-        self.volumes_lock = threading.Lock()  # guards `volume_locks`
-        self.volume_locks: dict[str, threading.Lock] = {}  # one per volume: reading one does not hold up the others
 
     def resolve_names(self, name: str) -> Any:
         """Every spelling of the persons a searched name resolves to (naming.Names.resolve)."""

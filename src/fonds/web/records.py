@@ -14,12 +14,12 @@ from markupsafe import Markup
 
 from fonds import query as q
 from fonds.record import Record, format_reference
+from fonds.store.print_order import Printed
 from fonds.web import citing
 from fonds.web.collections import ancestors, labels, volume_of
 from fonds.web.filelinks import link_files
 from fonds.web.markup import note_id, rendition_html
 from fonds.web.pages import Archive, collection_href, language_label, person_href, record_href
-from fonds.web.volume_order import id_of, number_of, print_key, volume_order
 
 @dataclass(frozen=True)
 class NoteView:
@@ -185,22 +185,21 @@ def placement_of(archive: Archive, record: Record) -> Placement | None:
 
 
 def volume_neighbours(archive: Archive, record: Record) -> tuple[Neighbour | None, Neighbour | None]:
-    """The documents printed before and after this one in its volume (web/volume_order.py); their
-    titles are read from the index."""
+    """The documents printed before and after this one in its volume: indexed lookups in the store's
+    print order (store/print_order.py); their titles are read from the index."""
     volume = volume_of(archive, record)
     if volume is None:
         return None, None
-    keys = volume_order(archive, volume.id).neighbours(record.id, print_key(record.number, record.date.earliest, record.id))
-    ids = [id_of(key) for key in keys if key is not None]
-    titles = archive.index.titles(ids)
+    found = archive.store.volume_neighbours(volume.id, record.id) or (None, None)
+    titles = archive.index.titles([printed.id for printed in found if printed is not None])
 
-    def neighbour(key: bytes | None) -> Neighbour | None:
-        if key is None:
+    def neighbour(printed: Printed | None) -> Neighbour | None:
+        if printed is None:
             return None
-        found, number = id_of(key), number_of(key)
-        return Neighbour(found, titles.get(found, found), record_href(found), f"Document {number}" if number else "")
+        label = f"Document {printed.number}" if printed.number else ""
+        return Neighbour(printed.id, titles.get(printed.id, printed.id), record_href(printed.id), label)
 
-    return neighbour(keys[0]), neighbour(keys[1])
+    return neighbour(found[0]), neighbour(found[1])
 
 
 def neighbours(archive: Archive, record: Record) -> tuple[Neighbour | None, Neighbour | None, str | None]:

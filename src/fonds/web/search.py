@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
+from fonds import facet_counts
 from fonds.query import And, Filter, Node, Person, parse
 from fonds.errors import QueryError
 from fonds.vocabulary import language_tag
@@ -55,6 +56,7 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     filters: tuple[tuple[str, str], ...] = ()  # (field, value): lang, repository, collection, type, person
+    all_facets: bool = False  # `facets=always`: count the facets now, however many hits (facet_counts.py)
 
     @property
     def full_query(self) -> str:
@@ -84,6 +86,12 @@ class SearchParams:
         pairs = [(k, v) for k, v in values.items() if v not in ("", None)]
         pairs[1:1] = [("filter", f"{name}:{value}") for name, value in filters]
         return "/search?" + urlencode(pairs)
+
+    def facets_href(self, *, json: bool = False) -> str:
+        """This search with `facets=always`: its facet counts counted now, when the first answer left them out."""
+        plain = self.href()
+        href = plain + ("&" if plain != "/search?" else "") + "facets=always"
+        return href.replace("/search?", "/search.json?", 1) if json else href
 
 
 def read_filters(raw: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -129,7 +137,11 @@ def read_params(query: Mapping[str, str], filters: Sequence[str] = ()) -> Search
     raw_page = query.get("page", "1") or "1"
     if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1:
         raise QueryError(f"page {raw_page!r} is not a page number; use 1, 2, 3...")
-    return SearchParams(text, date_from, date_to, sort, int(raw_page), read_filters(filters))
+    facets = query.get("facets", "")
+    if facets not in ("", "always"):
+        raise QueryError(f"facets={facets[:40]!r} is not one we know; leave it out, or use facets=always to have the "
+                         "counts counted however many records the search finds")
+    return SearchParams(text, date_from, date_to, sort, int(raw_page), read_filters(filters), facets == "always")
 
 
 def _is_date(value: str) -> bool:
@@ -219,6 +231,7 @@ class SearchPage:
     first: int
     sorts: tuple[tuple[str, str, str], ...]  # value, label, href
     raw_facets: dict[str, list[tuple[str, int]]]
+    facets_deferred: bool = False  # many hits, counts not cached yet: the page fetches `params.facets_href()`
     active: tuple[ActiveFilter, ...] = ()
     last_href: str | None = None  # a page past the last one: where the last one is
     template: str = "search.html"
@@ -244,6 +257,9 @@ class SearchPage:
             "facets": {
                 name: [{"value": v, "count": c} for v, c in values] for name, values in self.raw_facets.items()
             },
+            # Counts are exact or absent: a search of many hits whose counts are not counted yet says where they are.
+            "facets_deferred": self.facets_deferred,
+            "facets_href": self.params.facets_href(json=True) if self.facets_deferred else None,
         }
 
 
@@ -256,7 +272,8 @@ def search_page(archive: Archive, params: SearchParams, *, links: bool = True) -
     if offset > MAX_OFFSET:
         raise QueryError(f"page {params.page} is too far; narrow the search instead (at most {MAX_OFFSET} hits are shown)")
     result = archive.index.search(
-        node, limit=size, offset=offset, sort=params.sort, resolve_names=archive.resolve_names
+        node, limit=size, offset=offset, sort=params.sort, resolve_names=archive.resolve_names,
+        defer_facets_over=None if params.all_facets else facet_counts.INLINE_HITS,
     )
     hits = tuple(
         HitView(h.id, record_href(h.id), h.title, h.date, h.type, snippet_html(h.snippet), h.matched)
@@ -264,7 +281,8 @@ def search_page(archive: Archive, params: SearchParams, *, links: bool = True) -
     )
     if not links:
         return SearchPage(params=params, total=result.total, hits=hits, facets=(), histogram=(), pages=(),
-                          previous_href=None, next_href=None, first=offset + 1, sorts=(), raw_facets=result.facets)
+                          previous_href=None, next_href=None, first=offset + 1, sorts=(), raw_facets=result.facets,
+                          facets_deferred=result.facets_deferred)
     last_page = max(1, min(-(-result.total // size), MAX_OFFSET // size + 1))
     window = range(max(1, params.page - 4), min(last_page, params.page + 4) + 1)
     groups = facet_groups(archive, params, result.facets)
@@ -280,6 +298,7 @@ def search_page(archive: Archive, params: SearchParams, *, links: bool = True) -
         first=offset + 1,
         sorts=tuple((value, label, params.href(sort=value, page=1)) for value, label in SORTS.items()),
         raw_facets=result.facets,
+        facets_deferred=result.facets_deferred,
         active=active_filters(archive, params),
         last_href=params.href(page=last_page) if result.total and not hits else None,
     )

@@ -118,9 +118,37 @@
     if (narrow.addEventListener) narrow.addEventListener("change", apply);
   }
 
+  // A search of many records shows its results first; its filters' counts (facet_counts.py) come
+  // from the same search with facets=always, whose page's filters and year histogram replace the
+  // placeholder. Without this script the placeholder's link opens that page.
+  function loadFacets() {
+    var pending = document.querySelector(".facets-pending[data-facets-href]");
+    if (!pending || !window.fetch || !window.DOMParser) return;
+    var aside = pending.closest("aside.facets");
+    pending.setAttribute("aria-busy", "true");
+    fetch(pending.getAttribute("data-facets-href"), { headers: { "Accept": "text/html" } }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.text();
+    }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var counted = page.querySelector("aside.facets");
+      if (!counted || counted.querySelector(".facets-pending")) throw new Error("no counts");
+      aside.replaceWith(document.importNode(counted, true));
+      var histogram = page.querySelector("figure.histogram");
+      var results = document.querySelector("section.results");
+      if (histogram && results && !results.querySelector("figure.histogram")) {
+        var after = results.querySelector(".active-filters") || results.querySelector("h2");
+        after.insertAdjacentElement("afterend", document.importNode(histogram, true));
+      }
+    }).catch(function () {
+      pending.removeAttribute("aria-busy");  // the link stays: it opens the counts as a page
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-tabs]").forEach(makeTabs);
     makeCopyButtons();
     foldFilters();
+    loadFacets();
   });
 })();
