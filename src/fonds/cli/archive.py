@@ -11,7 +11,8 @@ import click
 
 from fonds.config import MAX_PROCESSES
 from fonds.cli.main import Context, main, no_bar, pass_context
-from fonds.errors import ExportError
+from fonds.containment import one_line
+from fonds.errors import ExportError, StoreError
 from fonds.index import SearchResult
 from fonds.query import parse
 from fonds.record import Record, format_reference
@@ -201,11 +202,24 @@ def describe(record: Record) -> Iterator[str]:
 @main.command("reindex")
 @pass_context
 def reindex_command(context: Context) -> None:
-    """Delete the search index and build it again from the store.
+    """Delete the search index and build it again from the store. An index that cannot be opened
+    at all (damaged files, or a file where its folder should be) is moved aside, named, and a new
+    one built.
 
     Example: fonds reindex
     """
-    index = context.index(catch_up=False)
+    try:
+        index = context.index(catch_up=False)
+    except (StoreError, OSError) as error:  # the advice of `fonds check` and of the error itself: never a loop
+        path = context.settings.index_path
+        if not path.exists() and not path.is_symlink():
+            raise
+        aside = next(path.with_name(f"{path.name}.damaged{n or ''}") for n in range(1000)
+                     if not path.with_name(f"{path.name}.damaged{n or ''}").exists())
+        path.rename(aside)
+        click.echo(f"the search index at {path} could not be opened ({one_line(error)}); moved it to {aside} "
+                   "(delete it once the new index works)", err=True)
+        index = context.index(catch_up=False)
     count = index.rebuild(context.store)
     click.echo(f"index rebuilt: {count} records searchable")
 

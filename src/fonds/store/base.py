@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, overload
 from fonds.authority import Entity
 from fonds.containment import Failures, one_line
 from fonds.errors import FondsError, RecordError, UnreadableRecord
+from fonds.text_rule import text_problem
 from fonds.identifiers import check_identifier
 from fonds.collection import Collection
 from fonds.record import Record
@@ -106,6 +107,30 @@ def readable(record_id: str, data: str | None, failures: Failures | None) -> Rec
     except UnreadableRecord as error:
         (failures if failures is not None else Failures("read")).add(record_id, error, trace=False)
         return None
+
+
+def mend_damaged(
+    known: dict[str, tuple[str | None, bool]],
+    prepared: Sequence[tuple[Record, str, str]],
+    fetch: Callable[[list[str]], Iterable[Sequence[Any]]],
+) -> None:
+    """Forget, in `known` (id -> (stored hash, is_deleted)), the hash of each live row that a
+    record in `prepared` would find unchanged but whose data cannot be decoded: a row damaged or
+    edited behind the store's back keeps its hash column, and `Store.add` must write it anew, so
+    that ingesting its source again mends it (on every backend alike). `fetch(ids)` gives those
+    rows as `(id, data)`; only rows whose hash matches are read, which on an ingest are the few
+    whose fingerprint could not be read (`Store.fingerprints`)."""
+    same = list(dict.fromkeys(
+        record.id for record, _, digest in prepared
+        if (before := known.get(record.id)) is not None and before[0] == digest and not before[1]
+    ))
+    if not same:
+        return
+    for record_id, data in fetch(same):
+        try:
+            decode_record(record_id, data)
+        except UnreadableRecord:
+            known[record_id] = (None, False)
 
 
 def readable_page(
@@ -234,13 +259,29 @@ def prepare_records(records: Sequence[Record]) -> list[tuple[Record, str, str]]:
 
 
 def check_collections_and_entities(collections: Sequence[Collection], entities: Sequence[Entity]) -> None:
-    """RecordError when a collection or authority entry id breaks the identifier rule."""
+    """RecordError when a collection or authority entry id breaks the identifier rule, or one of
+    its names, titles or descriptions breaks the text rule (fonds.text_rule: a control character
+    no export can carry, a bidirectional override...), naming the entry and the field."""
     for collection in collections:
         check_identifier(collection.id, origin=f"collection {collection.title[:60]!r}")
         if collection.parent is not None:
             check_identifier(collection.parent, origin=f"collection {collection.id!r}", what="parent")
+        _check_texts(f"collection {collection.id!r}", {
+            "title": collection.title, "unitid": collection.unitid, "summary": collection.summary,
+            "extent": collection.extent, "creator": collection.creator, "repository": collection.repository})
     for entity in entities:
         check_identifier(entity.id, origin=f"authority entry {entity.preferred[:60]!r}")
+        _check_texts(f"authority entry {entity.id!r}", {
+            "preferred": entity.preferred, "description": entity.description, "dates": entity.dates,
+            **{f"variants[{n}]": variant.name for n, variant in enumerate(entity.variants)},
+            **{f"titles[{n}]": title for n, title in enumerate(entity.titles)}})
+
+
+def _check_texts(origin: str, fields: dict[str, str | None]) -> None:
+    for field, value in fields.items():
+        problem = text_problem(value) if value else None
+        if problem is not None:
+            raise RecordError(f"{origin}: {field} {problem}; nothing was stored: fix the source and ingest it again")
 
 
 def collection_details(collection: Collection) -> str | None:

@@ -37,6 +37,7 @@ from fonds.store.base import (
     check_collections_and_entities,
     collection_details,
     content_json,
+    mend_damaged,
     prepare_records,
     refuse_dangling,
 )
@@ -196,6 +197,7 @@ class PostgresStore(PostgresReading):
                 ([record.id for record, _, _ in prepared],),
             )
         }
+        mend_damaged(known, prepared, lambda ids: cur.execute("SELECT id, data FROM records WHERE id = ANY(%s)", (ids,)))
         existed = set(known)
         changed: list[tuple[Record, str, str]] = []
         for record, text, digest in prepared:
