@@ -37,11 +37,11 @@ from fonds.store.base import (
     check_collections_and_entities,
     collection_details,
     content_json,
-    mend_damaged,
     prepare_records,
     refuse_dangling,
 )
 from fonds.store.curation import Sql
+from fonds.store.rows import mend_damaged
 from fonds.store import print_order
 from fonds.store.postgres_reading import PostgresReading
 from fonds.store.postgres_connections import POOL_SIZE, Pool, Statements as _Statements, connect, describe, first_line, in_recovery

@@ -26,11 +26,11 @@ from fonds.store.base import (
     check_collections_and_entities,
     collection_details,
     content_json,
-    mend_damaged,
     prepare_records,
     refuse_dangling,
 )
 from fonds.store.curation import Sql
+from fonds.store.rows import mend_damaged
 from fonds.store import print_order
 from fonds.store.sqlite_reading import SQLiteReading
 from fonds.store.sqlite_schema import SCHEMA, Statements as _Statements, check_version, create_staff_tables, upgrade
