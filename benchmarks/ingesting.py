@@ -15,6 +15,7 @@ seconds of the writing process and of its workers, so a missed goal says where t
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -31,30 +32,40 @@ def _cpu() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
-def fonds_ingest(files: Sequence[Path], db: str, index_path: Path) -> dict[str, Any]:
-    """Ingest into a fresh store and index (the caller made them empty); figures as a dict."""
+def fonds_ingest(files: Sequence[Path], db: str, index_path: Path,
+                 follow: bool = os.environ.get("BENCH_INDEX_DURING") == "1") -> dict[str, Any]:
+    """Ingest into a fresh store and index (the caller made them empty); figures as a dict. With
+    `follow` (BENCH_INDEX_DURING=1), the index follows the change log during the ingest
+    (fonds.index_following), as `fonds ingest --index-during` does; its CPU counts as the index's (`cpu_index`, `cpu_follower`), not the workers'."""
     from fonds.index import Index
+    from fonds.index_following import following
     from fonds.ingest import ingest
     from fonds.store import open_store
 
     start = time.perf_counter()
     cpu0 = _cpu()
     store = open_store(db)
-    report = ingest(store, files)
-    stored = time.perf_counter()
-    cpu1 = _cpu()
     index = Index(index_path)
-    applied = index.update(store)  # the records, and the relinking's updates when the authority changed
+    with following(store, index_path if follow else None) as follower:  # the index fills during the files phase
+        report = ingest(store, files)
+        stored = time.perf_counter()
+    followed = time.perf_counter()
+    cpu1 = _cpu()
+    applied = index.update(store)  # the tail: what the follower had not applied
     done = time.perf_counter()
     cpu2 = _cpu()
+    segments = index.index.searcher().num_segments
+    follower_cpu = follower.cpu_seconds if follower is not None else 0.0
     searchable = index.count()
     store.close()
     if not report.ok or report.result.added != searchable:
         raise SystemExit(f"bench: fonds ingest went wrong: {report.summary()}; {searchable} records searchable")
     return {
         "records": report.result.added, "seconds": done - start, "store": stored - start, "index": done - stored,
-        "changes": applied, "phases": report.seconds,
-        "cpu_writer": cpu1[0] - cpu0[0], "cpu_workers": cpu1[1] - cpu0[1], "cpu_index": cpu2[0] - cpu1[0],
+        "changes": applied, "phases": report.seconds, "follower": follower is not None,
+        "follower_wait": followed - stored, "segments": segments,
+        "cpu_writer": cpu1[0] - cpu0[0], "cpu_workers": cpu1[1] - cpu0[1] - follower_cpu,
+        "cpu_index": cpu2[0] - cpu1[0] + follower_cpu, "cpu_follower": follower_cpu,
     }
 
 

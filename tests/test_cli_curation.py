@@ -88,3 +88,25 @@ def test_history_show_version_withdraw_and_restore(run: Callable[..., Result], c
     missing = run("show", WCDA, "--version", "9")
     assert missing.exit_code == 1 and "has no version 9" in missing.output
     assert "no field a reader sees differs" in run("history", WCDA, "--diff", "1", "3").output
+
+
+@pytest.mark.parametrize("name", ["ana\n", "ana\u202e", "an\u200ba"])
+def test_an_account_name_with_a_line_feed_or_an_invisible_character_is_refused(run: Callable[..., Result],
+                                                                              tmp_path: Path, name: str) -> None:
+    """`$` in the name rule let "ana\\n" through: the account list broke across lines."""
+    secret = tmp_path / "pw"
+    secret.write_text("correct horse battery\n", encoding="utf-8")
+    result = run("user", "add", name, "--role", "editor", "--password-file", str(secret))
+    assert result.exit_code == 1 and "is not allowed" in result.output
+    assert json.loads(run("user", "list", "--json").output) == []
+
+
+@pytest.mark.parametrize("reason", ["duplicate\x1b]0;pwned\x07", "duplicate \u202eetacilpud", "dup\u200blicate"])
+def test_a_withdrawal_reason_that_would_show_deceptively_is_refused_and_nothing_changes(
+    run: Callable[..., Result], corpus: Path, reason: str
+) -> None:
+    """An ESC in a note is a terminal escape when `fonds history` prints it."""
+    assert run("ingest", str(corpus / "wilson-center")).exit_code == 0
+    result = run("withdraw", WCDA, "--reason", reason)
+    assert result.exit_code == 1 and "remove it" in result.output
+    assert run("show", WCDA).exit_code == 0

@@ -130,3 +130,16 @@ def test_a_code_that_is_not_one_is_refused_as_the_message_says(run: Callable[...
 def test_codes_as_citations_print_them_are_taken(run: Callable[..., Result], code: str) -> None:
     edited = run("repository", "edit", "repo:AVPRF", "--code", code)
     assert edited.exit_code == 0, edited.output
+
+
+@pytest.mark.parametrize("name", ["State\u202eevihcrA", "State\u200bArchive", "State Archive\x1b[31m"])
+def test_a_name_that_shows_deceptively_is_refused_in_every_field(run: Callable[..., Result], name: str) -> None:
+    """A bidi override in a repository name showed reversed in the Repository facet and lists."""
+    added = run("repository", "add", "GAXX", name)
+    assert added.exit_code == 1 and "name: holds" in added.output and "remove it" in added.output, added.output
+    for option in ("--name", "--place", "--form"):
+        edited = run("repository", "edit", "repo:AVPRF", f"{option}={name}")
+        assert edited.exit_code == 1 and "remove it" in edited.output, (option, edited.output)
+    assert "repo:GAXX" not in run("repository", "list").output
+    shown = run("repository", "show", "repo:AVPRF").output
+    assert "\u202e" not in shown and "\u200b" not in shown and "\x1b" not in shown

@@ -217,3 +217,72 @@ def test_an_address_that_is_not_http_is_one_clear_error_not_a_traceback(empty_st
     result = CliRunner().invoke(main, ["--db", str(empty_store.path), "harvest", url])
     assert result.exit_code == 1 and result.output.startswith("fonds: ") and "Traceback" not in result.output
     assert empty_store.stats().records == 0
+
+
+@pytest.fixture
+def silent() -> Iterator[str]:
+    """A socket that takes connections (the kernel's backlog does) and never answers a byte."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/oai"
+
+
+def test_a_server_that_never_answers_is_a_clear_error_after_the_timeout_not_minutes(
+    silent: str, empty_store: SQLiteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It held `fonds harvest` 4 x 60 s: each try waited a minute and a read timeout was retried."""
+    from click.testing import CliRunner
+
+    from fonds.cli import main
+
+    started = time.monotonic()
+    with pytest.raises(HarvestError) as error:
+        harvest(empty_store, silent, timeout=0.5, pause=0.01)
+    assert time.monotonic() - started < 5
+    assert str(error.value).startswith(f"{silent}: no answer: waited 0.5 seconds for an answer")
+    assert "--timeout SECONDS" in str(error.value)
+    for args, env in ((["--timeout", "0.5"], {}), ([], {"FONDS_HARVEST_TIMEOUT": "0.5"})):
+        started = time.monotonic()
+        result = CliRunner(env=env).invoke(main, ["--db", str(empty_store.path), "harvest", silent, *args])
+        assert result.exit_code == 1 and time.monotonic() - started < 5
+        assert result.output.startswith(f"fonds: {silent}: no answer: waited 0.5 seconds") and "Traceback" not in result.output
+    refused = CliRunner().invoke(main, ["--db", str(empty_store.path), "harvest", silent, "--timeout", "0"])
+    assert refused.exit_code == 2 and "--timeout" in refused.output
+    assert empty_store.stats().records == 0
+
+
+class Unavailable(http.server.BaseHTTPRequestHandler):
+    """Answers every request 503 with the Retry-After the class names."""
+
+    retry_after = ""
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        self.send_response(503)
+        self.send_header("Retry-After", self.retry_after)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("retry_after, message", [
+    ("86400", "asks to come back in 86,400 seconds; run the harvest again after that"),  # Sickle slept a day per try
+    ("-5", "the repository answered HTTP 503"),   # Sickle: ValueError from time.sleep, a traceback
+    ("soon", "the repository answered HTTP 503"),  # Sickle: ValueError from int(), a traceback
+])
+def test_a_503_asking_for_a_long_or_unreadable_wait_is_a_clear_error_at_once(
+    empty_store: SQLiteStore, retry_after: str, message: str
+) -> None:
+    handler = type("Handler", (Unavailable,), {"retry_after": retry_after})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(HarvestError, match=message):
+            harvest(empty_store, f"http://127.0.0.1:{server.server_address[1]}/oai", retries=1, pause=0.01)
+        assert time.monotonic() - started < 5
+    finally:
+        server.shutdown()
+        server.server_close()

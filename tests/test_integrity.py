@@ -8,7 +8,9 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Callable
 
+import pytest
 from click.testing import CliRunner
 
 from fonds.cli import main
@@ -77,3 +79,64 @@ def test_a_person_entry_deleted_behind_the_stores_back_is_restored_by_repair(tmp
     assert checked.exit_code == 1 and f"links to authority entry {linked!r}, which does not exist" in checked.output
     assert CliRunner().invoke(main, ["--db", db, "repair"]).exit_code == 0
     assert CliRunner().invoke(main, ["--db", db, "check"]).exit_code == 0
+
+
+def _replace_with_a_file(index: Path, keep: Path) -> None:
+    shutil.rmtree(index)
+    index.write_text("not an index", encoding="utf-8")
+
+
+def _damage_tantivy(index: Path, keep: Path) -> None:
+    (index / "meta.json").write_text("garbage", encoding="utf-8")
+
+
+def _older_version(index: Path, keep: Path) -> None:
+    meta = json.loads((index / "fonds-index.json").read_text(encoding="utf-8"))
+    (index / "fonds-index.json").write_text(json.dumps({**meta, "version": meta["version"] - 1}), encoding="utf-8")
+
+
+def _ahead_of_the_store(index: Path, keep: Path) -> None:
+    meta = json.loads((index / "fonds-index.json").read_text(encoding="utf-8"))
+    (index / "fonds-index.json").write_text(json.dumps({**meta, "seq": 999}), encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage, said", [
+    (lambda index, keep: shutil.rmtree(index), "is missing: searches find nothing"),
+    (_replace_with_a_file, "is not a folder"),
+    (lambda index, keep: (index / "fonds-index.json").write_text("{bad", encoding="utf-8"), "its checkpoint fonds-index.json cannot be read"),
+    (lambda index, keep: (index / "fonds-index.json").unlink(), "holds no readable checkpoint"),
+    (_damage_tantivy, "Tantivy's files cannot be opened"),
+    (_older_version, "was built by another version of fonds"),
+    (_ahead_of_the_store, "has applied the change log up to 999, but the store's ends at 3"),
+])
+def test_check_names_a_missing_or_unreadable_index_and_reindex_mends_it(
+    tmp_path: Path, damage: Callable[[Path, Path], None], said: str
+) -> None:
+    """`fonds check` said nothing of the index; `fonds reindex`, which its errors advise, failed on a
+    file where the folder should be (a traceback) and on damaged Tantivy files (its own advice again)."""
+    db = archive(tmp_path)
+    run = CliRunner().invoke
+    index = Path(db + ".index")
+    damage(index, tmp_path)
+    checked = run(main, ["--db", db, "check"])
+    assert checked.exit_code == 1
+    assert f"search index {index}: {said}" in checked.output and "run `fonds reindex`" in checked.output
+    assert "Traceback" not in checked.output
+    rebuilt = run(main, ["--db", db, "reindex"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "index rebuilt: 3 records searchable" in rebuilt.output
+    assert run(main, ["--db", db, "check"]).exit_code == 0
+    assert "3 records match" in run(main, ["--db", db, "search", "wheat"]).output
+
+
+def test_a_record_the_door_would_refuse_is_named_once_with_its_field(tmp_path: Path) -> None:
+    """It read `record 'rec-2': record 'rec-2': date.earliest: ...`."""
+    db = archive(tmp_path)
+    with sqlite3.connect(db) as connection:
+        data = json.loads(connection.execute("SELECT data FROM records WHERE id = 'rec-2'").fetchone()[0])
+        data["date"] = {"text": "1962", "earliest": "1962-01-01 or so"}
+        connection.execute("UPDATE records SET data = ? WHERE id = 'rec-2'", (json.dumps(data),))
+    checked = CliRunner().invoke(main, ["--db", db, "check"])
+    assert checked.exit_code == 1
+    assert "record 'rec-2': date.earliest: '1962-01-01 or so' is not an ISO 8601 day (YYYY-MM-DD)\n" in checked.output
+    assert checked.output.count("'rec-2'") == 1

@@ -31,7 +31,7 @@ MAX_FAILURES = 10
 LOCK_SECONDS = 15 * 60
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}\Z")  # \Z: `$` would let "ed\n" through
 
 _hasher = PasswordHasher()  # argon2id, RFC 9106's low-memory profile (t=3, m=64 MiB, p=4)
 _dummy: dict[PasswordHasher, str] = {}

@@ -37,6 +37,7 @@ class Settings:
     max_upload_mb: int = field(default=200, metadata={"help": "largest upload (all its files together) an editor may send in the browser, in MB"})
     session_secret: str = field(default="", metadata={"help": "secret that signs staff session cookies (default: one fonds makes and keeps in the database)"})
     workers: int = field(default=1, metadata={"help": "web worker processes `fonds serve` starts (one more process follows the change log into the index when above 1)", "max": MAX_PROCESSES})
+    harvest_timeout: float = field(default=30.0, metadata={"help": "seconds `fonds harvest` waits to connect to a repository and for each read of its answer; a silent one is an error naming it", "max": 3600})
     read_only: bool = field(default=False, metadata={"help": "open the database only to read (nodes on a PostgreSQL hot standby); writes are refused"})
 
     @property

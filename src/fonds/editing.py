@@ -27,6 +27,7 @@ from fonds.dates import parse_date
 from fonds.errors import FondsError, RecordError
 from fonds.linking import SOURCE as LINKER
 from fonds.record import Credit, Note, Record, Rendition, format_reference
+from fonds.text_rule import text_problem
 from fonds.vocabulary import language_code, language_names
 
 MAX_FIELD = 2_000_000  # characters in one field: a long document's text fits, a flood does not
@@ -206,12 +207,15 @@ MAX_NOTE = 2000  # characters of a note or reason: a proposal's, a decision's, a
 
 def check_note(text: str, what: str = "note") -> str:
     """A note or reason as kept (a proposal's, a decision's, an edit's, a withdrawal's):
-    outer space trimmed. Raises EditError for a NUL (PostgreSQL's text cannot hold one) or one
-    over MAX_NOTE characters."""
+    outer space trimmed. Raises EditError for a NUL (PostgreSQL's text cannot hold one), a
+    character the text rule refuses (fonds.text_rule: a control such as ESC, a bidirectional
+    override) or one over MAX_NOTE characters."""
     text = text.replace("\r\n", "\n").strip()
     problems = []
     if "\x00" in text:
         problems.append(f"{what}: holds a NUL character; remove it")
+    elif (problem := text_problem(text)) is not None:  # an ESC, a bidi override... (fonds.text_rule)
+        problems.append(f"{what}: {problem}")
     if len(text) > MAX_NOTE:
         problems.append(f"{what}: {len(text):,} characters is more than a {what} holds ({MAX_NOTE:,}); shorten it")
     if problems:

@@ -12,6 +12,13 @@ small JSON state file); the next run asks only `from` it. A deleted header delet
 record. A dropped connection is retried (the same request, after a pause, up to `retries`
 times); a `badResumptionToken` restarts the listing once from the run's `from` (what was
 already stored is unchanged, so nothing is stored twice).
+
+Waiting is bounded: connecting, and each read of an answer, wait at most `timeout` seconds
+(setting `harvest_timeout`, `fonds harvest --timeout`); a repository that accepts the connection
+and never answers is an error naming it after that long, not retried (a silent server held a
+harvest four minutes). An HTTP 503's `Retry-After` (RFC 9110, 10.2.3) is honoured up to
+MAX_RETRY_AFTER seconds; a longer one ends the run with an error saying when to come back, and
+one that is not a number of seconds waits the default pause.
 """
 
 from __future__ import annotations
@@ -40,7 +47,9 @@ from fonds.store.base import Store
 OAI = "http://www.openarchives.org/OAI/2.0/"
 NS = {"o": OAI}
 PREFIXES = ("oai_dc", "tei", "ead", "oai_ead")
-_NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+_NETWORK_ERRORS = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
+TIMEOUT = 30.0  # seconds to connect, and to wait for each read of an answer
+MAX_RETRY_AFTER = 300  # the longest Retry-After waited for, in seconds
 
 
 class HarvestError(FondsError):
@@ -116,16 +125,19 @@ def harvest(
     retries: int = 3,
     pause: float = 2.0,
     enrich: Callable[[Sequence[Record]], Sequence[Record]] | None = None,
+    timeout: float = TIMEOUT,
 ) -> HarvestReport:
-    """Harvest `url` into `store`. `since` overrides the remembered `from`. Raises HarvestError."""
+    """Harvest `url` into `store`. `since` overrides the remembered `from`; `timeout` is the
+    seconds to wait to connect and for each read of an answer. Raises HarvestError."""
     if prefix not in PREFIXES:
         raise HarvestError(f"metadata prefix {prefix!r} is not one fonds maps; use oai_dc, tei or ead")
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise HarvestError(f"{url[:200]!r} is not an http:// or https:// address; give the repository's OAI-PMH "
                            "base URL (OAI-PMH 2.0, 3.1.1: requests are made over HTTP)")
-    client = Sickle(url, max_retries=retries, retry_status_codes=[500, 502, 503, 504], default_retry_after=max(1, int(pause)), timeout=60)
-    run = _Run(client, url, retries, pause)
+    client = _Client(url, max_retries=retries, retry_status_codes=[500, 502, 503, 504],
+                     default_retry_after=max(1, int(pause)), timeout=(timeout, timeout))
+    run = _Run(client, url, retries, pause, timeout)
     identify = run.ask({"verb": "Identify"})
     namespace = namespace or _namespace(identify, url)
     report = HarvestReport(namespace=namespace)
@@ -167,12 +179,28 @@ def harvest(
     return report
 
 
+class _Client(Sickle):  # type: ignore[misc]  # sickle has no type hints
+    """Sickle with a bounded, well-read Retry-After (Sickle's own sleeps for any number given,
+    and a negative or non-numeric one ended the harvest in a traceback)."""
+
+    def get_retry_after(self, http_response: requests.Response) -> int:
+        value = (http_response.headers.get("retry-after") or "").strip()
+        if http_response.status_code != 503 or not value.isdigit():  # an HTTP-date, garbage, or none
+            return int(self.default_retry_after)
+        seconds = int(value)
+        if seconds > MAX_RETRY_AFTER:
+            raise HarvestError(f"{self.endpoint}: the repository is unavailable (HTTP 503) and asks to come back in "
+                               f"{seconds:,} seconds; run the harvest again after that")
+        return max(1, seconds)
+
+
 @dataclass
 class _Run:
     client: Sickle
     url: str
     retries: int
     pause: float
+    timeout: float = TIMEOUT
     retried: int = 0
 
     def ask(self, params: dict[str, str], allow: frozenset[str] = frozenset()) -> etree._Element:
@@ -181,6 +209,11 @@ class _Run:
             try:
                 response = self.client.harvest(**params)
                 break
+            except requests.Timeout as failure:  # before ConnectionError: ConnectTimeout is both
+                waited = "to connect" if isinstance(failure, requests.ConnectTimeout) else "for an answer"
+                raise HarvestError(f"{self.url}: no answer: waited {self.timeout:g} seconds {waited}; the repository "
+                                   "may be down or overloaded: try again later, or wait longer with --timeout "
+                                   "SECONDS (setting harvest_timeout)") from None
             except _NETWORK_ERRORS as failure:
                 if attempt == self.retries:
                     raise HarvestError(f"{self.url}: no answer after {self.retries + 1} tries ({type(failure).__name__}); check the address and the network, then run the harvest again") from None

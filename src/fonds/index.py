@@ -133,6 +133,7 @@ class Index:
         self._seen = -1  # the checkpoint this process's searcher was last reloaded at
         self._checkpoint_seen: tuple[Any, int] | None = None  # (the checkpoint file's stat, its seq)
         self.failures = Failures("index")  # the records the last update or rebuild left out
+        self.names_read: tuple[str, dict[str, Sequence[str]]] | None = None  # index_writing.current_names
         self._open()
 
     def _open(self) -> None:
@@ -333,6 +334,8 @@ class Index:
             raise QueryError(f"the search could not be run ({error}); simplify it") from None
 
     def count(self) -> int:
+        """How many records the index holds, as of its last checkpoint (another process's commits too)."""
+        self.refresh()
         return int(self.index.searcher().num_docs)
 
     def tokens(self, text: str, field: str = ENGLISH) -> list[str]:

@@ -12,6 +12,7 @@ store as pending work and tried again on every update.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -88,9 +89,12 @@ def _rendition_spans(record: Record) -> list[list[Any]]:
     return spans
 
 
-def update(index: Index, store: Store, *, progress: Progress | None = None) -> int:
-    """Apply every change after the checkpoint. Returns how many were applied.
+def update(index: Index, store: Store, *, progress: Progress | None = None, batch: int = BATCH) -> int:
+    """Apply every change after the checkpoint, up to the last one logged when called, committing
+    every `batch` changes. Returns how many were applied.
 
+    The records linking an authority entry whose names changed since the index last wrote them
+    (see `NAMES_FILE`) are indexed again too: a document holds its persons' variants.
     If another process holds the writer, returns 0: that process brings the index up to date.
     """
     with index._lock:
@@ -98,7 +102,12 @@ def update(index: Index, store: Store, *, progress: Progress | None = None) -> i
         start = index.checkpoint
         if start > last:  # the store was replaced: start again
             return _rebuild_locked(index, store, progress)
-        if start == last:
+        names = current_names(index, store)
+        stale = stale_entities(index, names) if start else []
+        if stale is None:  # an index made before its names were kept: its documents are taken as they are
+            save_names(index, names)
+            stale = []
+        if start == last and not stale:
             return 0
         try:
             writer = index.index.writer(heap_size=64_000_000, num_threads=1)
@@ -108,13 +117,17 @@ def update(index: Index, store: Store, *, progress: Progress | None = None) -> i
             _fill(index, writer, store, progress)
             return last
         applied = 0
-        names = entity_names(store)
         failures = Failures("index")
         done: list[str] = []
         try:
+            if stale:  # noted as pending before the commit: a crash after it redoes them
+                save_names(index, names, pending=stale)
+                done.extend(_add_linking(writer, store, stale, names, failures))
+                writer.commit()
+                save_names(index, names)
             seq = start
-            while True:
-                changes = store.changes_since(seq, limit=BATCH)
+            while seq < last:
+                changes = [c for c in store.changes_since(seq, limit=batch) if c.seq <= last]
                 if not changes:
                     break
                 latest = {c.record_id: c for c in changes}
@@ -157,6 +170,23 @@ def _add(writer: tantivy.IndexWriter, store: Store, record_id: str, names: dict[
         writer.add_document(document(record, names))
 
 
+def _add_linking(writer: tantivy.IndexWriter, store: Store, entity_ids: Sequence[str],
+                 names: dict[str, Sequence[str]], failures: Failures) -> list[str]:
+    """Index again every live record linking one of these entries; their ids."""
+    done: list[str] = []
+    after = ""
+    while True:
+        page = store.records_linking(entity_ids, after_id=after, limit=BATCH)
+        if not page:
+            return done
+        for record in page:
+            with failures.guard(record.id):
+                writer.delete_documents_by_term("id", record.id)
+                writer.add_document(document(record, names))
+                done.append(record.id)
+        after = page[-1].id
+
+
 def rebuild(index: Index, store: Store, *, progress: Progress | None = None) -> int:
     """Delete every document and fill the index from the store's records. Returns how many records.
 
@@ -179,7 +209,7 @@ def _rebuild_locked(index: Index, store: Store, progress: Progress | None) -> in
 def _fill(index: Index, writer: tantivy.IndexWriter, store: Store, progress: Progress | None) -> int:
     """Replace the whole index with the store's records, in one commit. Returns how many records."""
     last = store.last_seq()
-    names = entity_names(store)
+    names = current_names(index, store)
     count = 0
     total = store.stats().records
     failures = Failures("index")
@@ -195,6 +225,7 @@ def _fill(index: Index, writer: tantivy.IndexWriter, store: Store, progress: Pro
             if progress and count % BATCH == 0:
                 progress(count, total)
         writer.commit()
+        save_names(index, names)
         save_checkpoint(index, last, store)
     finally:
         writer.wait_merging_threads()
@@ -216,3 +247,47 @@ def save_checkpoint(index: Index, seq: int, store: Store) -> None:
 def entity_names(store: Store) -> dict[str, Sequence[str]]:
     """Each authority entry's names by entity id: the variants a document adds to its persons."""
     return {entity.id: entity.names for entity in store.iter_entities()}
+
+
+NAMES_FILE = "fonds-index-names.json"  # beside the checkpoint: the names the index's documents were built with
+
+
+def _digest(names: Sequence[str]) -> str:
+    return hashlib.sha1("\x1f".join(names).encode("utf-8")).hexdigest()[:16]
+
+
+def current_names(index: Index, store: Store) -> dict[str, Sequence[str]]:
+    """`entity_names`, read again only when the store's `authority_state` moved since this
+    Index object last read them (a process following the change log asks at every step)."""
+    state = store.authority_state()
+    known = index.names_read
+    if known is not None and known[0] == state:
+        return known[1]
+    names = entity_names(store)
+    index.names_read = (state, names)
+    return names
+
+
+def stale_entities(index: Index, names: dict[str, Sequence[str]]) -> list[str] | None:
+    """The entries whose names differ from those the index's documents were built with (added,
+    changed or gone since), and those a crash left pending; None for an index that never wrote
+    its names (made before they were kept)."""
+    try:
+        saved = json.loads((index.path / NAMES_FILE).read_text())
+        written: dict[str, str] = saved["names"]
+        pending: list[str] = saved.get("pending", [])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    digests = {entity_id: _digest(variants) for entity_id, variants in names.items()}
+    changed = {e for e in digests.keys() | written.keys() if digests.get(e) != written.get(e)}
+    return sorted(changed | set(pending))
+
+
+def save_names(index: Index, names: dict[str, Sequence[str]], *, pending: Sequence[str] = ()) -> None:
+    """Write, whole, the names the index's documents are built with (a digest per entry) and the
+    entries whose records are being indexed again (`pending`, cleared after that commit)."""
+    digests = {entity_id: _digest(variants) for entity_id, variants in names.items()}
+    path = index.path / NAMES_FILE
+    tmp = path.with_suffix(".tmp-names")
+    tmp.write_text(json.dumps({"names": digests, "pending": list(pending)}))
+    tmp.replace(path)

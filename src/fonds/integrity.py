@@ -8,7 +8,7 @@ Invariants a store keeps (see docs/reliability.md):
 - every live record reads back as Record JSON the door would accept (importers.record_schema); a row
   that cannot be decoded at all is listed by id too (every other reader leaves it out and logs it);
 - every live record is in the search index (a record it could not take is noted in the store:
-  fonds.containment).
+  fonds.containment), and the index folder is there, readable and this store's (`check_index`).
 
 `check` reports each broken invariant as a Problem; `repair` finishes pending work, points
 dangling links at the entry their persons-list entry was merged into, and gives the links left
@@ -20,10 +20,13 @@ idempotent: `repair` on a sound store changes nothing.
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fonds.authority import Entity
-from fonds.containment import INDEX_FAILED, PAGE_FAILED, Failures, index_failures, page_failures
+from fonds.containment import INDEX_FAILED, PAGE_FAILED, Failures, index_failures, one_line, page_failures
 from fonds.errors import NotFound, Problem, RecordError, UnreadableRecord
 from fonds.importers import record_schema
 from fonds.store.base import Store
@@ -84,7 +87,8 @@ def check(store: Store, *, limit: int = SHOWN) -> list[Problem]:
         except RecordError as error:
             bad += 1
             if bad <= limit:
-                problems.append(Problem(f"record {record.id!r}", str(error).split(": ", 1)[1]))
+                said = str(error).split(": ", 1)[1].removeprefix(f"record {record.id[:60]!r}: ")  # named once
+                problems.append(Problem(f"record {record.id!r}", said))
     if bad > limit:
         problems.append(Problem("store", f"{bad - limit} more records the door would refuse"))
     for failure in unreadable.items[:limit]:
@@ -93,6 +97,50 @@ def check(store: Store, *, limit: int = SHOWN) -> list[Problem]:
     if len(unreadable) > limit:
         problems.append(Problem("store", f"{len(unreadable) - limit} more records whose stored data cannot be read"))
     return problems
+
+
+REINDEX = "run `fonds reindex` to build it again from the store"
+
+
+def check_index(path: Path, store: Store) -> list[Problem]:
+    """What is wrong with the search index folder at `path`, read without opening it for
+    writing and without creating anything: missing, not a folder, unreadable, without a readable
+    checkpoint, built by another version of fonds, Tantivy's files missing or damaged, or ahead of
+    the store's change log (an index of another database, or a store restored from an older
+    backup). Each problem says to run `fonds reindex`."""
+    import tantivy
+
+    from fonds.index_writing import INDEX_VERSION
+
+    where = f"search index {path}"
+    if not path.exists():
+        return [Problem(where, f"is missing: searches find nothing; {REINDEX}")]
+    if not path.is_dir():
+        return [Problem(where, f"is not a folder; move it away, then {REINDEX}")]
+    checkpoint = path / "fonds-index.json"
+    try:
+        entries = set(os.listdir(path))
+        meta = json.loads(checkpoint.read_text(encoding="utf-8")) if checkpoint.name in entries else None
+    except OSError as error:
+        return [Problem(where, f"cannot be read ({one_line(error)}); let fonds read it, or move it away and {REINDEX}")]
+    except ValueError as error:  # not JSON, or not UTF-8
+        return [Problem(where, f"its checkpoint {checkpoint.name} cannot be read ({one_line(error)}); {REINDEX}")]
+    last = store.last_seq()
+    if meta is None or not isinstance(meta, dict) or not isinstance(meta.get("seq"), int):
+        if last == 0 and not entries - {"meta.json", ".tantivy-meta.lock", ".tantivy-writer.lock", ".managed.json"}:
+            return []  # a new, empty archive
+        return [Problem(where, f"holds no readable checkpoint ({checkpoint.name}); {REINDEX}")]
+    if meta.get("version") != INDEX_VERSION:
+        return [Problem(where, f"was built by another version of fonds (index version {meta.get('version')!r}; this "
+                               f"fonds reads {INDEX_VERSION}): it is deleted and built again when next opened; {REINDEX} now")]
+    try:
+        tantivy.Index.open(str(path))
+    except ValueError as error:
+        return [Problem(where, f"Tantivy's files cannot be opened ({one_line(error)}); {REINDEX}")]
+    if meta["seq"] > last:
+        return [Problem(where, f"has applied the change log up to {meta['seq']:,}, but the store's ends at {last:,}: it "
+                               f"belongs to another database, or the store was restored from an older backup; {REINDEX}")]
+    return []
 
 
 def repair(store: Store) -> RepairReport:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import replace
 from typing import Iterator
 
@@ -33,6 +32,7 @@ from fonds.errors import FondsError, NotFound
 from fonds.record import Record
 from fonds.repositories import ALIAS, EDITED_SOURCE, ID_PREFIX, KIND, Repositories, code_of, shipped
 from fonds.store.base import Store
+from fonds.text_rule import text_problem
 
 BATCH = 500
 REPOINT = "repoint repositories"  # pending-work mark; its state is JSON {"after", "agent", "note"}
@@ -59,9 +59,9 @@ def _clean(text: str, what: str, limit: int = MAX_NAME) -> str:
     field = "forms" if what == "other forms" else what
     if "\x00" in text:
         raise RepositoryEditError(f"{what}: holds a NUL character; remove it", field)
-    bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
-    if bad is not None:
-        raise RepositoryEditError(f"{what}: holds the control character U+{ord(bad):04X}; remove it", field)
+    problem = text_problem(value)  # a control, a bidi override, a zero-width space... (fonds.text_rule)
+    if problem is not None:
+        raise RepositoryEditError(f"{what}: {problem}", field)
     if len(value) > limit:
         raise RepositoryEditError(f"{what}: {len(value):,} characters is too long for a repository's {what} "
                                   f"(at most {limit}); shorten it", field)

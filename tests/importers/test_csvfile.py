@@ -189,3 +189,46 @@ def test_a_dry_run_checks_every_row_and_stores_nothing(empty_store: SQLiteStore,
     assert report.ok and report.result.added == 2
     assert [w.message for w in report.warnings] == ["no title; stored with the devised title [Untitled record d-2]"]
     assert empty_store.stats().records == 0 and empty_store.collections() == []
+
+
+def test_a_quote_never_closed_is_refused_at_its_row_not_the_rest_of_the_file_read_as_one_cell(
+    empty_store: SQLiteStore, tmp_path: Path
+) -> None:
+    """A file cut short inside a quoted cell (or a stray quote) was read as one record whose title
+    held every row after it: those rows were lost without a word."""
+    table = write(tmp_path / "cut.csv", 'identifier,title\nn0,fine\nn1,"a title cut short\nn2,lost\nn3,lost too\n')
+    report = ingest(empty_store, [table], link_names=False)
+    assert not report.ok and empty_store.stats().records == 0
+    assert "cut.csv:row 3: a quoted cell that starts in this row is never closed" in str(report.rejected[0])
+    junk = write(tmp_path / "junk.csv", 'identifier,title\nn0,"Memo"randum\n')
+    report = ingest(empty_store, [junk], link_names=False)
+    assert not report.ok and "junk.csv:row 2: not valid CSV" in str(report.rejected[0])
+    quoted = write(tmp_path / "quoted.csv", 'identifier,title\nq1,"a ""quoted"" word, and a comma"\n')
+    assert ingest(empty_store, [quoted], link_names=False).ok
+    assert empty_store.get("q1").title == 'a "quoted" word, and a comma'
+
+
+def test_a_column_named_twice_keeps_the_value_given_and_refuses_two_different_ones(
+    empty_store: SQLiteStore, tmp_path: Path
+) -> None:
+    """The second `title` column silently replaced the first: `First` was lost without a word."""
+    table = write(tmp_path / "twice.csv", "identifier,title,title\nd1,First,Second\nd2,Same,Same\nd3,Only,\nd4,,Last\n")
+    report = ingest(empty_store, [table], link_names=False)
+    assert not report.ok and empty_store.stats().records == 0
+    assert ("twice.csv:row 2: the header names column 'title' twice (columns 2 and 3) and this row gives them "
+            "different values") in str(report.rejected[0])
+    skipped = ingest(empty_store, [table], link_names=False, options=ImportOptions(skip_bad_rows=True))
+    assert skipped.ok
+    assert [(r.id, r.title) for r in empty_store.iter_records()] == [("d2", "Same"), ("d3", "Only"), ("d4", "Last")]
+
+
+def test_a_table_with_the_lone_cr_line_breaks_of_an_old_spreadsheet_is_read_row_by_row(
+    empty_store: SQLiteStore, tmp_path: Path
+) -> None:
+    """Saved as "CSV (Macintosh)": it was rejected as "not a format fonds reads" (AtoM users saw the
+    same file become blank descriptions)."""
+    table = write(tmp_path / "mac.csv", "identifier,title,date\rcr1,Mac one,1962\rcr2,\"Mac\rtwo\",1963\r")
+    report = ingest(empty_store, [table], link_names=False)
+    assert report.ok, report.rejected
+    assert [(r.id, r.title, r.date.earliest) for r in empty_store.iter_records()] == [
+        ("cr1", "Mac one", "1962-01-01"), ("cr2", "Mac two", "1963-01-01")]

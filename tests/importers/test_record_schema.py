@@ -129,3 +129,21 @@ def test_a_time_of_day_that_is_no_time_is_refused() -> None:
     date = {"text": "x", "earliest": "1968-01-23", "latest": "1968-01-23", "time": "9 p.m."}
     with pytest.raises(RecordError, match="date.time"):
         read(good(date=date))
+
+
+@pytest.mark.parametrize(("date", "field"), [
+    ({"earliest": "1962-08-14\n"}, "date.earliest: '1962-08-14\\n' is not an ISO 8601 day"),
+    ({"earliest": "1962-08-14", "latest": "1962-08-14 or so"}, "date.latest: '1962-08-14 or so' is not an ISO 8601 day"),
+    ({"earliest": "1962-08-14T10:00"}, "date.earliest: '1962-08-14T10:00' is not an ISO 8601 day"),
+    ({"earliest": "1968-01-23", "time": "1968-01-23T21:21Z\n"}, "date.time"),
+])
+def test_a_day_or_time_with_anything_after_it_is_refused(date: dict[str, str], field: str) -> None:
+    """Only the first ten characters of a day were checked ("1962-08-14\\n" went in), and it broke
+    the record's sort key, so the index never took the record."""
+    assert field in refusal(good(date={"text": "x", **date}))
+
+
+@pytest.mark.parametrize("tag", ["en\n", "ru\n"])
+def test_a_language_code_with_a_trailing_line_feed_is_refused(tag: str) -> None:
+    assert "original_languages[0]" in refusal(good(original_languages=[tag]))
+    assert "renditions[0].language" in refusal(good(renditions=[{"kind": "translation", "language": tag, "text": "x"}]))

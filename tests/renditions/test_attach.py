@@ -256,3 +256,15 @@ def test_pages_rendered_by_two_pdftoppm_runs_come_back_in_order(tmp_path: Path) 
         with Image.open(page) as image:
             widths.append(image.width)
     assert widths == [72 + 18 * i for i in range(9)]
+
+
+def test_a_device_or_a_pipe_is_refused_as_not_a_regular_file(store, files: FileStore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`fonds attach ID /dev/zero` said "no such file": it is there, and it is no file to read."""
+    import os
+
+    pipe = tmp_path / "pipe.pdf"
+    os.mkfifo(pipe)
+    for path in (Path("/dev/zero"), pipe):
+        with pytest.raises(RecordError) as caught:
+            attach(store, files, RECORD, [path], Options("scan", "en"))
+        assert str(caught.value) == f"{path}: not a regular file (a device, pipe or socket); attach a file saved on disk"

@@ -99,7 +99,7 @@ def test_editing_renames_every_record_and_the_old_name_and_code_still_resolve(
     with pytest.raises(RepositoryEditError, match="more than a repository has"):
         edit_repository(store, "repo:GARF", name="GARF", code="", place="", forms="\n".join(f"f{n}" for n in range(101)),
                         agent="user ed")
-    with pytest.raises(RepositoryEditError, match="control character U\\+0001"):
+    with pytest.raises(RepositoryEditError, match="control character \\(U\\+0001\\)"):
         edit_repository(store, "repo:GARF", name="A\x01B", code="", place="", forms="", agent="user ed")
     with pytest.raises(RepositoryEditError, match="other forms: hold a NUL"):
         edit_repository(store, "repo:GARF", name="GARF", code="", place="", forms="ok\nbad\x00", agent="user ed")

@@ -443,3 +443,19 @@ def test_collections_keep_their_hierarchy_order_and_description(store: Store) ->
     assert [c.id for c in sorted_collections(stored.values())] == ["ead-x", "ead-x-c9", "ead-x-c2"]
     store.add([], collections=[replace(second, title="Series 2: Concerts")])
     assert {c.id: c for c in store.collections()}["ead-x-c2"].title == "Series 2: Concerts"
+
+
+@pytest.mark.parametrize("collection, entity, named", [
+    (Collection(id="papers", title="Papers\u202esrepap"), None, "collection 'papers': title holds a bidirectional"),
+    (Collection(id="series", title="Series\x0bone"), None, "collection 'series': title holds a control character"),
+    (Collection(id="s", title="S", summary="one\u2028two"), None, "collection 's': summary holds a line separator"),
+    (None, Entity(id="p-1", preferred="Khrushchev\u200b"), "authority entry 'p-1': preferred holds an invisible"),
+])
+def test_a_title_or_name_no_export_can_carry_is_refused_and_nothing_is_stored(
+    store: Store, make_record: Callable[..., Record], collection: Collection | None, entity: Entity | None, named: str
+) -> None:
+    """A collection title with U+000B made OAI-PMH ListSets answer 500 for the whole archive."""
+    with pytest.raises(RecordError, match=named):
+        store.add([make_record("rec-1")], collections=[collection] if collection else [],
+                  entities=[entity] if entity else [])
+    assert store.stats().records == 0 and store.collections() == []

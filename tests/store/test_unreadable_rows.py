@@ -119,3 +119,27 @@ def test_a_copy_leaves_an_unreadable_row_out_names_it_and_copies_the_rest(tmp_pa
     assert "1 record left out of the copy" in copied.stderr and "'rec-2'" in copied.stderr
     dumped = runner.invoke(main, ["--db", copy, "dump", "--format", "jsonl"])
     assert [json.loads(line).get("id") for line in dumped.stdout.splitlines() if '"id"' in line][-2:] == ["rec-1", "rec-3"]
+
+
+@pytest.mark.parametrize("data", DAMAGES)
+def test_ingesting_a_damaged_row_again_mends_it_on_both_stores(
+    store_url: str, tmp_path: Path, data: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged row keeps its hash column, so comparing hashes alone calls it unchanged: the
+    store must see that the row cannot be read and write it anew, on SQLite and PostgreSQL alike."""
+    monkeypatch.chdir(tmp_path)  # a PostgreSQL archive's index folder is made in the working folder
+    source = tmp_path / "records.jsonl"
+    source.write_text("".join(json.dumps({"id": f"rec-{n}", "title": f"Letter {n}", "type": "Letter"}) + "\n"
+                              for n in (1, 2, 3)), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", store_url, "ingest", str(source)]).exit_code == 0
+    damage(store_url, "rec-2", data)
+    assert runner.invoke(main, ["--db", store_url, "check"]).exit_code == 1
+
+    again = runner.invoke(main, ["--db", store_url, "ingest", str(source)])
+    assert again.exit_code == 0, again.output
+    assert "1 updated" in again.output and "2 unchanged" in again.output
+    checked = runner.invoke(main, ["--db", store_url, "check"])
+    assert checked.exit_code == 0, checked.output
+    shown = runner.invoke(main, ["--db", store_url, "show", "rec-2"])
+    assert shown.exit_code == 0 and "Letter 2" in shown.output

@@ -153,3 +153,24 @@ def test_frus_record_shows_its_place_and_follows_the_volume(shelf_client: Any) -
     assert "Previous · Document 65" in html and "Next · Document 67" in html
     chapter = unescape(shelf_client.get("/records/frus1958-60v18-d210").text)
     assert '<dt>Chapter</dt><dd><a href="/collections/frus1958-60v18-comp2">Korea</a>' in chapter
+
+
+def test_a_volume_too_big_to_print_whole_is_listed_by_date_a_page_at_a_time(
+    shelf_client: Any, monkeypatch: Any
+) -> None:
+    import fonds.web.collections as collections
+
+    monkeypatch.setattr(collections, "PRINTED_LIMIT", 50)  # the volume holds 120 documents
+    first = shelf_client.get("/collections/frus1961-63v06.json").json()
+    second = shelf_client.get("/collections/frus1961-63v06.json?page=2").json()
+    assert first["order"] == "date" and first["printed_order_omitted"] is True
+    assert (first["records"], first["pages"], len(first["items"]), len(second["items"])) == (120, 2, 100, 20)
+    listed = [i["id"] for i in first["items"] + second["items"]]
+    assert len(set(listed)) == 120, "the two pages hold every document once"
+    html = unescape(shelf_client.get("/collections/frus1961-63v06").text)
+    assert "This volume holds 120 documents, too many to list as printed" in html and 'rel="next"' in html
+    chapters = shelf_client.get("/collections/frus1958-60v18-ch2.json").json()  # 50 < that volume's size
+    assert chapters["order"] == "date" and chapters["printed_order_omitted"] is True
+    monkeypatch.setattr(collections, "PRINTED_LIMIT", 5_000)
+    whole = shelf_client.get("/collections/frus1961-63v06.json").json()
+    assert whole["order"] == "document number" and whole["printed_order_omitted"] is False

@@ -78,3 +78,30 @@ def test_staff_are_told_and_the_mark_goes_when_the_page_is_drawn_again(
 def test_a_path_that_names_no_record_is_still_404(site: tuple[Client, SQLiteStore]) -> None:
     client, _ = site
     assert client.get("/records/no-such-record").status_code == 404
+
+
+def test_a_record_whose_stored_row_cannot_be_read_names_it_and_says_how_it_is_mended(tmp_path: Path) -> None:
+    """Not the generic 500 page: the page (and its JSON twin, and an export) names the damaged
+    record and tells the archivist what mends it; the other records are served as before."""
+    import sqlite3
+
+    source = tmp_path / "records.jsonl"
+    source.write_text("".join(json.dumps({"id": f"rec-{n}", "title": f"Letter {n}", "type": "Letter"}) + "\n"
+                              for n in (1, 2, 3)), encoding="utf-8")
+    settings = Settings(db=str(tmp_path / "fonds.db"), index=str(tmp_path / "fonds.db.index"), sync_seconds=0)
+    with SQLiteStore(settings.db) as store:
+        assert ingest(store, [source], link_names=False).ok
+        with sqlite3.connect(settings.db) as db:
+            db.execute("UPDATE records SET data = '{broken' WHERE id = 'rec-2'")
+        client = Client(create_app(store, settings, Index(settings.index_path)))
+        for path in ("/records/rec-2", "/records/rec-2.tei"):
+            page = client.get(path)
+            assert page.status_code == 500
+            assert "This record cannot be shown" in page.text
+            assert "record &#39;rec-2&#39; is damaged in this archive&#39;s store" in page.text
+            assert "fonds ingest FILE" in page.text and "fonds check" in page.text
+            assert "something went wrong on our side" not in page.text
+        twin = client.get("/records/rec-2.json")
+        assert twin.status_code == 500
+        assert twin.json()["error"].startswith("record 'rec-2' is damaged in this archive's store")
+        assert client.get("/records/rec-1").status_code == 200

@@ -147,3 +147,14 @@ def test_csv_cells_a_spreadsheet_would_run_are_guarded() -> None:
     assert guard_formulas(["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tx", "Kim", "{\"id\":1}"]) == [
         "'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx", "Kim", "{\"id\":1}"
     ]
+
+
+@pytest.mark.parametrize("path", ["/" + "a" * 5000, "/records/" + "b" * 230, "/records/" + "c" * 5000 + ".json",
+                                  "/persons/" + "d" * 5000])
+def test_an_error_page_echoes_a_bounded_piece_of_a_long_path(http: AppClient, path: str) -> None:
+    """The 404 page and its JSON twin name what was asked, cut short with its length, not in full."""
+    response = http.get(path)
+    assert response.status_code == 404
+    message = response.json()["error"] if path.endswith(".json") else response.text
+    assert "characters)" in message
+    assert path.rsplit("/", 1)[1].removesuffix(".json")[:120] not in message

@@ -201,10 +201,10 @@ def test_a_bad_new_repository_is_refused_at_its_field_and_nothing_is_stored(app:
                                    ({"code": "GARF"}, "code", "is already repository repo:GARF"),
                                    ({"code": "ГАРФ"}, "code", "is already repository repo:GARF"),
                                    ({"name": GARF}, "name", "is already repository repo:GARF"),
-                                   ({"name": "Kyiv\x07Archive"}, "name", "control character U+0007"),
+                                   ({"name": "Kyiv\x07Archive"}, "name", "control character (U+0007)"),
                                    ({"place": "Ky\x00iv"}, "place", "NUL"),
                                    ({"forms": "ok\nРГАНИ"}, "forms", "is already repository repo:RGANI"),
-                                   ({"forms": "bad\x1b[31m"}, "forms", "control character U+001B")):
+                                   ({"forms": "bad\x1b[31m"}, "forms", "control character (U+001B)")):
         response = ed.submit(listing, listing, {**good, **change})
         assert response.status_code == 400, (change, response.status_code)
         assert f'id="a-{field}-problem"' in response.text and message in response.text, (change, response.text[:500])

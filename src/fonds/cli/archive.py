@@ -11,7 +11,8 @@ import click
 
 from fonds.config import MAX_PROCESSES
 from fonds.cli.main import Context, main, no_bar, pass_context
-from fonds.errors import ExportError
+from fonds.containment import one_line
+from fonds.errors import ExportError, StoreError
 from fonds.index import SearchResult
 from fonds.query import parse
 from fonds.record import Record, format_reference
@@ -26,6 +27,9 @@ from fonds.store.base import Store
 @click.option("--encoding", help="The encoding of CSV/TSV files that are not UTF-8, e.g. windows-1252 (default: detect).")
 @click.option("--map", "mapping", type=click.Path(dir_okay=False), help="A TOML file mapping a CSV's column names to fonds' (docs/importing.md).")
 @click.option("--skip-bad-rows", is_flag=True, help="Store a CSV's good rows and report each bad row skipped (default: a bad row stores nothing).")
+@click.option("--index-during", is_flag=True,
+              help="Fill the search index in a process of its own while the files are stored (default: after them; "
+                   "docs/benchmarks.md says what each costs).")
 @pass_context
 def ingest_command(
     context: Context,
@@ -35,6 +39,7 @@ def ingest_command(
     encoding: str | None,
     mapping: str | None,
     skip_bad_rows: bool,
+    index_during: bool = False,
 ) -> None:
     """Ingest record files and folders; the format is detected from each file's content.
 
@@ -46,21 +51,24 @@ def ingest_command(
     """
     from fonds.importers.options import ImportOptions, load_mapping  # here: `fonds serve` starts without the importers
     from fonds.ingest import all_files, ingest
+    from fonds.index_following import following
 
     options = ImportOptions(encoding=encoding, mapping=load_mapping(mapping) if mapping else {}, skip_bad_rows=skip_bad_rows)
     files = all_files(paths)
     store = context.store
     index = None if dry_run else context.index(catch_up=False)
+    checkpoint = index.checkpoint if index is not None else 0
     show_progress = sys.stderr.isatty() and len(files) > 1
     with click.progressbar(length=len(files), label="Ingesting", file=sys.stderr, show_pos=True) if show_progress else no_bar() as bar:
         from fonds.renditions.contents import Attacher
         from fonds.renditions.files import FileStore
 
         attacher = Attacher(FileStore(context.settings.files_path), context.settings.ocr_workers, context.settings.max_pages)
-        report = ingest(
-            store, paths, on_file=lambda _path: bar.update(1), strict=strict, dry_run=dry_run, options=options,
-            attacher=attacher,
-        )
+        with following(store, index.path if index is not None and index_during else None):
+            report = ingest(
+                store, paths, on_file=lambda _path: bar.update(1), strict=strict, dry_run=dry_run, options=options,
+                attacher=attacher,
+            )
     for problem in report.rejected:
         click.echo(f"rejected: {problem}", err=True)
     for name in report.skipped:
@@ -70,6 +78,8 @@ def ingest_command(
     if report.merged:
         click.echo(f"authority: {report.merged} entries merged into entries that name the same person")
     applied = index.update(store) if index is not None else 0
+    if index is not None:  # with the changes the follower applied during the ingest
+        applied = max(applied, index.checkpoint - checkpoint)
     click.echo(report.summary())
     if report.collections and not report.result.changed and not report.result.unchanged:
         # A file of collections only (an ArchivesSpace series list): say what it did.
@@ -192,11 +202,24 @@ def describe(record: Record) -> Iterator[str]:
 @main.command("reindex")
 @pass_context
 def reindex_command(context: Context) -> None:
-    """Delete the search index and build it again from the store.
+    """Delete the search index and build it again from the store. An index that cannot be opened
+    at all (damaged files, or a file where its folder should be) is moved aside, named, and a new
+    one built.
 
     Example: fonds reindex
     """
-    index = context.index(catch_up=False)
+    try:
+        index = context.index(catch_up=False)
+    except (StoreError, OSError) as error:  # the advice of `fonds check` and of the error itself: never a loop
+        path = context.settings.index_path
+        if not path.exists() and not path.is_symlink():
+            raise
+        aside = next(path.with_name(f"{path.name}.damaged{n or ''}") for n in range(1000)
+                     if not path.with_name(f"{path.name}.damaged{n or ''}").exists())
+        path.rename(aside)
+        click.echo(f"the search index at {path} could not be opened ({one_line(error)}); moved it to {aside} "
+                   "(delete it once the new index works)", err=True)
+        index = context.index(catch_up=False)
     count = index.rebuild(context.store)
     click.echo(f"index rebuilt: {count} records searchable")
 

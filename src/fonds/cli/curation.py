@@ -13,6 +13,7 @@ import click
 
 from fonds import accounts
 from fonds.cli.main import Context, main, pass_context
+from fonds.editing import check_note
 from fonds.errors import FondsError, NotFound
 from fonds.store.curation import User
 from fonds.versions import diff_records
@@ -163,7 +164,7 @@ def withdraw_command(context: Context, record_id: str, reason: str) -> None:
 
     Example: fonds withdraw wcda-110485 --reason "rights not cleared"
     """
-    reason = " ".join(reason.split())
+    reason = check_note(" ".join(reason.split()), "--reason")  # as the web's form: no ESC, no bidi override
     if not reason:
         raise FondsError("--reason is empty; say why the record is withdrawn")
     if not context.store.withdraw(record_id, reason, agent=_cli_agent()):
@@ -188,7 +189,7 @@ def restore_command(context: Context, record_id: str, note: str) -> None:
     """
     from fonds.repository_edits import follow_repositories
 
-    version = context.store.restore(record_id, agent=_cli_agent(), note=note)
+    version = context.store.restore(record_id, agent=_cli_agent(), note=check_note(note, "--note"))
     follow_repositories(context.store, [record_id], agent=_cli_agent())  # merged or renamed while withdrawn
     context.store.audit(_cli_agent(), "restore", record_id, f"version {version.number}")
     context.index(catch_up=False).update(context.store)

@@ -45,8 +45,11 @@ def export_collection_command(context: Context, collection_id: str, fmt: str, ou
               help="Metadata format to ask for (ead asks for oai_ead).")
 @click.option("--from", "since", help="Ask only for records changed since this date (YYYY-MM-DD); default: where the last harvest stopped.")
 @click.option("--namespace", help="Id prefix for the harvested records (default: the repository's identifier, or its host).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=3600), metavar="SECONDS",
+              help="Seconds to wait to connect and for each read of an answer (default: setting harvest_timeout, 30).")
 @pass_context
-def harvest_command(context: Context, url: str, set_spec: str | None, prefix: str, since: str | None, namespace: str | None) -> None:
+def harvest_command(context: Context, url: str, set_spec: str | None, prefix: str, since: str | None, namespace: str | None,
+                    timeout: float | None) -> None:
     """Harvest records from another OAI-PMH repository; the next run asks only for what changed.
 
     Example: fonds harvest https://archive.example.org/oai --prefix oai_dc --set letters
@@ -61,7 +64,7 @@ def harvest_command(context: Context, url: str, set_spec: str | None, prefix: st
     names = Names.of(store)
     report = harvest(
         store, url, prefix="oai_ead" if prefix == "ead" else prefix, set_spec=set_spec, since=since,
-        state=state, namespace=namespace, enrich=names.link_all,
+        state=state, namespace=namespace, enrich=names.link_all, timeout=timeout or context.settings.harvest_timeout,
     )
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)

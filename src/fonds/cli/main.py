@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from fonds.config import Settings, load_settings
-from fonds.errors import FondsError
+from fonds.errors import FondsError, bounded
 from fonds.index import Index
 from fonds.store import open_store
 from fonds.store.base import Store
@@ -52,13 +52,17 @@ def fail(error: FondsError) -> None:
 
 
 class FondsGroup(click.Group):
-    """Shows a FondsError as one line and exit code 1: no traceback for the user's own mistakes."""
+    """Shows a FondsError as one line and exit code 1: no traceback for the user's own mistakes.
+    click's own usage errors (a value not among the choices...) echo a bounded piece of the value."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except FondsError as error:
             fail(error)
+        except click.ClickException as error:
+            setattr(error, "message", bounded(error.message))  # click types it Final; it is a plain attribute
+            raise
 
 
 @click.group(cls=FondsGroup)

@@ -147,15 +147,26 @@ def _label(name: str) -> str:
     return {"cp1252": "windows-1252", "cp1251": "windows-1251", "iso8859-1": "latin-1"}.get(name, name)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def first_row(text: str) -> str:
+    """The first line of a table's text, whichever line breaks it uses: CRLF, LF, or the lone CR
+    of a spreadsheet saved as "CSV (Macintosh)", which read as one line was no table at all."""
+    return _LINE_BREAK.split(text, maxsplit=1)[0]
+
+
 def read_table(raw: bytes, origin: str, encoding: str | None = None) -> Table:
     """Decode and split a CSV (comma, semicolon) or TSV (tab) file. The delimiter is the one the
     header row uses most. Raises RecordError for an empty file or an undecodable one."""
     text, name, notes = decode(raw, origin, encoding)
-    first_line = text.split("\n", 1)[0]
+    first_line = first_row(text)
     if not first_line.strip():
         raise RecordError(f"{origin}:row 1: the file is empty or starts with a blank line; the first row must name the columns")
     delimiter = max(("\t", ",", ";"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote never closed is an error, not the rest of the file read into one cell (its
+    # rows silently lost), and so are characters after a closing quote (`"x"y`)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [cell.strip() for cell in next(reader)]
     except csv.Error as error:
@@ -170,6 +181,10 @@ def read_table(raw: bytes, origin: str, encoding: str | None = None) -> Table:
             except StopIteration:
                 return
             except csv.Error as error:
+                if "unexpected end of data" in str(error):
+                    raise RecordError(f"{origin}:row {number}: a quoted cell that starts in this row is never closed, so the "
+                                      "rest of the file would be read as one cell (a file cut short, or a stray \"); "
+                                      "close the quote or remove it") from None
                 raise RecordError(f"{origin}:row {number}: not valid CSV ({error}); check its quotes") from None
             if any(cell.strip() for cell in cells):
                 yield number, cells

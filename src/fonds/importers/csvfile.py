@@ -25,7 +25,7 @@ from fonds.importers.csv_columns import (
     make_collection,
     make_record,
 )
-from fonds.importers.csv_table import read_table
+from fonds.importers.csv_table import first_row, read_table
 from fonds.importers.csv_templates import Row, recognise
 from fonds.importers.options import ImportOptions
 from fonds.collection import Collection
@@ -41,7 +41,7 @@ def sniff(head: bytes, mapping: Mapping[str, str] | None = None) -> bool:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         text = head[: error.start].decode("utf-8-sig", "ignore") if error.start > 0 else head.decode("latin-1")
-    first = text.split("\n", 1)[0].rstrip("\r")
+    first = first_row(text)
     if not first or first.lstrip().startswith(("{", "[", "<")):
         return False
     delimiter = max(("\t", ",", ";"), key=first.count)
@@ -70,13 +70,23 @@ def read(source: BinaryIO, *, origin: str, options: ImportOptions | None = None)
     rows: list[tuple[int, Row]] = []
     bad: list[str] = []
     warnings: list[Problem] = []
+    twice = _named_twice(header)
     for number, cells in table.rows:
         if number <= template.header_rows:
             continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             bad.append(f"{origin}:row {number}: the row has {len(cells)} cells but the header names {len(header)} columns; quote cells that hold a comma")
             continue
+        clash = next((name for name, at in twice.items()
+                      if len({cells[i].strip() for i in at if i < len(cells) and cells[i].strip()}) > 1), None)
+        if clash is not None:  # one value would silently replace the other
+            columns = " and ".join(str(i + 1) for i in twice[clash])
+            bad.append(f"{origin}:row {number}: the header names column {clash!r} twice (columns {columns}) and this row "
+                       "gives them different values, of which only one could be kept; rename or merge the columns")
+            continue
         raw = dict(zip(header, cells + [""] * (len(header) - len(cells))))
+        for name, at in twice.items():  # the one value the columns named alike give, wherever it is
+            raw[name] = next((cells[i] for i in at if i < len(cells) and cells[i].strip()), "")
         converted = template.convert(raw)
         if "kind" in header and raw.get("json", "").strip():
             converted = {"kind": raw.get("kind", "record"), "json": raw["json"], "_title": raw.get("title", ""), "_summary": raw.get("summary", "")}
@@ -99,6 +109,15 @@ def read(source: BinaryIO, *, origin: str, options: ImportOptions | None = None)
         where, _, what = message.partition(": ")
         yield Problem(where, f"row skipped: {what}")
     yield from items
+
+
+def _named_twice(header: list[str]) -> dict[str, list[int]]:
+    """The column names the header gives more than once, with their positions (0-based)."""
+    at: dict[str, list[int]] = {}
+    for position, name in enumerate(header):
+        if name:
+            at.setdefault(name, []).append(position)
+    return {name: positions for name, positions in at.items() if len(positions) > 1}
 
 
 def _build(rows: list[tuple[int, Row]], origin: str, base: Path, bad: list[str], warnings: list[Problem]) -> list[Record | Collection | Entity]:

@@ -32,9 +32,11 @@ from fonds.identifiers import identifier_problem
 from fonds.record import MAKER_ROLES, MARK_KINDS, RENDITION_KINDS, Record
 
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?Z?$")
+# Whole values (\Z, never `$`, which lets a trailing line feed through), ASCII digits only: a day
+# the door takes becomes the index's sort key, which "1962-01-01\n" broke (the record was never searchable).
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?Z?\Z")
 
 
 def _text(value: str) -> str:
@@ -65,7 +67,7 @@ def _day(value: str) -> str:
     try:
         if not _DAY.match(value):
             raise ValueError
-        date.fromisoformat(value[:10])
+        date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value[:40]!r} is not an ISO 8601 day (YYYY-MM-DD)") from None
     return value

@@ -113,6 +113,8 @@ def check_not_empty(path: Path) -> None:
     """RecordError if the file is missing or has 0 bytes."""
     if path.is_dir():
         raise RecordError(f"{path}: a folder, not a file; attach the files in it by name (page images in page order)")
+    if path.exists() and not path.is_file():  # a device, a FIFO, a socket: never read (it may never end)
+        raise RecordError(f"{path}: not a regular file (a device, pipe or socket); attach a file saved on disk")
     if not path.is_file():
         raise RecordError(f"{path}: no such file; check the path")
     if path.stat().st_size == 0:

@@ -12,11 +12,12 @@ import hashlib
 import json
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Sequence, overload
+from typing import Any, Iterable, Iterator, Sequence, overload
 
 from fonds.authority import Entity
-from fonds.containment import Failures, one_line
-from fonds.errors import FondsError, RecordError, UnreadableRecord
+from fonds.containment import Failures
+from fonds.errors import RecordError
+from fonds.text_rule import text_problem
 from fonds.identifiers import check_identifier
 from fonds.collection import Collection
 from fonds.record import Record
@@ -79,59 +80,6 @@ class StoredRecord:
     at: str
     is_deleted: bool
     record: Record | None
-
-
-def decode_record(record_id: str, data: str | None) -> Record:
-    """The record a store row holds as Record JSON text. Raises UnreadableRecord (naming the id)
-    when the text is not JSON or not a record (a row damaged or edited by hand), so that a caller
-    can make it one contained failure (fonds.containment) rather than the end of its work."""
-    try:
-        return Record.from_dict(json.loads(data or ""))
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, FondsError) as error:
-        raise UnreadableRecord(record_id, one_line(error)) from error
-
-
-def stored_from_row(row: Sequence[Any]) -> StoredRecord:
-    """A StoredRecord from a `(id, seq, at, is_deleted, data)` row. Raises UnreadableRecord."""
-    record_id, seq, at, is_deleted, data = row
-    record = None if is_deleted or data is None else decode_record(record_id, data)
-    return StoredRecord(id=record_id, seq=int(seq), at=at, is_deleted=bool(is_deleted), record=record)
-
-
-def readable(record_id: str, data: str | None, failures: Failures | None) -> Record | None:
-    """The decoded record, or None when the row cannot be read: that row is then counted in
-    `failures` (or only logged, logger `fonds.containment`, when None is given)."""
-    try:
-        return decode_record(record_id, data)
-    except UnreadableRecord as error:
-        (failures if failures is not None else Failures("read")).add(record_id, error, trace=False)
-        return None
-
-
-def readable_page(
-    fetch: Callable[[int, str | None, int], Sequence[Sequence[Any]]],
-    *, after_seq: int, after_id: str | None, limit: int, failures: Failures | None = None,
-) -> list[StoredRecord]:
-    """`Store.list_stored`'s page: `fetch(after_seq, after_id, n)` gives up to n
-    `(id, seq, at, is_deleted, data)` rows in seq order (or id order when after_id is not None).
-    A row that cannot be decoded is left out and logged, and the page is filled from the rows after
-    it (and counted in `failures` when given), so that a page is short only at the end and a lister
-    paging on its last row goes on."""
-    found: list[StoredRecord] = []
-    while True:
-        wanted = limit - len(found)
-        rows = fetch(after_seq, after_id, wanted)
-        for row in rows:
-            try:
-                found.append(stored_from_row(row))
-            except UnreadableRecord as error:
-                (failures if failures is not None else Failures("listing")).add(str(row[0]), error, trace=False)
-        if len(rows) < wanted or len(found) >= limit:
-            return found
-        if after_id is not None:
-            after_id = str(rows[-1][0])
-        else:
-            after_seq = int(rows[-1][1])
 
 
 @dataclass(frozen=True)
@@ -234,13 +182,29 @@ def prepare_records(records: Sequence[Record]) -> list[tuple[Record, str, str]]:
 
 
 def check_collections_and_entities(collections: Sequence[Collection], entities: Sequence[Entity]) -> None:
-    """RecordError when a collection or authority entry id breaks the identifier rule."""
+    """RecordError when a collection or authority entry id breaks the identifier rule, or one of
+    its names, titles or descriptions breaks the text rule (fonds.text_rule: a control character
+    no export can carry, a bidirectional override...), naming the entry and the field."""
     for collection in collections:
         check_identifier(collection.id, origin=f"collection {collection.title[:60]!r}")
         if collection.parent is not None:
             check_identifier(collection.parent, origin=f"collection {collection.id!r}", what="parent")
+        _check_texts(f"collection {collection.id!r}", {
+            "title": collection.title, "unitid": collection.unitid, "summary": collection.summary,
+            "extent": collection.extent, "creator": collection.creator, "repository": collection.repository})
     for entity in entities:
         check_identifier(entity.id, origin=f"authority entry {entity.preferred[:60]!r}")
+        _check_texts(f"authority entry {entity.id!r}", {
+            "preferred": entity.preferred, "description": entity.description, "dates": entity.dates,
+            **{f"variants[{n}]": variant.name for n, variant in enumerate(entity.variants)},
+            **{f"titles[{n}]": title for n, title in enumerate(entity.titles)}})
+
+
+def _check_texts(origin: str, fields: dict[str, str | None]) -> None:
+    for field, value in fields.items():
+        problem = text_problem(value) if value else None
+        if problem is not None:
+            raise RecordError(f"{origin}: {field} {problem}; nothing was stored: fix the source and ingest it again")
 
 
 def collection_details(collection: Collection) -> str | None:

@@ -41,6 +41,7 @@ from fonds.store.base import (
     refuse_dangling,
 )
 from fonds.store.curation import Sql
+from fonds.store.rows import mend_damaged
 from fonds.store import print_order
 from fonds.store.postgres_reading import PostgresReading
 from fonds.store.postgres_connections import POOL_SIZE, Pool, Statements as _Statements, connect, describe, first_line, in_recovery
@@ -196,6 +197,7 @@ class PostgresStore(PostgresReading):
                 ([record.id for record, _, _ in prepared],),
             )
         }
+        mend_damaged(known, prepared, lambda ids: cur.execute("SELECT id, data FROM records WHERE id = ANY(%s)", (ids,)))
         existed = set(known)
         changed: list[tuple[Record, str, str]] = []
         for record, text, digest in prepared:

@@ -1,6 +1,6 @@
 """The PostgreSQL store's read path: the SQL that finds records, the change log, collections
 and authority entries in the database, and decodes them (a damaged row is named, never fatal:
-`base.readable`). `PostgresStore` (postgres.py) inherits it and adds the pool and writing.
+`rows.readable`). `PostgresStore` (postgres.py) inherits it and adds the pool and writing.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from fonds.collection import Collection
 from fonds.containment import Failures
 from fonds.errors import NotFound
 from fonds.record import Record
-from fonds.store.base import Change, Stats, Store, StoredRecord, readable, readable_page, stored_from_row
+from fonds.store.base import Change, Stats, Store, StoredRecord
+from fonds.store.rows import readable, readable_page, stored_from_row
 
 
 class PostgresReading(Store):

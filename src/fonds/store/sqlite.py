@@ -30,6 +30,7 @@ from fonds.store.base import (
     refuse_dangling,
 )
 from fonds.store.curation import Sql
+from fonds.store.rows import mend_damaged
 from fonds.store import print_order
 from fonds.store.sqlite_reading import SQLiteReading
 from fonds.store.sqlite_schema import SCHEMA, Statements as _Statements, check_version, create_staff_tables, upgrade
@@ -168,10 +169,10 @@ class SQLiteStore(SQLiteReading):
         A record may come twice in one batch; the later one is compared with the earlier."""
         known: dict[str, tuple[str | None, bool]] = {
             row[0]: (row[1], bool(row[2]))
-            for row in _rows_for_ids(cur, "SELECT id, CASE WHEN json_valid(data) THEN hash END, is_deleted "
-                                     "FROM records WHERE id IN ({})",  # a damaged row is written anew
+            for row in _rows_for_ids(cur, "SELECT id, hash, is_deleted FROM records WHERE id IN ({})",
                                      [record.id for record, _, _ in prepared])
         }
+        mend_damaged(known, prepared, lambda ids: _rows_for_ids(cur, "SELECT id, data FROM records WHERE id IN ({})", ids))
         existed = set(known)
         changed: list[tuple[Record, str, str]] = []
         for record, text, digest in prepared:

@@ -1,6 +1,6 @@
 """The SQLite store's read path: the SQL that finds records, the change log, collections and
 authority entries in the file, and decodes them (a damaged row is named, never fatal:
-`base.readable`). `SQLiteStore` (sqlite.py) inherits it and adds the connections and writing.
+`rows.readable`). `SQLiteStore` (sqlite.py) inherits it and adds the connections and writing.
 """
 
 from __future__ import annotations
@@ -22,10 +22,8 @@ from fonds.store.base import (
     Stats,
     Store,
     StoredRecord,
-    readable,
-    readable_page,
-    stored_from_row,
 )
+from fonds.store.rows import readable, readable_page, stored_from_row
 
 
 class SQLiteReading(Store):

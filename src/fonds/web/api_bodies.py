@@ -342,6 +342,9 @@ class CollectionBody(Count):
     description: str
     date_span: DateSpan
     order: Literal["document number", "date"]
+    printed_order_omitted: bool = Field(
+        False, description="a volume too big to list as printed on one page (over 5,000 documents), listed by date instead"
+    )
     sections: list[TocSection]
     items: list[TocItem]
     page: int

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fonds.authority_edits import resolve_alias
 from fonds.config import Settings
-from fonds.errors import BadRequest, FondsError, NotFound, QueryError
+from fonds.errors import BadRequest, FondsError, NotFound, QueryError, UnreadableRecord, bounded
 from fonds.index import Index
 from fonds.store.base import Store
 from fonds.web import api, citing, corrections, fallback, history, iiif, oai_page, staff, uploads
@@ -272,6 +272,17 @@ def public_base(request: Request, archive: Archive) -> str:
     return (archive.settings.base_url or listen or str(request.base_url)).rstrip("/")
 
 
+def unreadable_message(error: UnreadableRecord) -> str:
+    """What a reader (and the archivist) is told when a record's stored row cannot be read:
+    which record, that it is the archive's fault, and how staff mend it (docs/reliability.md)."""
+    return (
+        f"record {error.record_id!r} is damaged in this archive's store: its stored data cannot be read, "
+        "so its page cannot be shown. This is not your mistake, and it has been logged. "
+        "To the archivist: `fonds check` lists it; ingest the record again from its source file "
+        "(`fonds ingest FILE`), or restore it from a dump, and its page comes back"
+    )
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.endswith(".json")
 
@@ -281,7 +292,7 @@ def _path_id(request: Request, name: str) -> str:
     if raw.endswith(".json"):
         raw = raw[: -len(".json")]
     if not raw or len(raw) > MAX_ID_LENGTH + 16 or any(ord(c) < 32 for c in raw):  # 16: an export suffix
-        raise NotFound(f"{raw[:60]!r} is not an identifier in this archive; search for the document instead")
+        raise NotFound(f"{raw!r} is not an identifier in this archive; search for the document instead")  # bounded
     return raw
 
 
@@ -389,7 +400,8 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
         app.add_api_route(path, endpoint(view), methods=methods, name=name, include_in_schema=False)
 
     def error_page(
-        request: Request, status: int, message: str, *, is_query: bool = False, headers: Mapping[str, str] | None = None
+        request: Request, status: int, message: str, *, is_query: bool = False, headers: Mapping[str, str] | None = None,
+        title: str | None = None,
     ) -> Response:
         titles = {400: "That request could not be read", 404: "Not found in this archive", 405: "Not allowed",
                   403: "Not allowed", 411: "Length required", 413: "Too large", 429: "Too many attempts"}
@@ -397,8 +409,8 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
             titles[400] = "That search could not be run"
         page = ErrorPage(
             status=status,
-            title=titles.get(status, "Something went wrong"),
-            message=message,
+            title=title or titles.get(status, "Something went wrong"),
+            message=bounded(message),  # a 404 echoes the path it was given: at most a piece of it
             query=request.query_params.get("q", "") if is_query else "",
             is_query_error=is_query,
         )
@@ -416,6 +428,9 @@ def create_app(store: Store, settings: Settings, index: Index | None = None) -> 
 
     @app.exception_handler(FondsError)
     async def fonds_error(request: Request, error: FondsError) -> Response:
+        if isinstance(error, UnreadableRecord):  # a damaged store row: say which, and how it is mended
+            LOG.error("%s %s: %s", request.method, request.url.path, error)
+            return error_page(request, 500, unreadable_message(error), title="This record cannot be shown")
         status = error.status if 400 <= error.status < 600 else 500
         message = str(error) if status < 500 else "the archive could not answer; try again, and tell the archivist if it goes on"
         return error_page(request, status, message, is_query=isinstance(error, QueryError))

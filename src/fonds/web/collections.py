@@ -9,6 +9,11 @@ counts and table of contents in the collection's own order:
   holdings give one). The whole volume is read from the store for each such page (its fields only);
   a record page's neighbours in the volume are two indexed lookups in the store's print order
   (store/print_order.py), which keeps one key per document and volume.
+- a volume of more than PRINTED_LIMIT documents (a printed FRUS volume holds a few hundred; an
+  archive may load far bigger runs as one volume) is not read whole for one page: its page, and its
+  chapters' pages, list the records by date a page at a time from the index, as any other
+  collection, and say why (`CollectionPage.too_many_to_print`). Record pages keep the printed
+  previous and next document at any size.
 - any other collection (a Wilson Center project, an archival series) lists its sub-collections
   and then its records by date, a page at a time, from the index.
 
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from fonds import query as q
@@ -34,6 +39,7 @@ from fonds.web.pages import Archive, collection_href, record_href
 
 
 PAGE_SIZE = 100
+PRINTED_LIMIT = 5_000  # documents at most in a volume listed whole, as printed, on one page
 FRUS_TITLE = "Foreign Relations of the United States"
 _FRUS_VOLUME = re.compile(
     r"(?P<years>\d{4}\s*[–-]\s*\d{2,4}).*?Volume\s+(?P<volume>[IVXLC]+)(?:,\s*Part\s+(?P<part>\d+))?", re.I
@@ -230,6 +236,7 @@ class CollectionPage:
     previous_href: str | None
     next_href: str | None
     search_href: str
+    too_many_to_print: int = 0  # the volume's size when it is too big to list as printed (PRINTED_LIMIT)
     template: str = "collection.html"
 
     @property
@@ -251,6 +258,7 @@ class CollectionPage:
             "records": self.records,
             "date_span": {"first_year": self.first_year, "last_year": self.last_year},
             "order": "document number" if self.in_print_order else "date",
+            "printed_order_omitted": self.too_many_to_print > 0,
             "sections": [s.json() for s in self.sections],
             "items": [i.json() for i in self.items],
             "page": self.page,
@@ -275,7 +283,11 @@ def collection_page(archive: Archive, collection_id: str, page: int = 1) -> Coll
     label = labels(collections)[collection.id]
     search = "/search?" + _filter_query(collection.id)
     if top.kind == VOLUME_KIND:
-        return _volume_page(archive, collection, top, label, description, trail, counts, search)
+        size = counts.get(top.id, 0)
+        if size <= PRINTED_LIMIT:
+            return _volume_page(archive, collection, top, label, description, trail, counts, search)
+        dated = _dated_page(archive, collection, label, description, trail, counts, page, search)
+        return replace(dated, too_many_to_print=size)
     return _dated_page(archive, collection, label, description, trail, counts, page, search)
 
 

@@ -38,7 +38,7 @@ from fonds.web.staff import StaffPage, agent, posted, see_other, sessions, staff
 
 LOG = logging.getLogger("fonds.web")
 MAX_FILES = 500  # page images in one upload
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 _CHUNK = 1 << 20
 
 
