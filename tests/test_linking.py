@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from fonds.authority import Entity, load_curated
-from fonds.linking import Matcher, build_matcher, candidates, link_record, link_text
+from fonds.link_candidates import candidates
+from fonds.linking import Matcher, build_matcher, link_record, link_text
 from fonds.record import PersonLink, Record, Rendition
 
 

@@ -1,10 +1,10 @@
 """The fast paths of linking.py against plain references: the same links on any text.
 
 `Matcher._longest` reads on from a word through a cache of steps (`Matcher._step`), the titles
-before a name are found through an index by last character (`_title_before`), and CJK is
+before a name are found through an index by last character (`name_titles.title_before`), and CJK is
 looked for only in texts whose UTF-8 bytes may hold it (`analysis.has_cjk`). Each reference below
 is the plain way of doing the same (as linking.py did before): word by word with `_next_word`,
-`_joins` and `_case_keys`; title by title with `str.endswith`; `CJK_RUN.search` over the characters.
+`_joins` and `russian_names.case_keys`; title by title with `str.endswith`; `CJK_RUN.search` over the characters.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import fields
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from fonds import linking
+from fonds import linking, name_titles, russian_names
 from fonds.analysis import CJK_RUN, has_cjk
 from fonds.authority import Entity
 from fonds.linking import Matcher, Word, build_matcher, link_text
@@ -44,7 +44,7 @@ class PlainMatcher(Matcher):
             joined = ocr_fold(raw + following[3])
             if joined not in prefixes:
                 case_key = next(
-                    (k for k in linking._case_keys(text[following[0]:following[1]]) if ocr_fold(raw + k) in prefixes),
+                    (k for k in russian_names.case_keys(text[following[0]:following[1]]) if ocr_fold(raw + k) in prefixes),
                     None,
                 )
                 if case_key is None:
@@ -64,7 +64,7 @@ class PlainMatcher(Matcher):
 
 def plain_title_before(before: str, *, any_case: bool, rank: bool) -> int | None:
     """The first title of the table the text ends with, tried one by one."""
-    for place, (title, lower, _, is_rank) in enumerate(linking._title_table()):
+    for place, (title, lower, _, is_rank) in enumerate(name_titles.title_table()):
         if rank and not is_rank:
             continue
         if before.endswith(title) or (any_case and before.endswith(lower)):
@@ -103,7 +103,7 @@ def matchers() -> tuple[Matcher, Matcher]:
 
 def _plain_links(text: str, plain: Matcher) -> list[linking.PersonLink]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(linking, "_title_before", plain_title_before)
+        patch.setattr(linking, "title_before", plain_title_before)
         return link_text(text, plain)
 
 
@@ -135,15 +135,15 @@ def test_fast_and_plain_linking_agree_on_written_texts(matchers: tuple[Matcher, 
 def test_title_before_is_the_first_title_the_text_ends_with(before: str) -> None:
     for any_case in (False, True):
         for rank in (False, True):
-            assert linking._title_before(before, any_case=any_case, rank=rank) == plain_title_before(
+            assert name_titles.title_before(before, any_case=any_case, rank=rank) == plain_title_before(
                 before, any_case=any_case, rank=rank)
 
 
 @pytest.mark.parametrize("title", titles())
 def test_title_before_finds_every_title(title: str) -> None:
-    assert linking._title_before(f"met {title}", any_case=False, rank=False) == plain_title_before(
+    assert name_titles.title_before(f"met {title}", any_case=False, rank=False) == plain_title_before(
         f"met {title}", any_case=False, rank=False) is not None
-    assert linking._title_before(f"met {title.lower()}", any_case=True, rank=False) is not None
+    assert name_titles.title_before(f"met {title.lower()}", any_case=True, rank=False) is not None
 
 
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x10FFFF, exclude_categories=("Cs",))))

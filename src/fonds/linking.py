@@ -27,16 +27,17 @@ link only when exactly one person of the document holds that title.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from fonds.analysis import CJK_RUN, fold_han, has_cjk
 from fonds.authority import Entity
 from fonds.record import PersonLink, Record
 from fonds.romanize import fold, is_common_korean_surname, ocr_fold
-from fonds.variants import NameIndex, complete, parse_name, read_title_kinds, titles
+from fonds.name_titles import title_before, title_table
+from fonds.russian_names import case_keys
+from fonds.variants import NameIndex, complete, parse_name
 
 SOURCE = "linked by fonds"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -110,7 +111,7 @@ class Matcher:
         length, key, ocr_key, capitalized = _keys(spelling)
         if capitalized and (ocr_key in self.prefixes or ocr_key in self.given):
             return length, key, ocr_key
-        for case_key in _case_keys(spelling[:length]) if capitalized else ():  # `Никите` for Никита
+        for case_key in case_keys(spelling[:length]) if capitalized else ():  # `Никите` for Никита
             if ocr_fold(case_key) in self.prefixes:
                 return length, case_key, ocr_fold(case_key)
         return ()
@@ -192,7 +193,7 @@ class Matcher:
         joined = ocr_fold(raw + following_key)
         step: tuple[str, str] | tuple[()] = (joined, following_key)
         if joined not in self.prefixes:  # a Russian name in another case: `Сергеевичу` for Сергеевич
-            case_key = next((k for k in _case_keys(stem) if ocr_fold(raw + k) in self.prefixes), None)
+            case_key = next((k for k in case_keys(stem) if ocr_fold(raw + k) in self.prefixes), None)
             step = () if case_key is None else (ocr_fold(raw + case_key), case_key)
         if len(self._steps) >= _CACHED_WORDS:
             self._steps.clear()
@@ -223,51 +224,6 @@ def _keys(word: str) -> tuple[int, str, str, bool]:
         key = fold(stem)
         found = _KEYS[word] = (len(stem), key, ocr_fold(key), _capitalized(stem))
     return found
-
-
-_NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr"})
-_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
-
-
-@cache
-def _morphology() -> Any:
-    import pymorphy3  # with pymorphy3-dicts-ru: the OpenCorpora dictionary, shipped in the wheel
-
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
-_CASE_ENDINGS = ("ому", "ым", "ом", "ой", "ою", "у", "ю", "а", "я", "е")  # longest first
-
-
-@cache
-def _case_keys(word: str) -> tuple[str, ...]:
-    """The folded keys a Cyrillic word may have as a name in the nominative: through the
-    dictionary (`Сергеевичу` -> сергеевич), else without a case ending (`Сену` -> сен, for the
-    Korean and Chinese names the dictionary does not hold); () for other words."""
-    if not _CYRILLIC_WORD.fullmatch(word):
-        return ()
-    keys = [fold(nominative(word))]
-    keys.extend(fold(word[: -len(e)]) for e in _CASE_ENDINGS if word.endswith(e) and len(word) - len(e) >= 2)
-    own = fold(word)
-    return tuple(k for k in dict.fromkeys(keys) if k != own)
-
-
-@cache
-def nominative(word: str) -> str:
-    """A Russian given name, patronymic or family name in the nominative (`Никите` -> `Никита`,
-    `Сергеевичу` -> `Сергеевич`, `Хрущёву` -> `Хрущёв`); any other word as it is.
-
-    pymorphy3's analyses of the word are read in order of likelihood; the first that is a name
-    (grammemes Name, Surn, Patr in the OpenCorpora tag set) gives its normal form. A word it does
-    not know is left alone: its guesses for unknown words would turn `Чхоль` into a verb.
-    """
-    if not _CYRILLIC_WORD.fullmatch(word) or not word[:1].isupper():
-        return word
-    for parse in _morphology().parse(word):
-        if parse.is_known and _NAME_GRAMMEMES & set(parse.tag.grammemes):
-            normal = str(parse.normal_form)
-            return normal[:1].upper() + normal[1:]
-    return word
 
 
 def _joins(between: str, previous_length: int) -> bool:
@@ -457,10 +413,10 @@ def _resolve(
 def _title_allows(mention: Mention, text: str, matcher: Matcher, candidates: tuple[str, ...]) -> tuple[str, ...]:
     """Drop the candidates a rank or office before the name rules out: `President Johnson` is not U. Alexis Johnson."""
     before = text[max(0, mention.start - 40):mention.start].rstrip()
-    place = _title_before(before, any_case=False, rank=True)
+    place = title_before(before, any_case=False, rank=True)
     if place is None:
         return candidates
-    word = _title_table()[place][2]
+    word = title_table()[place][2]
     holders = tuple(c for c in candidates if matcher.holds(c, word))
     # A title chooses between candidates; descriptions are too short for it to rule out the only one.
     return holders or candidates
@@ -468,45 +424,12 @@ def _title_allows(mention: Mention, text: str, matcher: Matcher, candidates: tup
 
 def _by_title(mention: Mention, text: str, matcher: Matcher, candidates: tuple[str, ...]) -> str | None:
     before = text[max(0, mention.start - 40):mention.start].rstrip()
-    place = _title_before(before, any_case=True, rank=False)
+    place = title_before(before, any_case=True, rank=False)
     if place is None:
         return None
-    word = _title_table()[place][2]
+    word = title_table()[place][2]
     holders = [c for c in candidates if matcher.holds(c, word)]
     return holders[0] if len(holders) == 1 else None
-
-
-def _title_before(before: str, *, any_case: bool, rank: bool) -> int | None:
-    """The place in `_title_table` of the first title (longest first) the text ends with, as it
-    is written or, with `any_case`, in lower case; with `rank`, offices and ranks only. None if
-    it ends with none. Only the titles that end in the text's last character are tried."""
-    for place, spelling in _title_ends(any_case, rank).get(before[-1:], ()):
-        if before.endswith(spelling):
-            return place
-    return None
-
-
-@cache
-def _title_ends(any_case: bool, rank: bool) -> dict[str, tuple[tuple[int, str], ...]]:
-    """For `_title_before`: last character -> (place in `_title_table`, spelling) of the titles
-    that end in it, in the order of the table."""
-    ends: dict[str, list[tuple[int, str]]] = {}
-    for place, (title, lower, _, is_rank) in enumerate(_title_table()):
-        if rank and not is_rank:
-            continue
-        for spelling in dict.fromkeys((title, lower) if any_case else (title,)):
-            ends.setdefault(spelling[-1:], []).append((place, spelling))
-    return {last: tuple(spellings) for last, spellings in ends.items()}
-
-
-@cache
-def _title_table() -> tuple[tuple[str, str, str, bool], ...]:
-    """(title, in lower case, its last word in lower case, whether it is an office or a rank), longest first."""
-    kinds = read_title_kinds()
-    return tuple(
-        (title, title.lower(), title.rstrip(".").split()[-1].lower(), kinds.get(title) in ("office", "military"))
-        for title in titles()
-    )
 
 
 def _participants(participants: Iterable[str], matcher: Matcher) -> set[str]:
@@ -581,42 +504,3 @@ def _same_link(new: PersonLink, old: PersonLink) -> bool:
     if old.start is None or new.start is None or old.end is None or new.end is None:
         return False
     return old.rendition == new.rendition and old.start < new.end and new.start < old.end
-
-
-# Candidates -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A name that looks like a person's but matches no authority entry: for review, never added silently."""
-
-    name: str
-    count: int
-    records: tuple[str, ...]
-
-
-_TITLED = re.compile(
-    r"\b(?:Comrade|Ambassador|Minister|General|Admiral|Marshal|Mr\.|Mrs\.|Dr\.|Premier|Chairman|President|Senator)"
-    r"\s+((?:[A-Z][a-z'’]+(?:-[a-z]+)?\s?){1,3})"
-)
-_INITIALED = re.compile(r"\b((?:[A-Z]\.\s?){1,2}[A-Z][a-z'’]+(?:-[a-z]+)?)")
-
-
-def candidates(records: Iterable[Record], matcher: Matcher) -> list[Candidate]:
-    """Person-like names (after a title, or with initials) that no entry matches, most frequent first."""
-    counts: Counter[str] = Counter()
-    seen_in: dict[str, list[str]] = {}
-    for record in records:
-        for rendition in record.renditions:
-            known = [(m.start, m.end) for m in matcher.mentions(rendition.text)]
-            for pattern in (_TITLED, _INITIALED):
-                for match in pattern.finditer(rendition.text):
-                    start, end = match.span(1)
-                    name = match.group(1).strip()
-                    if any(s < end and start < e for s, e in known) or name in titles():
-                        continue
-                    counts[name] += 1
-                    seen_in.setdefault(name, [])
-                    if record.id not in seen_in[name]:
-                        seen_in[name].append(record.id)
-    return [Candidate(name, count, tuple(seen_in[name][:5])) for name, count in counts.most_common()]

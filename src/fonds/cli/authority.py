@@ -101,7 +101,7 @@ def authority_candidates_command(context: Context, limit: int, repositories: boo
     if repositories:
         _repository_candidates(context, limit)
         return
-    from fonds.linking import candidates
+    from fonds.link_candidates import candidates
     from fonds.naming import Names
 
     names = Names.of(context.store)
