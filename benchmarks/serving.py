@@ -129,19 +129,15 @@ def goals(n: int, results: dict[str, Any]) -> list[str]:
                  f"(shared pages counted once; {_parts(results.get('pss_parts_mb'))}), sum of peak RSS {rss or 0:.0f} MB, "
                  f"at {n:,} records "
                  f"(goal PSS <= {GOALS['memory']:g} MB) {'PASS' if ok else 'FAIL'}")
-    r, busy = results["readers_2"], results.get("readers_busy") or results.get("readers_1")
-    lines += readers.lines(r)
-    if busy:
-        lines += readers.lines(busy)
+    r, busy = results["readers_2"], results["readers_busy"]
+    lines += readers.lines(r) + readers.lines(busy)
     ratio = r["p95"] / max(r["single_p50"], 1e-9)
-    ok = r["errors"] == 0 and r["partial"] == 0 and ratio <= GOALS["readers-p95"]
-    busy_text = ""
-    if busy:
-        ok = ok and busy["errors"] == 0 and busy["partial"] == 0
-        # Little's law: readers that never pause wait on average readers / throughput per request, whatever the server.
-        floor = busy["readers"] / (busy["requests"] / busy["seconds"]) * 1000 if busy["requests"] else float("nan")
-        busy_text = (f"; never pausing: {busy['errors']} errors, {busy['partial']} partial, p95 {busy['p95']:.0f} ms, "
-                     f"mean wait by Little's law {floor:.0f} ms")
+    # Little's law: readers that never pause wait on average readers / throughput per request, whatever the server.
+    floor = busy["readers"] / (busy["requests"] / busy["seconds"]) * 1000 if busy["requests"] else float("nan")
+    ok = (r["errors"] == 0 and r["partial"] == 0 and ratio <= GOALS["readers-p95"]
+          and busy["errors"] == 0 and busy["partial"] == 0)
+    busy_text = (f"; never pausing: {busy['errors']} errors, {busy['partial']} partial, p95 {busy['p95']:.0f} ms, "
+                 f"mean wait by Little's law {floor:.0f} ms")
     lines.append(
         f"goal readers: 50 readers + 1 writer, 2 workers, pausing {r.get('think', 0.0):g} s on average: {r['errors']} "
         f"errors, {r['partial']} partial records, p95 {r['p95']:.0f} ms, single-request p50 {r['single_p50']:.1f} ms, "

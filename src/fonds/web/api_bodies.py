@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from fonds.web.collections import PRINTED_LIMIT
+
 # -- response bodies -----------------------------------------------------------------------
 # Keys may be added to every body (DESIGN.md: "keys may be added, these stay"), so no model
 # forbids extra properties.
@@ -343,7 +345,8 @@ class CollectionBody(Count):
     date_span: DateSpan
     order: Literal["document number", "date"]
     printed_order_omitted: bool = Field(
-        False, description="a volume too big to list as printed on one page (over 5,000 documents), listed by date instead"
+        False,
+        description=f"a volume too big to list as printed on one page (over {PRINTED_LIMIT:,} documents), listed by date instead",
     )
     sections: list[TocSection]
     items: list[TocItem]
