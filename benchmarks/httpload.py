@@ -178,9 +178,11 @@ def fonds_web_available() -> str | None:
     return None
 
 
-def start_fonds(db: str | Path, index: Path, work: Path, *, timeout: float = 120, workers: int = 1) -> Server:
+def start_fonds(db: str | Path, index: Path, work: Path, *, timeout: float = 120, workers: int = 1,
+                ready_path: str = "/search.json?q=soviet") -> Server:
     """`fonds serve` in a subprocess, with `workers` worker processes (`serve --workers`); returns once
-    it answers a search. Nothing else runs in between, so the time this takes is the server's start-up."""
+    it answers `ready_path` (a search). Nothing else runs in between, so the time this takes is the
+    server's start-up."""
     port = free_port()
     log = work / "fonds-serve.log"
     env = {**os.environ, "FONDS_DB": str(db), "FONDS_INDEX": str(index)}
@@ -191,7 +193,7 @@ def start_fonds(db: str | Path, index: Path, work: Path, *, timeout: float = 120
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=work)
     server = Server("fonds serve", process, f"http://{HOST}:{port}", log)
-    _wait_ready(server, "/search.json?q=soviet", timeout)
+    _wait_ready(server, ready_path, timeout)
     return server
 
 

@@ -11,6 +11,12 @@ twin that is not a whole Record (no id, title or renditions). It prints the sing
 then errors, partial records, requests and p50/p95 under load, and their ratio to the single
 p50. Exit status 1 on any error. Goal: 0 errors, p95 at most 4x the single-request latency.
 
+The writer's ingests run `--writer-nice` (default WRITER_NICE, 10) steps nicer than the readers
+and the server, as docs/deployment.md recommends running a background ingest beside a serving
+archive. Under the figures, `readers profile:` says where the time went (benchmarks/readers_profile.py):
+the readers' latencies while an ingest ran and while none did, and the server's threads on a core
+and waiting for one.
+
 `--think S`: each reader pauses a random 0 to 2S seconds after each answer, as a person reads a
 page before the next (mean S). With S = 0 the readers never pause: 50 requests are always in
 flight, and by Little's law each waits on average 50 / throughput, whatever the server does; that
@@ -33,8 +39,11 @@ from typing import Any, Sequence
 
 import httpx
 
+from benchmarks import readers_profile
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
+WRITER_NICE = 10  # the writer runs as docs/deployment.md recommends a background ingest: `nice -n 10 fonds ingest`
 PATHS = ["/records/wcda-110485", "/records/wcda-110485.json", "/records/frus1961-63v06-d1.json",
          "/records/frus1961-63v06-d12", "/search?q=Khrushchev", "/search?q=Kim+Il+Sung", "/search.json?q=missile"]
 
@@ -50,12 +59,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: float = 0.0) -> dict[str, Any]:
+def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: float = 0.0,
+            writer_nice: int = WRITER_NICE) -> dict[str, Any]:
     """The single-request latency, then READERS readers and one writer for SECONDS against
     `fonds serve --workers WORKERS`, each reader pausing a random 0 to 2*THINK seconds after each
-    answer. Latencies in ms; `errors` lists the first failures."""
+    answer, the writer's ingests `writer_nice` steps nicer. Latencies in ms; `errors` lists the
+    first failures; `profile` is readers_profile.split's figures."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     latencies: list[float] = []
+    timed: list[tuple[float, float]] = []  # (start, end) on the monotonic clock, one per answered request
+    ingests: list[tuple[float, float, float]] = []  # (start, end, CPU seconds of the ingest and its children)
+    running: list[int] = []  # the pid of the ingest running now, if one is
     errors: list[str] = []
     partial = [0]
     single: list[float] = []
@@ -90,6 +104,7 @@ def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: flo
                 with httpx.Client(base_url=base, timeout=60) as client:
                     while time.monotonic() < stop:
                         path = rng.choice(PATHS)
+                        began = time.monotonic()
                         started = time.perf_counter()
                         try:
                             response = client.get(path)
@@ -100,6 +115,7 @@ def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: flo
                         took = time.perf_counter() - started
                         with lock:
                             latencies.append(took)
+                            timed.append((began, began + took))
                             if response.status_code != 200:
                                 errors.append(f"{path}: {response.status_code}")
                             elif path.startswith("/records/") and path.endswith(".json"):
@@ -110,18 +126,27 @@ def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: flo
                         if think:
                             time.sleep(rng.uniform(0, 2 * think))
 
+            def ingest(*paths: Path) -> None:
+                began = time.monotonic()
+                end, cpu = readers_profile.ingest_once([*fonds, "ingest", *map(str, paths)], env, writer_nice, running)
+                ingests.append((began, end, cpu))
+
             def writer() -> None:
-                subprocess.run([*fonds, "ingest", str(CORPUS / "frus" / "frus1961-63v05.xml")], env=env, capture_output=True)
+                ingest(CORPUS / "frus" / "frus1961-63v05.xml")
                 while time.monotonic() < stop:
-                    subprocess.run([*fonds, "ingest", str(CORPUS / "wilson-center")], env=env, capture_output=True)
+                    ingest(CORPUS / "wilson-center")
                     time.sleep(1)
 
             threads = [threading.Thread(target=reader, args=(n,)) for n in range(readers)]
             threads.append(threading.Thread(target=writer))
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            own_cpu, began = time.process_time(), time.monotonic()
+            with readers_profile.Sampler(server.pid, lambda: list(running)) as sampler:
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+            client_cores = (time.process_time() - own_cpu) / (time.monotonic() - began)
+            load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
         finally:
             server.terminate()
             server.wait()
@@ -130,6 +155,8 @@ def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: flo
         "single_p50": percentile(single, .5) * 1000, "single_p95": percentile(single, .95) * 1000,
         "p50": percentile(latencies, .5) * 1000, "p95": percentile(latencies, .95) * 1000,
         "requests": len(latencies), "errors": len(errors), "first_errors": errors[:10], "partial": partial[0],
+        "writer_nice": writer_nice, "client_cores": client_cores,
+        "load": load, "profile": readers_profile.split(timed, ingests, sampler.samples),
     }
 
 
@@ -156,9 +183,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="worker processes of fonds serve")
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds a reader pauses after each answer")
+    parser.add_argument("--writer-nice", type=int, default=WRITER_NICE,
+                        help=f"steps nicer than this process the writer's ingests run (default {WRITER_NICE}, "
+                        "as docs/deployment.md recommends; 0: as this process)")
     args = parser.parse_args(argv)
-    result = measure(args.seconds, args.readers, args.workers, args.think)
-    print("\n".join(lines(result)))
+    result = measure(args.seconds, args.readers, args.workers, args.think, args.writer_nice)
+    print("\n".join([*lines(result), readers_profile.profile_line(result)]))
     return 1 if result["errors"] else 0
 
 

@@ -5,7 +5,8 @@ Goals (issue 18 unless said): ingest >= 0.7x the raw stack's records/s; 1M recor
 < 20 minutes (at a smaller N, the time the measured rate gives for 1M); library search p50 <= 1.5x
 bare Tantivy (an earlier issue) and its overhead over Tantivy not growing with N (at N against a
 1,000-record archive, benchmarks/growth.py); search over HTTP p50 <= 20 ms and p95 <= 50 ms from
-one client, and >= 10x Datasette's p95; no page errors; serve peak RSS <= 500 MB. The serving and
+one client, judged on each search's first request to a fresh server (benchmarks/first_requests.py),
+and >= 10x Datasette's p95; no page errors; serve peak RSS <= 500 MB. The serving and
 scale goals are printed by benchmarks/serving.py and benchmarks/scale.py.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import databases, growth
+from benchmarks import databases, first_requests, growth
 
 GOALS = {
     "ingest": 0.7,
@@ -114,6 +115,10 @@ def report(n: int, results: dict[str, Any]) -> list[str]:
                   for g in ("search-http", "search-http-latency", "pages", "memory")]
     else:
         ratios = []
+        first, ds_first = http["fonds_first"], http["datasette_first"]
+        for q in ("p50", "p95"):
+            rows.append(Row(f"http search 1 client first requests {q}, ms", f"{first[q]:.1f}", f"{ds_first[q]:.1f}",
+                            f"{first[q] / ds_first[q]:.2f}"))
         for clients in (1, 10):
             f, d = http[f"fonds_{clients}"], http[f"datasette_{clients}"]
             for q in ("p50", "p95"):
@@ -130,13 +135,7 @@ def report(n: int, results: dict[str, Any]) -> list[str]:
             f"fonds p95 {worst[2]['p95']:.1f} ms, datasette p95 {worst[3]['p95']:.1f} ms at {worst[1]} client(s), "
             f"datasette/fonds", worst[0], ">=", GOALS["search-http"], errors=errors,
         ))
-        one = http["fonds_1"]
-        ok = one["p50"] <= GOALS["search-http-p50"] and one["p95"] <= GOALS["search-http-p95"] and one["errors"] == 0
-        goals.append(
-            f"goal search-http-latency: fonds 1 client p50 {one['p50']:.1f} ms, p95 {one['p95']:.1f} ms at {n:,} records "
-            f"(goal p50 <= {GOALS['search-http-p50']:g} ms, p95 <= {GOALS['search-http-p95']:g} ms at 1M) "
-            f"{'PASS' if ok else 'FAIL'}"
-        )
+        goals += latency_lines(n, first, http["fonds_1"])
         after = http.get("facets_after", {})
         if after.get("deferred"):
             rows.append(Row("http facets=always 1 client p50, ms", f"{after['p50']:.1f}", "", f"{after['deferred']} deferred"))
@@ -166,6 +165,27 @@ def report(n: int, results: dict[str, Any]) -> list[str]:
     lines.insert(1, "-" * (width + 36))
     lines[2:2] = [f"{r.figure:<{width}}  {r.fonds:>10}  {r.baseline:>10}  {r.ratio:>10}" for r in rows]
     return lines + [""] + goals + ([""] + profile if profile else [])
+
+
+def latency_lines(n: int, first: dict[str, Any], repeated: dict[str, Any]) -> list[str]:
+    """`goal search-http-latency`, judged on each search's first request to a fresh server with no
+    facet counts shared on disk (what an archive's readers mostly ask: benchmarks/first_requests.py),
+    the same searches asked again beside it; when missed, the profile of the first requests."""
+    ok = (first["p50"] <= GOALS["search-http-p50"] and first["p95"] <= GOALS["search-http-p95"]
+          and first["errors"] == 0 and repeated["errors"] == 0)
+    errors = first["errors"] + repeated["errors"]
+    lines = [
+        f"goal search-http-latency: fonds 1 client, each search's first request (fresh server, no shared facet "
+        f"counts): p50 {first['p50']:.1f} ms, p95 {first['p95']:.1f} ms; asked again: p50 {repeated['p50']:.1f} ms, "
+        f"p95 {repeated['p95']:.1f} ms; {errors} errors at {n:,} records (goal on first requests: "
+        f"p50 <= {GOALS['search-http-p50']:g} ms, p95 <= {GOALS['search-http-p95']:g} ms at 1M) {'PASS' if ok else 'FAIL'}"
+    ]
+    if not ok:
+        from fonds import facet_counts
+
+        lines.append(first_requests.profile_line(first, inline_hits=facet_counts.INLINE_HITS,
+                                                 disk_over=facet_counts.DISK_OVER))
+    return lines
 
 
 def ingest_lines(ing: dict[str, Any]) -> list[str]:

@@ -8,8 +8,9 @@
    the raw stack (json + sqlite3 executemany + tantivy, benchmarks/raw.py).
 2. search-library: the 50-search mix through fonds (parse + Index.search with
    facets) against the same searches in Tantivy's query language on the raw index.
-3. search-http: the mix against `fonds serve` and against Datasette (SQLite FTS5),
-   under 1 and 10 concurrent clients.
+3. search-http: the mix against `fonds serve` and against Datasette (SQLite FTS5): each
+   search's first request to a fresh server with no facet counts shared beside the index
+   (benchmarks/first_requests.py), then the mix again under 1 and 10 concurrent clients.
 4. pages: a record page and a search page with facets under 20 concurrent clients.
 5. memory: peak RSS (VmHWM) of `fonds serve` after all of the above.
 6. serving (benchmarks/serving.py): `serve --workers 1` and `2` at 10 clients, record pages,
@@ -33,7 +34,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from benchmarks import corpus, databases, growth, httpload, ingesting, raw, renditions, scale, serving
+from benchmarks import corpus, databases, first_requests, growth, httpload, ingesting, raw, renditions, scale, serving
 from benchmarks.queries import MIX
 from benchmarks.report import GOALS, goal_line, ingest_lines, load_average, machine, masked, report
 
@@ -215,13 +216,20 @@ def measure_http(files: Sequence[Path], work: Path, n: int, budget: float, db: s
     fonds_urls = [httpload.fonds_search_url(s) for s in MIX]
     ds_urls = httpload.datasette_search_urls(MIX, ds_db)
     db = db or str(work / "fonds.db")
-    fonds_server = httpload.start_fonds(db, fonds_index(work, db), work, timeout=600)
+    # What a fresh server meets: no facet counts shared on disk (the library phase, run in this process on
+    # the same index folder, leaves them in facet-counts/), and no search of the mix asked before.
+    out["cleared_shared_counts"] = first_requests.clear_shared_counts(fonds_index(work, db))
+    fonds_server = httpload.start_fonds(db, fonds_index(work, db), work, timeout=600,
+                                        ready_path=first_requests.READY_PATH)
     try:
+        print("bench: search over HTTP, fonds, each search's first request, 1 client", file=sys.stderr)
+        out["fonds_first"] = first_requests.measure(fonds_server, fonds_urls)
         datasette = httpload.start_datasette(ds_db, work)
         try:
-            for clients, rounds in ((1, 1), (10, 2)):
+            print("bench: search over HTTP, datasette, each search's first request, 1 client", file=sys.stderr)
+            out["datasette_first"] = first_requests.measure(datasette, ds_urls)
+            for clients, rounds in ((1, 1), (10, 2)):  # repeated requests: the first pass above warmed both
                 for name, server, urls in (("fonds", fonds_server, fonds_urls), ("datasette", datasette, ds_urls)):
-                    httpload.run_load(server.base, urls[:10], clients=1, rounds=1, budget_seconds=budget)  # warm up
                     print(f"bench: search over HTTP, {name}, {clients} client(s)", file=sys.stderr)
                     load = httpload.run_load(server.base, urls, clients=clients, rounds=rounds, budget_seconds=budget)
                     out[f"{name}_{clients}"] = _summary(load)

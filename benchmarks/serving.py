@@ -4,7 +4,8 @@
     python -m benchmarks.run --only serving --size 100k
 
 1. workers: the 50-search mix over HTTP at 10 clients against `fonds serve` with 1 worker
-   and with 2 (`--workers 2`), each a fresh server warmed with one pass; requests/s,
+   and with 2 (`--workers 2`), each a fresh server (no facet counts left beside the index by an
+   earlier phase) warmed with one pass; requests/s,
    p50/p95 and the CPU cores the server's processes used (CPU seconds / wall seconds).
    Goal: 2 workers give >= 2x the requests/s recorded before this work at the same size
    (TODAY_RPS, docs/benchmarks.md: 59.9 at 10k, 27.2 at 100k), with both cores busy
@@ -29,7 +30,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import corpus, httpload, readers
+from benchmarks import corpus, first_requests, httpload, readers, readers_profile
 from benchmarks.queries import MIX
 
 TODAY_RPS = {10_000: 59.9, 100_000: 27.2}  # 10 clients, before `serve --workers` (docs/benchmarks.md)
@@ -69,6 +70,7 @@ def measure(work: Path, n: int, budget: float, *, reader_seconds: float = 60, db
     record_urls = [f"/records/bench-{rng.randrange(n):0{width}d}" for _ in range(200)]
     for workers in (1, 2):
         print(f"bench: serving: search over HTTP, 10 clients, {workers} worker(s)", file=sys.stderr)
+        first_requests.clear_shared_counts(index)  # a fresh server: no facet counts left by an earlier phase
         server = httpload.start_fonds(db, index, work, timeout=600, workers=workers)
         try:
             httpload.run_load(server.base, urls, clients=2, rounds=1, budget_seconds=budget)  # warm: one pass
@@ -84,8 +86,13 @@ def measure(work: Path, n: int, budget: float, *, reader_seconds: float = 60, db
             server.stop()
     for key, think, seconds in (("readers_2", READER_THINK, reader_seconds), ("readers_busy", 0.0, reader_seconds / 2)):
         print(f"bench: serving: 50 readers + 1 writer, 2 workers, {seconds:.0f} s, pause {think:g} s", file=sys.stderr)
-        results[key] = readers.measure(seconds, 50, 2, think)
+        results[key] = readers.measure(seconds, 50, 2, think, writer_nice=readers.WRITER_NICE)
     return results
+
+
+def _nice(result: dict[str, Any]) -> str:
+    nice = result.get("writer_nice", 0)
+    return f" at nice {nice}" if nice else ""
 
 
 def _parts(parts: dict[str, float] | None) -> str:
@@ -139,11 +146,15 @@ def goals(n: int, results: dict[str, Any]) -> list[str]:
     busy_text = (f"; never pausing: {busy['errors']} errors, {busy['partial']} partial, p95 {busy['p95']:.0f} ms, "
                  f"mean wait by Little's law {floor:.0f} ms")
     lines.append(
-        f"goal readers: 50 readers + 1 writer, 2 workers, pausing {r.get('think', 0.0):g} s on average: {r['errors']} "
+        f"goal readers: 50 readers + 1 writer{_nice(r)}, 2 workers, pausing {r.get('think', 0.0):g} s on average: {r['errors']} "
         f"errors, {r['partial']} partial records, p95 {r['p95']:.0f} ms, single-request p50 {r['single_p50']:.1f} ms, "
         f"ratio {ratio:.1f}{busy_text} (goal: 0 errors, 0 partial, ratio <= {GOALS['readers-p95']:g}) "
         f"{'PASS' if ok else 'FAIL'}"
     )
+    if not ok:  # where the time went: the paced run's, and the saturated run's when it had errors
+        lines.append(readers_profile.profile_line(r))
+        if busy["errors"] or busy["partial"]:
+            lines.append(readers_profile.profile_line(busy, label="readers profile (never pausing)"))
     return lines
 
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `benchmarks` lives beside src/, not inside the package
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import httpload, serving  # noqa: E402
+from benchmarks import httpload, readers_profile, serving  # noqa: E402
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -63,20 +63,28 @@ def test_load_counts_answers_and_failures_and_keeps_its_connections(base: str) -
 
 
 def readers(errors: int = 0, partial: int = 0, p95: float = 20.0, think: float = 1.0) -> dict[str, Any]:
+    profile = readers_profile.split([(1.0, 1.0 + p95 / 1000), (20.0, 20.008)], [(0.5, 5.0, 4.0)],
+                                    [(0.0, 0, 0, 0, 0), (5.0, 1.0, 2.0, 4.0, 0.5), (30.0, 3.0, 2.5, 4.0, 0.5)])
     return {"workers": 2, "readers": 50, "seconds": 30.0, "think": think, "single_p50": 8.0, "single_p95": 9.0,
-            "p50": 10.0, "p95": p95, "requests": 1500, "errors": errors, "first_errors": [], "partial": partial}
+            "p50": 10.0, "p95": p95, "requests": 1500, "errors": errors, "first_errors": [], "partial": partial,
+            "writer_nice": 10, "client_cores": 0.1, "load": "1.00 1.00 1.00", "profile": profile}
 
 
 def search(rps: float) -> dict[str, Any]:
     return {"rps": rps, "p50": 5.0, "p95": 9.0, "errors": 0, "cores": 1.7, "cpu_ms": 8.0, "client_cores": 0.05}
 
 
-def goal(results: dict[str, Any]) -> str:
+def goal_and_after(results: dict[str, Any]) -> list[str]:
+    """The readers goal line and the lines after it."""
     base = {"search_1": search(90), "search_2": search(150),
             "record": {"p50": 8.0, "p95": 12.0, "errors": 0}, "record_20": {"p95": 40.0, "rps": 200.0},
             "rss_mb": 300.0, "pss_mb": 250.0}
     lines = serving.goals(10_000, {**base, **results})
-    return next(line for line in lines if line.startswith("goal readers"))
+    return lines[next(i for i, line in enumerate(lines) if line.startswith("goal readers")):]
+
+
+def goal(results: dict[str, Any]) -> str:
+    return goal_and_after(results)[0]
 
 
 def test_paced_readers_pass_when_quick_and_unsaturated_readers_have_no_error() -> None:
@@ -92,3 +100,14 @@ def test_readers_fail_on_a_slow_p95_or_on_an_error_under_saturation() -> None:
     assert slow.endswith("FAIL") and "ratio 4.1" in slow
     assert broken.endswith("FAIL") and "never pausing: 1 errors" in broken
     assert torn.endswith("FAIL")
+
+
+def test_a_missed_readers_goal_is_followed_by_where_the_time_went() -> None:
+    slow = goal_and_after({"readers_2": readers(p95=213.0), "readers_busy": readers(think=0.0)})
+    assert slow[0].endswith("FAIL") and "1 writer at nice 10" in slow[0]
+    assert len(slow) == 2 and slow[1].startswith("readers profile: the writer at nice 10 ingesting 15% of the run")
+    assert "while an ingest ran: 1 requests, p50 213.0 ms" in slow[1] and "waiting for one 0.40" in slow[1]
+    broken = goal_and_after({"readers_2": readers(), "readers_busy": readers(errors=2, think=0.0)})
+    assert [line.split(":")[0] for line in broken] == ["goal readers", "readers profile", "readers profile (never pausing)"]
+    quick = goal_and_after({"readers_2": readers(p95=30.0), "readers_busy": readers(think=0.0)})
+    assert quick == [quick[0]] and quick[0].endswith("PASS")
