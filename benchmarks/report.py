@@ -94,8 +94,8 @@ def report(n: int, results: dict[str, Any]) -> list[str]:
         rows.append(Row("ingest peak PSS (sum), MB", f"{fonds.get('peak_pss_mb', 0):.0f}", f"{baseline.get('peak_pss_mb', 0):.0f}", ""))
         rows.append(Row("  of which anonymous (not mapped files), MB", f"{fonds.get('peak_pss_anon_mb', 0):.0f}",
                         f"{baseline.get('peak_pss_anon_mb', 0):.0f}", ""))
-        if ratio < GOALS["ingest"]:
-            profile = ingest_profile(fonds)  # the goal is missed: say where the time went
+        if ratio < GOALS["ingest"] or goals[1].endswith("FAIL"):
+            profile = ingest_profile(fonds)  # a goal is missed: say where the time went
     lib = results["library"]
     for q in ("p50", "p95"):
         rows.append(Row(f"library search {q}, ms", f"{lib['fonds'][q]:.2f}", f"{lib['raw'][q]:.2f}", f"{lib['fonds'][q] / lib['raw'][q]:.2f}"))
@@ -135,6 +135,10 @@ def report(n: int, results: dict[str, Any]) -> list[str]:
             f"fonds p95 {worst[2]['p95']:.1f} ms, datasette p95 {worst[3]['p95']:.1f} ms at {worst[1]} client(s), "
             f"datasette/fonds", worst[0], ">=", GOALS["search-http"], errors=errors,
         ))
+        if goals[-1].endswith("FAIL"):
+            goals.append("search-http profile: " + "; ".join(
+                f"{clients} client(s): fonds p95 {f['p95']:.1f} ms, {_cpu(f)}, {f['errors']} errors "
+                f"{f['first_errors']}; datasette p95 {d['p95']:.1f} ms, {_cpu(d)}" for _, clients, f, d in ratios))
         goals += latency_lines(n, first, http["fonds_1"])
         after = http.get("facets_after", {})
         if after.get("deferred"):
@@ -156,15 +160,29 @@ def report(n: int, results: dict[str, Any]) -> list[str]:
             f"goal pages: record p95 {pages['record']['p95']:.0f} ms, search p95 {pages['search']['p95']:.0f} ms, "
             f"{errors} errors in {requests} requests at 20 clients (goal: no errors) {status}"
         )
+        if errors:
+            goals.append(f"pages profile: the first errors: record pages {pages['record']['first_errors']}, "
+                         f"search pages {pages['search']['first_errors']}")
         rss = http["fonds_rss_mb"]
         rows.append(Row("fonds serve peak RSS, MB", f"{rss:.0f}" if rss else "?", "", ""))
         status = "PASS" if rss is not None and rss <= GOALS["memory"] else "FAIL"
         goals.append(f"goal memory: fonds serve peak RSS {rss:.0f} MB at {n} records (goal <= {GOALS['memory']:.0f} MB) {status}")
+        if status == "FAIL":
+            parts = http.get("fonds_pss_parts_mb") or {}
+            goals.append("memory profile: where the server's memory is after the load (PSS, MB): "
+                         + (", ".join(f"{name} {mb:.0f}" for name, mb in parts.items()) or "not measured"))
     width = max(len(r.figure) for r in rows)
     lines.insert(0, f"{'figure':<{width}}  {'fonds':>10}  {'baseline':>10}  {'ratio':>10}")
     lines.insert(1, "-" * (width + 36))
     lines[2:2] = [f"{r.figure:<{width}}  {r.fonds:>10}  {r.baseline:>10}  {r.ratio:>10}" for r in rows]
     return lines + [""] + goals + ([""] + profile if profile else [])
+
+
+def _cpu(f: dict[str, Any]) -> str:
+    """The server's CPU per request and cores over a load (`run._summary`), when measured."""
+    if "cpu_ms" not in f:
+        return "server CPU not measured"
+    return f"server CPU {f['cpu_ms']:.1f} ms per request, {f['cores']:.2f} cores"
 
 
 def latency_lines(n: int, first: dict[str, Any], repeated: dict[str, Any]) -> list[str]:

@@ -231,13 +231,15 @@ def measure_http(files: Sequence[Path], work: Path, n: int, budget: float, db: s
             for clients, rounds in ((1, 1), (10, 2)):  # repeated requests: the first pass above warmed both
                 for name, server, urls in (("fonds", fonds_server, fonds_urls), ("datasette", datasette, ds_urls)):
                     print(f"bench: search over HTTP, {name}, {clients} client(s)", file=sys.stderr)
+                    cpu = server.cpu_seconds()
                     load = httpload.run_load(server.base, urls, clients=clients, rounds=rounds, budget_seconds=budget)
-                    out[f"{name}_{clients}"] = _summary(load)
+                    out[f"{name}_{clients}"] = _summary(load, server.cpu_seconds() - cpu)
         finally:
             datasette.stop()
         out["facets_after"] = measure_facets_after(fonds_server, fonds_urls, budget)
         out["pages"] = measure_pages(fonds_server, n, budget)
         out["fonds_rss_mb"] = fonds_server.peak_rss_mb()
+        out["fonds_pss_parts_mb"] = fonds_server.pss_parts_mb(fonds_index(work, db))
     finally:
         fonds_server.stop()
     return out
@@ -260,8 +262,14 @@ def measure_facets_after(server: httpload.Server, urls: Sequence[str], budget: f
     return result
 
 
-def _summary(load: httpload.Load) -> dict[str, Any]:
+def _summary(load: httpload.Load, server_cpu_seconds: float | None = None) -> dict[str, Any]:
+    """p50 and p95 (ms), requests, errors, requests/s and, given the server's CPU seconds over the load,
+    its CPU per request (`cpu_ms`) and the cores it used."""
+    cpu: dict[str, Any] = {}
+    if server_cpu_seconds is not None and load.requests and load.wall_seconds:
+        cpu = {"cpu_ms": server_cpu_seconds / load.requests * 1000, "cores": server_cpu_seconds / load.wall_seconds}
     return {
+        **cpu,
         "p50": pct(load.latencies_ms, 50),
         "p95": pct(load.latencies_ms, 95),
         "requests": load.requests,

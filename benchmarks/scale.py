@@ -17,6 +17,7 @@ Every command runs as a separate process, so a figure is what a user's terminal 
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -35,11 +36,21 @@ def _fonds() -> list[str]:
     return [sys.executable, "-m", "fonds.cli"]
 
 
+CPU: dict[str, float] = {}  # the CPU seconds of the last child each figure ran (`_children_cpu`)
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of every child process waited for so far (and of their children)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run(command: list[str], cwd: Path) -> float:
-    """Wall seconds of a child process; raises when it fails."""
-    start = time.perf_counter()
+    """Wall seconds of a child process (its CPU seconds in CPU["run"]); raises when it fails."""
+    start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
+    CPU["run"] = _children_cpu() - cpu
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return seconds
@@ -71,10 +82,12 @@ def _ingest(db: str | Path, index: Path, files: Sequence[Path], cwd: Path) -> fl
 
 
 def _startup(db: str | Path, index: Path, cwd: Path) -> float:
-    """Seconds from starting `fonds serve` to its first 200 answer to a search."""
+    """Seconds from starting `fonds serve` to its first 200 answer to a search (the CPU seconds it
+    used until then in CPU["startup"])."""
     start = time.perf_counter()
     server = httpload.start_fonds(db, index, cwd, timeout=600)
     seconds = time.perf_counter() - start
+    CPU["startup"] = server.cpu_seconds()
     server.stop()
     return seconds
 
@@ -102,10 +115,15 @@ def measure(files: Sequence[Path], work: Path, db: str | None = None, index: Pat
     results: dict[str, Any] = {}
     print("bench: scale: start-up", file=sys.stderr)
     results["startup_big_s"] = _startup(big_db, big_index, scratch)
+    results["startup_big_cpu_s"] = CPU["startup"]
     results["startup_small_s"] = _startup(small_db, small_index, scratch)
+    results["startup_small_cpu_s"] = CPU["startup"]
     print("bench: scale: adding 1,000 records", file=sys.stderr)
     results["add_big_s"] = _ingest(big_db, big_index, [extra], scratch)
+    results["add_big_cpu_s"] = CPU["run"]
     results["add_small_s"] = _ingest(small_db, small_index, [extra], scratch)
+    results["add_small_cpu_s"] = CPU["run"]
+    results["load"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     shutil.rmtree(scratch / "big")
     databases.drop(big_db)
     databases.drop(small_db)
@@ -131,6 +149,11 @@ def measure(files: Sequence[Path], work: Path, db: str | None = None, index: Pat
     return results
 
 
+def _wall_cpu(results: dict[str, Any], key: str) -> str:
+    cpu = results.get(f"{key}_cpu_s")
+    return f"wall {results[f'{key}_s']:.2f} s, CPU " + (f"{cpu:.2f} s" if cpu is not None else "not measured")
+
+
 def goals(n: int, results: dict[str, Any]) -> list[str]:
     """The goal lines of the three figures."""
     ratio = results["add_big_s"] / results["add_small_s"]
@@ -139,11 +162,19 @@ def goals(n: int, results: dict[str, Any]) -> list[str]:
         f"goal incremental: adding 1,000 records to {n:,} takes {results['add_big_s']:.1f} s, to 1,000 takes "
         f"{results['add_small_s']:.1f} s, ratio {ratio:.2f} (goal <= {GOALS['incremental']:g}) {'PASS' if ok else 'FAIL'}",
     ]
+    if not ok:
+        lines.append(f"incremental profile: {_wall_cpu(results, 'add_big')} into {n:,}, {_wall_cpu(results, 'add_small')} "
+                     f"into 1,000 (CPU of `fonds ingest` and its workers; wall beyond it is waiting: disk, locks, "
+                     f"other processes); load average {results.get('load', '?')}")
     ok = results["startup_big_s"] <= GOALS["startup"]
     lines.append(
         f"goal startup: fonds serve answers {results['startup_big_s']:.2f} s after start at {n:,} records "
         f"({results['startup_small_s']:.2f} s at 1,000) (goal <= {GOALS['startup']:g} s) {'PASS' if ok else 'FAIL'}"
     )
+    if not ok:
+        lines.append(f"startup profile: {_wall_cpu(results, 'startup_big')} at {n:,}, "
+                     f"{_wall_cpu(results, 'startup_small')} at 1,000 (CPU of `fonds serve` until its first answer); "
+                     f"load average {results.get('load', '?')}")
     pss = results.get("ingest_pss_mb", results["ingest_rss_mb"])
     ok = pss <= GOALS["ingest-memory"]
     anon = results.get("ingest_anon_mb")

@@ -32,6 +32,7 @@ from typing import Any
 
 from benchmarks import corpus, first_requests, httpload, readers, readers_profile
 from benchmarks.queries import MIX
+from benchmarks.report import load_average
 
 TODAY_RPS = {10_000: 59.9, 100_000: 27.2}  # 10 clients, before `serve --workers` (docs/benchmarks.md)
 READER_THINK = 1.0  # seconds a reader pauses after a page, on average
@@ -45,9 +46,14 @@ def _pct(values: list[float], q: float) -> float:
 
 def _phase(server: httpload.Server, urls: list[str], *, clients: int, rounds: int, budget: float) -> dict[str, Any]:
     cpu = server.cpu_seconds()
+    sched = readers_profile.schedstat(readers_profile.descendants(server.process.pid))
     load = httpload.run_load(server.base, urls, clients=clients, rounds=rounds, budget_seconds=budget)
     used = server.cpu_seconds() - cpu
+    on_core, waiting = (after - before for after, before in
+                        zip(readers_profile.schedstat(readers_profile.descendants(server.process.pid)), sched))
+    wall = load.wall_seconds or float("nan")
     return {
+        "on_core": on_core / wall, "waiting": waiting / wall, "load": load_average(),
         "rps": load.requests / load.wall_seconds if load.wall_seconds else 0.0,
         "p50": _pct(load.latencies_ms, 50), "p95": _pct(load.latencies_ms, 95),
         "requests": load.requests, "errors": len(load.errors), "first_errors": load.errors[:3],
@@ -90,6 +96,21 @@ def measure(work: Path, n: int, budget: float, *, reader_seconds: float = 60, db
     return results
 
 
+def _where(f: dict[str, Any]) -> str:
+    """Where a phase's time went: the server's CPU per request against the latency, and its threads on a
+    core and runnable but waiting for one (other processes had the cores), in cores (`_phase`)."""
+    if "on_core" not in f:
+        return f"server CPU {f['cpu_ms']:.1f} ms per request against a p50 of {f['p50']:.1f} ms (no scheduler figures)"
+    return (f"server CPU {f['cpu_ms']:.1f} ms per request against a p50 of {f['p50']:.1f} ms; its threads on a core "
+            f"{f['on_core']:.2f} cores, waiting for one {f['waiting']:.2f}; the load generator "
+            f"{f.get('client_cores', 0):.2f} cores; load average {f.get('load', '?')}")
+
+
+def _first_errors(*phases: dict[str, Any]) -> str:
+    errors = [error for f in phases for error in f.get("first_errors", [])]
+    return f"; first errors: {', '.join(errors[:3])}" if errors else ""
+
+
 def _nice(result: dict[str, Any]) -> str:
     nice = result.get("writer_nice", 0)
     return f" at nice {nice}" if nice else ""
@@ -125,11 +146,16 @@ def goals(n: int, results: dict[str, Any]) -> list[str]:
             f"{errors} errors (goal >= {GOALS['workers-rps']:g}x before, >= {GOALS['workers-cores']:g} cores) "
             f"{'PASS' if ok else 'FAIL'}"
         )
+        if not ok:
+            lines.append("serve-workers profile: " + "; ".join(
+                f"{workers} worker(s): {_where(f)}" for workers, f in ((2, two), (1, one))) + _first_errors(one, two))
     rec, rec20 = results["record"], results["record_20"]
     ok = rec["p95"] <= GOALS["record-p95"] and rec["errors"] == 0
     lines.append(f"goal record-page: 1 client p50 {rec['p50']:.1f} ms, p95 {rec['p95']:.1f} ms (20 clients: p95 "
                  f"{rec20['p95']:.0f} ms, {rec20['rps']:.0f} pages/s), {rec['errors']} errors "
                  f"(goal p95 <= {GOALS['record-p95']:g} ms) {'PASS' if ok else 'FAIL'}")
+    if not ok:
+        lines.append(f"record-page profile: 1 client: {_where(rec)}; 20 clients: {_where(rec20)}{_first_errors(rec)}")
     rss, pss = results.get("rss_mb"), results.get("pss_mb")
     ok = pss is not None and pss <= GOALS["memory"]
     lines.append(f"goal serve-memory: fonds serve --workers 2 after the load, all processes: PSS {pss or 0:.0f} MB "
