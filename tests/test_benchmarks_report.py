@@ -40,3 +40,43 @@ def test_overhead_growth_compares_what_fonds_adds_not_the_totals() -> None:
     grown = growth.goal_line(100_000, library(8.0, 1.0), small, 1.5)  # overhead 7 ms: 3.5x
     assert same.endswith("PASS") and "ratio 1.00" in same
     assert grown.endswith("FAIL") and "ratio 3.50" in grown and "at 1,000" in grown
+
+
+def load(p50: float, p95: float, errors: int = 0, cpu_ms: float = 9.0) -> dict[str, Any]:
+    return {"p50": p50, "p95": p95, "rps": 50.0, "errors": errors, "first_errors": ["500 /x"] if errors else [],
+            "requests": 100, "cpu_ms": cpu_ms, "cores": 0.5}
+
+
+def http(fonds_p95: float, datasette_p95: float, page_errors: int = 0, rss: float = 150.0) -> dict[str, Any]:
+    pages = {"record": load(5, 9, errors=page_errors), "search": load(8, 20)}
+    return {"fonds_first": {**load(6, 20), "answers": []}, "datasette_first": load(10, 40),
+            "fonds_1": load(4, fonds_p95), "datasette_1": load(10, datasette_p95),
+            "fonds_10": load(20, fonds_p95), "datasette_10": load(90, datasette_p95 * 4),
+            "facets_after": {"deferred": 0, "searches": 50}, "pages": pages, "fonds_rss_mb": rss,
+            "fonds_pss_parts_mb": {"heap": 400.0, "index": 120.0, "db": 0.0, "code": 40.0}}
+
+
+def full(http_figures: dict[str, Any]) -> list[str]:
+    ing = {"fonds_rps": 1_000.0, "raw_rps": 1_200.0, "fonds_store_s": 5.0, "fonds_index_s": 3.0, "raw_sqlite_s": 2.0,
+           "raw_tantivy_s": 2.0, "raw": {"records": 10_000}}
+    lib = {name: {"p50": 1.0, "p95": 2.0} for name in ("fonds", "raw", "raw_same_work")}
+    return report.report(10_000, {"ingest": ing, "library": lib, "growth_skipped": "small", "http": http_figures})
+
+
+def after(lines: list[str], goal: str) -> str:
+    return lines[lines.index(next(line for line in lines if line.startswith(f"goal {goal}:"))) + 1]
+
+
+def test_first_requests_stand_beside_datasette_s_in_the_table() -> None:
+    lines = full(http(20, 400))
+    row = next(line for line in lines if line.startswith("http search 1 client first requests p95"))
+    assert row.split()[-3:] == ["20.0", "40.0", "0.50"]
+
+
+def test_missed_http_goals_say_where_the_time_went() -> None:
+    lines = full(http(20, 100, page_errors=2, rss=620))
+    assert after(lines, "search-http").startswith("search-http profile: 1 client(s): fonds p95 20.0 ms, server CPU 9.0 ms")
+    assert after(lines, "pages") == "pages profile: the first errors: record pages ['500 /x'], search pages []"
+    assert after(lines, "memory").endswith("(PSS, MB): heap 400, index 120, db 0, code 40")
+    quiet = full(http(20, 400))
+    assert not any(line.split(":")[0].endswith("profile") and "ingest" not in line for line in quiet)

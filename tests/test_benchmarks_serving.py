@@ -111,3 +111,28 @@ def test_a_missed_readers_goal_is_followed_by_where_the_time_went() -> None:
     assert [line.split(":")[0] for line in broken] == ["goal readers", "readers profile", "readers profile (never pausing)"]
     quick = goal_and_after({"readers_2": readers(p95=30.0), "readers_busy": readers(think=0.0)})
     assert quick == [quick[0]] and quick[0].endswith("PASS")
+
+
+def served(rps: float, cores: float, p95: float = 9.0, errors: int = 0) -> dict[str, Any]:
+    return {"rps": rps, "p50": 5.0, "p95": p95, "errors": errors, "first_errors": ["500 /records/x"] if errors else [],
+            "cores": cores, "cpu_ms": 8.0, "client_cores": 0.05, "on_core": cores, "waiting": 0.9, "load": "5.1 4.0 3.0"}
+
+
+def all_lines(**results: Any) -> list[str]:
+    base = {"search_1": served(90, 1.0), "search_2": served(150, 1.7),
+            "record": served(200, 0.9), "record_20": served(300, 1.8), "rss_mb": 300.0, "pss_mb": 250.0,
+            "readers_2": readers(p95=30.0), "readers_busy": readers(think=0.0)}
+    return serving.goals(10_000, {**base, **results})
+
+
+def test_missed_serving_goals_say_whether_the_server_worked_or_waited_for_a_core() -> None:
+    lines = all_lines(search_2=served(97.3, 0.86), record=served(100, 0.5, p95=60.0, errors=1))
+    workers = lines.index(next(line for line in lines if line.startswith("goal serve-workers")))
+    assert lines[workers].endswith("FAIL")
+    assert lines[workers + 1].startswith("serve-workers profile: 2 worker(s): server CPU 8.0 ms per request")
+    assert "on a core 0.86 cores, waiting for one 0.90" in lines[workers + 1] and "load average 5.1" in lines[workers + 1]
+    record = lines.index(next(line for line in lines if line.startswith("goal record-page")))
+    assert lines[record].endswith("FAIL") and lines[record + 1].startswith("record-page profile: 1 client: server CPU")
+    assert "first errors: 500 /records/x" in lines[record + 1]
+    passing = all_lines()
+    assert not any("profile" in line for line in passing)
