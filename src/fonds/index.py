@@ -71,6 +71,7 @@ from fonds.compiler import MAX_VARIANTS, Compiler, NameResolver
 from fonds.errors import QueryError, StoreError
 from fonds.facet_counts import FOLDER, FacetCounts
 from fonds.index_writing import BATCH, INDEX_VERSION, SNIPPET_CHARS, document  # noqa: F401 (re-exported)
+from fonds.search_timings import UNTIMED, Timings
 from fonds.snippets import Snippets, find, fold_text, matched_variants, needles, snippet_or_start
 from fonds.store.base import Store
 
@@ -214,10 +215,14 @@ class Index:
         snippets: bool = True,
         resolve_names: NameResolver | None = None,
         defer_facets_over: int | None = None,
+        timings: Timings | None = None,
     ) -> SearchResult:
         """Run a parsed search. `snippets=False` leaves out highlighting and `matched`, for lists of records.
         With `defer_facets_over=N`, a search of more than N hits whose facet counts are not cached gets
-        none (`facets_deferred`); asked again without it, it gets them (facet_counts.py)."""
+        none (`facets_deferred`); asked again without it, it gets them (facet_counts.py). `timings`
+        (search_timings.py) is given the milliseconds each part of the search took."""
+        laps = UNTIMED if timings is None else timings
+        laps.start()
         _check_sort(sort)
         seq = self.refresh()
         searcher = self.index.searcher()
@@ -226,23 +231,29 @@ class Index:
         keys = rendition_text.Keys(searcher)
         compiler = Compiler(self.schema, self.analysis, resolve, expansions, scope_keys=keys)
         compiled = compiler.compile(node)
+        laps.lap("compile")
         result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
+        laps.lap("search")
         if compiler.is_fuzzy_possible and int(result.count or 0) < FUZZY_BELOW:
             expansions = []
             compiled = Compiler(self.schema, self.analysis, resolve, expansions, fuzzy=True, scope_keys=keys).compile(node)
+            laps.lap("compile")
             result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
+            laps.lap("search")
         highlighter = None
         if snippets and _has_text_terms(node, expanded=bool(expansions)):
             variants = [variant for variant, _why in expansions[:MAX_VARIANTS]]
             highlighter = Snippets(needles(node, variants, self.analysis), self.analysis)
-        hits = []
+        laps.lap("snippets")
+        docs = [(score, searcher.doc(address)) for score, address in result.hits]
+        laps.lap("documents")
         scope = rendition_text.scope_of(node)
-        for score, address in result.hits:
-            doc = searcher.doc(address)
-            hits.append(_hit(doc, score, highlighter, expansions if snippets else [], scope))
+        hits = tuple(_hit(doc, score, highlighter, expansions if snippets else [], scope) for score, doc in docs)
+        laps.lap("snippets")
         total = int(result.count or 0)
         counts = self.facet_counts.counts(searcher, compiled, seq, total, defer_over=defer_facets_over) if facets else {}
-        return SearchResult(total=total, hits=tuple(hits), facets=counts or {}, facets_deferred=counts is None)
+        laps.lap("facets")
+        return SearchResult(total=total, hits=hits, facets=counts or {}, facets_deferred=counts is None)
 
     def neighbours(self, node: q.Node | None, record_id: str, *, sort: str = "date") -> tuple[Hit | None, Hit | None] | None:
         """The hits just before and after a record in a search's order; None when the search does not find it.
