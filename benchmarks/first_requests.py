@@ -95,10 +95,18 @@ def _json(body: bytes) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def pct(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100), nearest rank, as `run.pct` (not imported from there: `python -m
+    benchmarks.run` runs it as __main__, and importing it again would load a second copy)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, round(q / 100 * len(ordered) + 0.5 - 1e-9))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
 def summary(answers: Sequence[Answer], server_cpu_seconds: float) -> dict[str, Any]:
     """The figures of a first-request pass (see `measure`), from its answers and the server's CPU."""
-    from benchmarks.run import pct
-
     times = [a.ms for a in answers if a.error is None]
     errors = [f"{a.error} {a.url}" for a in answers if a.error is not None]
     return {
