@@ -18,7 +18,8 @@ the readers' latencies while an ingest ran and while none did, and the server's 
 and waiting for one.
 
 `--think S`: each reader pauses a random 0 to 2S seconds after each answer, as a person reads a
-page before the next (mean S). With S = 0 the readers never pause: 50 requests are always in
+page before the next (mean S), and the readers' first requests are spread the same way (a random
+0 to 2S seconds after the start), not all sent at the same instant. With S = 0 the readers never pause: 50 requests are always in
 flight, and by Little's law each waits on average 50 / throughput, whatever the server does; that
 run measures errors under saturation, not latency.
 """
@@ -101,6 +102,8 @@ def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: flo
 
             def reader(seed: int) -> None:
                 rng = random.Random(seed)
+                if think:  # paced readers arrive as they go on: spread over one pause, not all at the first instant
+                    time.sleep(rng.uniform(0, 2 * think))
                 with httpx.Client(base_url=base, timeout=60) as client:
                     while time.monotonic() < stop:
                         path = rng.choice(PATHS)
