@@ -25,7 +25,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from fonds import query as q
 from fonds.analysis import CJK_RUN, Analysis, fold_han, fold_russian, has_cjk, has_cyrillic
@@ -42,6 +42,8 @@ LINE_REACH = 400  # characters looked at either way for the ends of a match's li
 SHORT_LINE = 60  # a line shorter than this that does not end a sentence is a heading or signature
 _SENTENCE_END = ".!?:;\"”’)»"
 _FOLDABLE = re.compile("[\u00c0-\u024f\u1e00-\u1effё]")  # Latin letters with diacritics, and ё
+_ASCII_BYTES = bytes(range(128))
+_WORDS = re.compile(r"\w+")
 _BETWEEN = r"[\s\-‐‑–.'’]*"  # what may join the words of a name or phrase in the text
 
 
@@ -58,8 +60,10 @@ class Needle:
     confirm: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """Where a needle matched (`start`, `end` in the text) and its needle's group. A tuple: a
+    search makes hundreds of them for its hits."""
+
     start: int
     end: int
     group: int
@@ -141,6 +145,10 @@ def fold_text(text: str, *, han: bool = True) -> str:
     the text, character for character, so positions carry over."""
     if text.isascii():
         return text.lower()
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate (from a request's JSON) passes through
+    others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")  # its non-ASCII characters: few, in most texts
+    if others.lower() == others and not _FOLDABLE.search(others) and not (han and has_cjk(others)):
+        return data.lower().decode("utf-8", "surrogatepass")  # only ASCII letters change (typographic quotes and dashes do not)
     folded = text.lower()
     if len(folded) != len(text):  # a few letters lower-case to two ("İ"): one at a time
         folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
@@ -197,7 +205,7 @@ def _line(text: str, at: int) -> tuple[int, int]:
 
 
 def _normal(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_WORDS.findall(text.lower()))
 
 
 class _Asides:
@@ -229,10 +237,11 @@ def _is_aside(text: str, at: int, title: str) -> bool:
     return _Asides(text, title)(at)
 
 
-def best_window(text: str, matches: Sequence[Match], title: str = "") -> tuple[int, int]:
-    """The [start, end) of at most SNIPPET_LENGTH characters with the most distinct groups, from the body."""
+def best_window(text: str, matches: Sequence[Match], title: str = "", asides: _Asides | None = None) -> tuple[int, int]:
+    """The [start, end) of at most SNIPPET_LENGTH characters with the most distinct groups, from the body.
+    `asides` is this text's and title's `_Asides` when the caller has one (its lines judged already)."""
     matches = matches[:MAX_MATCHES]
-    is_aside = _Asides(text, title)
+    is_aside = asides if asides is not None else _Asides(text, title)
     starts = [m.start for m in matches]
     best: tuple[tuple[int, int, int], tuple[int, int]] | None = None
     every_group = len({m.group for m in matches})
@@ -283,9 +292,9 @@ def _cut(text: str, start: int, end: int, first: int) -> tuple[int, int]:
     return start, end
 
 
-def render(text: str, matches: Sequence[Match], title: str = "") -> str:
+def render(text: str, matches: Sequence[Match], title: str = "", asides: _Asides | None = None) -> str:
     """The best passage of `text` as HTML: escaped, matches in `<b>`, `…` where cut, one line."""
-    start, end = best_window(text, matches, title)
+    start, end = best_window(text, matches, title, asides)
     inside = [m for m in matches if m.start >= start and m.end <= end]
     first = inside[0].start if inside else start
     start, end = _cut(text, start, end, first)
@@ -329,16 +338,17 @@ class Snippets:
         for value, own_title in ((text, title), (summary, title)):
             if not value:
                 continue
-            matches = self.find_early(value, own_title)
+            asides = _Asides(value, own_title)
+            matches = self.find_early(value, own_title, asides)
             if matches:
-                return render(value, matches, own_title)
+                return render(value, matches, own_title, asides)
         return ""
 
-    def find_early(self, text: str, title: str) -> list[Match]:
+    def find_early(self, text: str, title: str, asides: _Asides | None = None) -> list[Match]:
         """The needles' matches, read a CHUNK of text at a time until every searched term has
         turned up and one match lies in running text: most hits are placed from their first pages."""
         groups = {needle.group for needle in self.needles}
-        is_aside = _Asides(text, title)
+        is_aside = asides if asides is not None else _Asides(text, title)
         matches: list[Match] = []
         begin = 0
         while begin < len(text):
@@ -360,6 +370,12 @@ def snippet_or_start(snippets: Snippets | None, text: str, summary: str, title: 
     return found or plain(summary or text)
 
 
+@lru_cache(maxsize=8192)
+def _folded_name(variant: str) -> str:
+    """A name variant folded (`fold_text`), once per process: every hit of a name search asks for each."""
+    return fold_text(variant)
+
+
 def matched_variants(
     expansions: Iterable[tuple[str, str]], haystack: str, contains: Callable[[str, str], bool] | None = None
 ) -> tuple[str, ...]:
@@ -369,7 +385,7 @@ def matched_variants(
     test = contains or (lambda variant, text: variant in text)
     whys: dict[str, tuple[bool, str]] = {}  # folded variant -> (spelled as in the text, why)
     for variant, why in expansions:
-        key = fold_text(variant)
+        key = _folded_name(variant)
         if key in whys and whys[key][0]:
             continue
         if test(key, folded):
