@@ -166,33 +166,45 @@ def _fold_run(run: str) -> str:
 
 
 def find(
-    text: str, folded: str, found: Sequence[Needle], analysis: Analysis, confirmed: dict[tuple[str, str], bool] | None = None
+    text: str, folded: str, found: Sequence[Needle], analysis: Analysis, confirmed: dict[tuple[str, str], bool] | None = None,
+    *, offset: int = 0, before: int | None = None,
 ) -> list[Match]:
     """Where the needles occur in a text (`folded` is `fold_text(text)`), in order of position.
 
-    `confirmed` remembers, across the hits of one search, which words analyse to which terms."""
+    `confirmed` remembers, across the hits of one search, which words analyse to which terms. The
+    text may be a piece of a longer one that begins at `offset`: the matches are given in the longer
+    text's positions, and only those that begin before `before` (in those positions) are kept (the
+    others still count towards each needle's LOOKS)."""
     confirmed = {} if confirmed is None else confirmed
     matches: list[Match] = []
+    last = len(folded) if before is None else before - offset  # matches must begin before this
     for needle in found:
         looked = 0
+        group, confirm = needle.group, needle.confirm
         for hit in needle.pattern.finditer(folded):
-            start, end = hit.span()
+            start = hit.start()
             if start > 0 and folded[start - 1].isalnum() and not has_cjk(folded[start]):
                 continue  # inside a word
             looked += 1
             if looked > LOOKS:
                 break
-            if needle.confirm is not None:
-                term, field = needle.confirm
-                key = (folded[start:end], term)
-                is_term = confirmed.get(key)
+            end = hit.end()
+            if confirm is not None:
+                word = folded[start:end]
+                is_term = confirmed.get((word, confirm[0]))
                 if is_term is None:
-                    is_term = confirmed[key] = term in analysis.tokens(folded[start:end], field)
+                    is_term = confirmed[(word, confirm[0])] = confirm[0] in analysis.tokens(word, confirm[1])
                 if not is_term:
                     continue
-            matches.append(Match(start, end, needle.group))
-    matches.sort(key=lambda m: (m.start, -m.end))
+            if start < last:
+                matches.append(Match(start + offset, end + offset, group))
+    matches.sort(key=_position)
     return matches
+
+
+def _position(match: Match) -> tuple[int, int]:
+    """The order of matches: by where they begin, the longer first."""
+    return match.start, -match.end
 
 
 def _line(text: str, at: int) -> tuple[int, int]:
@@ -356,8 +368,8 @@ class Snippets:
             while end < len(text) and text[end].isalnum():  # end between words
                 end += 1
             piece = text[begin : min(len(text), end + CHUNK_OVERLAP)]  # a name may run over the end
-            found = find(piece, fold_text(piece, han=self.han), self.needles, self.analysis, self.confirmed)
-            matches.extend(Match(m.start + begin, m.end + begin, m.group) for m in found if m.start + begin < end)
+            matches.extend(find(piece, fold_text(piece, han=self.han), self.needles, self.analysis, self.confirmed,
+                                offset=begin, before=end))
             if {m.group for m in matches} >= groups and any(not is_aside(m.start) for m in matches):
                 break
             begin = end
