@@ -53,11 +53,14 @@ class Needle:
 
     `group` is the searched term it belongs to (all variants of one name share one group);
     `confirm` (term, field) asks that the whole word found analyse to that term in that field.
+    `required` is a part of every match (its longest word): a text without it is not scanned with
+    `pattern`, whose first letters may be as common as `n` (`N. Khrushchev`).
     """
 
     group: int
     pattern: re.Pattern[str]
     confirm: tuple[str, str] | None = None
+    required: str = ""
 
 
 class Match(NamedTuple):
@@ -97,7 +100,7 @@ def _needles_for(text: str, prefix: bool, group: int, analysis: Analysis, *, who
     if has_cjk(folded):
         runs = [run for run in re.split(r"\s+", folded) if run]
         pattern = re.compile(_BETWEEN.join(re.escape(run) for run in runs))
-        return [Needle(group, pattern)]
+        return [Needle(group, pattern, required=max(runs, key=len) if len(runs) > 1 else "")]
     words = re.findall(r"\w+", folded)
     if not words:
         return []
@@ -108,7 +111,7 @@ def _needles_for(text: str, prefix: bool, group: int, analysis: Analysis, *, who
         else:
             body = _BETWEEN.join(re.escape(w) + r"\w*" for w in words[:-1]) + (_BETWEEN if len(words) > 1 else "")
             body += re.escape(words[-1]) + r"\w*"
-        return [Needle(group, re.compile(body))]
+        return [Needle(group, re.compile(body), required=max(words, key=len) if len(words) > 1 else "")]
     word = words[0]
     field = "text_ru" if has_cyrillic(word) else "fonds"
     terms = analysis.tokens(word, field)
@@ -145,10 +148,9 @@ def fold_text(text: str, *, han: bool = True) -> str:
     the text, character for character, so positions carry over."""
     if text.isascii():
         return text.lower()
-    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate (from a request's JSON) passes through
-    others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")  # its non-ASCII characters: few, in most texts
+    others = _non_ascii(text)
     if others.lower() == others and not _FOLDABLE.search(others) and not (han and has_cjk(others)):
-        return data.lower().decode("utf-8", "surrogatepass")  # only ASCII letters change (typographic quotes and dashes do not)
+        return _lower_ascii(text)  # only ASCII letters change (typographic quotes and dashes do not)
     folded = text.lower()
     if len(folded) != len(text):  # a few letters lower-case to two ("İ"): one at a time
         folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
@@ -156,6 +158,26 @@ def fold_text(text: str, *, han: bool = True) -> str:
     if han and has_cjk(folded):
         folded = CJK_RUN.sub(lambda run: _fold_run(run.group()), folded)
     return folded
+
+
+def lower(text: str) -> str:
+    """`text.lower()`, several times faster for a long text whose non-ASCII characters do not change
+    (typographic quotes and dashes in English text: `str.lower` is slow over any non-ASCII string)."""
+    if text.isascii():
+        return text.lower()
+    others = _non_ascii(text)
+    return _lower_ascii(text) if others.lower() == others else text.lower()
+
+
+def _non_ascii(text: str) -> str:
+    """The text's non-ASCII characters, in order (found as UTF-8 bytes, a fast C loop)."""
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate (from a request's JSON) passes through
+    return data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+
+
+def _lower_ascii(text: str) -> str:
+    """The text with its ASCII letters lower-cased, the rest as it is."""
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 @lru_cache(maxsize=8192)
@@ -181,6 +203,8 @@ def find(
     for needle in found:
         looked = 0
         group, confirm = needle.group, needle.confirm
+        if needle.required and needle.required not in folded:
+            continue  # no match can be here
         for hit in needle.pattern.finditer(folded):
             start = hit.start()
             if start > 0 and folded[start - 1].isalnum() and not has_cjk(folded[start]):
@@ -393,7 +417,7 @@ def matched_variants(
 ) -> tuple[str, ...]:
     """The `why` of each name variant a hit's text holds (`Kim Ir Sen: Russian transliteration of Kim Il Sung`);
     of variants that differ only in accents or case (`Khrushchev`, `Khrushchëv`), the first."""
-    folded, lowered = fold_text(haystack), haystack.lower()
+    folded, lowered = fold_text(haystack), lower(haystack)
     test = contains or (lambda variant, text: variant in text)
     whys: dict[str, tuple[bool, str]] = {}  # folded variant -> (spelled as in the text, why)
     for variant, why in expansions:
