@@ -139,9 +139,6 @@ class PostgresStore(PostgresReading):
             assert row is not None
             yield cur, str(row[0])
 
-    def _staff_read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self._read(sql.replace("?", "%s"), args)
-
     @contextmanager
     def _staff_write(self) -> Iterator[Sql]:
         with self._writing() as (cur, _):

@@ -97,9 +97,6 @@ class SQLiteStore(SQLiteReading):
                 self._connections.pop(at).close()
                 self._threads.pop(at)
 
-    def _staff_read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.db.execute(sql, tuple(args)).fetchall()
-
     @contextmanager
     def _staff_write(self) -> Iterator[Sql]:
         cur = self.db.cursor()
