@@ -136,6 +136,7 @@ class Index:
         self._checkpoint_seen: tuple[Any, int] | None = None  # (the checkpoint file's stat, its seq)
         self.failures = Failures("index")  # the records the last update or rebuild left out
         self.names_read: tuple[str, dict[str, Sequence[str]]] | None = None  # index_writing.current_names
+        self.names_checked: str | None = None  # the authority version index_writing._stale last settled
         self._open()
 
     def _open(self) -> None:
