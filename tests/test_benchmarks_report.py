@@ -40,3 +40,32 @@ def test_overhead_growth_compares_what_fonds_adds_not_the_totals() -> None:
     grown = growth.goal_line(100_000, library(8.0, 1.0), small, 1.5)  # overhead 7 ms: 3.5x
     assert same.endswith("PASS") and "ratio 1.00" in same
     assert grown.endswith("FAIL") and "ratio 3.50" in grown and "at 1,000" in grown
+
+
+PROFILE = {"parse": 0.04, "compile": 0.2, "search": 0.3, "documents": 0.5, "snippets": 2.6, "facets": 0.05, "rest": 0.08,
+           "whole": 3.9}
+
+
+def results(fonds_p50: float, raw_p50: float) -> dict[str, Any]:
+    """A run's figures with HTTP skipped, library search as given."""
+    both = {"p50": 1.0, "p95": 2.0}
+    return {
+        "ingest": {"fonds_rps": 1_000, "raw_rps": 1_200, "fonds_store_s": 1.0, "fonds_index_s": 1.0,
+                   "raw_sqlite_s": 1.0, "raw_tantivy_s": 1.0},
+        "library": {"fonds": {"p50": fonds_p50, "p95": 9.0}, "raw": {"p50": raw_p50, "p95": 3.0},
+                    "raw_same_work": both, "profile": PROFILE},
+        "http": {"skipped": "--skip-http"},
+    }
+
+
+def test_a_missed_library_goal_says_where_the_time_goes() -> None:
+    missed = report.report(10_000, results(3.9, 0.44))
+    met = report.report(10_000, results(0.6, 0.44))
+    assert any(line.startswith("goal search-library:") and line.endswith("FAIL") for line in missed)
+    assert (
+        "search-library profile: p50 ms over the mix: parse 0.04, compile + name variants 0.20, "
+        "tantivy search + count 0.30, documents 0.50, snippets + matched 2.60, facet counts 0.05, the rest 0.08; "
+        "whole search 3.90"
+    ) in missed
+    assert any(line.startswith("goal search-library:") and line.endswith("PASS") for line in met)
+    assert not any(line.startswith("search-library profile") for line in met)

@@ -67,10 +67,11 @@ from fonds import query as q
 from fonds import index_writing, rendition_text
 from fonds.analysis import ANALYZED_FIELDS, ENGLISH, Analysis, analyzers
 from fonds.containment import Failures
-from fonds.compiler import MAX_VARIANTS, Compiler, NameResolver
+from fonds.compiler import MAX_VARIANTS, Compiler, NameQueries, NameResolver
 from fonds.errors import QueryError, StoreError
 from fonds.facet_counts import FOLDER, FacetCounts
 from fonds.index_writing import BATCH, INDEX_VERSION, SNIPPET_CHARS, document  # noqa: F401 (re-exported)
+from fonds.search_timings import UNTIMED, Timings
 from fonds.snippets import Snippets, find, fold_text, matched_variants, needles, snippet_or_start
 from fonds.store.base import Store
 
@@ -130,10 +131,12 @@ class Index:
         self.schema = _schema()
         self._lock = threading.Lock()
         self.facet_counts = FacetCounts(self.path / FOLDER)
+        self.name_queries = NameQueries()  # the queries of name variants, from one search to the next (compiler.py)
         self._seen = -1  # the checkpoint this process's searcher was last reloaded at
         self._checkpoint_seen: tuple[Any, int] | None = None  # (the checkpoint file's stat, its seq)
         self.failures = Failures("index")  # the records the last update or rebuild left out
         self.names_read: tuple[str, dict[str, Sequence[str]]] | None = None  # index_writing.current_names
+        self.names_checked: str | None = None  # the authority version index_writing._stale last settled
         self._open()
 
     def _open(self) -> None:
@@ -214,35 +217,46 @@ class Index:
         snippets: bool = True,
         resolve_names: NameResolver | None = None,
         defer_facets_over: int | None = None,
+        timings: Timings | None = None,
     ) -> SearchResult:
         """Run a parsed search. `snippets=False` leaves out highlighting and `matched`, for lists of records.
         With `defer_facets_over=N`, a search of more than N hits whose facet counts are not cached gets
-        none (`facets_deferred`); asked again without it, it gets them (facet_counts.py)."""
+        none (`facets_deferred`); asked again without it, it gets them (facet_counts.py). `timings`
+        (search_timings.py) is given the milliseconds each part of the search took."""
+        laps = UNTIMED if timings is None else timings
+        laps.start()
         _check_sort(sort)
         seq = self.refresh()
         searcher = self.index.searcher()
         resolve = _remembering(resolve_names) if resolve_names else None
         expansions: list[tuple[str, str]] = []
         keys = rendition_text.Keys(searcher)
-        compiler = Compiler(self.schema, self.analysis, resolve, expansions, scope_keys=keys)
+        compiler = Compiler(self.schema, self.analysis, resolve, expansions, scope_keys=keys, name_queries=self.name_queries)
         compiled = compiler.compile(node)
+        laps.lap("compile")
         result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
+        laps.lap("search")
         if compiler.is_fuzzy_possible and int(result.count or 0) < FUZZY_BELOW:
             expansions = []
-            compiled = Compiler(self.schema, self.analysis, resolve, expansions, fuzzy=True, scope_keys=keys).compile(node)
+            compiled = Compiler(self.schema, self.analysis, resolve, expansions, fuzzy=True, scope_keys=keys,
+                                name_queries=self.name_queries).compile(node)
+            laps.lap("compile")
             result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
+            laps.lap("search")
         highlighter = None
         if snippets and _has_text_terms(node, expanded=bool(expansions)):
             variants = [variant for variant, _why in expansions[:MAX_VARIANTS]]
             highlighter = Snippets(needles(node, variants, self.analysis), self.analysis)
-        hits = []
+        laps.lap("snippets")
+        docs = [(score, searcher.doc(address)) for score, address in result.hits]
+        laps.lap("documents")
         scope = rendition_text.scope_of(node)
-        for score, address in result.hits:
-            doc = searcher.doc(address)
-            hits.append(_hit(doc, score, highlighter, expansions if snippets else [], scope))
+        hits = tuple(_hit(doc, score, highlighter, expansions if snippets else [], scope) for score, doc in docs)
+        laps.lap("snippets")
         total = int(result.count or 0)
         counts = self.facet_counts.counts(searcher, compiled, seq, total, defer_over=defer_facets_over) if facets else {}
-        return SearchResult(total=total, hits=tuple(hits), facets=counts or {}, facets_deferred=counts is None)
+        laps.lap("facets")
+        return SearchResult(total=total, hits=hits, facets=counts or {}, facets_deferred=counts is None)
 
     def neighbours(self, node: q.Node | None, record_id: str, *, sort: str = "date") -> tuple[Hit | None, Hit | None] | None:
         """The hits just before and after a record in a search's order; None when the search does not find it.
@@ -387,12 +401,21 @@ def _spans(doc: tantivy.Document) -> list[list[Any]]:
     return spans
 
 
+def _may_hold_two_spans(doc: tantivy.Document) -> bool:
+    """False when the record's `rendition_spans` cannot list two renditions: its JSON, a list of lists,
+    has fewer than three `[` (each inner list opens one)."""
+    raw = doc.get_first("rendition_spans")
+    return raw is not None and bytes(raw).count(b"[") >= 3
+
+
 def _renditions_matched(doc: tantivy.Document, text: str, snippets: Snippets,
                         scope: rendition_text.Scope | None = None) -> tuple[str, ...]:
     """'in the transcript (ru, machine-made)' for each rendition whose text holds a searched word
     (found as snippets find them: by each script's analysis). Records with more than one text
     rendition say it, and every record when the words were restricted to renditions (`rendition:`,
     `lang:`; then only those renditions); only the first SNIPPET_CHARS of the text are looked at."""
+    if scope is None and not _may_hold_two_spans(doc):  # most records: no JSON to read
+        return ()
     spans = _spans(doc)
     if scope is not None:
         spans = [s for s in spans if scope.holds(s[0], s[1])]

@@ -15,9 +15,10 @@ from typing import Protocol, Sequence
 
 from fonds.authority import Entity, load_curated
 from fonds.linking import Matcher, build_matcher, link_record, link_text
+from fonds.name_lookup import NameIndex, expand
 from fonds.record import Record
 from fonds.romanize import fold
-from fonds.variants import NameIndex, _full_names, complete, expand, merge_curated
+from fonds.variants import _full_names, complete, merge_curated
 
 CONVERSATION_TYPES = ("Memorandum of Conversation", "Record of Conversation", "Minutes of Conversation")
 RETIRED_KINDS = ("alias",)

@@ -37,6 +37,7 @@ from fonds.store.base import (
     check_collections_and_entities,
     collection_details,
     content_json,
+    mark_authority_changed,
     prepare_records,
     refuse_dangling,
 )
@@ -138,9 +139,6 @@ class PostgresStore(PostgresReading):
             row = cur.execute(f"SELECT {NOW}").fetchone()
             assert row is not None
             yield cur, str(row[0])
-
-    def _staff_read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self._read(sql.replace("?", "%s"), args)
 
     @contextmanager
     def _staff_write(self) -> Iterator[Sql]:
@@ -273,6 +271,8 @@ class PostgresStore(PostgresReading):
                         f"{self.where}: records still link to authority entry {entity_id!r}; "
                         "relink them first (fonds repair)"
                     ) from None
+            if removed:
+                mark_authority_changed(_Statements(cur))
             return removed
 
     def _put_entities(self, cur: Cursor, entities: Iterable[Entity]) -> int:
@@ -299,6 +299,7 @@ class PostgresStore(PostgresReading):
                 "preferred = EXCLUDED.preferred, data = EXCLUDED.data, hash = EXCLUDED.hash",
                 rows,
             )
+            mark_authority_changed(_Statements(cur))
         return len(rows)
 
     # -- pending work ------------------------------------------------------------------------

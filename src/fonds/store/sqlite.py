@@ -26,6 +26,7 @@ from fonds.store.base import (
     check_collections_and_entities,
     collection_details,
     content_json,
+    mark_authority_changed,
     prepare_records,
     refuse_dangling,
 )
@@ -96,9 +97,6 @@ class SQLiteStore(SQLiteReading):
             if not self._threads[at].is_alive():
                 self._connections.pop(at).close()
                 self._threads.pop(at)
-
-    def _staff_read(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.db.execute(sql, tuple(args)).fetchall()
 
     @contextmanager
     def _staff_write(self) -> Iterator[Sql]:
@@ -270,6 +268,8 @@ class SQLiteStore(SQLiteReading):
                         f"{self.path}: records still link to authority entry {entity_id!r}; "
                         "relink them first (fonds repair)"
                     ) from None
+            if removed:
+                mark_authority_changed(_Statements(cur))
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
@@ -296,6 +296,8 @@ class SQLiteStore(SQLiteReading):
             "hash = excluded.hash",
             rows,
         )
+        if rows:
+            mark_authority_changed(_Statements(cur))
         return len(rows)
 
     # -- pending work ------------------------------------------------------------------------
