@@ -95,7 +95,12 @@ class Stats:
 
 def canonical_json(data: Any) -> str:
     """JSON text with sorted keys and no spaces: the same content always gives the same text."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL(data)
+
+
+# What `json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))` does, without
+# making a new encoder at each call (json.dumps makes one whenever an option is given).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
 def content_hash(data: Any) -> str:
@@ -124,7 +129,7 @@ def record_json(data: dict[str, Any]) -> tuple[str, str]:
     The text is the canonical JSON of everything but `origin` and `warnings`, with those put first."""
     text, digest = content_json({k: v for k, v in data.items() if k not in _UNHASHED})
     head = ",".join(
-        json.dumps(key) + ":" + json.dumps(data[key], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        json.dumps(key) + ":" + canonical_json(data[key])
         for key in _UNHASHED
         if key in data and (key == "origin" or data[key])
     )
