@@ -36,3 +36,33 @@ def test_search_words_analysed_for_each_field() -> None:
     assert set(analysis.tokens("Хрущёву", "text_ru")) <= set(analysis.name_terms("Хрущёв"))  # a name in any case
     assert analysis.query_fields("苏联") == ["text_cjk"]
     assert analysis.query_fields("Громыко") == ["text_ru"]
+
+
+# -- the byte looks of has_cjk and has_cyrillic answer as the regular expressions do -----------------
+
+import re  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from fonds.analysis import CJK_RUN, has_cjk, has_cyrillic  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "Khrushchev said “no” — twice. ", "Хрущёв ", "毛泽东 ", "김일성", "ｶﾀｶﾅ", "\ufeff", "\u2e80", "Ӿ", "ԁ",
+    "\u03ff", "\u0500", "é", "\ud800", "ᄀ", "a" * 70, "\u4dc0",
+])
+_TEXTS = st.lists(_PIECES, max_size=12).map("".join) | st.text(max_size=200)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXTS)
+def test_has_cjk_and_has_cyrillic_are_the_plain_searches(text: str) -> None:
+    assert has_cjk(text) == (CJK_RUN.search(text) is not None)
+    assert has_cyrillic(text) == (re.search(r"[\u0400-\u04ff]", text) is not None)
+
+
+def test_a_long_english_text_with_one_cyrillic_or_han_word() -> None:
+    english = "The Ambassador said “we shall see” — and left. " * 20
+    assert not has_cjk(english) and not has_cyrillic(english)
+    assert has_cyrillic(english + "Хрущёв") and not has_cjk(english + "Хрущёв")
+    assert has_cjk(english + "毛泽东") and not has_cyrillic(english + "毛泽东")
+    assert not has_cjk(english + "\ufeff")  # starts with EF, yet no CJK character

@@ -114,3 +114,24 @@ def test_a_phrase_inside_another_or_the_same_phrase_is_searched_once(index: Inde
     assert _found(index, KIM, "person:Kim") == one_by_one == _found(index, list(reversed(KIM)), "person:Kim")
     kept = [KIM[0], KIM[3]]
     assert _compiled(index, KIM, [], "person:Kim") == _compiled(index, kept, [], "person:Kim")
+
+
+def test_a_name_searched_again_reuses_its_query_and_other_variants_get_their_own(
+    index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fonds.compiler import Compiler
+
+    made: list[tuple[str, ...]] = []
+    real = Compiler.variants_query
+
+    def counting(self: Compiler, used: Sequence[str]) -> object:
+        made.append(tuple(used))
+        return real(self, used)
+
+    monkeypatch.setattr(Compiler, "variants_query", counting)
+    fresh = [*VARIANTS, ("Khrouchtchev", "French")]  # a list no other test searched
+    first = _found(index, fresh)
+    assert _found(index, fresh) == first == _found(index, VARIANTS)
+    assert made == [tuple(v for v, _ in fresh)], "compiled once, for the first search"
+    assert _found(index, [*fresh, ("Hruščov", "Slovene")]) == first
+    assert len(made) == 2, "another list of variants is compiled anew"

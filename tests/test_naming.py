@@ -43,3 +43,19 @@ def test_a_person_has_every_variant_in_every_script(empty_store: SQLiteStore) ->
     generated = Names.of(empty_store).entity("fonds:kim-il-sung", generated=True)
     assert generated is not None and "Kim II Sung" in {v.name for v in generated.variants}
     assert Names.of(empty_store).entity("fonds:nobody") is None
+
+
+def test_names_of_equal_entries_are_built_once() -> None:
+    from dataclasses import replace
+
+    from fonds.authority import Entity, Variant
+    from fonds.naming import Names
+
+    live = [Entity("p-gromyko", "Andrei Gromyko", variants=(Variant("Громыко", "original script", "test"),))]
+    first = Names.build(live)
+    again = Names.build([replace(entry) for entry in live])  # equal entries, other objects
+    assert again is first
+    other = Names.build([replace(live[0], preferred="Andrei Andreyevich Gromyko")])
+    assert other is not first
+    assert "Andrei Andreyevich Gromyko" in other.entity("p-gromyko").names  # type: ignore[union-attr]
+    assert Names.build(live) is not other and Names.build(live).entities == first.entities

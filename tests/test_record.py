@@ -68,3 +68,27 @@ def test_people_lists_each_person_once_with_every_role() -> None:
         ("p:kns", "Nikita Khrushchev", ("author", "recipient"), 1),
         ("p:pak", "Pak Seong-cheol", ("mentioned",), 1),
     ]
+
+
+def test_links_read_back_are_the_links_written() -> None:
+    from dataclasses import fields
+
+    import pytest
+
+    from fonds.record import PersonLink
+
+    links = (
+        PersonLink("p1", "Nikita Khrushchev"),
+        PersonLink("p2", "Kim Il Sung", role="participant", source="fonds", confidence=0.75, rule="full-name",
+                   text="Kim Il-sung", start=10, end=21, rendition=0),
+    )
+    record = Record(id="r1", title="Talk", persons=links)
+    back = Record.from_dict(record.to_dict())
+    assert back == record and back.persons == links
+    for read, written in zip(back.persons, links):  # the same fields, in the same order, as __init__ gives
+        assert list(read.__dict__.items()) == list(written.__dict__.items())
+        assert hash(read) == hash(written) and [f.name for f in fields(read)] == list(read.__dict__)
+    with pytest.raises(TypeError):  # a key PersonLink has no field for, as before
+        Record.from_dict({**record.to_dict(), "persons": [{"id": "p1", "name": "N", "colour": "red"}]})
+    with pytest.raises(TypeError):  # a link without its name
+        Record.from_dict({**record.to_dict(), "persons": [{"id": "p1"}]})

@@ -54,7 +54,17 @@ _CJK_SPACE = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
 # The first byte, in UTF-8, of every character CJK_RUN matches (U+1100-11FF: E1; U+3040-9FFF:
 # E3-E9; U+AC00-D7AF: EA-ED; U+F900-FAFF and U+FF66-FF9F: EF). Quotes, dashes and the other
 # punctuation of U+2000-2FFF start with E2; Latin and Cyrillic letters with C2-D4.
-_CJK_LEAD_BYTE = re.compile(rb"[\xe1\xe3-\xed\xef]")
+_CJK_LEAD_BYTES = tuple(bytes([lead]) for lead in (0xE1, *range(0xE3, 0xEE), 0xEF))
+# U+0400-04FF in UTF-8: two bytes, the first D0-D3, and no other character starts with those
+# (a continuation byte is 80-BF; a surrogate passed through starts with ED).
+_CYRILLIC_LEAD_BYTES = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+_LONG = 64  # characters: above this, a text is looked at as UTF-8 bytes first
+
+
+def _holds_byte(data: bytes, leads: tuple[bytes, ...]) -> bool:
+    """Whether `data` holds one of these bytes: one `bytes.find` (memchr) per byte, several times
+    faster than a regular expression's character class over the same bytes."""
+    return any(lead in data for lead in leads)
 
 
 def has_cjk(text: str) -> bool:
@@ -62,12 +72,18 @@ def has_cjk(text: str) -> bool:
     bytes, a search several times faster than over its characters, which rules most texts out."""
     if text.isascii():
         return False
-    if len(text) > 64 and _CJK_LEAD_BYTE.search(text.encode("utf-8", "surrogatepass")) is None:
+    if len(text) > _LONG and not _holds_byte(text.encode("utf-8", "surrogatepass"), _CJK_LEAD_BYTES):
         return False
     return CJK_RUN.search(text) is not None
 
 
 def has_cyrillic(text: str) -> bool:
+    """Whether the text holds a Cyrillic letter (U+0400-04FF); a long one is looked at as UTF-8
+    bytes (the same answer: see _CYRILLIC_LEAD_BYTES)."""
+    if text.isascii():
+        return False
+    if len(text) > _LONG:
+        return _holds_byte(text.encode("utf-8", "surrogatepass"), _CYRILLIC_LEAD_BYTES)
     return _CYRILLIC.search(text) is not None
 
 
@@ -114,6 +130,8 @@ def fold_russian(text: str) -> str:
 
 def _is_mostly_cyrillic(text: str) -> bool:
     sample = text[:2000]
+    if not has_cyrillic(sample):  # no Cyrillic letter: the letters need not be counted
+        return False
     letters = sum(1 for c in sample if c.isalpha())
     return letters > 0 and len(_CYRILLIC.findall(sample)) * 2 > letters
 

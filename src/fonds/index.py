@@ -32,7 +32,12 @@ What a search costs, and how it is kept small (see docs/benchmarks.md):
   for filters, dates, an empty search or a person: search without name variants:
   those show the start of the summary or text), and only with `snippets=True`.
   The needles are compiled once per search; each hit's text is folded once and
-  searched with them (fast literal scanning, at most LOOKS occurrences per needle).
+  searched with them (fast literal scanning, at most LOOKS occurrences per needle;
+  a name's needle only in a text holding its longest word).
+- The query of a name's variants is kept per index (compiler.NameQueries): a name searched
+  again does not compare its ~44 variants pairwise again (2 ms of a name search at 10k).
+- `search(..., timings=Timings())` (search_timings.py) says how long each part took; the
+  benchmarks' profile reads it (benchmarks/search_parts.py).
 - `matched` (which name variants a hit contains) is computed only when the search
   expanded a name, over the title, summary and stored text.
 - `neighbours` finds the records before and after one record in a search's order
@@ -67,7 +72,7 @@ from fonds import query as q
 from fonds import index_writing, rendition_text
 from fonds.analysis import ANALYZED_FIELDS, ENGLISH, Analysis, analyzers
 from fonds.containment import Failures
-from fonds.compiler import MAX_VARIANTS, Compiler, NameResolver
+from fonds.compiler import MAX_VARIANTS, Compiler, NameQueries, NameResolver
 from fonds.errors import QueryError, StoreError
 from fonds.facet_counts import FOLDER, FacetCounts
 from fonds.index_writing import BATCH, INDEX_VERSION, SNIPPET_CHARS, document  # noqa: F401 (re-exported)
@@ -131,10 +136,12 @@ class Index:
         self.schema = _schema()
         self._lock = threading.Lock()
         self.facet_counts = FacetCounts(self.path / FOLDER)
+        self.name_queries = NameQueries()  # the queries of name variants, from one search to the next (compiler.py)
         self._seen = -1  # the checkpoint this process's searcher was last reloaded at
         self._checkpoint_seen: tuple[Any, int] | None = None  # (the checkpoint file's stat, its seq)
         self.failures = Failures("index")  # the records the last update or rebuild left out
         self.names_read: tuple[str, dict[str, Sequence[str]]] | None = None  # index_writing.current_names
+        self.names_checked: str | None = None  # the authority version index_writing._stale last settled
         self._open()
 
     def _open(self) -> None:
@@ -229,14 +236,15 @@ class Index:
         resolve = _remembering(resolve_names) if resolve_names else None
         expansions: list[tuple[str, str]] = []
         keys = rendition_text.Keys(searcher)
-        compiler = Compiler(self.schema, self.analysis, resolve, expansions, scope_keys=keys)
+        compiler = Compiler(self.schema, self.analysis, resolve, expansions, scope_keys=keys, name_queries=self.name_queries)
         compiled = compiler.compile(node)
         laps.lap("compile")
         result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
         laps.lap("search")
         if compiler.is_fuzzy_possible and int(result.count or 0) < FUZZY_BELOW:
             expansions = []
-            compiled = Compiler(self.schema, self.analysis, resolve, expansions, fuzzy=True, scope_keys=keys).compile(node)
+            compiled = Compiler(self.schema, self.analysis, resolve, expansions, fuzzy=True, scope_keys=keys,
+                                name_queries=self.name_queries).compile(node)
             laps.lap("compile")
             result = self._run(searcher, compiled, limit=limit, offset=offset, sort=sort)
             laps.lap("search")
@@ -398,12 +406,21 @@ def _spans(doc: tantivy.Document) -> list[list[Any]]:
     return spans
 
 
+def _may_hold_two_spans(doc: tantivy.Document) -> bool:
+    """False when the record's `rendition_spans` cannot list two renditions: its JSON, a list of lists,
+    has fewer than three `[` (each inner list opens one)."""
+    raw = doc.get_first("rendition_spans")
+    return raw is not None and bytes(raw).count(b"[") >= 3
+
+
 def _renditions_matched(doc: tantivy.Document, text: str, snippets: Snippets,
                         scope: rendition_text.Scope | None = None) -> tuple[str, ...]:
     """'in the transcript (ru, machine-made)' for each rendition whose text holds a searched word
     (found as snippets find them: by each script's analysis). Records with more than one text
     rendition say it, and every record when the words were restricted to renditions (`rendition:`,
     `lang:`; then only those renditions); only the first SNIPPET_CHARS of the text are looked at."""
+    if scope is None and not _may_hold_two_spans(doc):  # most records: no JSON to read
+        return ()
     spans = _spans(doc)
     if scope is not None:
         spans = [s for s in spans if scope.holds(s[0], s[1])]

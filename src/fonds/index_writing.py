@@ -102,11 +102,8 @@ def update(index: Index, store: Store, *, progress: Progress | None = None, batc
         start = index.checkpoint
         if start > last:  # the store was replaced: start again
             return _rebuild_locked(index, store, progress)
-        names = current_names(index, store)
-        stale = stale_entities(index, names) if start else []
-        if stale is None:  # an index made before its names were kept: its documents are taken as they are
-            save_names(index, names)
-            stale = []
+        version, names = current_names(index, store)
+        stale = _stale(index, names, version) if start else []
         if start == last and not stale:
             return 0
         try:
@@ -125,6 +122,7 @@ def update(index: Index, store: Store, *, progress: Progress | None = None, batc
                 done.extend(_add_linking(writer, store, stale, names, failures))
                 writer.commit()
                 save_names(index, names)
+                index.names_checked = version
             seq = start
             while seq < last:
                 changes = [c for c in store.changes_since(seq, limit=batch) if c.seq <= last]
@@ -209,7 +207,7 @@ def _rebuild_locked(index: Index, store: Store, progress: Progress | None) -> in
 def _fill(index: Index, writer: tantivy.IndexWriter, store: Store, progress: Progress | None) -> int:
     """Replace the whole index with the store's records, in one commit. Returns how many records."""
     last = store.last_seq()
-    names = current_names(index, store)
+    version, names = current_names(index, store)
     count = 0
     total = store.stats().records
     failures = Failures("index")
@@ -226,6 +224,7 @@ def _fill(index: Index, writer: tantivy.IndexWriter, store: Store, progress: Pro
                 progress(count, total)
         writer.commit()
         save_names(index, names)
+        index.names_checked = version
         save_checkpoint(index, last, store)
     finally:
         writer.wait_merging_threads()
@@ -256,16 +255,32 @@ def _digest(names: Sequence[str]) -> str:
     return hashlib.sha1("\x1f".join(names).encode("utf-8")).hexdigest()[:16]
 
 
-def current_names(index: Index, store: Store) -> dict[str, Sequence[str]]:
-    """`entity_names`, read again only when the store's `authority_state` moved since this
-    Index object last read them (a process following the change log asks at every step)."""
-    state = store.authority_state()
+def current_names(index: Index, store: Store) -> tuple[str, dict[str, Sequence[str]]]:
+    """The store's `authority_version` and `entity_names`, the names read again only when that
+    version moved since this Index object last read them (a process following the change log asks
+    at every step: one indexed lookup while the authority stays as it is)."""
+    version = store.authority_version()  # before the names: an entry changed after this is read next time
     known = index.names_read
-    if known is not None and known[0] == state:
-        return known[1]
+    if known is not None and known[0] == version:
+        return known
     names = entity_names(store)
-    index.names_read = (state, names)
-    return names
+    index.names_read = (version, names)
+    return version, names
+
+
+def _stale(index: Index, names: dict[str, Sequence[str]], version: str) -> list[str]:
+    """`stale_entities`, compared (the names file read, a digest per entry) only when the authority's
+    version is not the one this Index object last found nothing stale at, or wrote the names of;
+    an index that never wrote its names takes its documents as they are and writes them now."""
+    if index.names_checked == version:
+        return []
+    stale = stale_entities(index, names)
+    if stale is None:  # an index made before its names were kept: its documents are taken as they are
+        save_names(index, names)
+        stale = []
+    if not stale:
+        index.names_checked = version
+    return stale
 
 
 def stale_entities(index: Index, names: dict[str, Sequence[str]]) -> list[str] | None:

@@ -33,11 +33,12 @@ from typing import Iterable, Iterator
 
 from fonds.analysis import CJK_RUN, fold_han, has_cjk
 from fonds.authority import Entity
+from fonds.name_lookup import NameIndex
 from fonds.record import PersonLink, Record
 from fonds.romanize import fold, is_common_korean_surname, ocr_fold
 from fonds.name_titles import title_before, title_table
 from fonds.russian_names import case_keys
-from fonds.variants import NameIndex, complete, parse_name
+from fonds.variants import complete, parse_name
 
 SOURCE = "linked by fonds"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")

@@ -15,9 +15,10 @@ from typing import Protocol, Sequence
 
 from fonds.authority import Entity, load_curated
 from fonds.linking import Matcher, build_matcher, link_record, link_text
+from fonds.name_lookup import NameIndex, expand
 from fonds.record import Record
 from fonds.romanize import fold
-from fonds.variants import NameIndex, _full_names, complete, expand, merge_curated
+from fonds.variants import _full_names, complete, merge_curated
 
 CONVERSATION_TYPES = ("Memorandum of Conversation", "Record of Conversation", "Minutes of Conversation")
 RETIRED_KINDS = ("alias",)
@@ -33,6 +34,10 @@ def live_entities(store: HasEntities) -> list[Entity]:
     return [e for e in store.iter_entities() if e.kind not in RETIRED_KINDS and e.kind not in NOT_NAMES]  # type: ignore[attr-defined]
 
 
+# The last Names built, beside what it was built from: (live entries, curated persons).
+_LAST_BUILT: list[tuple[tuple[tuple[Entity, ...], tuple[Entity, ...]], Names]] = []
+
+
 @dataclass(frozen=True)
 class Names:
     entities: tuple[Entity, ...]  # every entry with its generated variants
@@ -45,14 +50,25 @@ class Names:
 
     @classmethod
     def build(cls, live: Sequence[Entity]) -> Names:
-        """The Names of these live authority entries (naming_cache.names keeps them per authority state)."""
+        """The Names of these live authority entries (naming_cache.names keeps them per authority state).
+
+        A function of `live` and the curated persons alone, so the last one built is given again
+        for equal entries (an ingest builds them after an authority change, and its relinking at
+        the end again from the same entries: fonds.ingest_linking, convergence.relink)."""
+        curated = load_curated()
+        key = (tuple(live), curated)
+        last = _LAST_BUILT[0] if _LAST_BUILT else None
+        if last is not None and last[0] == key:
+            return last[1]
         merged = merge_curated(list(live))
         known = {fold(name) for entity in merged for name in _full_names(entity)}
         missing = tuple(
-            entry for entry in load_curated()
+            entry for entry in curated
             if not any(fold(name) in known for name in _full_names(entry))
         )
-        return cls(entities=complete([*merged, *missing]), missing_curated=missing, held=(*merged, *missing))
+        names = cls(entities=complete([*merged, *missing]), missing_curated=missing, held=(*merged, *missing))
+        _LAST_BUILT[:] = [(key, names)]
+        return names
 
     @cached_property
     def index(self) -> NameIndex:

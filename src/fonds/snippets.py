@@ -25,7 +25,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from fonds import query as q
 from fonds.analysis import CJK_RUN, Analysis, fold_han, fold_russian, has_cjk, has_cyrillic
@@ -42,6 +42,8 @@ LINE_REACH = 400  # characters looked at either way for the ends of a match's li
 SHORT_LINE = 60  # a line shorter than this that does not end a sentence is a heading or signature
 _SENTENCE_END = ".!?:;\"”’)»"
 _FOLDABLE = re.compile("[\u00c0-\u024f\u1e00-\u1effё]")  # Latin letters with diacritics, and ё
+_ASCII_BYTES = bytes(range(128))
+_WORDS = re.compile(r"\w+")
 _BETWEEN = r"[\s\-‐‑–.'’]*"  # what may join the words of a name or phrase in the text
 
 
@@ -51,15 +53,20 @@ class Needle:
 
     `group` is the searched term it belongs to (all variants of one name share one group);
     `confirm` (term, field) asks that the whole word found analyse to that term in that field.
+    `required` is a part of every match (its longest word): a text without it is not scanned with
+    `pattern`, whose first letters may be as common as `n` (`N. Khrushchev`).
     """
 
     group: int
     pattern: re.Pattern[str]
     confirm: tuple[str, str] | None = None
+    required: str = ""
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """Where a needle matched (`start`, `end` in the text) and its needle's group. A tuple: a
+    search makes hundreds of them for its hits."""
+
     start: int
     end: int
     group: int
@@ -93,7 +100,7 @@ def _needles_for(text: str, prefix: bool, group: int, analysis: Analysis, *, who
     if has_cjk(folded):
         runs = [run for run in re.split(r"\s+", folded) if run]
         pattern = re.compile(_BETWEEN.join(re.escape(run) for run in runs))
-        return [Needle(group, pattern)]
+        return [Needle(group, pattern, required=max(runs, key=len) if len(runs) > 1 else "")]
     words = re.findall(r"\w+", folded)
     if not words:
         return []
@@ -104,7 +111,7 @@ def _needles_for(text: str, prefix: bool, group: int, analysis: Analysis, *, who
         else:
             body = _BETWEEN.join(re.escape(w) + r"\w*" for w in words[:-1]) + (_BETWEEN if len(words) > 1 else "")
             body += re.escape(words[-1]) + r"\w*"
-        return [Needle(group, re.compile(body))]
+        return [Needle(group, re.compile(body), required=max(words, key=len) if len(words) > 1 else "")]
     word = words[0]
     field = "text_ru" if has_cyrillic(word) else "fonds"
     terms = analysis.tokens(word, field)
@@ -141,6 +148,9 @@ def fold_text(text: str, *, han: bool = True) -> str:
     the text, character for character, so positions carry over."""
     if text.isascii():
         return text.lower()
+    others = _non_ascii(text)
+    if others.lower() == others and not _FOLDABLE.search(others) and not (han and has_cjk(others)):
+        return _lower_ascii(text)  # only ASCII letters change (typographic quotes and dashes do not)
     folded = text.lower()
     if len(folded) != len(text):  # a few letters lower-case to two ("İ"): one at a time
         folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
@@ -148,6 +158,26 @@ def fold_text(text: str, *, han: bool = True) -> str:
     if han and has_cjk(folded):
         folded = CJK_RUN.sub(lambda run: _fold_run(run.group()), folded)
     return folded
+
+
+def lower(text: str) -> str:
+    """`text.lower()`, several times faster for a long text whose non-ASCII characters do not change
+    (typographic quotes and dashes in English text: `str.lower` is slow over any non-ASCII string)."""
+    if text.isascii():
+        return text.lower()
+    others = _non_ascii(text)
+    return _lower_ascii(text) if others.lower() == others else text.lower()
+
+
+def _non_ascii(text: str) -> str:
+    """The text's non-ASCII characters, in order (found as UTF-8 bytes, a fast C loop)."""
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate (from a request's JSON) passes through
+    return data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+
+
+def _lower_ascii(text: str) -> str:
+    """The text with its ASCII letters lower-cased, the rest as it is."""
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 @lru_cache(maxsize=8192)
@@ -158,33 +188,47 @@ def _fold_run(run: str) -> str:
 
 
 def find(
-    text: str, folded: str, found: Sequence[Needle], analysis: Analysis, confirmed: dict[tuple[str, str], bool] | None = None
+    text: str, folded: str, found: Sequence[Needle], analysis: Analysis, confirmed: dict[tuple[str, str], bool] | None = None,
+    *, offset: int = 0, before: int | None = None,
 ) -> list[Match]:
     """Where the needles occur in a text (`folded` is `fold_text(text)`), in order of position.
 
-    `confirmed` remembers, across the hits of one search, which words analyse to which terms."""
+    `confirmed` remembers, across the hits of one search, which words analyse to which terms. The
+    text may be a piece of a longer one that begins at `offset`: the matches are given in the longer
+    text's positions, and only those that begin before `before` (in those positions) are kept (the
+    others still count towards each needle's LOOKS)."""
     confirmed = {} if confirmed is None else confirmed
     matches: list[Match] = []
+    last = len(folded) if before is None else before - offset  # matches must begin before this
     for needle in found:
         looked = 0
+        group, confirm = needle.group, needle.confirm
+        if needle.required and needle.required not in folded:
+            continue  # no match can be here
         for hit in needle.pattern.finditer(folded):
-            start, end = hit.span()
+            start = hit.start()
             if start > 0 and folded[start - 1].isalnum() and not has_cjk(folded[start]):
                 continue  # inside a word
             looked += 1
             if looked > LOOKS:
                 break
-            if needle.confirm is not None:
-                term, field = needle.confirm
-                key = (folded[start:end], term)
-                is_term = confirmed.get(key)
+            end = hit.end()
+            if confirm is not None:
+                word = folded[start:end]
+                is_term = confirmed.get((word, confirm[0]))
                 if is_term is None:
-                    is_term = confirmed[key] = term in analysis.tokens(folded[start:end], field)
+                    is_term = confirmed[(word, confirm[0])] = confirm[0] in analysis.tokens(word, confirm[1])
                 if not is_term:
                     continue
-            matches.append(Match(start, end, needle.group))
-    matches.sort(key=lambda m: (m.start, -m.end))
+            if start < last:
+                matches.append(Match(start + offset, end + offset, group))
+    matches.sort(key=_position)
     return matches
+
+
+def _position(match: Match) -> tuple[int, int]:
+    """The order of matches: by where they begin, the longer first."""
+    return match.start, -match.end
 
 
 def _line(text: str, at: int) -> tuple[int, int]:
@@ -197,7 +241,7 @@ def _line(text: str, at: int) -> tuple[int, int]:
 
 
 def _normal(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_WORDS.findall(text.lower()))
 
 
 class _Asides:
@@ -229,10 +273,11 @@ def _is_aside(text: str, at: int, title: str) -> bool:
     return _Asides(text, title)(at)
 
 
-def best_window(text: str, matches: Sequence[Match], title: str = "") -> tuple[int, int]:
-    """The [start, end) of at most SNIPPET_LENGTH characters with the most distinct groups, from the body."""
+def best_window(text: str, matches: Sequence[Match], title: str = "", asides: _Asides | None = None) -> tuple[int, int]:
+    """The [start, end) of at most SNIPPET_LENGTH characters with the most distinct groups, from the body.
+    `asides` is this text's and title's `_Asides` when the caller has one (its lines judged already)."""
     matches = matches[:MAX_MATCHES]
-    is_aside = _Asides(text, title)
+    is_aside = asides if asides is not None else _Asides(text, title)
     starts = [m.start for m in matches]
     best: tuple[tuple[int, int, int], tuple[int, int]] | None = None
     every_group = len({m.group for m in matches})
@@ -283,9 +328,9 @@ def _cut(text: str, start: int, end: int, first: int) -> tuple[int, int]:
     return start, end
 
 
-def render(text: str, matches: Sequence[Match], title: str = "") -> str:
+def render(text: str, matches: Sequence[Match], title: str = "", asides: _Asides | None = None) -> str:
     """The best passage of `text` as HTML: escaped, matches in `<b>`, `…` where cut, one line."""
-    start, end = best_window(text, matches, title)
+    start, end = best_window(text, matches, title, asides)
     inside = [m for m in matches if m.start >= start and m.end <= end]
     first = inside[0].start if inside else start
     start, end = _cut(text, start, end, first)
@@ -329,16 +374,17 @@ class Snippets:
         for value, own_title in ((text, title), (summary, title)):
             if not value:
                 continue
-            matches = self.find_early(value, own_title)
+            asides = _Asides(value, own_title)
+            matches = self.find_early(value, own_title, asides)
             if matches:
-                return render(value, matches, own_title)
+                return render(value, matches, own_title, asides)
         return ""
 
-    def find_early(self, text: str, title: str) -> list[Match]:
+    def find_early(self, text: str, title: str, asides: _Asides | None = None) -> list[Match]:
         """The needles' matches, read a CHUNK of text at a time until every searched term has
         turned up and one match lies in running text: most hits are placed from their first pages."""
         groups = {needle.group for needle in self.needles}
-        is_aside = _Asides(text, title)
+        is_aside = asides if asides is not None else _Asides(text, title)
         matches: list[Match] = []
         begin = 0
         while begin < len(text):
@@ -346,8 +392,8 @@ class Snippets:
             while end < len(text) and text[end].isalnum():  # end between words
                 end += 1
             piece = text[begin : min(len(text), end + CHUNK_OVERLAP)]  # a name may run over the end
-            found = find(piece, fold_text(piece, han=self.han), self.needles, self.analysis, self.confirmed)
-            matches.extend(Match(m.start + begin, m.end + begin, m.group) for m in found if m.start + begin < end)
+            matches.extend(find(piece, fold_text(piece, han=self.han), self.needles, self.analysis, self.confirmed,
+                                offset=begin, before=end))
             if {m.group for m in matches} >= groups and any(not is_aside(m.start) for m in matches):
                 break
             begin = end
@@ -360,16 +406,22 @@ def snippet_or_start(snippets: Snippets | None, text: str, summary: str, title: 
     return found or plain(summary or text)
 
 
+@lru_cache(maxsize=8192)
+def _folded_name(variant: str) -> str:
+    """A name variant folded (`fold_text`), once per process: every hit of a name search asks for each."""
+    return fold_text(variant)
+
+
 def matched_variants(
     expansions: Iterable[tuple[str, str]], haystack: str, contains: Callable[[str, str], bool] | None = None
 ) -> tuple[str, ...]:
     """The `why` of each name variant a hit's text holds (`Kim Ir Sen: Russian transliteration of Kim Il Sung`);
     of variants that differ only in accents or case (`Khrushchev`, `Khrushchëv`), the first."""
-    folded, lowered = fold_text(haystack), haystack.lower()
+    folded, lowered = fold_text(haystack), lower(haystack)
     test = contains or (lambda variant, text: variant in text)
     whys: dict[str, tuple[bool, str]] = {}  # folded variant -> (spelled as in the text, why)
     for variant, why in expansions:
-        key = fold_text(variant)
+        key = _folded_name(variant)
         if key in whys and whys[key][0]:
             continue
         if test(key, folded):

@@ -147,3 +147,29 @@ def test_a_day_or_time_with_anything_after_it_is_refused(date: dict[str, str], f
 def test_a_language_code_with_a_trailing_line_feed_is_refused(tag: str) -> None:
     assert "original_languages[0]" in refusal(good(original_languages=[tag]))
     assert "renditions[0].language" in refusal(good(renditions=[{"kind": "translation", "language": tag, "text": "x"}]))
+
+
+def test_a_long_text_is_refused_for_what_a_short_one_is() -> None:
+    """The byte look at a long text (record_schema._clean) finds what the expression finds."""
+    from hypothesis import given, settings, strategies as st
+
+    from fonds.importers.record_schema import _BAD_CHAR, _text
+
+    pieces = st.sampled_from(["Khrushchev said “no” — ", "Хрущёв ", "毛泽东 ", "\t\n\r", "\x00", "\x1f", "\x0b",
+                              "\x7f", "\ud800", "\udfff", "\ufffe", "\uffff", "\ufffd", "\U0001f600", "a" * 70])
+
+    @settings(max_examples=400, deadline=None)
+    @given(text=st.lists(pieces, max_size=10).map("".join) | st.text(min_size=60, max_size=200))
+    def same(text: str) -> None:
+        bad = _BAD_CHAR.search(text)
+        if bad is None:
+            assert _text(text) == text
+        else:
+            try:
+                _text(text)
+            except ValueError as error:
+                assert f"U+{ord(bad[0]):04X}) at character {bad.start() + 1}," in str(error)
+            else:
+                raise AssertionError(f"{text!r} passed")
+
+    same()

@@ -1,5 +1,6 @@
 """Store.authority_state: one digest of the authority, read from the stored content hashes, that a
-cache of names is kept under (fonds.naming_cache); on every backend."""
+cache of names is kept under (fonds.naming_cache); Store.authority_version, a mark every change of an
+entry replaces, that the index's follower asks at each step; on every backend."""
 
 from __future__ import annotations
 
@@ -21,3 +22,19 @@ def test_the_state_changes_with_any_entry_and_only_then(store: Store) -> None:
     store.delete_entities(["p-gromyko"])
     assert store.authority_state() not in (empty, two, varied)
     assert Store.authority_state(store) != empty  # the generic form agrees on what changed
+
+
+def test_the_version_changes_with_any_entry_and_only_then(store: Store) -> None:
+    empty = store.authority_version()
+    assert empty == ""  # no entry ever written
+    store.add([], entities=[Entity(id="p-gromyko", preferred="Gromyko, Andrei")])
+    added = store.authority_version()
+    assert added != empty and store.authority_version() == added
+    store.put_entities([Entity(id="p-gromyko", preferred="Gromyko, Andrei")])  # stored again unchanged
+    store.delete_entities(["p-nobody"])  # nothing to remove
+    assert store.authority_version() == added
+    store.put_entities([Entity(id="p-gromyko", preferred="Gromyko, Andrei Andreyevich")])
+    renamed = store.authority_version()
+    assert renamed not in (empty, added)
+    store.delete_entities(["p-gromyko"])
+    assert store.authority_version() not in (empty, added, renamed)

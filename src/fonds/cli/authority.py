@@ -79,7 +79,7 @@ def authority_variants_command(context: Context, name: str) -> None:
     Example: fonds authority variants 'Kim Il Sung'
     """
     from fonds.naming import Names
-    from fonds.variants import explain, format_matches
+    from fonds.name_lookup import explain, format_matches
 
     names = Names.of(context.store)
     for line in format_matches(name, explain(name, names.index), names.index):

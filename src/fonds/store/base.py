@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence, overload
@@ -22,7 +23,9 @@ from fonds.identifiers import check_identifier
 from fonds.collection import Collection
 from fonds.record import Record
 from fonds.store import print_order
-from fonds.store.curation import CurationStore
+from fonds.store.curation import CurationStore, Sql
+
+AUTHORITY_VERSION = "authority_version"  # the staff_meta key of `Store.authority_version`
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,12 @@ class Stats:
 
 def canonical_json(data: Any) -> str:
     """JSON text with sorted keys and no spaces: the same content always gives the same text."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL(data)
+
+
+# What `json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))` does, without
+# making a new encoder at each call (json.dumps makes one whenever an option is given).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
 def content_hash(data: Any) -> str:
@@ -121,7 +129,7 @@ def record_json(data: dict[str, Any]) -> tuple[str, str]:
     The text is the canonical JSON of everything but `origin` and `warnings`, with those put first."""
     text, digest = content_json({k: v for k, v in data.items() if k not in _UNHASHED})
     head = ",".join(
-        json.dumps(key) + ":" + json.dumps(data[key], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        json.dumps(key) + ":" + canonical_json(data[key])
         for key in _UNHASHED
         if key in data and (key == "origin" or data[key])
     )
@@ -227,6 +235,13 @@ def refuse_dangling(prepared: Sequence[tuple[Record, str, str]], known: set[str]
                 )
 
 
+def mark_authority_changed(sql: Sql) -> None:
+    """A new `Store.authority_version`, written in the caller's transaction (the one that writes or
+    removes authority entries)."""
+    sql.run("INSERT INTO staff_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (AUTHORITY_VERSION, uuid.uuid4().hex))
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -283,6 +298,14 @@ class Store(CurationStore):
         for entity in self.iter_entities():
             digest.update(f"{entity.id}\t{content_hash(entity.to_dict())}\n".encode("utf-8"))
         return digest.hexdigest()
+
+    def authority_version(self) -> str:
+        """A mark that every transaction adding, changing or removing an authority entry replaces
+        with a new one (`mark_authority_changed`): while it is the same, the authority is too. One
+        indexed lookup, where `authority_state` reads every entry; "" for an archive whose entries
+        were all written before the mark was kept (fonds 1 Dec 2026), until its next entry change."""
+        rows = self._staff_read("SELECT value FROM staff_meta WHERE key = ?", (AUTHORITY_VERSION,))
+        return str(rows[0][0]) if rows else ""
 
     @abstractmethod
     def changes_since(self, seq: int, limit: int = 1000) -> list[Change]:

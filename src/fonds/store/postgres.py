@@ -37,6 +37,7 @@ from fonds.store.base import (
     check_collections_and_entities,
     collection_details,
     content_json,
+    mark_authority_changed,
     prepare_records,
     refuse_dangling,
 )
@@ -270,6 +271,8 @@ class PostgresStore(PostgresReading):
                         f"{self.where}: records still link to authority entry {entity_id!r}; "
                         "relink them first (fonds repair)"
                     ) from None
+            if removed:
+                mark_authority_changed(_Statements(cur))
             return removed
 
     def _put_entities(self, cur: Cursor, entities: Iterable[Entity]) -> int:
@@ -296,6 +299,7 @@ class PostgresStore(PostgresReading):
                 "preferred = EXCLUDED.preferred, data = EXCLUDED.data, hash = EXCLUDED.hash",
                 rows,
             )
+            mark_authority_changed(_Statements(cur))
         return len(rows)
 
     # -- pending work ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from psycopg.pq import TransactionStatus
 
 from fonds.config import mask_password
 from fonds.errors import StoreError
+from fonds.store.dialect import POSTGRES
 
 POOL_SIZE = 10
 POOL_WAIT_SECONDS = 30.0
@@ -193,15 +194,16 @@ class Pool:
 
 
 class Statements:
-    """The `Sql` of store/curation.py over one psycopg cursor (postgres.py, migrations.py): `?` placeholders become `%s`."""
+    """The `Sql` of store/curation.py over one psycopg cursor (postgres.py, migrations.py): `?` placeholders
+    become `%s` (store/dialect.py)."""
 
     def __init__(self, cur: Cursor) -> None:
         self.cur = cur
 
     def run(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        self.cur.execute(sql.replace("?", "%s"), tuple(args))
+        self.cur.execute(POSTGRES.staff(sql), tuple(args))
         return self.cur.fetchall() if self.cur.description else []
 
     def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self.cur.executemany(sql.replace("?", "%s"), [tuple(row) for row in rows])
+            self.cur.executemany(POSTGRES.staff(sql), [tuple(row) for row in rows])

@@ -26,6 +26,7 @@ from fonds.store.base import (
     check_collections_and_entities,
     collection_details,
     content_json,
+    mark_authority_changed,
     prepare_records,
     refuse_dangling,
 )
@@ -267,6 +268,8 @@ class SQLiteStore(SQLiteReading):
                         f"{self.path}: records still link to authority entry {entity_id!r}; "
                         "relink them first (fonds repair)"
                     ) from None
+            if removed:
+                mark_authority_changed(_Statements(cur))
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
@@ -293,6 +296,8 @@ class SQLiteStore(SQLiteReading):
             "hash = excluded.hash",
             rows,
         )
+        if rows:
+            mark_authority_changed(_Statements(cur))
         return len(rows)
 
     # -- pending work ------------------------------------------------------------------------

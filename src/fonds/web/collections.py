@@ -6,8 +6,10 @@ counts and table of contents in the collection's own order:
 - a FRUS volume (kind `volume`) and its compilations and chapters list their documents by
   document number, as the volume prints them ("Document 66"), each chapter under its heading;
   chapters come in the order of their first document (or the collection's `order`, when the
-  holdings give one). The whole volume is read from the store for each such page (its fields only);
-  a record page's neighbours in the volume are two indexed lookups in the store's print order
+  holdings give one). A page reads from the store the documents it lists, and only those (a chapter's
+  page, the chapter's; their fields only, no record decoded), once per state of the index: the table
+  of contents is kept (`Archive.cached_list`, a few volumes' worth) until the index moves on. A record
+  page's neighbours in the volume are two indexed lookups in the store's print order
   (store/print_order.py), which keeps one key per document and volume.
 - a volume of more than PRINTED_LIMIT documents (a printed FRUS volume holds a few hundred; an
   archive may load far bigger runs as one volume) is not read whole for one page: its page, and its
@@ -155,13 +157,20 @@ def volume_of(archive: Archive, record: Record) -> Collection | None:
 
 
 def volume_items(archive: Archive, volume_id: str) -> tuple[Item, ...]:
-    """Every live document of a volume in document-number order, read from the store (the fields
-    only: no record decoded). A table of contents lists them all; a record page needs only its
-    neighbours, which the store's print order gives (store/print_order.py)."""
+    """Every live document of a volume, or of a collection inside one (a chapter), in document-number
+    order, read from the store (the fields only: no record decoded). A table of contents lists them
+    all; a record page needs only its neighbours, which the store's print order gives
+    (store/print_order.py)."""
     collections = archive.collections()
     depth = {cid: len(ancestors(c, collections)) for cid, c in collections.items()}
     items = [_item(summary, depth) for summary in archive.store.record_summaries(volume_id)]
     return tuple(sorted(items, key=_sort_key))
+
+
+def contents(archive: Archive, collection_id: str) -> Sequence[Item]:
+    """`volume_items` of a volume or a collection inside one, read once per state of the index
+    (`Archive.cached_list`)."""
+    return archive.cached_list(f"contents:{collection_id}", lambda: volume_items(archive, collection_id))
 
 
 def _sort_key(item: Item) -> Any:
@@ -285,7 +294,7 @@ def collection_page(archive: Archive, collection_id: str, page: int = 1) -> Coll
     if top.kind == VOLUME_KIND:
         size = counts.get(top.id, 0)
         if size <= PRINTED_LIMIT:
-            return _volume_page(archive, collection, top, label, description, trail, counts, search)
+            return _volume_page(archive, collection, label, description, trail, counts, search)
         dated = _dated_page(archive, collection, label, description, trail, counts, page, search)
         return replace(dated, too_many_to_print=size)
     return _dated_page(archive, collection, label, description, trail, counts, page, search)
@@ -300,7 +309,6 @@ def _filter_query(collection_id: str) -> str:
 def _volume_page(
     archive: Archive,
     collection: Collection,
-    top: Collection,
     label: str,
     description: str,
     trail: tuple[tuple[str, str], ...],
@@ -308,10 +316,10 @@ def _volume_page(
     search: str,
 ) -> CollectionPage:
     collections = archive.collections()
-    contents = volume_items(archive, top.id)
-    mine = [i for i in contents if i.home == collection.id]
+    listed = contents(archive, collection.id)  # the collection's documents and those of the ones below it
+    mine = [i for i in listed if i.home == collection.id]
     below = _descendants(collection.id, collections) | {collection.id}
-    held = [i for i in contents if i.home in below]
+    held = [i for i in listed if i.home in below]
     years = sorted({y for i in held for y in _years(i)})
     return CollectionPage(
         collection=collection,
@@ -322,7 +330,7 @@ def _volume_page(
         first_year=years[0] if years else None,
         last_year=years[-1] if years else None,
         in_print_order=True,
-        sections=_sections(collection.id, collections, contents, counts),
+        sections=_sections(collection.id, collections, listed, counts),
         items=tuple(mine),
         page=1,
         pages=1,

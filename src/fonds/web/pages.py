@@ -8,8 +8,9 @@ HTML page and the JSON twin always come from the same data.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence, TypeVar
 from urllib.parse import quote, urlencode
 
 from fonds import query as q
@@ -23,6 +24,11 @@ from fonds.store.print_order import natural_key
 from fonds.vocabulary import language_names
 from fonds.web import citing
 
+# The entries (a table of contents' documents) that `Archive.cached_list` keeps in all in one process: a
+# FRUS volume listed as printed holds up to 5,000 (web/collections.PRINTED_LIMIT), an entry a few hundred
+# bytes, so a few volumes and their chapters, some MB, whatever the archive's size.
+LIST_BUDGET = 20_000
+T = TypeVar("T")
 
 
 def record_href(record_id: str, suffix: str = "") -> str:
@@ -69,6 +75,7 @@ class Archive:
         self.store_lock = threading.RLock()
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[int, Any]] = {}
+        self._lists: OrderedDict[str, tuple[int, Sequence[Any]]] = OrderedDict()
 
     def resolve_names(self, name: str) -> Any:
         """Every spelling of the persons a searched name resolves to (naming.Names.resolve)."""
@@ -94,6 +101,25 @@ class Archive:
             if len(self._cache) > 256:
                 self._cache.clear()
             self._cache[key] = (seq, value)
+        return value
+
+    def cached_list(self, key: str, build: Callable[[], Sequence[T]]) -> Sequence[T]:
+        """A long list (a volume's table of contents) built once per state of the index, as `cached`
+        builds a value; the least recently asked lists are dropped once those kept hold more than
+        LIST_BUDGET entries in all, so that a reader walking every volume does not grow the process."""
+        seq = self.index.checkpoint
+        with self._lock:
+            hit = self._lists.get(key)
+            if hit is not None and hit[0] == seq:
+                self._lists.move_to_end(key)
+                return hit[1]
+        value = build()
+        with self._lock:
+            self._lists[key] = (seq, value)
+            self._lists.move_to_end(key)
+            kept = sum(len(entry[1]) for entry in self._lists.values())
+            while kept > LIST_BUDGET and len(self._lists) > 1:
+                kept -= len(self._lists.popitem(last=False)[1][1])
         return value
 
     def collections(self) -> dict[str, Collection]:
