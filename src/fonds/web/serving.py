@@ -53,8 +53,27 @@ LOG = logging.getLogger("fonds.web")
 WORKER_ENV = "FONDS_SERVE_WORKER"  # what a worker process needs: the settings and the listen address, as JSON
 
 
+FOLLOWER_NICE = 10  # how much nicer the follower thread runs than the threads answering requests
+
+
+def lower_priority(steps: int) -> bool:
+    """Make the calling thread `steps` nicer (Linux: a thread's niceness is its own, and the threads
+    it starts, such as Tantivy's indexing threads, inherit it); other threads of the process keep
+    theirs. Returns False where the system does not allow it (then nothing changed).
+
+    Why: after an ingest the follower indexes its records, and at the threads' equal priority it
+    took the cores from the workers answering pages (docs/benchmarks.md, the readers' profile)."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + steps)
+        return True
+    except (OSError, AttributeError):
+        return False
+
+
 class Follower:
-    """A background thread that follows the store's change log into the index.
+    """A background thread that follows the store's change log into the index, FOLLOWER_NICE
+    steps nicer than the threads answering requests (`lower_priority`).
 
     It outlives any error: a failed round is logged and counted (`failures`), and the
     next round, `seconds` later, tries again from the index's checkpoint.
@@ -76,6 +95,7 @@ class Follower:
         self._thread.join(timeout=max(5.0, self.seconds * 2))
 
     def _run(self) -> None:
+        lower_priority(FOLLOWER_NICE)
         while not self._stop.wait(self.seconds):
             try:
                 self.index.update(self.store)
