@@ -32,7 +32,12 @@ What a search costs, and how it is kept small (see docs/benchmarks.md):
   for filters, dates, an empty search or a person: search without name variants:
   those show the start of the summary or text), and only with `snippets=True`.
   The needles are compiled once per search; each hit's text is folded once and
-  searched with them (fast literal scanning, at most LOOKS occurrences per needle).
+  searched with them (fast literal scanning, at most LOOKS occurrences per needle;
+  a name's needle only in a text holding its longest word).
+- The query of a name's variants is kept per index (compiler.NameQueries): a name searched
+  again does not compare its ~44 variants pairwise again (2 ms of a name search at 10k).
+- `search(..., timings=Timings())` (search_timings.py) says how long each part took; the
+  benchmarks' profile reads it (benchmarks/search_parts.py).
 - `matched` (which name variants a hit contains) is computed only when the search
   expanded a name, over the title, summary and stored text.
 - `neighbours` finds the records before and after one record in a search's order
