@@ -98,7 +98,8 @@ def relink(store: Store, *, before: Sequence[Names] | None = None, linked: Linke
     curated = {entity.id: entity for entity in names.missing_curated}  # stored once a record links one
     changed = 0
     while True:
-        page = store.list_stored(after_id=after, limit=batch, include_deleted=False)
+        page = store.list_stored(after_id=after, limit=batch, include_deleted=False,
+                                 unwanted=skip.covers if skip is not None else None)  # not decoded
         if not page:
             break
         fresh = []

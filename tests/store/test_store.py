@@ -187,6 +187,16 @@ def test_list_stored_orders_by_last_change_and_pages(store: Store, make_record: 
     assert [s.id for s in first + rest] == [s.id for s in listed]
 
 
+def test_list_stored_leaves_unwanted_records_undecoded(store: Store, make_record: MakeRecord) -> None:
+    store.add([make_record(f"r{i}") for i in range(4)])
+    listed = store.list_stored(after_id="", include_deleted=False)
+    unwanted = {listed[1].seq, listed[2].seq}
+    page = store.list_stored(after_id="", include_deleted=False, unwanted=unwanted.__contains__)
+    assert [(s.id, s.seq, s.is_deleted) for s in page] == [(s.id, s.seq, s.is_deleted) for s in listed]
+    assert [s.record for s in page] == [listed[0].record, None, None, listed[3].record]
+    assert page[0].record == make_record("r0")
+
+
 def test_list_stored_filters_by_date_of_change(store: Store, make_record: MakeRecord) -> None:
     store.add([make_record("a"), make_record("b")])
     at = store.get_stored("a").at

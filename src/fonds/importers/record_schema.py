@@ -281,8 +281,9 @@ class RecordModel(_Model):
 
     @model_validator(mode="after")
     def _known_fields(self) -> RecordModel:
-        known = {f.name for f in dataclasses.fields(Record)}
-        unknown = sorted(set(self.model_extra or {}) - known)
+        extra = self.model_extra
+        known = {f.name for f in dataclasses.fields(Record)} if extra else set()  # looked up only when needed
+        unknown = sorted(set(extra or {}) - known)
         if unknown:
             raise ValueError(
                 f"unknown field {unknown[0]!r}; Record JSON has {', '.join(sorted(known))}"

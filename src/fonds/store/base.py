@@ -13,7 +13,7 @@ import json
 import uuid
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence, overload
+from typing import Any, Callable, Iterable, Iterator, Sequence, overload
 
 from fonds.authority import Entity
 from fonds.containment import Failures
@@ -353,10 +353,13 @@ class Store(CurationStore):
         limit: int = 100,
         include_deleted: bool = True,
         failures: Failures | None = None,
+        unwanted: Callable[[int], bool] | None = None,
     ) -> list[StoredRecord]:
         """Records (latest state) ordered by their last change; or, with `after_id` (use "" to
         start), ordered by id after that id: an order that updates during a listing do not change.
-        A row that cannot be decoded is left out and counted in `failures` (see `readable_page`)."""
+        A row that cannot be decoded is left out and counted in `failures` (see `readable_page`).
+        A live record whose last change `unwanted(seq)` is true comes with `record` None, not
+        decoded (the caller passes over it: a relinking skips what the ingest linked already)."""
 
     @abstractmethod
     def count_stored(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import abstractmethod
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from fonds.authority import Entity
 from fonds.collection import Collection
@@ -89,6 +89,7 @@ class Reading(Store):
         limit: int = 100,
         include_deleted: bool = True,
         failures: Failures | None = None,
+        unwanted: Callable[[int], bool] | None = None,
     ) -> list[StoredRecord]:
         where, args = self._where(since, until, collection)
         if after_id is not None:  # id order: positions that updates do not move
@@ -102,7 +103,8 @@ class Reading(Store):
         def fetch(seq: int, after: str | None, wanted: int) -> Sequence[Sequence[Any]]:
             return self._read(sql, [seq, *args, *([after] if after is not None else []), wanted])
 
-        return readable_page(fetch, after_seq=after_seq, after_id=after_id, limit=limit, failures=failures)
+        return readable_page(fetch, after_seq=after_seq, after_id=after_id, limit=limit, failures=failures,
+                             unwanted=unwanted)
 
     def count_stored(
         self, *, since: str | None = None, until: str | None = None, collection: str | None = None

@@ -24,10 +24,13 @@ def decode_record(record_id: str, data: str | None) -> Record:
         raise UnreadableRecord(record_id, one_line(error)) from error
 
 
-def stored_from_row(row: Sequence[Any]) -> StoredRecord:
-    """A StoredRecord from a `(id, seq, at, is_deleted, data)` row. Raises UnreadableRecord."""
+def stored_from_row(row: Sequence[Any], unwanted: Callable[[int], bool] | None = None) -> StoredRecord:
+    """A StoredRecord from a `(id, seq, at, is_deleted, data)` row. Raises UnreadableRecord.
+    `record` is None for a deleted row, and for one whose seq `unwanted` says is not wanted
+    (its data is then not decoded)."""
     record_id, seq, at, is_deleted, data = row
-    record = None if is_deleted or data is None else decode_record(record_id, data)
+    skipped = unwanted is not None and unwanted(int(seq))
+    record = None if is_deleted or data is None or skipped else decode_record(record_id, data)
     return StoredRecord(id=record_id, seq=int(seq), at=at, is_deleted=bool(is_deleted), record=record)
 
 
@@ -68,19 +71,20 @@ def mend_damaged(
 def readable_page(
     fetch: Callable[[int, str | None, int], Sequence[Sequence[Any]]],
     *, after_seq: int, after_id: str | None, limit: int, failures: Failures | None = None,
+    unwanted: Callable[[int], bool] | None = None,
 ) -> list[StoredRecord]:
     """`Store.list_stored`'s page: `fetch(after_seq, after_id, n)` gives up to n
     `(id, seq, at, is_deleted, data)` rows in seq order (or id order when after_id is not None).
     A row that cannot be decoded is left out and logged, and the page is filled from the rows after
     it (and counted in `failures` when given), so that a page is short only at the end and a lister
-    paging on its last row goes on."""
+    paging on its last row goes on. `unwanted`: see `stored_from_row`."""
     found: list[StoredRecord] = []
     while True:
         wanted = limit - len(found)
         rows = fetch(after_seq, after_id, wanted)
         for row in rows:
             try:
-                found.append(stored_from_row(row))
+                found.append(stored_from_row(row, unwanted))
             except UnreadableRecord as error:
                 (failures if failures is not None else Failures("listing")).add(str(row[0]), error, trace=False)
         if len(rows) < wanted or len(found) >= limit:
