@@ -7,6 +7,8 @@ from typing import Iterator
 
 import pytest
 
+from fonds.index import Index
+from fonds.ingest import ingest
 from fonds.store.sqlite import SQLiteStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +43,19 @@ def empty_store(tmp_path: Path) -> Iterator[SQLiteStore]:
     store = SQLiteStore(tmp_path / "fonds.db")
     yield store
     store.close()
+
+
+@pytest.fixture
+def index_of_examples(tmp_path: Path) -> Iterator[Index]:
+    """The sample records of examples/ ingested into a new SQLite store and indexed."""
+    store = SQLiteStore(tmp_path / "fonds.db")
+    try:
+        assert ingest(store, [ROOT / "examples"]).ok
+        index = Index(tmp_path / "index")
+        index.update(store)
+        yield index
+    finally:
+        store.close()
 
 
 # -- renditions with files: a record with a scan, its OCR transcript and a translation -------------

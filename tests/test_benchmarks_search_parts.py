@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -15,22 +14,8 @@ if str(ROOT) not in sys.path:  # `benchmarks` lives beside src/, not inside the 
 
 from benchmarks import search_parts  # noqa: E402
 from fonds.index import Index  # noqa: E402
-from fonds.ingest import ingest  # noqa: E402
 from fonds.query import parse  # noqa: E402
 from fonds.search_timings import PARTS  # noqa: E402
-from fonds.store.sqlite import SQLiteStore  # noqa: E402
-
-
-@pytest.fixture
-def index_of_examples(tmp_path: Path) -> Iterator[Index]:
-    store = SQLiteStore(tmp_path / "fonds.db")
-    try:
-        assert ingest(store, [ROOT / "examples"]).ok
-        index = Index(tmp_path / "index")
-        index.update(store)
-        yield index
-    finally:
-        store.close()
 
 
 def test_a_timed_search_has_every_part_and_the_rest_of_the_whole(index_of_examples: Index) -> None:

@@ -4,30 +4,12 @@ where it runs, a part run twice adds up, and a search without the hook gives the
 from __future__ import annotations
 
 import time
-from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from fonds.index import FUZZY_BELOW, Index
-from fonds.ingest import ingest
 from fonds.query import parse
 from fonds.search_timings import PARTS, Timings
-from fonds.store.sqlite import SQLiteStore
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def index_of_examples(tmp_path: Path) -> Iterator[Index]:
-    store = SQLiteStore(tmp_path / "fonds.db")
-    try:
-        assert ingest(store, [ROOT / "examples"]).ok
-        index = Index(tmp_path / "index")
-        index.update(store)
-        yield index
-    finally:
-        store.close()
 
 
 class Ticking:
