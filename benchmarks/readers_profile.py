@@ -66,6 +66,18 @@ def schedstat(pids: Sequence[int]) -> tuple[float, float]:
     return on_core / 1e9, waiting / 1e9
 
 
+def machine_busy() -> float:
+    """Seconds the machine's cores have been busy since boot, all cores together (/proc/stat's `cpu`
+    line: user, nice, system, irq, softirq, steal); 0 where it cannot be read."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[1:9])
+    return (user + nice + system + irq + softirq + steal) / ticks
+
+
 def thread_figures(pids: Sequence[int]) -> dict[int, tuple[str, float, float]]:
     """Every live thread of the processes: tid -> (priority, seconds on a core, seconds waiting for
     one); the priority is `idle` (SCHED_IDLE) or `nice N` (/proc/PID/task/TID/stat fields 19, 41)."""
@@ -130,6 +142,7 @@ class Sampler:
         self.moves: list[float] = []
         self._threads: dict[str, dict[int, tuple[str, float, float]]] = {"server": {}, "writer": {}}
         self._mark: Any = None
+        self._busy = (0.0, 0.0)  # machine_busy() and this process's CPU seconds at the last sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -138,14 +151,18 @@ class Sampler:
         server_pids = descendants(self.server_pid)
         writer_pids = [p for pid in list(self.writer_pids()) for p in descendants(pid)]
         server, writer = thread_figures(server_pids), thread_figures(writer_pids)
+        busy, client = machine_busy(), time.process_time()
         self.samples.append((now, sum(f[1] for f in server.values()), sum(f[2] for f in server.values()),
                              sum(f[1] for f in writer.values()), sum(f[2] for f in writer.values())))
         if len(self.samples) > 1:
             parts: dict[tuple[str, str], list[float]] = {}
             _by_priority(self._threads["server"], server, "server", parts)
             _by_priority(self._threads["writer"], writer, "writer", parts)
+            parts[("machine", "busy")] = [max(0.0, busy - self._busy[0]), 0.0]
+            parts[("client", "readers")] = [max(0.0, client - self._busy[1]), 0.0]
             self.intervals.append((self.samples[-2][0], now, parts))
         self._threads = {"server": server, "writer": writer}
+        self._busy = (busy, client)
         if self.checkpoint is not None:
             try:
                 stat = self.checkpoint.stat()
@@ -225,8 +242,9 @@ def priorities(intervals: Sequence[Interval], wall: float) -> dict[str, dict[str
     found: dict[str, dict[str, tuple[float, float]]] = {"server": {}, "writer": {}}
     for _, _, parts in intervals:
         for (who, klass), (on_core, waiting) in parts.items():
-            old = found[who].get(klass, (0.0, 0.0))
-            found[who][klass] = (old[0] + on_core, old[1] + waiting)
+            if who in found:
+                old = found[who].get(klass, (0.0, 0.0))
+                found[who][klass] = (old[0] + on_core, old[1] + waiting)
     return found
 
 
@@ -236,7 +254,8 @@ def tail(requests: Sequence[tuple[float, float]], ingests: Sequence[tuple[float,
     share answered while an ingest ran and the share begun within AFTER_CHECKPOINT s after the index's
     checkpoint moved (`moves`); and, over the sampling intervals they overlap against the whole run,
     the server's cores waiting for a core and on a core by thread priority (`nice 0`: the request
-    threads; others: the follower)."""
+    threads; others: the follower), and `others`: the cores the machine was busy with neither the
+    server, the writer nor the readers' client (other processes on a shared machine)."""
     times = [(end - start) * 1000 for start, end in requests]
     threshold = percentile(times, TAIL)
     slow = [(start, end) for start, end in requests if (end - start) * 1000 >= threshold] if times else []
@@ -251,10 +270,15 @@ def tail(requests: Sequence[tuple[float, float]], ingests: Sequence[tuple[float,
         wall = sum(end - start for start, end, _ in chosen)
         sums: dict[str, float] = {}
         for _, _, parts in chosen:
+            if ("machine", "busy") in parts:
+                ours = sum(on_core for (who, _), (on_core, _) in parts.items() if who != "machine")
+                sums["others"] = sums.get("others", 0.0) + max(0.0, parts[("machine", "busy")][0] - ours)
             for (who, klass), (on_core, waiting) in parts.items():
                 if who == "server":
                     sums[klass] = sums.get(klass, 0.0) + on_core
                     sums["waiting"] = sums.get("waiting", 0.0) + waiting
+                elif who == "writer":
+                    sums["writer"] = sums.get("writer", 0.0) + on_core
         return {name: value / wall for name, value in sums.items()} if wall else {}
 
     hit = [iv for iv in intervals if any(a < iv[1] and iv[0] < b for a, b in slow)]
@@ -277,13 +301,15 @@ def tail_text(p: dict[str, Any]) -> str:
     if not t or not t["requests"]:
         return "tail: no requests"
     slow, run = t["slow"], t["run"]
-    follower = sum(v for k, v in slow.items() if k not in ("nice 0", "waiting"))
-    follower_run = sum(v for k, v in run.items() if k not in ("nice 0", "waiting"))
+    follower = sum(v for k, v in slow.items() if k not in ("nice 0", "waiting", "others", "writer"))
+    follower_run = sum(v for k, v in run.items() if k not in ("nice 0", "waiting", "others", "writer"))
     return (f"tail: the slowest {t['requests']} requests (>= {t['threshold']:.0f} ms): {t['during_ingest']:.0%} while an "
             f"ingest ran, {t['after_checkpoint']:.0%} within {AFTER_CHECKPOINT:g} s after one of {t['checkpoints']} "
             f"checkpoints; while they were answered the server waited for a core {slow.get('waiting', 0):.2f} cores "
             f"(run: {run.get('waiting', 0):.2f}), its request threads ran {slow.get('nice 0', 0):.2f} "
-            f"(run: {run.get('nice 0', 0):.2f}), its follower {follower:.2f} (run: {follower_run:.2f})")
+            f"(run: {run.get('nice 0', 0):.2f}), its follower {follower:.2f} (run: {follower_run:.2f}), "
+            f"the writer {slow.get('writer', 0):.2f} (run: {run.get('writer', 0):.2f}), other processes on the "
+            f"machine {slow.get('others', 0):.2f} (run: {run.get('others', 0):.2f})")
 
 
 def writer_priority(result: dict[str, Any]) -> str:

@@ -91,11 +91,21 @@ def test_the_tail_says_what_ran_while_the_slowest_requests_were_answered() -> No
     tail = readers_profile.tail(requests, [(19.5, 25.0, 3.0)], intervals, [19.0])
     assert tail["requests"] == 1 and round(tail["threshold"]) == 1000
     assert tail["during_ingest"] == 1.0 and tail["after_checkpoint"] == 1.0 and tail["checkpoints"] == 1
-    assert tail["slow"] == {"nice 0": 0.8, "waiting": 1.5}
+    assert tail["slow"] == {"nice 0": 0.8, "waiting": 1.5, "writer": 0.9}
     assert round(tail["run"]["waiting"], 3) == round(2.0 / 11, 3) and round(tail["run"]["idle"], 3) == round(0.1 / 11, 3)
     line = readers_profile.tail_text({"tail": tail})
     assert line.startswith("tail: the slowest 1 requests (>= 1000 ms): 100% while an ingest ran, 100% within 2 s "
                            "after one of 1 checkpoints; while they were answered the server waited for a core 1.50 cores")
+
+
+def test_the_tail_counts_the_cores_other_processes_took() -> None:
+    parts = {("server", "nice 0"): [0.8, 1.5], ("writer", "idle"): [0.9, 0.0], ("client", "readers"): [0.1, 0.0],
+             ("machine", "busy"): [2.0, 0.0]}
+    tail = readers_profile.tail([(20.0, 21.0)], [], [(20.0, 21.0, parts)], [])
+    assert round(tail["slow"]["others"], 6) == 0.2 and tail["slow"]["writer"] == 0.9
+    assert readers_profile.priorities([(20.0, 21.0, parts)], 1.0) == {"server": {"nice 0": (0.8, 1.5)},
+                                                                      "writer": {"idle": (0.9, 0.0)}}
+    assert readers_profile.machine_busy() > 0
 
 
 def test_the_profile_line_names_the_writers_priority_and_each_threads() -> None:
