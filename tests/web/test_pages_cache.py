@@ -99,3 +99,11 @@ def test_a_failed_build_raises_where_it_was_asked_and_is_tried_again() -> None:
     except OSError as error:
         assert str(error) == "disk gone"
     assert cache.cached("k", lambda: "mended") == "mended"
+
+
+def test_many_small_values_do_not_push_out_a_slow_one() -> None:
+    cache, _ = archive()
+    cache.cached("names", lambda: (spend_cpu(pages.BACKGROUND_CPU * 2), "names")[1])
+    for n in range(300):
+        cache.cached(f"person-name:{n}", lambda: "a name")
+    assert cache.cached("names", lambda: "built again") == "names"

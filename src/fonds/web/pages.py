@@ -170,8 +170,10 @@ class Archive:
         with self._lock:
             if job.error is None:
                 self._build_cpu[key] = time.thread_time() - started
-                if len(self._cache) > 256:
+                if len(self._cache) > 256:  # many small values (person names): the slow ones stay
+                    slow = {k: v for k, v in self._cache.items() if self._build_cpu.get(k, 0.0) > BACKGROUND_CPU}
                     self._cache.clear()
+                    self._cache.update(slow)
                 current = self._cache.get(key)
                 if current is None or current[0] <= job.seq:
                     self._cache[key] = (job.seq, job.value)
