@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fonds.analysis import Analysis
 from fonds.query import parse
-from fonds.snippets import Snippets, fold_text, lower, needles, plain
+from fonds.snippets import Snippets, needles, plain
 
 ANALYSIS = Analysis()
 
@@ -76,19 +76,6 @@ def test_matched_names_once_each_as_the_text_spells_them() -> None:
     expansions = [("Khrushchëv", "Khrushchëv: BGN/PCGN"), ("Khrushchev", "Khrushchev: printed form"), ("Kim", "Kim: x")]
     assert matched_variants(expansions, "Then Khrushchev spoke.") == ("Khrushchev: printed form",)
     assert matched_variants(expansions, "Then Khrushchëv spoke.") == ("Khrushchëv: BGN/PCGN",)
-
-
-def test_folding_keeps_positions_and_folds_only_letters() -> None:
-    assert fold_text("The “Soviet” reply — Rusk’s") == "the “soviet” reply — rusk’s"  # punctuation kept as it is
-    assert fold_text("“Pak Sŏng-ch’ŏl” ÉTAT Ёлка") == "“pak song-ch’ol” etat елка"
-    assert fold_text("İSTANBUL “X”") == "İstanbul “x”"  # a letter that lower-cases to two stays itself
-    lone = "Ab\ud800C “X”"  # a lone surrogate, as a request's JSON may carry
-    assert fold_text(lone) == "ab\ud800c “x”" and len(fold_text(lone)) == len(lone)
-
-
-def test_lower_is_str_lower_with_punctuation_letters_and_scripts() -> None:
-    for text in ("The “Soviet” REPLY — Rusk’s", "ÉTAT “Sŏng”", "İSTANBUL", "ΟΔΟΣ “x”", "Ёлка МОСКВА", "毛泽东 ABC"):
-        assert lower(text) == text.lower(), text
 
 
 def test_a_name_is_found_only_where_all_its_words_are() -> None:

@@ -15,20 +15,22 @@ What a reader is shown (docs/search.md, "Snippets"):
 A needle is found with a regular expression that begins with its own letters (so Python's
 fast literal search does the scanning); at most LOOKS occurrences of each are checked, each
 confirmed by the analyzer of its language (`Korean` begins with `korea` but is another term).
+A search of one word or phrase (most searches) takes its matches lazily and stops at the first in
+running text, whose window is the one shown: the rest of the hit's first chunk is not scanned.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from fonds import query as q
-from fonds.analysis import CJK_RUN, Analysis, fold_han, fold_russian, has_cjk, has_cyrillic
+from fonds.analysis import Analysis, has_cjk, has_cyrillic
+from fonds.folding import fold_text, lower
 
 SNIPPET_LENGTH = 240  # characters in a snippet
 PLAIN_LENGTH = 200  # characters of summary or text shown when nothing is highlighted
@@ -42,8 +44,6 @@ SENTENCE_BACK = 130  # or up to this many, to begin at the start of its sentence
 LINE_REACH = 400  # characters looked at either way for the ends of a match's line
 SHORT_LINE = 60  # a line shorter than this that does not end a sentence is a heading or signature
 _SENTENCE_END = ".!?:;\"”’)»"
-_FOLDABLE = re.compile("[\u00c0-\u024f\u1e00-\u1effё]")  # Latin letters with diacritics, and ё
-_ASCII_BYTES = bytes(range(128))
 _WORDS = re.compile(r"\w+")
 _BETWEEN = r"[\s\-‐‑–.'’]*"  # what may join the words of a name or phrase in the text
 
@@ -134,61 +134,6 @@ def _common_start(word: str, term: str) -> str:
     while n < min(len(word), len(term)) and word[n] == term[n]:
         n += 1
     return word[:n]
-
-
-@lru_cache(maxsize=8192)
-def _fold_character(c: str) -> str:
-    """One character lower-cased, without its diacritics, `ё` as `е`; itself when that would not be one character."""
-    lowered = c.lower()
-    if len(lowered) != 1:  # a few letters lower-case to two ("İ"): keep them as they are
-        return c
-    base = unicodedata.normalize("NFD", fold_russian(lowered))[0]
-    return base if len(base) == 1 else lowered
-
-
-def fold_text(text: str, *, han: bool = True) -> str:
-    """Text lower-cased with diacritics off (`Sŏng` -> `song`), `ё` as `е`, Han as simplified
-    (unless `han` is False: a search without CJK words need not look for it): the same length as
-    the text, character for character, so positions carry over."""
-    if text.isascii():
-        return text.lower()
-    others = _non_ascii(text)
-    if others.lower() == others and not _FOLDABLE.search(others) and not (han and has_cjk(others)):
-        return _lower_ascii(text)  # only ASCII letters change (typographic quotes and dashes do not)
-    folded = text.lower()
-    if len(folded) != len(text):  # a few letters lower-case to two ("İ"): one at a time
-        folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    folded = _FOLDABLE.sub(lambda found: _fold_character(found.group()), folded)
-    if han and has_cjk(folded):
-        folded = CJK_RUN.sub(lambda run: _fold_run(run.group()), folded)
-    return folded
-
-
-def lower(text: str) -> str:
-    """`text.lower()`, several times faster for a long text whose non-ASCII characters do not change
-    (typographic quotes and dashes in English text: `str.lower` is slow over any non-ASCII string)."""
-    if text.isascii():
-        return text.lower()
-    others = _non_ascii(text)
-    return _lower_ascii(text) if others.lower() == others else text.lower()
-
-
-def _non_ascii(text: str) -> str:
-    """The text's non-ASCII characters, in order (found as UTF-8 bytes, a fast C loop)."""
-    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate (from a request's JSON) passes through
-    return data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
-
-
-def _lower_ascii(text: str) -> str:
-    """The text with its ASCII letters lower-cased, the rest as it is."""
-    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
-
-
-@lru_cache(maxsize=8192)
-def _fold_run(run: str) -> str:
-    """A run of CJK characters with Han folded to simplified, if that keeps its length."""
-    simplified = fold_han(run)
-    return simplified if len(simplified) == len(run) else run
 
 
 def find(
