@@ -33,6 +33,7 @@ from benchmarks.queries import Search
 
 HERE = Path(__file__).resolve().parent
 DATASETTE_VENV = HERE / ".venv-datasette"
+DATASETTE = "datasette==0.65.*"  # the release the issue's figures were measured against (docs/benchmarks.md)
 HOST = "127.0.0.1"
 PAGE_SIZE = 20
 DATASETTE_SETTINGS = {
@@ -198,13 +199,14 @@ def start_fonds(db: str | Path, index: Path, work: Path, *, timeout: float = 120
 
 
 def ensure_datasette() -> Path:
-    """The datasette executable in the benchmark's own virtualenv, installed on first use."""
+    """The datasette executable in the benchmark's own virtualenv, installed on first use (DATASETTE: the
+    release is pinned so that runs on different days compare the same baseline)."""
     exe = DATASETTE_VENV / "bin" / "datasette"
     if exe.exists():
         return exe
     print("bench: installing datasette into benchmarks/.venv-datasette (once)", file=sys.stderr)
     subprocess.run([shutil.which("python3") or sys.executable, "-m", "venv", str(DATASETTE_VENV)], check=True)
-    subprocess.run([str(DATASETTE_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "datasette"], check=True)
+    subprocess.run([str(DATASETTE_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", DATASETTE], check=True)
     return exe
 
 

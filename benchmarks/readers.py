@@ -11,11 +11,13 @@ twin that is not a whole Record (no id, title or renditions). It prints the sing
 then errors, partial records, requests and p50/p95 under load, and their ratio to the single
 p50. Exit status 1 on any error. Goal: 0 errors, p95 at most 4x the single-request latency.
 
-The writer's ingests run `--writer-nice` (default WRITER_NICE, 10) steps nicer than the readers
-and the server, as docs/deployment.md recommends running a background ingest beside a serving
-archive. Under the figures, `readers profile:` says where the time went (benchmarks/readers_profile.py):
-the readers' latencies while an ingest ran and while none did, and the server's threads on a core
-and waiting for one.
+The writer's ingests run as docs/deployment.md recommends running an ingest beside a serving
+archive: `fonds ingest --background` (idle CPU priority for every process and thread of the
+ingest); with `--no-background`, `--writer-nice` (default WRITER_NICE, 10) steps nicer than the
+readers and the server instead. Under the figures, `readers profile:` says where the time went
+(benchmarks/readers_profile.py): the readers' latencies while an ingest ran and while none did,
+the server's threads on a core and waiting for one, the CPU of each thread priority, and the
+slowest 5 % of requests: what ran while they were answered.
 
 `--think S`: each reader pauses a random 0 to 2S seconds after each answer, as a person reads a
 page before the next (mean S), and the readers' first requests are spread the same way (a random
@@ -44,7 +46,7 @@ from benchmarks import readers_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
-WRITER_NICE = 10  # the writer runs as docs/deployment.md recommends a background ingest: `nice -n 10 fonds ingest`
+WRITER_NICE = 10  # with --no-background, the writer runs `nice -n 10 fonds ingest` (the recommendation until round 7)
 PATHS = ["/records/wcda-110485", "/records/wcda-110485.json", "/records/frus1961-63v06-d1.json",
          "/records/frus1961-63v06-d12", "/search?q=Khrushchev", "/search?q=Kim+Il+Sung", "/search.json?q=missile"]
 
@@ -61,11 +63,14 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: float = 0.0,
-            writer_nice: int = WRITER_NICE) -> dict[str, Any]:
+            writer_nice: int = WRITER_NICE, writer_background: bool = True) -> dict[str, Any]:
     """The single-request latency, then READERS readers and one writer for SECONDS against
     `fonds serve --workers WORKERS`, each reader pausing a random 0 to 2*THINK seconds after each
-    answer, the writer's ingests `writer_nice` steps nicer. Latencies in ms; `errors` lists the
-    first failures; `profile` is readers_profile.split's figures."""
+    answer, the writer's ingests `fonds ingest --background` (`writer_background`) or else
+    `writer_nice` steps nicer. Latencies in ms; `errors` lists the first failures; `profile` is
+    readers_profile.split's figures."""
+    if writer_background:
+        writer_nice = 0
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     latencies: list[float] = []
     timed: list[tuple[float, float]] = []  # (start, end) on the monotonic clock, one per answered request
@@ -131,7 +136,8 @@ def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: flo
 
             def ingest(*paths: Path) -> None:
                 began = time.monotonic()
-                end, cpu = readers_profile.ingest_once([*fonds, "ingest", *map(str, paths)], env, writer_nice, running)
+                command = [*fonds, "ingest", *(["--background"] if writer_background else []), *map(str, paths)]
+                end, cpu = readers_profile.ingest_once(command, env, writer_nice, running)
                 ingests.append((began, end, cpu))
 
             def writer() -> None:
@@ -143,7 +149,8 @@ def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: flo
             threads = [threading.Thread(target=reader, args=(n,)) for n in range(readers)]
             threads.append(threading.Thread(target=writer))
             own_cpu, began = time.process_time(), time.monotonic()
-            with readers_profile.Sampler(server.pid, lambda: list(running)) as sampler:
+            checkpoint = Path(f"{folder}/fonds.db.index/fonds-index.json")
+            with readers_profile.Sampler(server.pid, lambda: list(running), checkpoint) as sampler:
                 for thread in threads:
                     thread.start()
                 for thread in threads:
@@ -158,8 +165,8 @@ def measure(seconds: float = 60, readers: int = 50, workers: int = 1, think: flo
         "single_p50": percentile(single, .5) * 1000, "single_p95": percentile(single, .95) * 1000,
         "p50": percentile(latencies, .5) * 1000, "p95": percentile(latencies, .95) * 1000,
         "requests": len(latencies), "errors": len(errors), "first_errors": errors[:10], "partial": partial[0],
-        "writer_nice": writer_nice, "client_cores": client_cores,
-        "load": load, "profile": readers_profile.split(timed, ingests, sampler.samples),
+        "writer_nice": writer_nice, "writer_background": writer_background, "client_cores": client_cores,
+        "load": load, "profile": readers_profile.split(timed, ingests, sampler.samples, sampler.intervals, sampler.moves),
     }
 
 
@@ -186,11 +193,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="worker processes of fonds serve")
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds a reader pauses after each answer")
+    parser.add_argument("--background", action=argparse.BooleanOptionalAction, default=True,
+                        help="the writer runs `fonds ingest --background` (default, as docs/deployment.md "
+                        "recommends); --no-background: niced by --writer-nice")
     parser.add_argument("--writer-nice", type=int, default=WRITER_NICE,
-                        help=f"steps nicer than this process the writer's ingests run (default {WRITER_NICE}, "
-                        "as docs/deployment.md recommends; 0: as this process)")
+                        help=f"with --no-background, steps nicer than this process the writer's ingests run "
+                        f"(default {WRITER_NICE}; 0: as this process)")
     args = parser.parse_args(argv)
-    result = measure(args.seconds, args.readers, args.workers, args.think, args.writer_nice)
+    result = measure(args.seconds, args.readers, args.workers, args.think, args.writer_nice, args.background)
     print("\n".join([*lines(result), readers_profile.profile_line(result)]))
     return 1 if result["errors"] else 0
 

@@ -112,8 +112,7 @@ def _first_errors(*phases: dict[str, Any]) -> str:
 
 
 def _nice(result: dict[str, Any]) -> str:
-    nice = result.get("writer_nice", 0)
-    return f" at nice {nice}" if nice else ""
+    return readers_profile.writer_priority(result)
 
 
 def _parts(parts: dict[str, float] | None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -69,3 +70,50 @@ def test_schedstat_counts_this_process_time_on_a_core() -> None:
     while time.process_time() < end:
         pass
     assert readers_profile.schedstat([os.getpid()])[0] >= on_core + 0.09 and waiting >= 0
+
+
+def test_threads_are_sampled_under_their_priority() -> None:
+    figures = readers_profile.thread_figures([os.getpid()])
+    assert figures and all(klass == f"nice {os.getpriority(os.PRIO_PROCESS, 0)}" or klass.startswith("nice ")
+                           for klass, _, _ in figures.values())
+    parts: dict[tuple[str, str], list[float]] = {}
+    later = {tid: (klass, on + 0.5, wait + 0.25) for tid, (klass, on, wait) in figures.items()}
+    readers_profile._by_priority(figures, {**later, 1: ("idle", 2.0, 1.0)}, "writer", parts)
+    assert parts[("writer", "idle")] == [2.0, 1.0]  # a thread started since counts whole
+    main = figures[threading.get_native_id()][0]
+    assert round(parts[("writer", main)][0], 6) == round(0.5 * sum(1 for k, _, _ in figures.values() if k == main), 6)
+
+
+def test_the_tail_says_what_ran_while_the_slowest_requests_were_answered() -> None:
+    requests = [(float(n), n + 0.01) for n in range(19)] + [(20.0, 21.0)]  # one slow request, at 20-21 s
+    intervals = [(0.0, 10.0, {("server", "nice 0"): [1.0, 0.5], ("server", "idle"): [0.1, 0.0]}),
+                 (20.0, 21.0, {("server", "nice 0"): [0.8, 1.5], ("writer", "idle"): [0.9, 0.0]})]
+    tail = readers_profile.tail(requests, [(19.5, 25.0, 3.0)], intervals, [19.0])
+    assert tail["requests"] == 1 and round(tail["threshold"]) == 1000
+    assert tail["during_ingest"] == 1.0 and tail["after_checkpoint"] == 1.0 and tail["checkpoints"] == 1
+    assert tail["slow"] == {"nice 0": 0.8, "waiting": 1.5, "writer": 0.9}
+    assert round(tail["run"]["waiting"], 3) == round(2.0 / 11, 3) and round(tail["run"]["idle"], 3) == round(0.1 / 11, 3)
+    line = readers_profile.tail_text({"tail": tail})
+    assert line.startswith("tail: the slowest 1 requests (>= 1000 ms): 100% while an ingest ran, 100% within 2 s "
+                           "after one of 1 checkpoints; while they were answered the server waited for a core 1.50 cores")
+
+
+def test_the_tail_counts_the_cores_other_processes_took() -> None:
+    parts = {("server", "nice 0"): [0.8, 1.5], ("writer", "idle"): [0.9, 0.0], ("client", "readers"): [0.1, 0.0],
+             ("machine", "busy"): [2.0, 0.0]}
+    tail = readers_profile.tail([(20.0, 21.0)], [], [(20.0, 21.0, parts)], [])
+    assert round(tail["slow"]["others"], 6) == 0.2 and tail["slow"]["writer"] == 0.9
+    assert readers_profile.priorities([(20.0, 21.0, parts)], 1.0) == {"server": {"nice 0": (0.8, 1.5)},
+                                                                      "writer": {"idle": (0.9, 0.0)}}
+    assert readers_profile.machine_busy() > 0
+
+
+def test_the_profile_line_names_the_writers_priority_and_each_threads() -> None:
+    intervals = [(0.0, 10.0, {("server", "nice 0"): [2.0, 1.0], ("writer", "idle"): [4.0, 3.0],
+                              ("writer", "nice 0"): [0.5, 0.0]})]
+    split = readers_profile.split([(1.0, 1.2)], [(0.5, 5.0, 4.5)], [(0.0, 0, 0, 0, 0), (10.0, 2.0, 1.0, 4.5, 3.0)],
+                                  intervals, [])
+    line = readers_profile.profile_line({**result(split), "writer_background": True, "writer_nice": 0})
+    assert line.startswith("readers profile: the writer at idle priority (fonds ingest --background) ingesting")
+    assert "server threads by priority: nice 0 0.20 cores (waiting 0.10)" in line
+    assert "writer threads by priority: idle 4.0 CPU s, nice 0 0.5 CPU s" in line

@@ -43,3 +43,29 @@ def test_the_follower_indexes_at_a_lower_priority_than_the_rest_of_the_process()
         follower.stop()
     assert index.seen[0] == min(before + serving.FOLLOWER_NICE, 19)
     assert niceness() == before  # this thread, like the workers' request threads, is as it was
+
+
+class RecordingPolicy(Recording):
+    """An index whose update records the scheduling of the thread that runs it (fonds.priority.policy)."""
+
+    def update(self, store: Any) -> int:
+        from fonds import priority
+
+        self.seen.append(priority.policy())  # type: ignore[arg-type]
+        self.done.set()
+        return 0
+
+
+def test_the_follower_of_a_supervisor_indexes_at_idle_priority() -> None:
+    from fonds import priority
+
+    index = RecordingPolicy()
+    before = priority.policy()
+    follower = serving.Follower(store=None, index=index, seconds=0.01, idle=True)  # type: ignore[arg-type]
+    follower.start()
+    try:
+        assert index.done.wait(10)
+    finally:
+        follower.stop()
+    assert index.seen[0] == "idle"  # type: ignore[comparison-overlap]
+    assert priority.policy() == before  # the process's other threads keep theirs

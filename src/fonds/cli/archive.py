@@ -13,6 +13,7 @@ from fonds.config import MAX_PROCESSES
 from fonds.cli.main import Context, main, no_bar, pass_context
 from fonds.containment import one_line
 from fonds.errors import ExportError, StoreError
+from fonds.priority import idle_process
 from fonds.index import SearchResult
 from fonds.query import parse
 from fonds.record import Record, format_reference
@@ -30,6 +31,9 @@ from fonds.store.base import Store
 @click.option("--index-during", is_flag=True,
               help="Fill the search index in a process of its own while the files are stored (default: after them; "
                    "docs/benchmarks.md says what each costs).")
+@click.option("--background", is_flag=True,
+              help="Run at idle CPU priority (Linux SCHED_IDLE), with every process and thread the ingest starts: "
+                   "it takes only the cores a server beside it leaves (docs/deployment.md).")
 @pass_context
 def ingest_command(
     context: Context,
@@ -40,15 +44,20 @@ def ingest_command(
     mapping: str | None,
     skip_bad_rows: bool,
     index_during: bool = False,
+    background: bool = False,
 ) -> None:
     """Ingest record files and folders; the format is detected from each file's content.
 
     Rejected files, warnings (values stored through an archival fallback, such as a devised
     title) and files of a folder that are not records are each listed by name. Exits 1 if any
-    file was rejected (with --strict, also if one was skipped).
+    file was rejected (with --strict, also if one was skipped). Beside a serving archive,
+    --background leaves the cores to the pages (docs/deployment.md).
 
     Example: fonds ingest ../shared/corpus/wilson-center ../shared/corpus/frus/*.xml
     """
+    if background and not idle_process():
+        click.echo("fonds: warning: --background: this system does not allow idle priority; "
+                   "ingesting at normal priority (run it under `nice -n 19` instead)", err=True)
     from fonds.importers.options import ImportOptions, load_mapping  # here: `fonds serve` starts without the importers
     from fonds.ingest import all_files, ingest
     from fonds.index_following import following

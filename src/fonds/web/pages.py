@@ -7,7 +7,9 @@ HTML page and the JSON twin always come from the same data.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypeVar
@@ -28,7 +30,12 @@ from fonds.web import citing
 # FRUS volume listed as printed holds up to 5,000 (web/collections.PRINTED_LIMIT), an entry a few hundred
 # bytes, so a few volumes and their chapters, some MB, whatever the archive's size.
 LIST_BUDGET = 20_000
+# A cached value whose last build took more CPU seconds than this is rebuilt in the background after
+# a checkpoint, the earlier value answering meanwhile (`Archive.cached`); a quicker one is rebuilt
+# by the first request that needs it, as a stale answer would be seen by tests and staff at once.
+BACKGROUND_CPU = 0.05
 T = TypeVar("T")
+LOG = logging.getLogger("fonds.web")
 
 
 def record_href(record_id: str, suffix: str = "") -> str:
@@ -65,6 +72,17 @@ def language_label(code: str) -> str:
     return f"{base} ({code})" if base else code
 
 
+class _Build:
+    """One build of a cached value for checkpoint `seq`; `done` is set once `value` or `error` is."""
+
+    def __init__(self, seq: int, *, background: bool = False) -> None:
+        self.seq = seq
+        self.background = background  # built in a thread of its own, the earlier value answering meanwhile
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
 class Archive:
     """What every view reads from: the store, the index and the settings, plus small caches."""
 
@@ -75,6 +93,8 @@ class Archive:
         self.store_lock = threading.RLock()
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[int, Any]] = {}
+        self._building: dict[str, _Build] = {}  # the value being built for each key, and for which checkpoint
+        self._build_cpu: dict[str, float] = {}  # CPU seconds each key's last build took
         self._lists: OrderedDict[str, tuple[int, Sequence[Any]]] = OrderedDict()
 
     def resolve_names(self, name: str) -> Any:
@@ -83,25 +103,81 @@ class Archive:
 
     def names(self) -> Names:
         """The archive's names, per authority state: built on first use, not at start, and kept in a
-        file beside the index across restarts (fonds.naming_cache)."""
+        file beside the index across restarts (fonds.naming_cache). Their NameIndex is built with
+        them, so that after a checkpoint the search that first needs it does not (see `cached`)."""
         from fonds.naming_cache import names
 
-        found: Names = self.cached("names", lambda: names(self.store, self.index.path))
-        return found
+        def build() -> Names:
+            found = names(self.store, self.index.path)
+            found.index  # noqa: B018 - built here, in the builder's thread, not in the first search
+            return found
+
+        value: Names = self.cached("names", build)
+        return value
 
     def cached(self, key: str, build: Callable[[], Any]) -> Any:
-        """A value built once per state of the index (its change-log checkpoint)."""
+        """A value built once per state of the index (its change-log checkpoint).
+
+        After the checkpoint moves, one thread builds the new value; the others asking meanwhile
+        wait for it rather than each building it too. A value whose last build took more than
+        BACKGROUND_CPU CPU seconds (the names after an authority change: ~0.5-1 s per worker) is
+        rebuilt in a background thread instead, and the value of the earlier checkpoint answers
+        until the new one is swapped in: no request pays for the rebuild. A build that fails is
+        not kept (asked again, it is tried again) and raises in the thread that waits for it."""
         seq = self.index.checkpoint
         with self._lock:
             hit = self._cache.get(key)
-        if hit is not None and hit[0] == seq:
+            if hit is not None and hit[0] == seq:
+                return hit[1]
+            job = self._building.get(key)
+            slow = hit is not None and self._build_cpu.get(key, 0.0) > BACKGROUND_CPU
+            mine = job is None or job.seq != seq or (job.background and not slow)
+            if mine:
+                job = _Build(seq, background=slow)
+                if job.background or key not in self._building:
+                    self._building[key] = job
+        assert job is not None
+        if slow and hit is not None:
+            if mine:
+                threading.Thread(target=self._build_behind, args=(key, build, job), name=f"fonds-cache-{key}",
+                                 daemon=True).start()
             return hit[1]
-        value = build()
+        if mine:  # in the request's own thread, which holds the store's lock if the store needs one
+            self._build(key, build, job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.value
+
+    def _build_behind(self, key: str, build: Callable[[], Any], job: _Build) -> None:
+        """`_build` in a background thread: under the store's lock if the store shares one connection
+        (app._in_thread); a failure is logged (the next request after it tries again)."""
+        if getattr(self.store, "thread_safe", False):
+            self._build(key, build, job)
+        else:
+            with self.store_lock:
+                self._build(key, build, job)
+        if job.error is not None:
+            LOG.warning("the cached %s of checkpoint %s could not be built", key, job.seq, exc_info=job.error)
+
+    def _build(self, key: str, build: Callable[[], Any], job: _Build) -> None:
+        """Run `build` for `job` (its checkpoint), keep the value under `key` and wake who waits."""
+        started = time.thread_time()
+        try:
+            job.value = build()
+        except Exception as error:  # noqa: BLE001 - raised again in every thread that waits for it
+            job.error = error
         with self._lock:
-            if len(self._cache) > 256:
-                self._cache.clear()
-            self._cache[key] = (seq, value)
-        return value
+            if job.error is None:
+                self._build_cpu[key] = time.thread_time() - started
+                if len(self._cache) > 256:
+                    self._cache.clear()
+                current = self._cache.get(key)
+                if current is None or current[0] <= job.seq:
+                    self._cache[key] = (job.seq, job.value)
+            if self._building.get(key) is job:
+                del self._building[key]
+        job.done.set()
 
     def cached_list(self, key: str, build: Callable[[], Sequence[T]]) -> Sequence[T]:
         """A long list (a volume's table of contents) built once per state of the index, as `cached`

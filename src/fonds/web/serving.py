@@ -39,6 +39,7 @@ import time
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from fonds import priority
 from fonds.config import Settings
 from fonds.errors import FondsError
 from fonds.index import Index
@@ -53,36 +54,31 @@ LOG = logging.getLogger("fonds.web")
 WORKER_ENV = "FONDS_SERVE_WORKER"  # what a worker process needs: the settings and the listen address, as JSON
 
 
-FOLLOWER_NICE = 10  # how much nicer the follower thread runs than the threads answering requests
-
-
-def lower_priority(steps: int) -> bool:
-    """Make the calling thread `steps` nicer (Linux: a thread's niceness is its own, and the threads
-    it starts, such as Tantivy's indexing threads, inherit it); other threads of the process keep
-    theirs. Returns False where the system does not allow it (then nothing changed).
-
-    Why: after an ingest the follower indexes its records, and at the threads' equal priority it
-    took the cores from the workers answering pages (docs/benchmarks.md, the readers' profile)."""
-    try:
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + steps)
-        return True
-    except (OSError, AttributeError):
-        return False
+FOLLOWER_NICE = 10  # how much nicer the follower thread runs than the threads answering requests (one process)
 
 
 class Follower:
-    """A background thread that follows the store's change log into the index, FOLLOWER_NICE
-    steps nicer than the threads answering requests (`lower_priority`).
+    """A background thread that follows the store's change log into the index, at a lower CPU
+    priority than the threads answering requests (fonds.priority; Tantivy's indexing and merging
+    threads, started by the IndexWriter each round makes in this thread, inherit it):
+
+    - `idle=True` (the supervisor of `serve --workers N`, which answers no request): SCHED_IDLE.
+      It runs only on a core no worker wants, so indexing an ingest's records never delays a page.
+      Nothing a worker waits on is held by it: the workers read the index without a lock, the
+      store through their own connections, and their GIL is their own.
+    - `idle=False` (a single-process `serve`): FOLLOWER_NICE steps nicer. Not idle there: the
+      follower shares the GIL with the request threads, and a starved idle thread holding it
+      would stop them all (priority inversion); a niced thread still gets its tenth of a core.
 
     It outlives any error: a failed round is logged and counted (`failures`), and the
     next round, `seconds` later, tries again from the index's checkpoint.
     """
 
-    def __init__(self, store: Store, index: Index, seconds: float) -> None:
+    def __init__(self, store: Store, index: Index, seconds: float, *, idle: bool = False) -> None:
         self.store = store
         self.index = index
         self.seconds = seconds
+        self.idle = idle
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fonds-index-follower", daemon=True)
         self.failures = 0  # rounds that failed (logged); the next round tries again
@@ -95,7 +91,8 @@ class Follower:
         self._thread.join(timeout=max(5.0, self.seconds * 2))
 
     def _run(self) -> None:
-        lower_priority(FOLLOWER_NICE)
+        if not (self.idle and priority.idle_thread()):
+            priority.lower_thread(FOLLOWER_NICE)
         while not self._stop.wait(self.seconds):
             try:
                 self.index.update(self.store)
@@ -155,7 +152,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         if settings.workers > 1:
             os.environ[WORKER_ENV] = json.dumps({"settings": asdict(settings), "listen_url": listen_url,
                                                  "supervisor": os.getpid()})
-            follower = Follower(follower_store, index, settings.sync_seconds)
+            follower = Follower(follower_store, index, settings.sync_seconds, idle=True)
             follower.start()
             try:
                 print(f"fonds: serving {settings.repository_name}{mode} at http://{shown}:{port}/{processes} "
