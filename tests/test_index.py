@@ -207,6 +207,28 @@ def test_snippets_in_long_texts_come_from_the_stored_start(tmp_path: Path) -> No
     store.close()
 
 
+def test_the_stored_text_reads_back_as_text_and_gives_no_term(tmp_path: Path) -> None:
+    """`snippet_text` is a stored text field whose analyzer drops every token: its text (Cyrillic, CJK,
+    markup) comes back whole for snippets, and no search term is made from it."""
+    import tantivy
+
+    from fonds.index import _stored_text
+
+    body = "Переговоры о Корее. 朝鲜代表团到达。 <script>alert(1)</script> The zeppelin landed."
+    store = SQLiteStore(tmp_path / "fonds.db")
+    assert ingest(store, [_text_record(tmp_path, 990005, "Report", body)]).ok
+    index = Index(tmp_path / "index")
+    index.update(store)
+    searcher = index.index.searcher()
+    address = searcher.search(tantivy.Query.all_query(), limit=1).hits[0][1]
+    assert body in _stored_text(searcher.doc(address))
+    for term in ("zeppelin", "the", body.lower(), body):
+        assert searcher.search(tantivy.Query.term_query(index.schema, "snippet_text", term), limit=1).count == 0
+    hit = index.search(parse("zeppelin")).hits[0]
+    assert "<b>zeppelin</b>" in hit.snippet and "&lt;script&gt;" in hit.snippet and "<script>" not in hit.snippet
+    store.close()
+
+
 def test_a_new_index_version_rebuilds_from_the_change_log(archive: tuple[SQLiteStore, Index]) -> None:
     store, index = archive
     meta = index.path / "fonds-index.json"

@@ -141,3 +141,13 @@ def test_cjk_names_are_linked_inside_longer_runs(curated_matcher: Matcher, text:
     assert links == [(entity_id, mention)]
     link = link_text(text, curated_matcher)[0]
     assert link.start is not None and text[link.start : link.end] == mention
+
+
+def test_mentions_are_named_tuples_with_their_fields() -> None:
+    """Mention is a NamedTuple (cheap to make); its fields keep their names and order."""
+    from fonds.linking import Mention
+
+    mention = Mention(4, 14, "Khrushchev", ("p1",), False)
+    assert (mention.start, mention.end, mention.text, mention.candidates, mention.is_full, mention.is_ocr) == (
+        4, 14, "Khrushchev", ("p1",), False, False)
+    assert Mention._fields == ("start", "end", "text", "candidates", "is_full", "is_ocr")

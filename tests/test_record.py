@@ -92,3 +92,37 @@ def test_links_read_back_are_the_links_written() -> None:
         Record.from_dict({**record.to_dict(), "persons": [{"id": "p1", "name": "N", "colour": "red"}]})
     with pytest.raises(TypeError):  # a link without its name
         Record.from_dict({**record.to_dict(), "persons": [{"id": "p1"}]})
+
+
+def test_copied_is_replace_without_init() -> None:
+    """`copied` (with_persons, with_fingerprint) gives what dataclasses.replace gives: equal,
+    fields in the same order, the original untouched; an unknown field raises."""
+    from dataclasses import replace
+
+    import pytest
+
+    from fonds.record import PersonLink, copied
+
+    link = PersonLink(id="p1", name="Nikita Khrushchev", confidence=0.95, start=0, end=10)
+    record = Record(id="x-1", title="Memorandum", source=Source(repository="NARA"), persons=(link,))
+    for made, expected in (
+        (record.with_fingerprint("abc"), replace(record, fingerprint="abc")),
+        (record.with_persons(()), replace(record, persons=())),
+        (copied(link, role="participant", text=None), replace(link, role="participant", text=None)),
+    ):
+        assert made == expected and repr(made) == repr(expected)
+        assert list(made.__dict__) == list(expected.__dict__)
+        assert type(made) is type(expected)
+    assert record.fingerprint is None and record.persons == (link,)
+    with pytest.raises(TypeError):
+        copied(record, nothing=1)
+
+
+def test_person_link_is_the_dataclass() -> None:
+    from fonds.record import PersonLink, person_link
+
+    made = person_link("p1", "Walt Rostow", "mentioned", "linked by fonds", 0.6, "given name", "Walt", 3, 7, 0)
+    expected = PersonLink(id="p1", name="Walt Rostow", role="mentioned", source="linked by fonds", confidence=0.6,
+                          rule="given name", text="Walt", start=3, end=7, rendition=0)
+    assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+    assert list(made.__dict__) == list(expected.__dict__)

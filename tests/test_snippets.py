@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fonds.analysis import Analysis
 from fonds.query import parse
-from fonds.snippets import Snippets, fold_text, lower, needles, plain
+from fonds.snippets import Snippets, needles, plain
 
 ANALYSIS = Analysis()
 
@@ -78,21 +78,42 @@ def test_matched_names_once_each_as_the_text_spells_them() -> None:
     assert matched_variants(expansions, "Then Khrushchëv spoke.") == ("Khrushchëv: BGN/PCGN",)
 
 
-def test_folding_keeps_positions_and_folds_only_letters() -> None:
-    assert fold_text("The “Soviet” reply — Rusk’s") == "the “soviet” reply — rusk’s"  # punctuation kept as it is
-    assert fold_text("“Pak Sŏng-ch’ŏl” ÉTAT Ёлка") == "“pak song-ch’ol” etat елка"
-    assert fold_text("İSTANBUL “X”") == "İstanbul “x”"  # a letter that lower-cases to two stays itself
-    lone = "Ab\ud800C “X”"  # a lone surrogate, as a request's JSON may carry
-    assert fold_text(lone) == "ab\ud800c “x”" and len(fold_text(lone)) == len(lone)
-
-
-def test_lower_is_str_lower_with_punctuation_letters_and_scripts() -> None:
-    for text in ("The “Soviet” REPLY — Rusk’s", "ÉTAT “Sŏng”", "İSTANBUL", "ΟΔΟΣ “x”", "Ёлка МОСКВА", "毛泽东 ABC"):
-        assert lower(text) == text.lower(), text
-
-
 def test_a_name_is_found_only_where_all_its_words_are() -> None:
     analysis = Analysis()
     found = Snippets(needles(None, ["N. S. Khrushchev"], analysis), analysis)
     assert "<b>N. S. Khrushchev</b>" in found.snippet("Signed: none. Then N. S. Khrushchev spoke at length.", "", "")
     assert found.snippet("Nothing by N. S. here, nor any name.", "", "") == ""
+
+
+def test_a_word_only_far_into_a_long_text_still_gets_its_snippet() -> None:
+    text = "Nothing to see in these opening pages. " * 300 + "At last the fisheries agreement was signed."
+    found = snippet("fisheries", text)
+    assert "<b>fisheries</b> agreement" in found and found.startswith("…")
+    assert found.endswith("signed.")
+
+
+def test_the_first_match_in_running_text_wins_over_a_heading_and_a_later_match() -> None:
+    text = "TREATY\n\n" + "The treaty was read aloud to the delegates that morning. " * 3 + "Filler. " * 80 + "A second treaty."
+    found = snippet("treaty", text)
+    assert "The <b>treaty</b> was read" in found and "second" not in found
+
+
+def test_one_word_snippets_are_those_of_every_match_weighed() -> None:
+    """The lazy path for one needle shows what `render` over every match of `find_early` shows."""
+    from fonds.snippets import render
+
+    texts = [LETTER, "Korea.\n\nKorea\n\nThe Korean side spoke of Korea at length. " * 5, "<b>Korea</b> & “Korea” " * 40,
+             "КОРЕЯ\nПереговоры о Корее шли долго. Корея ответила.", "朝鲜问题。朝鲜代表团到达。" * 30, "Korea\nKorea\n"]
+    for word in ("korea", "корея", "朝鲜", "khrushchev", '"the Korean side"'):
+        found = Snippets(needles(parse(word), [], ANALYSIS), ANALYSIS)
+        for text in texts:
+            matches = found.find_early(text, "Korea")
+            expected = render(text, matches, "Korea") if matches else ""
+            assert found.snippet(text, "", "Korea") == expected, (word, text[:40])
+
+
+def test_cyrillic_cjk_and_hostile_html_stay_escaped_and_highlighted() -> None:
+    assert "<b>Кореи</b>" in snippet("Кореи", "Вопрос <script>Кореи</script> решён.")
+    assert "&lt;script&gt;<b>Кореи</b>&lt;/script&gt;" in snippet("Кореи", "Вопрос <script>Кореи</script> решён.")
+    found = snippet("朝鲜", "<img src=x onerror=alert(1)>朝鲜代表团" + "。" * 10)
+    assert "<img" not in found and "&lt;img src=x onerror=alert(1)&gt;<b>朝鲜</b>" in found

@@ -14,7 +14,7 @@ import errno
 import os
 import stat
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Sequence
 
@@ -404,7 +404,7 @@ def changed_records(store: Store, records: Sequence[Record]) -> tuple[list[Recor
     """The records whose imported content differs from what the store holds, fingerprinted;
     and how many are unchanged. The fingerprint is taken before names are linked, so an input
     ingested again is unchanged even when the authority has since changed its links."""
-    marked = [replace(r, fingerprint=record_hash(r.to_dict())) for r in records]
+    marked = [r.with_fingerprint(record_hash(r.to_dict())) for r in records]
     stored = store.fingerprints([r.id for r in marked])
     fresh = [r for r in marked if stored.get(r.id) != r.fingerprint]
     return fresh, len(marked) - len(fresh)

@@ -27,14 +27,14 @@ link only when exactly one person of the document holds that title.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from fonds.analysis import CJK_RUN, fold_han, has_cjk
 from fonds.authority import Entity
 from fonds.name_lookup import NameIndex
-from fonds.record import PersonLink, Record
+from fonds.record import PersonLink, Record, person_link
 from fonds.romanize import fold, is_common_korean_surname, ocr_fold
 from fonds.name_titles import title_before, title_table
 from fonds.russian_names import case_keys
@@ -61,9 +61,9 @@ _ROLE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A span of text that names one or more candidate entries."""
+class Mention(NamedTuple):
+    """A span of text that names one or more candidate entries. A named tuple, not a frozen
+    dataclass: the matcher makes a dozen a text, and a tuple is made at a fraction of the cost."""
 
     start: int
     end: int
@@ -469,19 +469,8 @@ def _link(
     matcher: Matcher, entity_id: str, text: str, start: int, end: int, confidence: float, rendition: int | None,
     rule: str,
 ) -> PersonLink:
-    entity = matcher.index.entities[entity_id]
-    return PersonLink(
-        id=entity_id,
-        name=entity.preferred,
-        role="mentioned",
-        source=SOURCE,
-        confidence=confidence,
-        rule=rule,
-        text=text,
-        start=start,
-        end=end,
-        rendition=rendition,
-    )
+    return person_link(entity_id, matcher.index.entities[entity_id].preferred, "mentioned", SOURCE, confidence, rule,
+                       text, start, end, rendition)
 
 
 def link_record(record: Record, matcher: Matcher) -> Record:
@@ -494,8 +483,8 @@ def link_record(record: Record, matcher: Matcher) -> Record:
             if not any(_same_link(link, other) for other in existing):
                 added.append(link)
     for entity_id in sorted(present):
-        link = _link(matcher, entity_id, "", 0, 0, 0.9, None, "participants list")
-        link = replace(link, role="participant", text=None, start=None, end=None)
+        link = person_link(entity_id, matcher.index.entities[entity_id].preferred, "participant", SOURCE, 0.9,
+                           "participants list", None, None, None, None)
         if not any(other.id == entity_id and other.role == "participant" for other in existing):
             added.append(link)
     return record.with_persons(tuple(existing + added))

@@ -8,7 +8,7 @@ JSON of DESIGN.md; `from_dict` reads it back losslessly.
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields, replace
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeVar
 
 from fonds.dates import HistoricalDate
 from fonds.errors import Problem
@@ -300,7 +300,12 @@ class Record:
         return tuple(people)
 
     def with_persons(self, persons: tuple[PersonLink, ...]) -> Record:
-        return replace(self, persons=persons)
+        """This record with other person links (`replace(self, persons=persons)`, made as `copied` makes it)."""
+        return copied(self, persons=persons)
+
+    def with_fingerprint(self, fingerprint: str | None) -> Record:
+        """This record with another `fingerprint` (`replace(self, fingerprint=...)`, made as `copied` makes it)."""
+        return copied(self, fingerprint=fingerprint)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -381,6 +386,32 @@ class Record:
 # `data` must then give; a field with a default factory would count as one of those).
 _LINK_TEMPLATE = {spec.name: None if spec.default is MISSING else spec.default for spec in fields(PersonLink)}
 _LINK_REQUIRED = frozenset(spec.name for spec in fields(PersonLink) if spec.default is MISSING)
+
+
+Frozen = TypeVar("Frozen", Record, PersonLink)
+
+
+def copied(obj: Frozen, **changes: Any) -> Frozen:
+    """`dataclasses.replace(obj, **changes)` for a Record or PersonLink (frozen, no `__post_init__`,
+    every field in `__init__`), made without `__init__`: the same object (fields in order, equal,
+    same hash) at a fifth of the cost. A name that is no field raises TypeError, as `replace` does."""
+    state = obj.__dict__
+    if not changes.keys() <= state.keys():
+        raise TypeError(f"{type(obj).__name__} has no field {sorted(changes.keys() - state.keys())[0]!r}")
+    made = object.__new__(type(obj))
+    made.__dict__.update(state, **changes)
+    return made
+
+
+def person_link(id: str, name: str, role: str, source: str | None, confidence: float | None, rule: str | None,
+                text: str | None, start: int | None, end: int | None, rendition: int | None) -> PersonLink:
+    """`PersonLink(...)` with every field given, made without the frozen dataclass's `__init__`
+    (one `object.__setattr__` per field): the same object. For the linker, which makes a dozen
+    a text."""
+    link = object.__new__(PersonLink)
+    link.__dict__.update(id=id, name=name, role=role, source=source, confidence=confidence, rule=rule, text=text,
+                         start=start, end=end, rendition=rendition)
+    return link
 
 
 def _person_link(data: Mapping[str, Any]) -> PersonLink:

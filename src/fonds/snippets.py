@@ -15,25 +15,28 @@ What a reader is shown (docs/search.md, "Snippets"):
 A needle is found with a regular expression that begins with its own letters (so Python's
 fast literal search does the scanning); at most LOOKS occurrences of each are checked, each
 confirmed by the analyzer of its language (`Korean` begins with `korea` but is another term).
+A search of one word or phrase (most searches) takes its matches lazily and stops at the first in
+running text, whose window is the one shown: the rest of the hit's first chunk is not scanned.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from fonds import query as q
-from fonds.analysis import CJK_RUN, Analysis, fold_han, fold_russian, has_cjk, has_cyrillic
+from fonds.analysis import Analysis, has_cjk, has_cyrillic
+from fonds.folding import fold_text, lower
 
 SNIPPET_LENGTH = 240  # characters in a snippet
 PLAIN_LENGTH = 200  # characters of summary or text shown when nothing is highlighted
 LOOKS = 30  # occurrences of one needle checked per text
 MAX_MATCHES = 200  # matches weighed for the best passage
+ANCHORS = 6  # matches tried in turn for a window holding every term, before all are weighed
 CHUNK = 4096  # characters of text searched at a time
 CHUNK_OVERLAP = 120  # read past a chunk's end, for a match that begins in it
 LEAD = 70  # characters shown before the first match
@@ -41,8 +44,6 @@ SENTENCE_BACK = 130  # or up to this many, to begin at the start of its sentence
 LINE_REACH = 400  # characters looked at either way for the ends of a match's line
 SHORT_LINE = 60  # a line shorter than this that does not end a sentence is a heading or signature
 _SENTENCE_END = ".!?:;\"”’)»"
-_FOLDABLE = re.compile("[\u00c0-\u024f\u1e00-\u1effё]")  # Latin letters with diacritics, and ё
-_ASCII_BYTES = bytes(range(128))
 _WORDS = re.compile(r"\w+")
 _BETWEEN = r"[\s\-‐‑–.'’]*"  # what may join the words of a name or phrase in the text
 
@@ -61,6 +62,9 @@ class Needle:
     pattern: re.Pattern[str]
     confirm: tuple[str, str] | None = None
     required: str = ""
+
+
+Score = tuple[tuple[int, int, int], tuple[int, int]]  # a window's (distinct terms, 1 if in running text, -start), (start, end)
 
 
 class Match(NamedTuple):
@@ -132,61 +136,6 @@ def _common_start(word: str, term: str) -> str:
     return word[:n]
 
 
-@lru_cache(maxsize=8192)
-def _fold_character(c: str) -> str:
-    """One character lower-cased, without its diacritics, `ё` as `е`; itself when that would not be one character."""
-    lowered = c.lower()
-    if len(lowered) != 1:  # a few letters lower-case to two ("İ"): keep them as they are
-        return c
-    base = unicodedata.normalize("NFD", fold_russian(lowered))[0]
-    return base if len(base) == 1 else lowered
-
-
-def fold_text(text: str, *, han: bool = True) -> str:
-    """Text lower-cased with diacritics off (`Sŏng` -> `song`), `ё` as `е`, Han as simplified
-    (unless `han` is False: a search without CJK words need not look for it): the same length as
-    the text, character for character, so positions carry over."""
-    if text.isascii():
-        return text.lower()
-    others = _non_ascii(text)
-    if others.lower() == others and not _FOLDABLE.search(others) and not (han and has_cjk(others)):
-        return _lower_ascii(text)  # only ASCII letters change (typographic quotes and dashes do not)
-    folded = text.lower()
-    if len(folded) != len(text):  # a few letters lower-case to two ("İ"): one at a time
-        folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    folded = _FOLDABLE.sub(lambda found: _fold_character(found.group()), folded)
-    if han and has_cjk(folded):
-        folded = CJK_RUN.sub(lambda run: _fold_run(run.group()), folded)
-    return folded
-
-
-def lower(text: str) -> str:
-    """`text.lower()`, several times faster for a long text whose non-ASCII characters do not change
-    (typographic quotes and dashes in English text: `str.lower` is slow over any non-ASCII string)."""
-    if text.isascii():
-        return text.lower()
-    others = _non_ascii(text)
-    return _lower_ascii(text) if others.lower() == others else text.lower()
-
-
-def _non_ascii(text: str) -> str:
-    """The text's non-ASCII characters, in order (found as UTF-8 bytes, a fast C loop)."""
-    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate (from a request's JSON) passes through
-    return data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
-
-
-def _lower_ascii(text: str) -> str:
-    """The text with its ASCII letters lower-cased, the rest as it is."""
-    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
-
-
-@lru_cache(maxsize=8192)
-def _fold_run(run: str) -> str:
-    """A run of CJK characters with Han folded to simplified, if that keeps its length."""
-    simplified = fold_han(run)
-    return simplified if len(simplified) == len(run) else run
-
-
 def find(
     text: str, folded: str, found: Sequence[Needle], analysis: Analysis, confirmed: dict[tuple[str, str], bool] | None = None,
     *, offset: int = 0, before: int | None = None,
@@ -200,7 +149,7 @@ def find(
     confirmed = {} if confirmed is None else confirmed
     matches: list[Match] = []
     last = len(folded) if before is None else before - offset  # matches must begin before this
-    for needle in found:
+    for needle in found:  # as `_occurrences`, written out: a generator per needle costs a fifth more here
         looked = 0
         group, confirm = needle.group, needle.confirm
         if needle.required and needle.required not in folded:
@@ -213,17 +162,44 @@ def find(
             if looked > LOOKS:
                 break
             end = hit.end()
-            if confirm is not None:
-                word = folded[start:end]
-                is_term = confirmed.get((word, confirm[0]))
-                if is_term is None:
-                    is_term = confirmed[(word, confirm[0])] = confirm[0] in analysis.tokens(word, confirm[1])
-                if not is_term:
-                    continue
+            if confirm is not None and not _is_term(folded[start:end], confirm, analysis, confirmed):
+                continue
             if start < last:
                 matches.append(Match(start + offset, end + offset, group))
     matches.sort(key=_position)
     return matches
+
+
+def _occurrences(needle: Needle, folded: str, analysis: Analysis, confirmed: dict[tuple[str, str], bool],
+                 offset: int, last: int) -> Iterator[Match]:
+    """One needle's matches in `folded` that begin before `last`, in order, as `find` keeps them: whole
+    words, confirmed by the analyzer, at most LOOKS occurrences looked at. Lazy: the regular expression
+    scans on only as far as the matches are asked for."""
+    if needle.required and needle.required not in folded:
+        return  # no match can be here
+    looked = 0
+    group, confirm = needle.group, needle.confirm
+    for hit in needle.pattern.finditer(folded):
+        start = hit.start()
+        if start >= last:
+            return  # and so do all later ones: none is kept
+        if start > 0 and folded[start - 1].isalnum() and not has_cjk(folded[start]):
+            continue  # inside a word
+        looked += 1
+        if looked > LOOKS:
+            return
+        end = hit.end()
+        if confirm is not None and not _is_term(folded[start:end], confirm, analysis, confirmed):
+            continue
+        yield Match(start + offset, end + offset, group)
+
+
+def _is_term(word: str, confirm: tuple[str, str], analysis: Analysis, confirmed: dict[tuple[str, str], bool]) -> bool:
+    """Whether a word found analyses to the needle's term (`confirm`: term, field); remembered in `confirmed`."""
+    is_term = confirmed.get((word, confirm[0]))
+    if is_term is None:
+        is_term = confirmed[(word, confirm[0])] = confirm[0] in analysis.tokens(word, confirm[1])
+    return is_term
 
 
 def _position(match: Match) -> tuple[int, int]:
@@ -279,7 +255,7 @@ def best_window(text: str, matches: Sequence[Match], title: str = "", asides: _A
     matches = matches[:MAX_MATCHES]
     is_aside = asides if asides is not None else _Asides(text, title)
     starts = [m.start for m in matches]
-    best: tuple[tuple[int, int, int], tuple[int, int]] | None = None
+    best: Score | None = None
     every_group = len({m.group for m in matches})
     for anchor in matches:
         start = max(0, anchor.start - LEAD)
@@ -292,7 +268,13 @@ def best_window(text: str, matches: Sequence[Match], title: str = "", asides: _A
             if score[:2] == (every_group, 1):  # no later window can do better
                 break
     assert best is not None
-    if best[0][1] == 0:  # every match is on a heading, signature or title line: show the body's start
+    return _chosen(text, best, is_aside)
+
+
+def _chosen(text: str, best: Score, is_aside: Callable[[int], bool]) -> tuple[int, int]:
+    """The best-scored window; the body's start when its match, as every other, is on a heading,
+    signature or title line."""
+    if best[0][1] == 0:
         body = _first_body_line(text, is_aside)
         if body is not None:
             return body, min(len(text), body + SNIPPET_LENGTH)
@@ -331,6 +313,12 @@ def _cut(text: str, start: int, end: int, first: int) -> tuple[int, int]:
 def render(text: str, matches: Sequence[Match], title: str = "", asides: _Asides | None = None) -> str:
     """The best passage of `text` as HTML: escaped, matches in `<b>`, `…` where cut, one line."""
     start, end = best_window(text, matches, title, asides)
+    return _passage(text, matches, start, end)
+
+
+def _passage(text: str, matches: Sequence[Match], start: int, end: int) -> str:
+    """The window [start, end) (from `best_window`) cut at word boundaries, as `render` shows it.
+    `matches` must hold every match that begins before `end`, in order (later ones may be left out)."""
     inside = [m for m in matches if m.start >= start and m.end <= end]
     first = inside[0].start if inside else start
     start, end = _cut(text, start, end, first)
@@ -367,15 +355,21 @@ class Snippets:
         self.analysis = analysis
         self.confirmed: dict[tuple[str, str], bool] = {}
         self.han = any(has_cjk(needle.pattern.pattern) for needle in self.needles)
+        self.groups = {needle.group for needle in self.needles}
 
     def snippet(self, text: str, summary: str, title: str) -> str:
         """Highlighted HTML from the text, else the summary; "" when nothing is found in either (a
         match in the title alone is not repeated: the hit shows its title already)."""
+        if not self.needles:
+            return ""
         for value, own_title in ((text, title), (summary, title)):
             if not value:
                 continue
             asides = _Asides(value, own_title)
-            matches = self.find_early(value, own_title, asides)
+            matches, window, end = self._first_chunk(value, asides) if len(self.needles) == 1 else ([], None, 0)
+            if window is not None:
+                return _passage(value, matches, *window)
+            matches = self._read_on(value, asides, matches, end)
             if matches:
                 return render(value, matches, own_title, asides)
         return ""
@@ -383,21 +377,92 @@ class Snippets:
     def find_early(self, text: str, title: str, asides: _Asides | None = None) -> list[Match]:
         """The needles' matches, read a CHUNK of text at a time until every searched term has
         turned up and one match lies in running text: most hits are placed from their first pages."""
-        groups = {needle.group for needle in self.needles}
-        is_aside = asides if asides is not None else _Asides(text, title)
-        matches: list[Match] = []
-        begin = 0
+        return self._read_on(text, asides if asides is not None else _Asides(text, title), [], 0)
+
+    def _read_on(self, text: str, is_aside: Callable[[int], bool], matches: list[Match], begin: int) -> list[Match]:
+        """`find_early` from the chunk at `begin` on, `matches` holding those found before it."""
         while begin < len(text):
-            end = min(len(text), begin + CHUNK)
-            while end < len(text) and text[end].isalnum():  # end between words
-                end += 1
-            piece = text[begin : min(len(text), end + CHUNK_OVERLAP)]  # a name may run over the end
+            end, piece = _chunk(text, begin)
             matches.extend(find(piece, fold_text(piece, han=self.han), self.needles, self.analysis, self.confirmed,
                                 offset=begin, before=end))
-            if {m.group for m in matches} >= groups and any(not is_aside(m.start) for m in matches):
+            if self._is_enough(matches, is_aside):
                 break
             begin = end
         return matches
+
+    def _is_enough(self, matches: Sequence[Match], is_aside: Callable[[int], bool]) -> bool:
+        """Whether `find_early` stops reading: every searched term found, one match in running text."""
+        return {m.group for m in matches} >= self.groups and any(not is_aside(m.start) for m in matches)
+
+    def _first_chunk(self, text: str, is_aside: Callable[[int], bool]) -> tuple[list[Match], tuple[int, int] | None, int]:
+        """For a search of one needle (one word or phrase, the most usual search): the first chunk's
+        matches (as `find_early` finds them), the window `render` shows from them (None when
+        `find_early` reads further), and where the chunk ends.
+
+        The matches are taken lazily, in order, only until the first one in running text: its window
+        is the one shown, and the rest of the chunk is neither scanned nor checked. When there is none,
+        every match of the chunk is taken and weighed as `best_window` weighs them. (With several
+        needles `find` and `best_window` are used as they are: merging the needles' streams in order,
+        and weighing windows before knowing which terms the chunk holds, cost more than they save.)"""
+        end, piece = _chunk(text, 0)
+        folded = fold_text(piece, han=self.han)
+        found = _occurrences(self.needles[0], folded, self.analysis, self.confirmed, 0, end)
+        matches: list[Match] = []
+        window, best = _first_window(text, found, matches, len(self.groups), is_aside)
+        if window is None and best is not None and self._is_enough(matches, is_aside):
+            window = _chosen(text, best, is_aside)  # the first chunk is all `find_early` reads
+        return matches, window, end
+
+
+def _chunk(text: str, begin: int) -> tuple[int, str]:
+    """Where the CHUNK of text from `begin` ends (between words), and the piece to search: the chunk
+    and CHUNK_OVERLAP characters past it, for a name that runs over its end."""
+    end = min(len(text), begin + CHUNK)
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return end, text[begin : min(len(text), end + CHUNK_OVERLAP)]
+
+
+def _first_window(text: str, found: Iterator[Match], taken: list[Match], groups: int,
+                  is_aside: Callable[[int], bool]) -> tuple[tuple[int, int] | None, Score | None]:
+    """`best_window` over matches taken from `found` (in order, into `taken`) only as far as needed.
+
+    Returns (the window, None) as soon as a match's window holds all `groups` searched terms and the
+    match is not on a heading, signature or title line (what `best_window` chooses then; `taken` holds
+    every match that begins before the window's end); else (None, the best score and window over every
+    match, weighed as `best_window` weighs them), with every match of `found` taken."""
+    starts: list[int] = []
+    seen: set[int] = set()  # the groups of the matches taken
+    best: Score | None = None
+    for at in range(MAX_MATCHES):
+        while len(taken) <= at:  # the anchor
+            match = next(found, None)
+            if match is None:
+                return None, best
+            taken.append(match)
+            starts.append(match.start)
+            seen.add(match.group)
+        anchor = taken[at]
+        if at and taken[at - 1].start == anchor.start:
+            continue  # the same window as the match before
+        start = max(0, anchor.start - LEAD)
+        end = min(len(text), start + SNIPPET_LENGTH)
+        while taken[-1].start < end:  # every match that begins in the window
+            match = next(found, None)
+            if match is None:
+                break
+            taken.append(match)
+            starts.append(match.start)
+            seen.add(match.group)
+        last = min(MAX_MATCHES, bisect_left(starts, end))
+        window = len({m.group for m in taken[bisect_left(starts, start) : last] if m.end <= end})
+        score = (window, 0 if is_aside(anchor.start) else 1, -anchor.start)
+        if score[:2] == (groups, 1) and len(seen) >= groups:
+            return (start, end), None
+        if best is None or score > best[0]:
+            best = (score, (start, end))
+    taken.extend(found)
+    return None, best
 
 
 def snippet_or_start(snippets: Snippets | None, text: str, summary: str, title: str) -> str:
