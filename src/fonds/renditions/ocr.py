@@ -88,16 +88,27 @@ def tesseract_language(language: str | None) -> str:
 
 
 def recognize(image_path: str, lang: str) -> PageText:
-    """OCR one page image. Runs in a worker process."""
+    """OCR one page image (any format Pillow reads). Runs in a worker process.
+
+    Tesseract is given the page in grey, written as an uncompressed PGM (Netpbm) file in a temporary
+    folder that is removed afterwards: the same pixels pytesseract would PNG-encode from the image,
+    without the ~0.05-0.1 s a 150 dpi page costs to compress (docs/benchmarks.md, OCR). A page with
+    almost no contrast (BLANK_RANGE) is blank and is not OCRed.
+    """
+    import tempfile
+
     import pytesseract
     from PIL import Image
 
     with Image.open(image_path) as image:
         grey = image.convert("L")
-        low, high = grey.getextrema()
-        if high - low < BLANK_RANGE:
-            return PageText("", None, 0)
-        data = pytesseract.image_to_data(grey, lang=lang, output_type=pytesseract.Output.DICT)
+    low, high = grey.getextrema()
+    if high - low < BLANK_RANGE:
+        return PageText("", None, 0)
+    with tempfile.TemporaryDirectory(prefix="fonds-ocr-") as folder:
+        page = os.path.join(folder, "page.pgm")
+        grey.save(page, format="PPM")
+        data = pytesseract.image_to_data(page, lang=lang, output_type=pytesseract.Output.DICT)
     return _page_text(data)
 
 
