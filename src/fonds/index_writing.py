@@ -35,6 +35,16 @@ INDEX_VERSION = 7  # 2: text no longer stored; stored-only snippet_text. 3: lang
 # 6: per-rendition text (rendition_text.py: rtext JSON fields, rtext_keys, solo)
 # 7: snippet_text a stored text field (no terms), no longer bytes: documents read back in half the time
 BATCH = 500
+# The writer's memory budget, bytes (Tantivy's `heap_size`, one indexing thread). Tantivy writes a
+# segment each time the budget fills. Its LogMergePolicy (8 segments of a size level merge into one;
+# a segment under 10,000 documents counts as 10,000, and a level spans 0.75 in log2 of documents)
+# puts segments under ~16,900 documents in the same level as the small segments each later ingest
+# commits. With 64 MB a filled index of ~5 KB records was cut every ~15,000 documents, so at
+# 100,000 records it held 7 such segments and the next 1,000-record ingest waited for all 100,000
+# documents to be merged (4.2 s of 7.4). Filling with 160 MB cuts every ~47,000: a later ingest's
+# segments merge among themselves (docs/benchmarks.md, "Adding 1,000 records to 100,000").
+FILL_HEAP = 160_000_000
+CHANGES_HEAP = 64_000_000  # an update that applies changes: its segments are small anyway
 SNIPPET_CHARS = 20_000  # how much of each text snippets and `matched` look at
 
 Progress = Callable[[int, int], None]
@@ -108,7 +118,7 @@ def update(index: Index, store: Store, *, progress: Progress | None = None, batc
         if start == last and not stale:
             return 0
         try:
-            writer = index.index.writer(heap_size=64_000_000, num_threads=1)
+            writer = index.index.writer(heap_size=FILL_HEAP if start == 0 else CHANGES_HEAP, num_threads=1)
         except ValueError:
             return 0
         if start == 0:  # a new index (or one whose version changed): one pass, one commit, few segments
@@ -197,7 +207,7 @@ def rebuild(index: Index, store: Store, *, progress: Progress | None = None) -> 
 
 def _rebuild_locked(index: Index, store: Store, progress: Progress | None) -> int:
     try:
-        writer = index.index.writer(heap_size=64_000_000, num_threads=1)
+        writer = index.index.writer(heap_size=FILL_HEAP, num_threads=1)
     except ValueError as error:
         raise StoreError(
             f"{index.path}: another fonds process is writing the index ({error}); stop it and try again"
