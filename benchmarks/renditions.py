@@ -127,8 +127,7 @@ def profile(figures: dict[str, Any]) -> str:
         f"ocr profile: fonds {f['fonds_seconds'] / n:.2f} s a page, {cpu / n:.2f} CPU s a page, "
         f"{cpu / f['fonds_seconds']:.2f} cores busy; the CLI {f['workers']} at once {f['cli_parallel_seconds'] / n:.2f} s a page, "
         f"{parallel_cpu / n:.2f} CPU s a page, {parallel_cpu / f['cli_parallel_seconds']:.2f} cores busy; "
-        f"fonds's CPU over the CLI's {cpu / parallel_cpu:.2f}x" if parallel_cpu else
-        f"ocr profile: fonds {f['fonds_seconds'] / n:.2f} s a page, {cpu / n:.2f} CPU s a page (the CLI's CPU was not measured)"
+        f"fonds's CPU over the CLI's {cpu / parallel_cpu:.2f}x"
     )
 
 

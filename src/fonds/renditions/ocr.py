@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -95,8 +96,6 @@ def recognize(image_path: str, lang: str) -> PageText:
     without the ~0.05-0.1 s a 150 dpi page costs to compress (docs/benchmarks.md, OCR). A page with
     almost no contrast (BLANK_RANGE) is blank and is not OCRed.
     """
-    import tempfile
-
     import pytesseract
     from PIL import Image
 
